@@ -1,0 +1,66 @@
+/**
+ * Command-line entry point: `npm run -s aimsbot -- <command>`.
+ * Bad input exits 2 with one line naming what is wrong; never a stack trace.
+ */
+import type { CliIo } from './commands/io';
+import { UsageError } from './commands/io';
+
+type Command = (io: CliIo) => Promise<number>;
+
+const commands: Record<string, () => Promise<Command>> = {
+  classify: async () => (await import('./commands/classify')).classifyCommand,
+};
+
+const HELP = `usage: aimsbot <command>
+  start                     run every adapter whose settings are present (the shell when none)
+  shell                     the terminal adapter
+  serve                     HTTP adapters only (Slack, Teams)
+  worker                    scheduled jobs only
+  migrate                   apply database migrations
+  classify [file|-]         classify triage answers {"answers": {...}} and print the result JSON
+  export inventory|soa|audit --format csv|json [--out FILE]
+  audit verify              recompute the audit hash chain
+  jobs run review-reminders|approval-reminders|weekly-digest [--at ISO-8601]`;
+
+/** Runs one command and returns its exit code. */
+export async function runCli(io: CliIo): Promise<number> {
+  const [name, ...rest] = io.argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    io.stdout(HELP + '\n');
+    return name ? 0 : 2;
+  }
+  const load = commands[name];
+  if (!load) {
+    io.stderr(`aimsbot: unknown command "${name}"; run "aimsbot help" for the list\n`);
+    return 2;
+  }
+  try {
+    const command = await load();
+    return await command({ ...io, argv: rest });
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`aimsbot ${name}: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isMain) {
+  runCli({
+    argv: process.argv.slice(2),
+    stdin: process.stdin,
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`aimsbot: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
