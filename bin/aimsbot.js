@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Runs the TypeScript entry point through tsx so the CLI needs no build step.
+/* global process */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
