@@ -4,11 +4,17 @@
  */
 import type { CliIo } from './commands/io';
 import { UsageError } from './commands/io';
+import { AimsError } from '../flows/errors';
 
 type Command = (io: CliIo) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
   classify: async () => (await import('./commands/classify')).classifyCommand,
+  start: async () => (await import('./commands/start')).startCommand,
+  shell: async () => (await import('./commands/shell')).shellCommand,
+  serve: async () => (await import('./commands/serve')).serveCommand,
+  migrate: async () => (await import('./commands/migrate')).migrateCommand,
+  audit: async () => (await import('./commands/audit')).auditCommand,
 };
 
 const HELP = `usage: aimsbot <command>
@@ -38,7 +44,7 @@ export async function runCli(io: CliIo): Promise<number> {
     const command = await load();
     return await command({ ...io, argv: rest });
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || (err instanceof AimsError && (err.code === 'invalid_input' || err.code === 'invalid_policy'))) {
       io.stderr(`aimsbot ${name}: ${err.message}\n`);
       return 2;
     }

@@ -1,0 +1,44 @@
+/** The shell's deliverer: prints each outbox notification as a line the reader can follow. */
+import type { Deliverer, FlowDeps, OutboxRow } from '../../flows';
+import { loadRequestView } from '../../flows';
+
+/** Builds a deliverer that writes to `print`. */
+export function shellDeliverer(deps: FlowDeps, print: (text: string) => void): Deliverer {
+  return async (row: OutboxRow) => {
+    const p = row.payload as Record<string, unknown>;
+    const request =
+      typeof p.requestId === 'number' ? await loadRequestView(deps.db, deps.policy, row.workspaceId, p.requestId) : null;
+    switch (row.kind) {
+      case 'approval.requested': {
+        if (!request) break;
+        const steps = request.steps.map((s) => `${s.role} (${s.approvers.join(', ') || 'no members'})`).join('; ');
+        const verb = request.status === 'blocked' ? 'is BLOCKED (prohibited practice); compliance confirms' : 'needs approval from';
+        print(`[#approvals] ${request.systemRef} "${request.systemName}" (${request.classification.riskClass}) ${verb}: ${steps}`);
+        return { ok: true };
+      }
+      case 'approval.updated': {
+        if (!request) break;
+        const steps = request.steps.map((s) => `${s.role} ${s.status.replace('_', ' ')}${s.decidedBy ? ` by ${s.decidedBy.name}` : ''}`);
+        print(`[update] ${request.systemRef} approval ${request.status.replace('_', ' ')}: ${steps.join('; ')}`);
+        return { ok: true };
+      }
+      case 'approval.outcome': {
+        if (!request) break;
+        const reason = request.steps.find((s) => s.reason)?.reason;
+        print(
+          `[to ${request.submittedBy.name}] ${request.systemRef} "${request.systemName}" was ${String(p.status).replace('_', ' ')}${reason ? `: "${reason}"` : ''}`,
+        );
+        return { ok: true };
+      }
+      default:
+        print(`[${row.kind}] ${summarise(p)}`);
+        return { ok: true };
+    }
+    return { ok: false, permanent: true, error: `${row.kind}: its subject no longer exists` };
+  };
+}
+
+function summarise(payload: Record<string, unknown>): string {
+  if (typeof payload.text === 'string') return payload.text;
+  return JSON.stringify(payload);
+}

@@ -1,0 +1,96 @@
+/** Plain-text rendering of the neutral views for the terminal. */
+import type { CheckView, PendingItem, RequestView, StepView, SystemView } from '../../flows';
+import type { Classification } from '../../flows/triage/types';
+
+const CLASS_LABEL: Record<Classification['riskClass'], string> = {
+  prohibited: 'prohibited (EU AI Act Art. 5)',
+  high: 'high-risk',
+  limited: 'limited risk (transparency duties)',
+  minimal: 'minimal risk',
+  out_of_scope: 'out of scope (no AI capability)',
+};
+
+const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '—');
+const words = (s: string) => s.replace(/_/g, ' ');
+
+/** The classification with its reasons, obligations and approvers. */
+export function renderClassification(c: Classification): string {
+  const lines = [`class: ${CLASS_LABEL[c.riskClass]}`];
+  if (c.inScope) lines.push(`roles: EU AI Act ${c.aiActRoles.join(', ')}; ISO 42001 ${c.isoRoles.join(', ')}`);
+  lines.push(`approvers: ${c.approvers.join(', ')}`);
+  lines.push(`review every: ${c.reviewIntervalDays === null ? 'no review (cannot be used)' : `${c.reviewIntervalDays} days`}`);
+  if (c.obligations.length) lines.push(`obligations: ${c.obligations.map((o) => `${o.id} (${o.ref})`).join(', ')}`);
+  if (c.controls.length) lines.push(`Annex A controls: ${c.controls.join(', ')}`);
+  lines.push('because:');
+  for (const r of c.rationale) lines.push(`  - [${r.rule}] ${r.because} (${r.ref})`);
+  for (const w of c.warnings) lines.push(`  ! ${w.message} (${w.ref})`);
+  return lines.join('\n');
+}
+
+function renderStep(s: StepView): string {
+  const who = s.approvers.length ? s.approvers.join(', ') : 'nobody yet: add this group to the policy';
+  const decided = s.decidedBy ? ` by ${s.decidedBy.name} on ${day(s.decidedAt)}` : '';
+  const reason = s.reason ? ` — "${s.reason}"` : '';
+  return `  ${s.position}. ${s.role}: ${words(s.status)}${decided}${reason} [${who}]`;
+}
+
+/** An approval request with its steps. */
+export function renderRequest(r: RequestView): string {
+  return [
+    `approval of ${r.systemRef} "${r.systemName}" (assessment v${r.assessmentVersion}, ${r.classification.riskClass}): ${words(r.status)}`,
+    ...r.steps.map(renderStep),
+  ].join('\n');
+}
+
+/** One system in full. */
+export function renderSystem(s: SystemView, request: RequestView | null): string {
+  const lines = [
+    `${s.ref} ${s.name}`,
+    `status: ${s.status}`,
+    `class: ${s.riskClass ?? '—'}`,
+    `owner: ${s.owner.name}`,
+    `vendor: ${s.vendor || 'built in-house'}`,
+    ...(s.url ? [`url: ${s.url}`] : []),
+    `purpose: ${s.purpose}`,
+    ...(s.department ? [`department: ${s.department}`] : []),
+    `usage: ${words(s.usageStatus)}`,
+    `next review: ${day(s.nextReviewAt)}`,
+    `submitted by: ${s.submittedBy.name} on ${day(s.createdAt)}`,
+  ];
+  if (s.assessment) lines.push(`obligations: ${s.assessment.result.obligations.map((o) => o.id).join(', ') || 'none'}`);
+  if (request) lines.push(renderRequest(request));
+  return lines.join('\n');
+}
+
+/** One line per system. */
+export function renderSystemLine(s: SystemView): string {
+  return `${s.ref}  ${s.name}  [${words(s.status)}${s.riskClass ? `, ${s.riskClass}` : ''}]  owner ${s.owner.name}  next review ${day(s.nextReviewAt)}`;
+}
+
+/** The answer to `check`. */
+export function renderCheck(c: CheckView): string {
+  const verdict: Record<CheckView['verdict'], string> = {
+    approved: 'approved — you may use it under the conditions below',
+    pending: 'waiting for approval — do not use it for real work yet',
+    not_approved: 'not approved',
+    blocked: 'blocked — prohibited practice, must not be used',
+    retired: 'retired — no longer approved for use',
+  };
+  return [
+    `${c.system.ref} ${c.system.name}: ${verdict[c.verdict]}`,
+    `class: ${c.system.riskClass ?? '—'}; owner: ${c.system.owner.name}`,
+    `conditions: ${c.conditions.map((o) => `${o.id} (${o.ref})`).join(', ') || 'none'}`,
+    `allowed data: ${c.allowedData.map(words).join(', ') || 'none'}`,
+  ].join('\n');
+}
+
+/** What waits for the actor. */
+export function renderPending(items: PendingItem[]): string {
+  if (items.length === 0) return 'nothing waits for your decision';
+  return items
+    .map((i) => {
+      const roles = i.request.steps.filter((s) => i.stepIds.includes(s.id)).map((s) => s.role);
+      return `${i.request.systemRef} "${i.request.systemName}" (${i.request.classification.riskClass}) — your step: ${roles.join(', ')} — /aims approve ${i.request.systemRef}`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,296 @@
+/**
+ * The data model. Every table but `workspaces` carries `workspace_id`, and every query filters
+ * on it: a workspace is one tenant (one Slack team, one Teams tenant, or the local shell).
+ */
+
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const id = () => integer('id').primaryKey().generatedAlwaysAsIdentity();
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull();
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const workspaceId = () =>
+  integer('workspace_id')
+    .notNull()
+    .references(() => workspaces.id);
+
+/** A tenant: platform (`slack`, `teams`, `shell`) plus the platform's id for it. */
+export const workspaces = pgTable(
+  'workspaces',
+  {
+    id: id(),
+    platform: text('platform').notNull(),
+    externalId: text('external_id').notNull(),
+    name: text('name'),
+    /** Next `AI-<n>` number to hand out. */
+    nextRef: integer('next_ref').notNull().default(1),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('workspaces_platform_external_uq').on(t.platform, t.externalId)],
+);
+
+/** A person known by a platform identity (`slack:U123`, `teams:<aad id>`, `shell:alice`). */
+export const people = pgTable(
+  'people',
+  {
+    id: id(),
+    workspaceId: workspaceId(),
+    platformId: text('platform_id').notNull(),
+    displayName: text('display_name'),
+    email: text('email'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('people_workspace_platform_uq').on(t.workspaceId, t.platformId),
+    index('people_workspace_email_idx').on(t.workspaceId, t.email),
+  ],
+);
+
+/** A registered AI system and its current state. */
+export const aiSystems = pgTable(
+  'ai_systems',
+  {
+    id: id(),
+    workspaceId: workspaceId(),
+    /** The `n` of the short reference `AI-<n>`, unique per workspace. */
+    refNumber: integer('ref_number').notNull(),
+    name: text('name').notNull(),
+    /** The name folded for duplicate detection (case, space and punctuation removed). */
+    nameKey: text('name_key').notNull(),
+    vendor: text('vendor').notNull().default(''),
+    url: text('url'),
+    purpose: text('purpose').notNull(),
+    ownerId: integer('owner_id')
+      .notNull()
+      .references(() => people.id),
+    department: text('department').notNull().default(''),
+    usageStatus: text('usage_status').notNull(),
+    /** draft | pending_approval | approved | rejected | changes_requested | blocked | retired */
+    status: text('status').notNull(),
+    riskClass: text('risk_class'),
+    currentAssessmentId: integer('current_assessment_id'),
+    submittedById: integer('submitted_by_id')
+      .notNull()
+      .references(() => people.id),
+    nextReviewAt: ts('next_review_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('ai_systems_workspace_ref_uq').on(t.workspaceId, t.refNumber),
+    index('ai_systems_workspace_name_key_idx').on(t.workspaceId, t.nameKey),
+    index('ai_systems_workspace_owner_idx').on(t.workspaceId, t.ownerId),
+    index('ai_systems_workspace_status_review_idx').on(t.workspaceId, t.status, t.nextReviewAt),
+  ],
+);
+
+/** One version of a system's triage: the answers, the classifier output, who and when. */
+export const assessments = pgTable(
+  'assessments',
+  {
+    id: id(),
+    workspaceId: workspaceId(),
+    systemId: integer('system_id')
+      .notNull()
+      .references(() => aiSystems.id),
+    version: integer('version').notNull(),
+    questionnaireVersion: integer('questionnaire_version').notNull(),
+    answers: jsonb('answers').notNull(),
+    result: jsonb('result').notNull(),
+    submittedById: integer('submitted_by_id')
+      .notNull()
+      .references(() => people.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('assessments_system_version_uq').on(t.systemId, t.version)],
+);
+
+/** A request for approval of one assessment; one step per approver role. */
+export const approvalRequests = pgTable(
+  'approval_requests',
+  {
+    id: id(),
+    workspaceId: workspaceId(),
+    systemId: integer('system_id')
+      .notNull()
+      .references(() => aiSystems.id),
+    assessmentId: integer('assessment_id')
+      .notNull()
+      .references(() => assessments.id),
+    /** pending | approved | rejected | changes_requested | blocked | superseded */
+    status: text('status').notNull(),
+    submittedById: integer('submitted_by_id')
+      .notNull()
+      .references(() => people.id),
+    createdAt: createdAt(),
+    decidedAt: ts('decided_at'),
+  },
+  (t) => [
+    index('approval_requests_workspace_system_idx').on(t.workspaceId, t.systemId),
+    index('approval_requests_workspace_status_idx').on(t.workspaceId, t.status),
+  ],
+);
+
+/** One approver role's decision on a request. */
+export const approvalSteps = pgTable(
+  'approval_steps',
+  {
+    id: id(),
+    workspaceId: workspaceId(),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => approvalRequests.id),
+    position: integer('position').notNull(),
+    /** owner | compliance | privacy | security | a policy-added role */
+    role: text('role').notNull(),
+    /** The policy group that may decide (null for the owner step). */
+    groupName: text('group_name'),
+    /** For the owner step: the owner. */
+    ownerId: integer('owner_id').references(() => people.id),
+    /** pending | approved | rejected | changes_requested | cancelled */
+    status: text('status').notNull(),
+    decidedById: integer('decided_by_id').references(() => people.id),
+    decidedAt: ts('decided_at'),
+    reason: text('reason'),
+    /** The assessment (answers and result) the decision was made on. */
+    assessmentSnapshot: jsonb('assessment_snapshot'),
+    remindersSent: integer('reminders_sent').notNull().default(0),
+    lastRemindedAt: ts('last_reminded_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('approval_steps_request_role_uq').on(t.requestId, t.role),
+    index('approval_steps_workspace_status_idx').on(t.workspaceId, t.status, t.createdAt),
+  ],
+);
+
+/** A review due for an approved system (ISO 42001 clause 8.4). */
+export const reviews = pgTable(
+  'reviews',
+  {
+    id: id(),
+    workspaceId: workspaceId(),
+    systemId: integer('system_id')
+      .notNull()
+      .references(() => aiSystems.id),
+    dueAt: ts('due_at').notNull(),
+    /** open | confirmed | retriaged | retired | superseded */
+    status: text('status').notNull(),
+    snoozedUntil: ts('snoozed_until'),
+    snoozeReason: text('snooze_reason'),
+    remindersSent: integer('reminders_sent').notNull().default(0),
+    lastRemindedAt: ts('last_reminded_at'),
+    escalatedAt: ts('escalated_at'),
+    decidedById: integer('decided_by_id').references(() => people.id),
+    decidedAt: ts('decided_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('reviews_workspace_status_due_idx').on(t.workspaceId, t.status, t.dueAt),
+    index('reviews_system_idx').on(t.systemId),
+  ],
+);
+
+/**
+ * The notification outbox. A row is written in the same transaction as the change that causes
+ * it; `dedupe_key` makes a second write of the same notification a no-op.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: id(),
+    workspaceId: workspaceId(),
+    dedupeKey: text('dedupe_key').notNull(),
+    kind: text('kind').notNull(),
+    /** Who gets it: `{ "person": 12 }`, `{ "channel": "approvals" }`, ... */
+    recipient: jsonb('recipient').notNull(),
+    payload: jsonb('payload').notNull(),
+    /** pending | sending | sent | failed */
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    notBefore: ts('not_before').notNull(),
+    lockedUntil: ts('locked_until'),
+    sentAt: ts('sent_at'),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('notifications_dedupe_uq').on(t.dedupeKey),
+    index('notifications_status_due_idx').on(t.status, t.notBefore),
+  ],
+);
+
+/** Messages the bot posted about a subject, so every copy can be updated in place. */
+export const platformMessages = pgTable(
+  'platform_messages',
+  {
+    id: id(),
+    workspaceId: workspaceId(),
+    /** approval_request | review */
+    subjectType: text('subject_type').notNull(),
+    subjectId: integer('subject_id').notNull(),
+    platform: text('platform').notNull(),
+    /** parent | step | dm | reminder ... */
+    role: text('role').notNull(),
+    conversationId: text('conversation_id').notNull(),
+    messageId: text('message_id').notNull(),
+    /** For threaded replies: the parent message id. */
+    threadId: text('thread_id'),
+    /** For step messages: the step id. */
+    stepId: integer('step_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('platform_messages_subject_idx').on(t.workspaceId, t.subjectType, t.subjectId)],
+);
+
+/** Stored conversation references (Teams proactive messages) per user or channel. */
+export const conversationRefs = pgTable(
+  'conversation_refs',
+  {
+    id: id(),
+    workspaceId: workspaceId(),
+    /** `person:<platform id>` or `channel:<conversation id>` */
+    refKey: text('ref_key').notNull(),
+    reference: jsonb('reference').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('conversation_refs_key_uq').on(t.workspaceId, t.refKey)],
+);
+
+/** Inbound deliveries already processed (platform retries), keyed by the platform's event id. */
+export const inboundEvents = pgTable('inbound_events', {
+  key: text('key').primaryKey(),
+  receivedAt: ts('received_at').notNull(),
+});
+
+/** Append-only, hash-chained audit trail (ISO 42001 clause 7.5). */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    workspaceId: workspaceId(),
+    /** Position in the workspace's chain, from 1. */
+    seq: integer('seq').notNull(),
+    occurredAt: ts('occurred_at').notNull(),
+    /** Person platform id, or `system`. */
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    data: jsonb('data').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    uniqueIndex('audit_events_workspace_seq_uq').on(t.workspaceId, t.seq),
+    index('audit_events_subject_idx').on(t.workspaceId, t.subjectType, t.subjectId),
+  ],
+);

@@ -1,0 +1,314 @@
+/**
+ * Approval requests and decisions. A decision locks its request row, so double clicks, platform
+ * retries and two approvers racing are serialised: exactly one is recorded, and the late actor
+ * is told what already happened.
+ */
+import { and, asc, desc, eq, ne } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { aiSystems, approvalRequests, approvalSteps, assessments, reviews } from '../db/schema';
+import { appendAudit } from './audit';
+import { enqueue } from './outbox';
+import type { FlowContext } from './ports';
+import { personLabel } from './identity';
+import type { Refusal } from './results';
+import { refuse } from './results';
+import { checkCanDecide, isStepApprover, INDEPENDENT_ROLES } from './rules';
+import type { Classification } from './triage/types';
+import type { RequestView } from './views';
+import { loadRequestView, parseSystemRef } from './views';
+
+/** A decision on one step. */
+export type Decision = 'approve' | 'reject' | 'request_changes';
+
+const STEP_STATUS: Record<Decision, 'approved' | 'rejected' | 'changes_requested'> = {
+  approve: 'approved',
+  reject: 'rejected',
+  request_changes: 'changes_requested',
+};
+
+/** The result of a decision. */
+export type DecideResult =
+  | { kind: 'recorded'; request: RequestView; stepId: number; outcome: RequestView['status'] }
+  | Refusal;
+
+/** Maximum length of a decision reason, in characters. */
+export const REASON_MAX = 1000;
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Opens an approval request for an assessment, inside the caller's transaction: one step per
+ * approver role. A prohibited classification opens it `blocked` (nothing can approve it).
+ */
+export async function openApprovalRequest(
+  tx: Db,
+  ctx: FlowContext,
+  system: { id: number; ownerId: number },
+  assessmentId: number,
+  result: Classification,
+): Promise<number> {
+  const now = ctx.deps.clock.now();
+  const ws = ctx.workspace.id;
+  const blocked = result.riskClass === 'prohibited';
+  // Any earlier open request of this system is superseded by the new one.
+  await tx
+    .update(approvalRequests)
+    .set({ status: 'superseded', decidedAt: now })
+    .where(and(eq(approvalRequests.systemId, system.id), eq(approvalRequests.workspaceId, ws), eq(approvalRequests.status, 'pending')));
+  const [req] = await tx
+    .insert(approvalRequests)
+    .values({
+      workspaceId: ws,
+      systemId: system.id,
+      assessmentId,
+      status: blocked ? 'blocked' : 'pending',
+      submittedById: ctx.actor.id,
+      createdAt: now,
+    })
+    .returning({ id: approvalRequests.id });
+  const requestId = req!.id;
+  await tx.insert(approvalSteps).values(
+    result.approvers.map((role, i) => ({
+      workspaceId: ws,
+      requestId,
+      position: i + 1,
+      role,
+      groupName: role === 'owner' ? null : role,
+      ownerId: role === 'owner' ? system.ownerId : null,
+      status: 'pending',
+      createdAt: now,
+    })),
+  );
+  await tx
+    .update(aiSystems)
+    .set({ status: blocked ? 'blocked' : 'pending_approval', updatedAt: now })
+    .where(eq(aiSystems.id, system.id));
+  await appendAudit(tx, {
+    workspaceId: ws,
+    actor: ctx.actor.platformId,
+    action: blocked ? 'approval.blocked' : 'approval.requested',
+    subjectType: 'approval_request',
+    subjectId: requestId,
+    data: { systemId: system.id, assessmentId, riskClass: result.riskClass, steps: result.approvers },
+    at: now,
+  });
+  await enqueue(tx, {
+    workspaceId: ws,
+    dedupeKey: `approval.requested:${requestId}`,
+    kind: 'approval.requested',
+    recipient: { channel: 'approvals' },
+    payload: { requestId },
+    notBefore: now,
+  });
+  return requestId;
+}
+
+/** Decides one step. */
+export async function decideStep(
+  ctx: FlowContext,
+  input: { stepId: number; decision: Decision; reason?: string | undefined },
+): Promise<DecideResult> {
+  const { db, policy, clock } = ctx.deps;
+  const ws = ctx.workspace.id;
+  const reason = input.reason?.trim() ?? '';
+  if (input.decision !== 'approve' && reason.length === 0) {
+    return refuse('invalid', 'A reason is required to reject or request changes.', {
+      errors: [{ field: 'reason', message: 'A reason is required to reject or request changes.' }],
+    });
+  }
+  if (reason.length > REASON_MAX) {
+    return refuse('invalid', `The reason is too long (${reason.length} characters; at most ${REASON_MAX}).`, {
+      errors: [{ field: 'reason', message: `At most ${REASON_MAX} characters.` }],
+    });
+  }
+  const [stepRow] = await db
+    .select({ requestId: approvalSteps.requestId })
+    .from(approvalSteps)
+    .where(and(eq(approvalSteps.id, input.stepId), eq(approvalSteps.workspaceId, ws)));
+  if (!stepRow) return refuse('not_found', 'That approval step does not exist (any more).');
+
+  const outcome = await db.transaction(async (tx) => {
+    const [req] = await tx
+      .select()
+      .from(approvalRequests)
+      .where(and(eq(approvalRequests.id, stepRow.requestId), eq(approvalRequests.workspaceId, ws)))
+      .for('update');
+    const steps = await tx
+      .select()
+      .from(approvalSteps)
+      .where(eq(approvalSteps.requestId, stepRow.requestId))
+      .orderBy(asc(approvalSteps.position));
+    const step = steps.find((s) => s.id === input.stepId)!;
+    if (!req) return { refusal: refuse('not_found', 'That approval request does not exist.') };
+    if (step.status !== 'pending' && step.decidedById !== null) {
+      return { refusal: 'already' as const, requestId: req.id };
+    }
+    const refusal = checkCanDecide(policy, step, steps, ctx.actor, req.submittedById);
+    if (refusal) return { refusal: refuse(refusal.code, refusal.message) };
+    if (req.status === 'blocked' && input.decision === 'approve') {
+      return {
+        refusal: refuse('blocked', 'This system is classified as prohibited (EU AI Act Art. 5): it cannot be approved.'),
+      };
+    }
+    if (req.status !== 'pending' && req.status !== 'blocked') return { refusal: 'closed' as const, requestId: req.id };
+
+    const now = clock.now();
+    const [assessment] = await tx.select().from(assessments).where(eq(assessments.id, req.assessmentId));
+    const status = STEP_STATUS[input.decision];
+    const updated = await tx
+      .update(approvalSteps)
+      .set({
+        status,
+        decidedById: ctx.actor.id,
+        decidedAt: now,
+        reason: reason || null,
+        assessmentSnapshot: {
+          assessmentId: assessment!.id,
+          version: assessment!.version,
+          answers: assessment!.answers,
+          result: assessment!.result,
+        },
+      })
+      .where(and(eq(approvalSteps.id, step.id), eq(approvalSteps.status, 'pending')))
+      .returning({ id: approvalSteps.id });
+    if (updated.length === 0) return { refusal: 'already' as const, requestId: req.id };
+    await appendAudit(tx, {
+      workspaceId: ws,
+      actor: ctx.actor.platformId,
+      action: `step.${status}`,
+      subjectType: 'approval_step',
+      subjectId: step.id,
+      data: { requestId: req.id, role: step.role, reason: reason || null, assessmentVersion: assessment!.version },
+      at: now,
+    });
+
+    const newStatus = requestOutcome(
+      req.status,
+      steps.map((s) => (s.id === step.id ? status : s.status)),
+    );
+    if (newStatus !== req.status) {
+      await closeRequest(tx, ctx, req, newStatus, now);
+    }
+    await enqueue(tx, {
+      workspaceId: ws,
+      dedupeKey: `approval.updated:${req.id}:${step.id}`,
+      kind: 'approval.updated',
+      recipient: { copiesOf: { subjectType: 'approval_request', subjectId: req.id } },
+      payload: { requestId: req.id, stepId: step.id },
+      notBefore: now,
+    });
+    return { requestId: req.id, stepId: step.id, newStatus };
+  });
+
+  if ('refusal' in outcome) {
+    if (typeof outcome.refusal === 'object') return outcome.refusal;
+    const request = (await loadRequestView(db, policy, ws, outcome.requestId!))!;
+    if (outcome.refusal === 'already') {
+      const s = request.steps.find((x) => x.id === input.stepId)!;
+      const when = s.decidedAt ? ` at ${s.decidedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
+      const verb = s.status === 'changes_requested' ? 'requested changes' : s.status;
+      const by = s.decidedBy ? personLabel({ displayName: s.decidedBy.name, platformId: s.decidedBy.platformId }) : 'someone';
+      return refuse('already_decided', `Already decided: ${by} ${verb} the ${s.role} step${when}.`, { request });
+    }
+    return refuse('closed', `This request is already closed (${request.status.replace('_', ' ')}); nothing was changed.`, {
+      request,
+    });
+  }
+  const request = (await loadRequestView(db, policy, ws, outcome.requestId))!;
+  return { kind: 'recorded', request, stepId: outcome.stepId, outcome: request.status };
+}
+
+/** The request's status after a step changed: rejected or changes at once, approved when all approve. */
+export function requestOutcome(current: string, stepStatuses: string[]): RequestView['status'] {
+  if (stepStatuses.includes('rejected')) return current === 'blocked' ? 'blocked' : 'rejected';
+  if (stepStatuses.includes('changes_requested')) return 'changes_requested';
+  if (current === 'blocked') return 'blocked';
+  if (stepStatuses.every((s) => s === 'approved')) return 'approved';
+  return current as RequestView['status'];
+}
+
+async function closeRequest(
+  tx: Db,
+  ctx: FlowContext,
+  req: typeof approvalRequests.$inferSelect,
+  status: RequestView['status'],
+  now: Date,
+): Promise<void> {
+  const ws = ctx.workspace.id;
+  await tx.update(approvalRequests).set({ status, decidedAt: now }).where(eq(approvalRequests.id, req.id));
+  await tx
+    .update(approvalSteps)
+    .set({ status: 'cancelled' })
+    .where(and(eq(approvalSteps.requestId, req.id), eq(approvalSteps.status, 'pending')));
+  const [assessment] = await tx.select().from(assessments).where(eq(assessments.id, req.assessmentId));
+  const result = assessment!.result as Classification;
+  const systemPatch: Partial<typeof aiSystems.$inferInsert> = { status, updatedAt: now };
+  let nextReviewAt: Date | null = null;
+  if (status === 'approved' && result.reviewIntervalDays !== null) {
+    nextReviewAt = new Date(now.getTime() + result.reviewIntervalDays * DAY_MS);
+    systemPatch.nextReviewAt = nextReviewAt;
+    await tx
+      .update(reviews)
+      .set({ status: 'superseded' })
+      .where(and(eq(reviews.systemId, req.systemId), eq(reviews.status, 'open')));
+    await tx.insert(reviews).values({ workspaceId: ws, systemId: req.systemId, dueAt: nextReviewAt, status: 'open', createdAt: now });
+  }
+  if (status === 'blocked') delete systemPatch.status;
+  await tx.update(aiSystems).set(systemPatch).where(eq(aiSystems.id, req.systemId));
+  await appendAudit(tx, {
+    workspaceId: ws,
+    actor: ctx.actor.platformId,
+    action: `request.${status}`,
+    subjectType: 'approval_request',
+    subjectId: req.id,
+    data: { systemId: req.systemId, nextReviewAt: nextReviewAt?.toISOString() ?? null },
+    at: now,
+  });
+  await enqueue(tx, {
+    workspaceId: ws,
+    dedupeKey: `approval.outcome:${req.id}:${status}`,
+    kind: 'approval.outcome',
+    recipient: { person: req.submittedById },
+    payload: { requestId: req.id, status },
+    notBefore: now,
+  });
+}
+
+/**
+ * Decides the step of a system's open request that `actor` may decide (for text commands such
+ * as `/aims approve AI-3`): the owner step for the owner, else the first group step they belong to.
+ */
+export async function decideForSystem(
+  ctx: FlowContext,
+  ref: string,
+  decision: Decision,
+  reason?: string,
+): Promise<DecideResult> {
+  const { db, policy } = ctx.deps;
+  const ws = ctx.workspace.id;
+  const n = parseSystemRef(ref);
+  if (n === null) return refuse('invalid', `"${ref}" is not a system reference; use the form AI-12.`);
+  const [req] = await db
+    .select({ id: approvalRequests.id, submittedById: approvalRequests.submittedById, status: approvalRequests.status })
+    .from(approvalRequests)
+    .innerJoin(aiSystems, eq(aiSystems.id, approvalRequests.systemId))
+    .where(and(eq(approvalRequests.workspaceId, ws), eq(aiSystems.refNumber, n), ne(approvalRequests.status, 'superseded')))
+    .orderBy(desc(approvalRequests.id))
+    .limit(1);
+  if (!req) return refuse('not_found', `AI-${n} has no approval request.`);
+  const steps = await db.select().from(approvalSteps).where(eq(approvalSteps.requestId, req.id)).orderBy(asc(approvalSteps.position));
+  const mine = steps.filter((s) => isStepApprover(policy, s, ctx.actor));
+  if (mine.length === 0) {
+    return refuse('not_authorised', `None of the steps of AI-${n} is yours to decide.`);
+  }
+  // Prefer a step the actor may decide now; otherwise report on the first of theirs.
+  const open = mine.filter((s) => s.status === 'pending');
+  const decidable = open.find((s) => !checkCanDecide(policy, s, steps, ctx.actor, req.submittedById));
+  const pick =
+    decidable ??
+    open.find((s) => !(req.submittedById === ctx.actor.id && INDEPENDENT_ROLES.has(s.role))) ??
+    open[0] ??
+    mine.find((s) => s.decidedById !== null) ??
+    mine[0]!;
+  return decideStep(ctx, { stepId: pick.id, decision, reason });
+}

@@ -1,0 +1,118 @@
+/**
+ * The audit trail: append-only and hash-chained per workspace. Each event stores the hash of the
+ * previous event and the SHA-256 of its own canonical content (which includes that previous
+ * hash), so changing, removing or reordering any row breaks the chain from there on.
+ */
+import { createHash } from 'node:crypto';
+import { asc, desc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { auditEvents, workspaces } from '../db/schema';
+
+/** The hash a workspace's first event points back to. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** What a caller records. */
+export interface AuditInput {
+  workspaceId: number;
+  /** Person platform id, or `system`. */
+  actor: string;
+  /** Dotted verb, e.g. `system.registered`, `step.decided`. */
+  action: string;
+  subjectType: string;
+  subjectId: string | number;
+  data: Record<string, unknown>;
+  at: Date;
+}
+
+/** JSON with object keys sorted at every level, so the same content always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+interface HashedContent {
+  workspaceId: number;
+  seq: number;
+  occurredAt: Date;
+  actor: string;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  data: unknown;
+  prevHash: string;
+}
+
+/** The hash of one event's content. */
+export function eventHash(e: HashedContent): string {
+  const content = canonicalJson({ ...e, occurredAt: e.occurredAt.toISOString() });
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/**
+ * Appends an event. Must run inside the transaction of the change it records; it locks the
+ * workspace row so concurrent appends in one workspace form one chain.
+ */
+export async function appendAudit(tx: Db, input: AuditInput): Promise<void> {
+  await tx.execute(sql`select id from ${workspaces} where ${workspaces.id} = ${input.workspaceId} for update`);
+  const [last] = await tx
+    .select({ seq: auditEvents.seq, hash: auditEvents.hash })
+    .from(auditEvents)
+    .where(eq(auditEvents.workspaceId, input.workspaceId))
+    .orderBy(desc(auditEvents.seq))
+    .limit(1);
+  // Round-trip the data through JSON so what is hashed is exactly what jsonb gives back.
+  const data = JSON.parse(JSON.stringify(input.data)) as Record<string, unknown>;
+  const content: HashedContent = {
+    workspaceId: input.workspaceId,
+    seq: (last?.seq ?? 0) + 1,
+    occurredAt: new Date(input.at.getTime()),
+    actor: input.actor,
+    action: input.action,
+    subjectType: input.subjectType,
+    subjectId: String(input.subjectId),
+    data,
+    prevHash: last?.hash ?? GENESIS_HASH,
+  };
+  await tx.insert(auditEvents).values({ ...content, hash: eventHash(content) });
+}
+
+/** The result of recomputing the chains. */
+export type AuditVerification =
+  | { ok: true; events: number; workspaces: number }
+  | { ok: false; eventId: number; workspaceId: number; seq: number; problem: string };
+
+/** Recomputes every workspace's chain and reports the first broken event. */
+export async function verifyAudit(db: Db, batchSize = 1000): Promise<AuditVerification> {
+  const wsRows = await db.select({ id: workspaces.id }).from(workspaces).orderBy(asc(workspaces.id));
+  let count = 0;
+  for (const ws of wsRows) {
+    let prevHash = GENESIS_HASH;
+    let expectedSeq = 1;
+    for (let offset = 0; ; offset += batchSize) {
+      const rows = await db
+        .select()
+        .from(auditEvents)
+        .where(eq(auditEvents.workspaceId, ws.id))
+        .orderBy(asc(auditEvents.seq), asc(auditEvents.id))
+        .limit(batchSize)
+        .offset(offset);
+      for (const row of rows) {
+        const broken = (problem: string) =>
+          ({ ok: false, eventId: row.id, workspaceId: ws.id, seq: row.seq, problem }) as const;
+        if (row.seq !== expectedSeq) return broken(`sequence ${row.seq} where ${expectedSeq} was expected (an event is missing)`);
+        if (row.prevHash !== prevHash) return broken('previous-hash link does not match the event before it');
+        const recomputed = eventHash({ ...row, subjectId: row.subjectId, occurredAt: row.occurredAt! });
+        if (recomputed !== row.hash) return broken('content does not match its hash (the event was changed)');
+        prevHash = row.hash;
+        expectedSeq += 1;
+        count += 1;
+      }
+      if (rows.length < batchSize) break;
+    }
+  }
+  return { ok: true, events: count, workspaces: wsRows.length };
+}

@@ -1,0 +1,30 @@
+/**
+ * The workflow core's public surface. Adapters call these functions with a `FlowContext`
+ * (from `flowContext`) and render the neutral views they return.
+ *
+ * Notifications written to the outbox, and what each adapter's deliverer does with them:
+ * - `approval.requested` {requestId} → {channel: approvals}: post the request (parent message and
+ *   one reply per step) in the approvals channel, or in a direct thread with the owner when the
+ *   policy names no channel; record every copy with `recordMessage`.
+ * - `approval.updated` {requestId, stepId?} → {copiesOf request}: re-render and update every copy.
+ * - `approval.outcome` {requestId, status} → {person: submitter}: tell the submitter.
+ * - `review.updated` {reviewId, systemId, status} → {copiesOf review}: update review cards.
+ */
+export * from './ports';
+export * from './errors';
+export * from './results';
+export * from './views';
+export * from './policy';
+export * from './identity';
+export * from './audit';
+export * from './outbox';
+export * from './messages';
+export * from './rules';
+export { register, findDuplicate, resubmit, systemByRef, validateSubmission } from './registration';
+export type { RegisterResult } from './registration';
+export { decideStep, decideForSystem, requestOutcome, REASON_MAX } from './approvals';
+export type { Decision, DecideResult } from './approvals';
+export { confirmReview, retriage, retire, snoozeReview, SNOOZE_MAX_DAYS } from './reviews';
+export type { ReviewResult } from './reviews';
+export { check, listMine, show, pendingForMe, reviewsDue } from './queries';
+export type { CheckResult, CheckView, PendingItem } from './queries';

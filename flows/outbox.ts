@@ -1,0 +1,140 @@
+/**
+ * The notification outbox. Flows write a row in the same transaction as the change that causes
+ * it; a unique dedupe key makes writing the same notification twice a no-op, so a job that runs
+ * twice or two workers racing still produce one message. A dispatcher claims due rows, hands
+ * each to the platform's deliverer, and marks it sent or schedules a retry.
+ */
+import { and, asc, eq, inArray, lte, or, isNull, lt } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { notifications } from '../db/schema';
+import type { Clock } from './ports';
+
+/** Who a notification is for. */
+export type Recipient =
+  | { person: number }
+  | { channel: 'approvals' | 'digest' }
+  /** Every stored copy of a subject's messages (update in place). */
+  | { copiesOf: { subjectType: string; subjectId: number } };
+
+/** A notification to write. */
+export interface NotificationInput {
+  workspaceId: number;
+  dedupeKey: string;
+  /** e.g. `approval.requested`, `approval.updated`, `approval.outcome`, `review.reminder`. */
+  kind: string;
+  recipient: Recipient;
+  payload: Record<string, unknown>;
+  notBefore: Date;
+}
+
+/** A claimed notification. */
+export type OutboxRow = typeof notifications.$inferSelect;
+
+/** Writes a notification unless one with the same dedupe key exists. Returns true when written. */
+export async function enqueue(tx: Db, n: NotificationInput): Promise<boolean> {
+  const rows = await tx
+    .insert(notifications)
+    .values({ ...n, status: 'pending', createdAt: n.notBefore })
+    .onConflictDoNothing({ target: notifications.dedupeKey })
+    .returning({ id: notifications.id });
+  return rows.length > 0;
+}
+
+/** What a deliverer reports for one notification. */
+export type DeliveryResult =
+  | { ok: true }
+  /** The platform asked us to wait (HTTP 429 `Retry-After`), or a transient failure. */
+  | { ok: false; retryAfterMs: number; error: string }
+  /** Will never succeed (e.g. no channel configured); kept as failed for the record. */
+  | { ok: false; permanent: true; error: string };
+
+/** Delivers one notification on a platform. */
+export type Deliverer = (row: OutboxRow) => Promise<DeliveryResult>;
+
+/** Options of a dispatch pass. */
+export interface DispatchOptions {
+  /** Only rows of these workspaces (default: all). */
+  workspaceIds?: number[];
+  /** How many rows to claim at once. Default 50. */
+  batchSize?: number;
+  /** How long a claim holds before another dispatcher may take the row over (ms). Default 60 000. */
+  leaseMs?: number;
+  /** Attempts before a row is marked failed. Default 8. */
+  maxAttempts?: number;
+}
+
+/**
+ * Claims due rows atomically (SKIP LOCKED, with a lease so a dispatcher killed mid-batch does not
+ * lose them) and delivers each. Returns how many were sent.
+ */
+export async function dispatchDue(db: Db, clock: Clock, deliver: Deliverer, opts: DispatchOptions = {}): Promise<number> {
+  const batchSize = opts.batchSize ?? 50;
+  const leaseMs = opts.leaseMs ?? 60_000;
+  const maxAttempts = opts.maxAttempts ?? 8;
+  let sent = 0;
+  for (;;) {
+    const now = clock.now();
+    const claimed = await claim(db, now, batchSize, leaseMs, opts.workspaceIds);
+    if (claimed.length === 0) return sent;
+    for (const row of claimed) {
+      let result: DeliveryResult;
+      try {
+        result = await deliver(row);
+      } catch (err) {
+        result = { ok: false, retryAfterMs: backoffMs(row.attempts), error: (err as Error).message };
+      }
+      if (result.ok) {
+        await db
+          .update(notifications)
+          .set({ status: 'sent', sentAt: clock.now(), lockedUntil: null, lastError: null })
+          .where(eq(notifications.id, row.id));
+        sent += 1;
+      } else {
+        const attempts = row.attempts + 1;
+        const failed = 'permanent' in result || attempts >= maxAttempts;
+        const wait = 'retryAfterMs' in result ? Math.max(result.retryAfterMs, 0) : 0;
+        await db
+          .update(notifications)
+          .set({
+            status: failed ? 'failed' : 'pending',
+            attempts,
+            lastError: result.error.slice(0, 500),
+            lockedUntil: null,
+            notBefore: new Date(clock.now().getTime() + wait),
+          })
+          .where(eq(notifications.id, row.id));
+      }
+    }
+    if (claimed.length < batchSize) return sent;
+  }
+}
+
+async function claim(db: Db, now: Date, limit: number, leaseMs: number, workspaceIds?: number[]): Promise<OutboxRow[]> {
+  const due = and(
+    lte(notifications.notBefore, now),
+    or(
+      eq(notifications.status, 'pending'),
+      and(eq(notifications.status, 'sending'), or(isNull(notifications.lockedUntil), lt(notifications.lockedUntil, now))),
+    ),
+    workspaceIds ? inArray(notifications.workspaceId, workspaceIds) : undefined,
+  );
+  const ids = db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(due)
+    .orderBy(asc(notifications.notBefore), asc(notifications.id))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+  return db
+    .update(notifications)
+    .set({ status: 'sending', lockedUntil: new Date(now.getTime() + leaseMs) })
+    .where(inArray(notifications.id, ids))
+    .returning()
+    .then((rows) => rows.sort((a, b) => a.notBefore.getTime() - b.notBefore.getTime() || a.id - b.id));
+}
+
+/** Exponential backoff for transient failures: 2 s, 4 s, 8 s … capped at 10 minutes. */
+export function backoffMs(attempts: number): number {
+  return Math.min(2000 * 2 ** attempts, 600_000);
+}
+

@@ -1,0 +1,163 @@
+/**
+ * The organisation's policy file (product.md "Policy file"), validated with zod. Unknown keys and
+ * bad values are refused with the key named. The classifier only ever reads the part returned by
+ * `triagePolicyOf`, which can shorten review intervals and add approver roles, never the reverse.
+ */
+import { z } from 'zod';
+import { CronExpressionParser } from 'cron-parser';
+import { parse as parseYaml } from 'yaml';
+import type { TriagePolicy } from './triage/types';
+import { AimsError } from './errors';
+
+const memberId = z
+  .string()
+  .regex(/^(slack:[A-Z0-9]+|teams:[\w-]+|email:[^@\s]+@[^@\s]+|shell:[\w.-]+)$/, {
+    message: 'must be slack:U…, teams:<aad object id>, email:name@domain or shell:<name>',
+  });
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a time HH:MM' });
+const days = (def: number) => z.number().int().min(1).max(3650).default(def);
+const channelRef = z.strictObject({ slack: z.string().min(1).optional(), teams: z.string().min(1).optional() });
+const timezone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an IANA time zone such as Europe/Berlin' },
+);
+const cron = z.string().refine(
+  (expr) => {
+    try {
+      CronExpressionParser.parse(expr);
+      return expr.trim().split(/\s+/).length === 5;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be a five-field cron expression such as "0 9 * * 1"' },
+);
+const role = z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, { message: 'must be a lower-case role name' });
+
+/** The policy file schema, with the defaults of product.md. */
+export const policySchema = z
+  .strictObject({
+    organization: z
+      .strictObject({
+        name: z.string().min(1).max(120).default('My organisation'),
+        timezone: timezone.default('UTC'),
+        publicServiceProvider: z.boolean().default(false),
+      })
+      .prefault({}),
+    /** Approver groups; members as slack:U…, teams:<id>, email:… or shell:<name>. */
+    groups: z.record(role, z.array(memberId)).default({}),
+    channels: z
+      .strictObject({ approvals: channelRef.optional(), digest: channelRef.optional() })
+      .prefault({}),
+    reviews: z
+      .strictObject({
+        highDays: days(90),
+        limitedDays: days(180),
+        minimalDays: days(365),
+        outOfScopeDays: days(365),
+        remindBeforeDays: z.number().int().min(0).max(365).default(14),
+        /** Days between two reminders of the same review. */
+        repeatEveryDays: z.number().int().min(1).max(30).default(3),
+        escalateAfterDays: z.number().int().min(0).max(365).default(7),
+      })
+      .prefault({}),
+    approvals: z
+      .strictObject({
+        remindAfterHours: z.number().int().min(1).max(24 * 90).default(48),
+        escalateAfterReminders: z.number().int().min(1).max(100).default(3),
+        /** Extra approver roles per risk class (or `all`); each needs a group of the same name. */
+        extraApprovers: z
+          .strictObject({
+            all: z.array(role).optional(),
+            high: z.array(role).optional(),
+            limited: z.array(role).optional(),
+            minimal: z.array(role).optional(),
+            out_of_scope: z.array(role).optional(),
+          })
+          .default({}),
+      })
+      .prefault({}),
+    digest: z.strictObject({ cron: cron.default('0 9 * * 1') }).prefault({}),
+    quietHours: z
+      .strictObject({ start: hhmm, end: hhmm, weekends: z.boolean().default(false) })
+      .optional(),
+  })
+  .superRefine((policy, ctx) => {
+    const extra = policy.approvals.extraApprovers;
+    for (const [cls, roles] of Object.entries(extra)) {
+      for (const r of roles ?? []) {
+        if (r === 'owner') continue;
+        if (!policy.groups[r]) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['approvals', 'extraApprovers', cls],
+            message: `role "${r}" has no group; add groups.${r} with its members`,
+          });
+        }
+      }
+    }
+  });
+
+/** A validated policy. */
+export type Policy = z.output<typeof policySchema>;
+
+/** Validates a parsed policy object; throws `AimsError('invalid_policy')` naming the key. */
+export function parsePolicy(input: unknown, source = 'policy'): Policy {
+  const result = policySchema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const key = issue.path.length ? issue.path.join('.') : '(top level)';
+  const detail =
+    issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}` : issue.message;
+  const where = issue.code === 'unrecognized_keys' && issue.path.length === 0 ? issue.keys.join(', ') : key;
+  throw new AimsError('invalid_policy', `${source}: ${where}: ${detail}`);
+}
+
+/** Parses policy text (YAML or JSON; JSON is YAML). */
+export function parsePolicyText(text: string, source = 'policy'): Policy {
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (err) {
+    throw new AimsError('invalid_policy', `${source}: not valid YAML or JSON (${(err as Error).message.split('\n')[0]})`);
+  }
+  return parsePolicy(data, source);
+}
+
+/** Built-in defaults: no groups, no channels. */
+export function defaultPolicy(): Policy {
+  return parsePolicy({});
+}
+
+/** The policy the shell uses when none is given: groups are the people compliance, privacy, security. */
+export function demoPolicy(): Policy {
+  return parsePolicy({
+    organization: { name: 'Demo organisation' },
+    groups: { compliance: ['shell:compliance'], privacy: ['shell:privacy'], security: ['shell:security'] },
+  });
+}
+
+/** The part of the policy the classifier reads. */
+export function triagePolicyOf(policy: Policy): TriagePolicy {
+  const r = policy.reviews;
+  return {
+    publicServiceProvider: policy.organization.publicServiceProvider,
+    reviewDays: { high: r.highDays, limited: r.limitedDays, minimal: r.minimalDays, out_of_scope: r.outOfScopeDays },
+    extraApprovers: policy.approvals.extraApprovers,
+  };
+}
+
+/** Whether a person (platform id and optional email) is a member of a policy group. */
+export function isGroupMember(policy: Policy, group: string, platformId: string, email?: string | null): boolean {
+  const members = policy.groups[group] ?? [];
+  if (members.includes(platformId)) return true;
+  const wanted = email ? `email:${email.toLowerCase()}` : null;
+  return !!wanted && members.some((m) => m.toLowerCase() === wanted);
+}

@@ -1,0 +1,216 @@
+/**
+ * Registering an AI system: validate the fields and the triage answers, refuse a duplicate name,
+ * classify, store the system with its first assessment and open its approval request — all in
+ * one transaction with its audit events.
+ */
+import { and, eq, max, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { aiSystems, assessments, workspaces } from '../db/schema';
+import { openApprovalRequest } from './approvals';
+import { appendAudit } from './audit';
+import { ensurePerson } from './identity';
+import { triagePolicyOf } from './policy';
+import type { FlowContext } from './ports';
+import type { Refusal } from './results';
+import { invalid, refuse } from './results';
+import { classify } from './triage/classify';
+import { validateAnswers, validateRegistration } from './triage/validate';
+import type { Answers, Classification, FieldError, RegistrationFields } from './triage/types';
+import { QUESTIONNAIRE_VERSION } from './triage/types';
+import type { RequestView, SystemView } from './views';
+import { loadRequestView, loadSystemView, nameKey, parseSystemRef } from './views';
+
+/** The outcome of a registration. */
+export type RegisterResult =
+  | { kind: 'registered'; system: SystemView; request: RequestView; classification: Classification }
+  /** A system with the same name (after folding) exists: it is offered instead. */
+  | { kind: 'duplicate'; system: SystemView }
+  | Refusal;
+
+/** Finds an existing system whose folded name equals this one. */
+export async function findDuplicate(ctx: FlowContext, name: string): Promise<SystemView | null> {
+  const key = nameKey(name);
+  if (!key) return null;
+  const [row] = await ctx.deps.db
+    .select({ id: aiSystems.id })
+    .from(aiSystems)
+    .where(and(eq(aiSystems.workspaceId, ctx.workspace.id), eq(aiSystems.nameKey, key)))
+    .orderBy(aiSystems.refNumber)
+    .limit(1);
+  return row ? loadSystemView(ctx.deps.db, ctx.workspace.id, row.id) : null;
+}
+
+/** Validates fields and answers together, fields first. */
+export function validateSubmission(
+  fields: unknown,
+  answers: unknown,
+): { ok: true; fields: RegistrationFields; answers: Answers } | { ok: false; errors: FieldError[] } {
+  const f = validateRegistration(fields);
+  const a = validateAnswers(answers);
+  const errors = [...(f.ok ? [] : f.errors), ...(a.ok ? [] : a.errors)];
+  if (!f.ok || !a.ok) return { ok: false, errors };
+  return { ok: true, fields: f.fields, answers: a.answers };
+}
+
+/** Registers a system and submits its triage for approval. */
+export async function register(
+  ctx: FlowContext,
+  input: { fields: unknown; answers: unknown; ownerName?: string; ownerEmail?: string },
+): Promise<RegisterResult> {
+  const checked = validateSubmission(input.fields, input.answers);
+  if (!checked.ok) return invalid(checked.errors);
+  const { fields, answers } = checked;
+  const duplicate = await findDuplicate(ctx, fields.name);
+  if (duplicate) return { kind: 'duplicate', system: duplicate };
+
+  const { db, policy, clock } = ctx.deps;
+  const result = classify(answers, triagePolicyOf(policy));
+  const now = clock.now();
+  const ws = ctx.workspace.id;
+  const owner = await ensurePerson(
+    db,
+    ws,
+    { platformId: fields.owner, displayName: input.ownerName, email: input.ownerEmail },
+    now,
+  );
+  const ids = await db.transaction(async (tx) => {
+    // Locking the workspace row serialises registrations, so two racing ones cannot both pass
+    // the duplicate check, and hands out the next reference number.
+    await tx.execute(sql`select id from ${workspaces} where ${workspaces.id} = ${ws} for update`);
+    const [dup] = await tx
+      .select({ id: aiSystems.id })
+      .from(aiSystems)
+      .where(and(eq(aiSystems.workspaceId, ws), eq(aiSystems.nameKey, nameKey(fields.name))))
+      .limit(1);
+    if (dup) return { duplicateId: dup.id };
+    const [wsRow] = await tx
+      .update(workspaces)
+      .set({ nextRef: sql`${workspaces.nextRef} + 1` })
+      .where(eq(workspaces.id, ws))
+      .returning({ ref: sql<number>`${workspaces.nextRef} - 1` });
+    const [sys] = await tx
+      .insert(aiSystems)
+      .values({
+        workspaceId: ws,
+        refNumber: Number(wsRow!.ref),
+        name: fields.name,
+        nameKey: nameKey(fields.name),
+        vendor: fields.vendor,
+        url: fields.url ?? null,
+        purpose: fields.purpose,
+        ownerId: owner.id,
+        department: fields.department,
+        usageStatus: fields.usage_status,
+        status: 'draft',
+        riskClass: result.riskClass,
+        submittedById: ctx.actor.id,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: aiSystems.id, refNumber: aiSystems.refNumber });
+    await appendAudit(tx, {
+      workspaceId: ws,
+      actor: ctx.actor.platformId,
+      action: 'system.registered',
+      subjectType: 'ai_system',
+      subjectId: sys!.id,
+      data: { ref: `AI-${sys!.refNumber}`, fields: { ...fields, owner: owner.platformId } },
+      at: now,
+    });
+    const assessmentId = await storeAssessment(tx, ctx, sys!.id, answers, result, now);
+    const requestId = await openApprovalRequest(tx, ctx, { id: sys!.id, ownerId: owner.id }, assessmentId, result);
+    return { systemId: sys!.id, requestId };
+  });
+  if (ids.duplicateId !== undefined) {
+    return { kind: 'duplicate', system: (await loadSystemView(db, ws, ids.duplicateId))! };
+  }
+  const system = (await loadSystemView(db, ws, ids.systemId!))!;
+  const request = (await loadRequestView(db, policy, ws, ids.requestId!))!;
+  return { kind: 'registered', system, request, classification: result };
+}
+
+/** Stores a new assessment version and makes it the system's current one. */
+export async function storeAssessment(
+  tx: Db,
+  ctx: FlowContext,
+  systemId: number,
+  answers: Answers,
+  result: Classification,
+  now: Date,
+): Promise<number> {
+  const [last] = await tx
+    .select({ v: max(assessments.version) })
+    .from(assessments)
+    .where(eq(assessments.systemId, systemId));
+  const version = (last?.v ?? 0) + 1;
+  const [row] = await tx
+    .insert(assessments)
+    .values({
+      workspaceId: ctx.workspace.id,
+      systemId,
+      version,
+      questionnaireVersion: QUESTIONNAIRE_VERSION,
+      answers,
+      result,
+      submittedById: ctx.actor.id,
+      createdAt: now,
+    })
+    .returning({ id: assessments.id });
+  await tx
+    .update(aiSystems)
+    .set({ currentAssessmentId: row!.id, riskClass: result.riskClass, updatedAt: now })
+    .where(eq(aiSystems.id, systemId));
+  await appendAudit(tx, {
+    workspaceId: ctx.workspace.id,
+    actor: ctx.actor.platformId,
+    action: 'assessment.submitted',
+    subjectType: 'ai_system',
+    subjectId: systemId,
+    data: { assessmentId: row!.id, version, riskClass: result.riskClass, answers },
+    at: now,
+  });
+  return row!.id;
+}
+
+/** Resolves `AI-<n>` to a system view in the caller's workspace. */
+export async function systemByRef(ctx: FlowContext, ref: string): Promise<SystemView | Refusal> {
+  const n = parseSystemRef(ref);
+  if (n === null) return refuse('invalid', `"${ref}" is not a system reference; use the form AI-12.`);
+  const [row] = await ctx.deps.db
+    .select({ id: aiSystems.id })
+    .from(aiSystems)
+    .where(and(eq(aiSystems.workspaceId, ctx.workspace.id), eq(aiSystems.refNumber, n)));
+  if (!row) return refuse('not_found', `There is no system AI-${n}.`);
+  return (await loadSystemView(ctx.deps.db, ctx.workspace.id, row.id))!;
+}
+
+/**
+ * Resubmits a system whose approval asked for changes (or was rejected): new answers make a new
+ * assessment version and a new approval request. The submitter or the owner may do it.
+ */
+export async function resubmit(
+  ctx: FlowContext,
+  ref: string,
+  answersInput: unknown,
+): Promise<{ kind: 'resubmitted'; system: SystemView; request: RequestView; classification: Classification } | Refusal> {
+  const found = await systemByRef(ctx, ref);
+  if ('kind' in found) return found;
+  if (found.status !== 'changes_requested' && found.status !== 'rejected') {
+    return refuse('not_allowed', `${found.ref} is ${found.status.replace('_', ' ')}; only a system with changes requested or rejected can be resubmitted.`);
+  }
+  if (ctx.actor.id !== found.owner.id && ctx.actor.id !== found.submittedBy.id) {
+    return refuse('not_authorised', `Only the owner or the submitter of ${found.ref} can resubmit it.`);
+  }
+  const a = validateAnswers(answersInput);
+  if (!a.ok) return invalid(a.errors);
+  const { db, policy, clock } = ctx.deps;
+  const result = classify(a.answers, triagePolicyOf(policy));
+  const now = clock.now();
+  const requestId = await db.transaction(async (tx) => {
+    const assessmentId = await storeAssessment(tx, ctx, found.id, a.answers, result, now);
+    return openApprovalRequest(tx, ctx, { id: found.id, ownerId: found.owner.id }, assessmentId, result);
+  });
+  const system = (await loadSystemView(db, ctx.workspace.id, found.id))!;
+  const request = (await loadRequestView(db, policy, ctx.workspace.id, requestId))!;
+  return { kind: 'resubmitted', system, request, classification: result };
+}

@@ -1,0 +1,213 @@
+/**
+ * Periodic reviews (ISO 42001 clause 8.4): confirm the registration is still accurate (next date
+ * from the class), re-triage (a changed class or a new approver role starts a new approval), or
+ * retire the system. Snoozing postpones reminders by at most 30 days, with a reason.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { aiSystems, approvalRequests, approvalSteps, reviews } from '../db/schema';
+import { openApprovalRequest } from './approvals';
+import { appendAudit } from './audit';
+import { enqueue } from './outbox';
+import { isGroupMember, triagePolicyOf } from './policy';
+import type { FlowContext } from './ports';
+import { storeAssessment, systemByRef } from './registration';
+import type { Refusal } from './results';
+import { invalid, refuse } from './results';
+import { classify } from './triage/classify';
+import { validateAnswers } from './triage/validate';
+import type { Classification } from './triage/types';
+import type { RequestView, SystemView } from './views';
+import { loadRequestView, loadSystemView } from './views';
+
+const DAY_MS = 86_400_000;
+
+/** Longest snooze, in days. */
+export const SNOOZE_MAX_DAYS = 30;
+
+/** The outcome of a review action. */
+export type ReviewResult =
+  | { kind: 'confirmed'; system: SystemView }
+  | { kind: 'retriaged'; system: SystemView; classification: Classification; request: RequestView | null }
+  | { kind: 'retired'; system: SystemView }
+  | { kind: 'snoozed'; system: SystemView; until: Date }
+  | Refusal;
+
+/** Loads the system and checks the actor may review it (the owner, or a compliance member). */
+async function reviewable(ctx: FlowContext, ref: string, allowed: SystemView['status'][]): Promise<SystemView | Refusal> {
+  const system = await systemByRef(ctx, ref);
+  if ('kind' in system) return system;
+  const isOwner = system.owner.id === ctx.actor.id;
+  const isCompliance = isGroupMember(ctx.deps.policy, 'compliance', ctx.actor.platformId, ctx.actor.email);
+  if (!isOwner && !isCompliance) {
+    return refuse('not_authorised', `Only the owner of ${system.ref} (${system.owner.name}) or compliance can review it.`);
+  }
+  if (!allowed.includes(system.status)) {
+    return refuse('not_allowed', `${system.ref} is ${system.status.replace('_', ' ')}; this review action needs it to be ${allowed.join(' or ').replace('_', ' ')}.`);
+  }
+  return system;
+}
+
+/** Closes the open review of a system with a status, and notifies every copy of its card. */
+async function closeOpenReviews(tx: Db, ctx: FlowContext, systemId: number, status: string, now: Date): Promise<void> {
+  const closed = await tx
+    .update(reviews)
+    .set({ status, decidedById: ctx.actor.id, decidedAt: now })
+    .where(and(eq(reviews.systemId, systemId), eq(reviews.workspaceId, ctx.workspace.id), eq(reviews.status, 'open')))
+    .returning({ id: reviews.id });
+  for (const r of closed) {
+    await enqueue(tx, {
+      workspaceId: ctx.workspace.id,
+      dedupeKey: `review.updated:${r.id}:${status}`,
+      kind: 'review.updated',
+      recipient: { copiesOf: { subjectType: 'review', subjectId: r.id } },
+      payload: { reviewId: r.id, systemId, status },
+      notBefore: now,
+    });
+  }
+}
+
+/** Opens the next review of a system. */
+async function scheduleNext(tx: Db, ctx: FlowContext, systemId: number, days: number | null, now: Date): Promise<Date | null> {
+  const due = days === null ? null : new Date(now.getTime() + days * DAY_MS);
+  if (due) await tx.insert(reviews).values({ workspaceId: ctx.workspace.id, systemId, dueAt: due, status: 'open', createdAt: now });
+  await tx.update(aiSystems).set({ nextReviewAt: due, updatedAt: now }).where(eq(aiSystems.id, systemId));
+  return due;
+}
+
+/** "Still accurate": the review is done and the next one is due after the class's interval. */
+export async function confirmReview(ctx: FlowContext, ref: string): Promise<ReviewResult> {
+  const system = await reviewable(ctx, ref, ['approved']);
+  if ('kind' in system) return system;
+  const now = ctx.deps.clock.now();
+  const days = system.assessment?.result.reviewIntervalDays ?? null;
+  await ctx.deps.db.transaction(async (tx) => {
+    await closeOpenReviews(tx, ctx, system.id, 'confirmed', now);
+    const due = await scheduleNext(tx, ctx, system.id, days, now);
+    await appendAudit(tx, {
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor.platformId,
+      action: 'review.confirmed',
+      subjectType: 'ai_system',
+      subjectId: system.id,
+      data: { nextReviewAt: due?.toISOString() ?? null },
+      at: now,
+    });
+  });
+  return { kind: 'confirmed', system: (await loadSystemView(ctx.deps.db, ctx.workspace.id, system.id))! };
+}
+
+/**
+ * Re-triage with new answers. When the class changes or a new approver role appears, a new
+ * approval starts; otherwise the review is confirmed with the new assessment.
+ */
+export async function retriage(ctx: FlowContext, ref: string, answersInput: unknown): Promise<ReviewResult> {
+  const system = await reviewable(ctx, ref, ['approved']);
+  if ('kind' in system) return system;
+  const a = validateAnswers(answersInput);
+  if (!a.ok) return invalid(a.errors);
+  const { db, policy, clock } = ctx.deps;
+  const result = classify(a.answers, triagePolicyOf(policy));
+  const before = system.assessment?.result;
+  const needsApproval =
+    !before || before.riskClass !== result.riskClass || result.approvers.some((r) => !before.approvers.includes(r));
+  const now = clock.now();
+  const requestId = await db.transaction(async (tx) => {
+    const assessmentId = await storeAssessment(tx, ctx, system.id, a.answers, result, now);
+    await closeOpenReviews(tx, ctx, system.id, needsApproval ? 'retriaged' : 'confirmed', now);
+    await appendAudit(tx, {
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor.platformId,
+      action: 'review.retriaged',
+      subjectType: 'ai_system',
+      subjectId: system.id,
+      data: { from: before?.riskClass ?? null, to: result.riskClass, needsApproval },
+      at: now,
+    });
+    if (needsApproval) return openApprovalRequest(tx, ctx, { id: system.id, ownerId: system.owner.id }, assessmentId, result);
+    await scheduleNext(tx, ctx, system.id, result.reviewIntervalDays, now);
+    return null;
+  });
+  return {
+    kind: 'retriaged',
+    system: (await loadSystemView(db, ctx.workspace.id, system.id))!,
+    classification: result,
+    request: requestId === null ? null : await loadRequestView(db, policy, ctx.workspace.id, requestId),
+  };
+}
+
+/** Retires a system: no more reviews, any open approval is superseded. */
+export async function retire(ctx: FlowContext, ref: string, reason?: string): Promise<ReviewResult> {
+  const system = await reviewable(ctx, ref, ['approved', 'pending_approval', 'changes_requested', 'rejected', 'blocked', 'draft']);
+  if ('kind' in system) return system;
+  const now = ctx.deps.clock.now();
+  await ctx.deps.db.transaction(async (tx) => {
+    await closeOpenReviews(tx, ctx, system.id, 'retired', now);
+    const open = await tx
+      .update(approvalRequests)
+      .set({ status: 'superseded', decidedAt: now })
+      .where(and(eq(approvalRequests.systemId, system.id), inArray(approvalRequests.status, ['pending', 'blocked'])))
+      .returning({ id: approvalRequests.id });
+    if (open.length) {
+      await tx
+        .update(approvalSteps)
+        .set({ status: 'cancelled' })
+        .where(and(inArray(approvalSteps.requestId, open.map((r) => r.id)), eq(approvalSteps.status, 'pending')));
+    }
+    await tx.update(aiSystems).set({ status: 'retired', nextReviewAt: null, updatedAt: now }).where(eq(aiSystems.id, system.id));
+    await appendAudit(tx, {
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor.platformId,
+      action: 'system.retired',
+      subjectType: 'ai_system',
+      subjectId: system.id,
+      data: { reason: reason?.trim() || null, supersededRequests: open.map((r) => r.id) },
+      at: now,
+    });
+    for (const r of open) {
+      await enqueue(tx, {
+        workspaceId: ctx.workspace.id,
+        dedupeKey: `approval.updated:${r.id}:retired`,
+        kind: 'approval.updated',
+        recipient: { copiesOf: { subjectType: 'approval_request', subjectId: r.id } },
+        payload: { requestId: r.id },
+        notBefore: now,
+      });
+    }
+  });
+  return { kind: 'retired', system: (await loadSystemView(ctx.deps.db, ctx.workspace.id, system.id))! };
+}
+
+/** Postpones the reminders of the open review by 1–30 days, with a reason. */
+export async function snoozeReview(ctx: FlowContext, ref: string, days: number, reason: string): Promise<ReviewResult> {
+  const errors = [];
+  if (!Number.isInteger(days) || days < 1 || days > SNOOZE_MAX_DAYS) {
+    errors.push({ field: 'days', message: `Snooze for 1 to ${SNOOZE_MAX_DAYS} whole days.` });
+  }
+  if (!reason.trim()) errors.push({ field: 'reason', message: 'Say why the review is postponed.' });
+  if (errors.length) return invalid(errors);
+  const system = await reviewable(ctx, ref, ['approved']);
+  if ('kind' in system) return system;
+  const now = ctx.deps.clock.now();
+  const until = new Date(now.getTime() + days * DAY_MS);
+  const updated = await ctx.deps.db.transaction(async (tx) => {
+    const rows = await tx
+      .update(reviews)
+      .set({ snoozedUntil: until, snoozeReason: reason.trim() })
+      .where(and(eq(reviews.systemId, system.id), eq(reviews.status, 'open')))
+      .returning({ id: reviews.id });
+    if (rows.length === 0) return 0;
+    await appendAudit(tx, {
+      workspaceId: ctx.workspace.id,
+      actor: ctx.actor.platformId,
+      action: 'review.snoozed',
+      subjectType: 'ai_system',
+      subjectId: system.id,
+      data: { until: until.toISOString(), reason: reason.trim() },
+      at: now,
+    });
+    return rows.length;
+  });
+  if (!updated) return refuse('not_found', `${system.ref} has no open review to snooze.`);
+  return { kind: 'snoozed', system, until };
+}

@@ -1,0 +1,53 @@
+/**
+ * The composition root shared by every command: open the database (migrating it), load the
+ * policy, and build the flow dependencies.
+ */
+import type { Database } from '../db/client';
+import { openDatabase } from '../db/client';
+import type { Clock, FlowDeps } from '../flows/ports';
+import { systemClock } from '../flows/ports';
+import type { Policy } from '../flows/policy';
+import type { Config } from './config';
+import { loadPolicy } from './config';
+import type { Logger } from './logger';
+import { createLogger } from './logger';
+
+/** A running core: database, policy, clock, logger. */
+export interface Core {
+  config: Config;
+  database: Database;
+  deps: FlowDeps;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+/** Options of `createCore`. */
+export interface CoreOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Which policy to use when no file is configured. Default `default`. */
+  policyFallback?: 'default' | 'demo';
+  /** Apply migrations on open. Default: only for embedded Postgres. */
+  migrate?: boolean;
+  policy?: Policy;
+}
+
+/** Opens the core described by the configuration. */
+export async function createCore(config: Config, options: CoreOptions = {}): Promise<Core> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const policy = options.policy ?? loadPolicy(config, options.policyFallback ?? 'default');
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    if (options.migrate ?? database.kind === 'pglite') await database.migrate();
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  return {
+    config,
+    database,
+    deps: { db: database.db, policy, clock: options.clock ?? systemClock },
+    logger,
+    close: () => database.close(),
+  };
+}

@@ -1,0 +1,28 @@
+/** `aimsbot audit verify`: recomputes every audit hash chain; exit 1 naming the first broken event. */
+import { loadConfig } from '../config';
+import { openDatabase } from '../../db/client';
+import { verifyAudit } from '../../flows/audit';
+import type { CliIo } from './io';
+import { UsageError } from './io';
+
+export async function auditCommand(io: CliIo): Promise<number> {
+  const [sub, ...rest] = io.argv;
+  if (sub !== 'verify') throw new UsageError(`expected "audit verify", got "${io.argv.join(' ') || '(nothing)'}"`);
+  if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  const config = loadConfig(io.env);
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await database.migrate();
+    const result = await verifyAudit(database.db);
+    if (result.ok) {
+      io.stdout(`audit trail intact: ${result.events} events in ${result.workspaces} workspace(s)\n`);
+      return 0;
+    }
+    io.stdout(
+      `audit trail broken at event ${result.eventId} (workspace ${result.workspaceId}, seq ${result.seq}): ${result.problem}\n`,
+    );
+    return 1;
+  } finally {
+    await database.close();
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Configuration from the environment, validated with zod: defaults, then env, then the policy
+ * file. A misconfiguration stops start-up with the variable named and what to do.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { Policy } from '../flows/policy';
+import { defaultPolicy, demoPolicy, parsePolicyText } from '../flows/policy';
+import { AimsError } from '../flows/errors';
+
+const optionalString = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().optional());
+
+const envSchema = z.object({
+  /** Postgres connection string; unset: embedded PGlite under AIMS_DATA_DIR. */
+  DATABASE_URL: optionalString.pipe(
+    z.string().regex(/^postgres(ql)?:\/\//, { message: 'must start with postgres:// or postgresql://' }).optional(),
+  ),
+  /** Where embedded data lives. Default `./.aimsbot`. */
+  AIMS_DATA_DIR: optionalString.transform((v) => v ?? './.aimsbot'),
+  /** Redis for BullMQ; unset: in-process scheduler. */
+  REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' }).optional()),
+  /** Policy file (YAML or JSON); unset: built-in defaults. */
+  AIMS_POLICY: optionalString,
+  /** HTTP port. Default 3000. */
+  PORT: optionalString.transform((v) => Number(v ?? '3000')).pipe(z.number().int({ message: 'must be a port number' }).min(0).max(65535)),
+  /** HTTP host. Default 0.0.0.0. */
+  HOST: optionalString.transform((v) => v ?? '0.0.0.0'),
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  /** Slack Web API base URL. Default https://slack.com/api/ */
+  SLACK_API_URL: optionalString.pipe(z.string().url({ message: 'must be a URL' }).optional()),
+  MICROSOFT_APP_ID: z.string().optional(),
+  MICROSOFT_APP_PASSWORD: optionalString,
+  MICROSOFT_APP_TENANT_ID: optionalString,
+  MICROSOFT_APP_TYPE: optionalString.pipe(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional()),
+  /** `1` turns Teams on even with an empty app id (local testing). */
+  AIMS_TEAMS: optionalString,
+  NODE_ENV: optionalString,
+  /** pino level. Default info. */
+  LOG_LEVEL: optionalString.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
+});
+
+/** The validated configuration. */
+export interface Config {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  redisUrl: string | undefined;
+  policyFile: string | undefined;
+  port: number;
+  host: string;
+  logLevel: string;
+  production: boolean;
+  slack:
+    | { botToken: string; signingSecret: string; appToken: string | undefined; apiUrl: string }
+    | null;
+  teams: { appId: string; appPassword: string | undefined; tenantId: string | undefined; appType: string } | null;
+}
+
+/** Reads and validates the environment. Throws `AimsError('invalid_input')` naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new AimsError('invalid_input', `${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  let slack: Config['slack'] = null;
+  if (e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) {
+    if (!e.SLACK_BOT_TOKEN) throw new AimsError('invalid_input', 'SLACK_BOT_TOKEN: required when Slack is configured (the xoxb- token of the app)');
+    if (!e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
+      throw new AimsError('invalid_input', 'SLACK_SIGNING_SECRET: required for Slack HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+    }
+    slack = {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET ?? '',
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/',
+    };
+  }
+  let teams: Config['teams'] = null;
+  const appId = e.MICROSOFT_APP_ID?.trim() ?? '';
+  if (appId || e.AIMS_TEAMS === '1') {
+    if (!appId && production) {
+      throw new AimsError('invalid_input', 'MICROSOFT_APP_ID: an empty app id (unauthenticated) is refused when NODE_ENV=production; set the Azure bot app id and password');
+    }
+    if (appId && !e.MICROSOFT_APP_PASSWORD && (e.MICROSOFT_APP_TYPE ?? 'MultiTenant') !== 'UserAssignedMSI') {
+      throw new AimsError('invalid_input', 'MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID (the client secret of the Azure bot)');
+    }
+    teams = { appId, appPassword: e.MICROSOFT_APP_PASSWORD, tenantId: e.MICROSOFT_APP_TENANT_ID, appType: e.MICROSOFT_APP_TYPE ?? 'MultiTenant' };
+  }
+  return {
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.AIMS_DATA_DIR,
+    redisUrl: e.REDIS_URL,
+    policyFile: e.AIMS_POLICY,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL ?? 'info',
+    production,
+    slack,
+    teams,
+  };
+}
+
+/** Loads the policy file named by the config; without one, the defaults (or the shell's demo policy). */
+export function loadPolicy(config: Pick<Config, 'policyFile'>, fallback: 'default' | 'demo' = 'default'): Policy {
+  if (!config.policyFile) return fallback === 'demo' ? demoPolicy() : defaultPolicy();
+  let text: string;
+  try {
+    text = readFileSync(config.policyFile, 'utf8');
+  } catch (err) {
+    throw new AimsError('invalid_policy', `AIMS_POLICY: cannot read ${config.policyFile} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return parsePolicyText(text, `AIMS_POLICY ${config.policyFile}`);
+}

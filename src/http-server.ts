@@ -1,0 +1,64 @@
+/**
+ * The one HTTP server: Slack (`POST /slack/events`), Teams (`POST /api/messages`), health
+ * (`GET /healthz`, `GET /readyz`) and metrics (`GET /metrics`). Adapters mount their routes on
+ * the express app; this file knows nothing about them.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { Express } from 'express';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+
+/** What `/readyz` checks. Each returns true when reachable. */
+export type ReadinessCheck = () => Promise<boolean>;
+
+/** The HTTP app before it listens. */
+export interface HttpApp {
+  app: Express;
+  metrics: Registry;
+  /** Adds a named readiness check (database, queue). */
+  addReadiness(name: string, check: ReadinessCheck): void;
+  listen(port: number, host: string): Promise<{ server: Server; port: number; close(): Promise<void> }>;
+}
+
+/** Builds the app with health and metrics routes. */
+export function createHttpApp(): HttpApp {
+  const app = express();
+  app.disable('x-powered-by');
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const checks = new Map<string, ReadinessCheck>();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const results: Record<string, boolean> = {};
+    for (const [name, check] of checks) {
+      results[name] = await check().catch(() => false);
+    }
+    const ok = Object.values(results).every(Boolean);
+    res.status(ok ? 200 : 503).json({ ok, checks: results });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('content-type', metrics.contentType);
+    res.send(await metrics.metrics());
+  });
+
+  return {
+    app,
+    metrics,
+    addReadiness: (name, check) => void checks.set(name, check),
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        const server = app.listen(port, host, (err?: Error) => {
+          if (err) return reject(err);
+          resolve({
+            server,
+            port: (server.address() as AddressInfo).port,
+            close: () => new Promise<void>((done) => server.close(() => done())),
+          });
+        });
+      }),
+  };
+}
