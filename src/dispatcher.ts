@@ -1,0 +1,90 @@
+/**
+ * Delivers the notification outbox: routes each row to the deliverer of its workspace's
+ * platform. `kick()` runs a pass soon (after a flow wrote something); `start()` also polls, so
+ * retries and notifications held for later (quiet hours, Retry-After) go out when due.
+ */
+import { inArray } from 'drizzle-orm';
+import { workspaces } from '../db/schema';
+import type { Deliverer, DispatchOptions, FlowDeps, OutboxRow, Platform } from '../flows';
+import { dispatchDue } from '../flows';
+import type { Logger } from './logger';
+
+/** The outbox dispatcher of one process. */
+export interface Dispatcher {
+  /** Sets the deliverer of a platform. */
+  register(platform: Platform, deliverer: Deliverer): void;
+  /** Runs a dispatch pass soon; concurrent kicks coalesce. Resolves when that pass is done. */
+  kick(): Promise<void>;
+  /** Runs passes until nothing due is left (tests, `jobs run`). */
+  drain(): Promise<void>;
+  /** Polls every `intervalMs` (default 5 000). */
+  start(intervalMs?: number): void;
+  stop(): Promise<void>;
+}
+
+/** Creates a dispatcher. */
+export function createDispatcher(deps: FlowDeps, logger: Logger, options: DispatchOptions = {}): Dispatcher {
+  const deliverers = new Map<Platform, Deliverer>();
+  const platformOf = new Map<number, Platform>();
+  let running: Promise<void> | null = null;
+  let again = false;
+  let timer: NodeJS.Timeout | null = null;
+
+  const route: Deliverer = async (row: OutboxRow) => {
+    let platform = platformOf.get(row.workspaceId);
+    if (!platform) {
+      const rows = await deps.db.select().from(workspaces).where(inArray(workspaces.id, [row.workspaceId]));
+      platform = rows[0]?.platform as Platform | undefined;
+      if (platform) platformOf.set(row.workspaceId, platform);
+    }
+    const deliver = platform ? deliverers.get(platform) : undefined;
+    if (!deliver) return { ok: false, retryAfterMs: 60_000, error: `no deliverer for platform ${platform ?? 'unknown'} in this process` };
+    return deliver(row);
+  };
+
+  const pass = async (): Promise<void> => {
+    do {
+      again = false;
+      try {
+        const sent = await dispatchDue(deps.db, deps.clock, route, {
+          ...options,
+          // Only the platforms this process can deliver to; others stay for a process that can.
+          workspaceIds: options.workspaceIds,
+        });
+        if (sent) logger.debug({ sent }, 'notifications delivered');
+      } catch (err) {
+        logger.error({ err }, 'notification dispatch failed');
+      }
+    } while (again);
+  };
+
+  const kick = (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = pass().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+
+  return {
+    register: (platform, deliverer) => void deliverers.set(platform, deliverer),
+    kick,
+    drain: async () => {
+      await kick();
+      while (running) await running;
+    },
+    start: (intervalMs = 5000) => {
+      if (timer) return;
+      timer = setInterval(() => void kick(), intervalMs);
+      timer.unref();
+    },
+    stop: async () => {
+      if (timer) clearInterval(timer);
+      timer = null;
+      while (running) await running;
+    },
+  };
+}
