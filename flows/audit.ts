@@ -48,7 +48,18 @@ interface HashedContent {
 
 /** The hash of one event's content. */
 export function eventHash(e: HashedContent): string {
-  const content = canonicalJson({ ...e, occurredAt: e.occurredAt.toISOString() });
+  // Only the listed fields: a row read back also has `id` and `hash`, which are not content.
+  const content = canonicalJson({
+    workspaceId: e.workspaceId,
+    seq: e.seq,
+    occurredAt: e.occurredAt.toISOString(),
+    actor: e.actor,
+    action: e.action,
+    subjectType: e.subjectType,
+    subjectId: e.subjectId,
+    data: e.data,
+    prevHash: e.prevHash,
+  });
   return createHash('sha256').update(content).digest('hex');
 }
 
@@ -105,7 +116,7 @@ export async function verifyAudit(db: Db, batchSize = 1000): Promise<AuditVerifi
           ({ ok: false, eventId: row.id, workspaceId: ws.id, seq: row.seq, problem }) as const;
         if (row.seq !== expectedSeq) return broken(`sequence ${row.seq} where ${expectedSeq} was expected (an event is missing)`);
         if (row.prevHash !== prevHash) return broken('previous-hash link does not match the event before it');
-        const recomputed = eventHash({ ...row, subjectId: row.subjectId, occurredAt: row.occurredAt! });
+        const recomputed = eventHash(row);
         if (recomputed !== row.hash) return broken('content does not match its hash (the event was changed)');
         prevHash = row.hash;
         expectedSeq += 1;
