@@ -22,7 +22,7 @@ const envSchema = z.object({
   /** Policy file (YAML or JSON); unset: built-in defaults. */
   AIMS_POLICY: optionalString,
   /** HTTP port. Default 3000. */
-  PORT: optionalString.transform((v) => Number(v ?? '3000')).pipe(z.number().int({ message: 'must be a port number' }).min(0).max(65535)),
+  PORT: optionalString.transform((v) => Number(v ?? '3000')).pipe(z.number({ message: 'must be a port number (0–65535)' }).int({ message: 'must be a port number (0–65535)' }).min(0, { message: 'must be a port number (0–65535)' }).max(65535, { message: 'must be a port number (0–65535)' })),
   /** HTTP host. Default 0.0.0.0. */
   HOST: optionalString.transform((v) => v ?? '0.0.0.0'),
   SLACK_BOT_TOKEN: optionalString,

@@ -1,0 +1,22 @@
+# aimsbot: runs `aimsbot start` — every adapter whose settings are present (Slack, Teams) plus the
+# scheduled jobs; with no chat settings it opens the shell. TypeScript runs through tsx: no build.
+FROM node:20-slim
+WORKDIR /app
+ENV NODE_ENV=production \
+    AIMS_DATA_DIR=/data \
+    PORT=3000
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY bin ./bin
+COPY src ./src
+COPY adapters ./adapters
+COPY flows ./flows
+COPY db ./db
+COPY tsconfig.json ./
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+ENTRYPOINT ["node", "bin/aimsbot.js"]
+CMD ["start"]

@@ -1,0 +1,84 @@
+/** The shell adapter driven through stdin, as `npm start` runs it on embedded Postgres. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dirs: string[] = [];
+function start(input: string, extraEnv: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'aims-shell-'));
+  dirs.push(dir);
+  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'start'], {
+    input,
+    env: { ...process.env, AIMS_DATA_DIR: dir, DATABASE_URL: '', SLACK_BOT_TOKEN: '', MICROSOFT_APP_ID: '', AIMS_TEAMS: '', AIMS_POLICY: '', LOG_LEVEL: 'silent', ...extraEnv },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('shell adapter (npm start on PGlite)', () => {
+  it('runs the README script: alice registers, bob, compliance and privacy approve, show prints approved', () => {
+    const r = start(readFileSync('examples/shell-demo.txt', 'utf8'));
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/registered AI-1 "CV Screener" — pending approval/);
+    expect(r.out).toMatch(/class: high-risk/);
+    expect(r.out).toMatch(/\[to alice\] AI-1 "CV Screener" was approved/);
+    const show = r.out.slice(r.out.lastIndexOf('/aims show AI-1'));
+    expect(show).toMatch(/^status: approved$/m);
+  });
+
+  it('explains a bad answer and asks again; a list number and yes/no work', () => {
+    const script = [
+      '/as alice',
+      '/aims register',
+      'Draft Buddy', '', '', 'Drafting internal memos', 'me', '', 'sometimes', '3',
+      '9', '1', // ai_capabilities: a wrong number, then generates_content
+      'informs', 'vendor_as_is', 'maybe', 'no', 'employees', 'internal', 'no', 'internal_staff', 'internal_only', 'none', 'none', 'false',
+      '/aims approve AI-1',
+      '/aims show AI-1',
+    ].join('\n');
+    const r = start(script);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/✗ .*usage_status|✗ .*sometimes/);
+    expect(r.out).toMatch(/✗ .*offered_externally|✗ .*maybe/i);
+    expect(r.out).toMatch(/registered AI-1 "Draft Buddy"/);
+    expect(r.out).toMatch(/class: minimal risk/);
+    expect(r.out.slice(r.out.lastIndexOf('/aims show AI-1'))).toMatch(/^status: approved$/m);
+  });
+
+  it('refuses a duplicate, an unauthorised approval and an unknown command without changing anything', () => {
+    const script = [
+      '/as alice', '/aims register', 'Tool', '', '', 'p', 'bob', '', 'planned', 'none', 'none',
+      '/aims register', 'TOOL!', 
+      '/as mallory', '/aims approve AI-1', '/aims frobnicate',
+      '/as bob', '/aims show AI-1',
+    ].join('\n');
+    const r = start(script);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/already registered as AI-1/);
+    expect(r.out).toMatch(/None of the steps of AI-1 is yours to decide/);
+    expect(r.out).toMatch(/unknown command "frobnicate"/);
+    expect(r.out.slice(r.out.lastIndexOf('/aims show AI-1'))).toMatch(/^status: pending_approval$/m);
+  });
+
+  it('end of input in the middle of a registration exits 0 and submits nothing', () => {
+    const r = start('/aims register\nHalf Done\n');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/nothing was submitted/);
+  });
+
+  it('a bad policy file stops start-up with the key named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aims-policy-'));
+    dirs.push(dir);
+    const file = join(dir, 'policy.yaml');
+    writeFileSync(file, 'reviews: { highDays: 90, lowDays: 3 }\n');
+    const r = start('', { AIMS_POLICY: file });
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/reviews.*lowDays/);
+  });
+});
