@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./commands/serve')).serveCommand,
   migrate: async () => (await import('./commands/migrate')).migrateCommand,
   audit: async () => (await import('./commands/audit')).auditCommand,
+  export: async () => (await import('./commands/export')).exportCommand,
 };
 
 const HELP = `usage: aimsbot <command>

@@ -1,0 +1,155 @@
+/**
+ * Evidence for auditors: the inventory (ISO 42001 clause 4.3), the Statement of Applicability
+ * (6.1.3) and the audit trail (7.5), as rows that the CLI writes as CSV or JSON.
+ */
+import { and, asc, eq, gt } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { aiSystems, auditEvents, workspaces } from '../db/schema';
+import { ANNEX_A_CONTROLS } from './annex-a';
+import { loadSystemViews } from './views';
+
+/** One inventory row per registered system. */
+export interface InventoryRow {
+  workspace: string;
+  ref: string;
+  name: string;
+  vendor: string;
+  url: string;
+  purpose: string;
+  owner: string;
+  department: string;
+  usage_status: string;
+  status: string;
+  risk_class: string;
+  in_scope: string;
+  ai_act_roles: string;
+  iso_roles: string;
+  obligations: string;
+  controls: string;
+  data_categories: string;
+  assessment_version: string;
+  next_review_at: string;
+  registered_at: string;
+}
+
+/** Statement of Applicability: every Annex A control, and the systems that need it. */
+export interface SoaRow {
+  control: string;
+  group: string;
+  title: string;
+  applicable: 'yes' | 'no';
+  systems: string;
+  justification: string;
+}
+
+/** One audit event. */
+export interface AuditRow {
+  workspace: string;
+  seq: number;
+  occurred_at: string;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  data: string;
+  prev_hash: string;
+  hash: string;
+}
+
+async function workspaceLabels(db: Db): Promise<Map<number, string>> {
+  const rows = await db.select().from(workspaces);
+  return new Map(rows.map((w) => [w.id, `${w.platform}:${w.externalId}`]));
+}
+
+const join = (xs: readonly string[] | undefined) => (xs ?? []).join('; ');
+
+/** The inventory of every workspace (or one), by workspace and reference. */
+export async function inventoryRows(db: Db, workspaceId?: number): Promise<InventoryRow[]> {
+  const labels = await workspaceLabels(db);
+  const rows: InventoryRow[] = [];
+  const ids = [...labels.keys()].filter((id) => workspaceId === undefined || id === workspaceId).sort((a, b) => a - b);
+  for (const ws of ids) {
+    const sys = await db.select({ id: aiSystems.id }).from(aiSystems).where(eq(aiSystems.workspaceId, ws)).orderBy(asc(aiSystems.refNumber));
+    for (const s of await loadSystemViews(db, ws, sys.map((x) => x.id))) {
+      const r = s.assessment?.result;
+      const data = s.assessment?.answers['data_categories'];
+      rows.push({
+        workspace: labels.get(ws)!,
+        ref: s.ref,
+        name: s.name,
+        vendor: s.vendor,
+        url: s.url ?? '',
+        purpose: s.purpose,
+        owner: s.owner.name,
+        department: s.department,
+        usage_status: s.usageStatus,
+        status: s.status,
+        risk_class: s.riskClass ?? '',
+        in_scope: r ? (r.inScope ? 'yes' : 'no') : '',
+        ai_act_roles: join(r?.aiActRoles),
+        iso_roles: join(r?.isoRoles),
+        obligations: join(r?.obligations.map((o) => `${o.id} (${o.ref})`)),
+        controls: join(r?.controls),
+        data_categories: Array.isArray(data) ? data.join('; ') : '',
+        assessment_version: s.assessment ? String(s.assessment.version) : '',
+        next_review_at: s.nextReviewAt?.toISOString() ?? '',
+        registered_at: s.createdAt.toISOString(),
+      });
+    }
+  }
+  return rows;
+}
+
+/** The Statement of Applicability over the systems in use (not retired, not blocked, in scope). */
+export async function soaRows(db: Db, workspaceId?: number): Promise<SoaRow[]> {
+  const inventory = await inventoryRows(db, workspaceId);
+  const live = inventory.filter((r) => r.status !== 'retired' && r.status !== 'blocked' && r.in_scope === 'yes');
+  return ANNEX_A_CONTROLS.map((c) => {
+    const systems = live.filter((r) => r.controls.split('; ').includes(c.id)).map((r) => `${r.ref} ${r.name}`);
+    return {
+      control: c.id,
+      group: c.group,
+      title: c.title,
+      applicable: systems.length ? 'yes' : 'no',
+      systems: systems.join('; '),
+      justification: systems.length
+        ? `required by the triage of ${systems.length} registered AI system${systems.length > 1 ? 's' : ''}`
+        : 'no registered AI system in use requires it; review when the inventory changes',
+    };
+  });
+}
+
+/** The audit trail in chain order, per workspace. */
+export async function auditRows(db: Db, workspaceId?: number, batchSize = 1000): Promise<AuditRow[]> {
+  const labels = await workspaceLabels(db);
+  const out: AuditRow[] = [];
+  const ids = [...labels.keys()].filter((id) => workspaceId === undefined || id === workspaceId).sort((a, b) => a - b);
+  for (const ws of ids) {
+    for (let after = 0; ; ) {
+      const rows = await db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.workspaceId, ws), gt(auditEvents.seq, after)))
+        .orderBy(asc(auditEvents.seq))
+        .limit(batchSize);
+      for (const e of rows) {
+        out.push({
+          workspace: labels.get(ws)!,
+          seq: e.seq,
+          occurred_at: e.occurredAt.toISOString(),
+          actor: e.actor,
+          action: e.action,
+          subject_type: e.subjectType,
+          subject_id: e.subjectId,
+          data: JSON.stringify(e.data),
+          prev_hash: e.prevHash,
+          hash: e.hash,
+        });
+      }
+      if (rows.length < batchSize) break;
+      after = rows.at(-1)!.seq;
+    }
+  }
+  return out;
+}
+

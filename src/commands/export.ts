@@ -1,0 +1,66 @@
+/** `aimsbot export inventory|soa|audit --format csv|json [--out FILE]`: evidence for auditors. */
+import { writeFileSync } from 'node:fs';
+import { stringify } from 'csv-stringify/sync';
+import { auditRows, inventoryRows, soaRows } from '../../flows/exports';
+import { openDatabase } from '../../db/client';
+import { loadConfig } from '../config';
+import type { CliIo } from './io';
+import { UsageError } from './io';
+
+const KINDS = { inventory: inventoryRows, soa: soaRows, audit: auditRows } as const;
+
+/** Parses the arguments; throws UsageError naming what is wrong. */
+export function parseExportArgs(argv: string[]): { kind: keyof typeof KINDS; format: 'csv' | 'json'; out: string | undefined } {
+  const [kind, ...rest] = argv;
+  if (!kind || !(kind in KINDS)) throw new UsageError(`what to export: inventory, soa or audit (got "${kind ?? ''}")`);
+  let format: string | undefined;
+  let out: string | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    const value = rest[i + 1];
+    if (a === '--format' || a === '--out') {
+      if (!value || value.startsWith('--')) throw new UsageError(`${a} needs a value`);
+      if (a === '--format') format = value;
+      else out = value;
+      i++;
+    } else if (a.startsWith('--format=')) format = a.slice(9);
+    else if (a.startsWith('--out=')) out = a.slice(6);
+    else throw new UsageError(`unexpected argument "${a}"`);
+  }
+  if (format === undefined) throw new UsageError('--format is required: csv or json');
+  if (format !== 'csv' && format !== 'json') throw new UsageError(`--format must be csv or json (got "${format}")`);
+  return { kind: kind as keyof typeof KINDS, format, out };
+}
+
+export async function exportCommand(io: CliIo): Promise<number> {
+  const args = parseExportArgs(io.argv);
+  const config = loadConfig(io.env);
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await database.migrate();
+    const rows: object[] = await KINDS[args.kind](database.db);
+    const text = args.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : stringify(rows, { header: true, columns: rows.length ? undefined : headerOf(args.kind) });
+    if (args.out) {
+      try {
+        writeFileSync(args.out, text);
+      } catch (err) {
+        throw new UsageError(`--out: cannot write ${args.out} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+      io.stderr(`wrote ${rows.length} ${args.kind} rows to ${args.out}\n`);
+    } else io.stdout(text);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+function headerOf(kind: keyof typeof KINDS): string[] {
+  switch (kind) {
+    case 'inventory':
+      return ['workspace', 'ref', 'name', 'vendor', 'url', 'purpose', 'owner', 'department', 'usage_status', 'status', 'risk_class', 'in_scope', 'ai_act_roles', 'iso_roles', 'obligations', 'controls', 'data_categories', 'assessment_version', 'next_review_at', 'registered_at'];
+    case 'soa':
+      return ['control', 'group', 'title', 'applicable', 'systems', 'justification'];
+    case 'audit':
+      return ['workspace', 'seq', 'occurred_at', 'actor', 'action', 'subject_type', 'subject_id', 'data', 'prev_hash', 'hash'];
+  }
+}
