@@ -1,11 +1,14 @@
 /**
  * `aimsbot classify [file|-]`: reads `{"answers": {...}}` from a file or stdin and prints
- * the classification as JSON. Bad input exits 2 with one line naming the problem.
+ * the classification as JSON. Bad input exits 2 with one line naming the problem. With
+ * AIMS_POLICY set, the policy's review caps and extra approvers apply.
  */
 import { readFile } from 'node:fs/promises';
 import type { Answers } from '../../flows/triage/types';
 import { classify } from '../../flows/triage/classify';
 import { formatFieldErrors, validateAnswers } from '../../flows/triage/validate';
+import { triagePolicyOf } from '../../flows/policy';
+import { loadPolicy } from '../config';
 import type { CliIo } from './io';
 import { UsageError, readAll } from './io';
 
@@ -49,7 +52,9 @@ export async function classifyCommand(io: CliIo): Promise<number> {
   const source = io.argv[0] ?? '-';
   const checked = validateAnswers(parseRequest(await readInput(io, source), source));
   if (!checked.ok) throw new UsageError(formatFieldErrors(checked.errors));
-  const result = classify(checked.answers satisfies Answers);
+  // The organisation's policy (AIMS_POLICY) may shorten review intervals and add approvers.
+  const policy = io.env.AIMS_POLICY ? triagePolicyOf(loadPolicy({ policyFile: io.env.AIMS_POLICY })) : {};
+  const result = classify(checked.answers satisfies Answers, policy);
   io.stdout(JSON.stringify(result, null, 2) + '\n');
   return 0;
 }
