@@ -15,6 +15,8 @@ const commands: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./commands/serve')).serveCommand,
   migrate: async () => (await import('./commands/migrate')).migrateCommand,
   audit: async () => (await import('./commands/audit')).auditCommand,
+  worker: async () => (await import('./commands/worker')).workerCommand,
+  jobs: async () => (await import('./commands/jobs')).jobsCommand,
 };
 
 const HELP = `usage: aimsbot <command>
