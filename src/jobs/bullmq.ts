@@ -12,7 +12,7 @@ import { runJob } from './runtime';
 /** The queue's name. */
 export const JOBS_QUEUE = 'aimsbot-jobs';
 
-/** How often the schedulers are upserted again (ms). */
+/** How often the schedulers are upserted again (ms), by default. */
 const ENSURE_EVERY_MS = 30_000;
 
 /** Reconnect quickly, then every few seconds at most. */
@@ -50,7 +50,7 @@ export async function startBullmqJobs(
     return ensuring;
   };
   await ensure();
-  const ensureTimer = setInterval(() => void ensure(), ENSURE_EVERY_MS);
+  const ensureTimer = setInterval(() => void ensure(), opts.ensureEveryMs ?? ENSURE_EVERY_MS);
   ensureTimer.unref();
 
   const worker = new Worker(

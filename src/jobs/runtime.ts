@@ -29,6 +29,8 @@ export interface JobsOptions {
   prefix?: string | undefined;
   /** Override schedules (tests). Default: `defaultSchedules(policy)`. */
   schedules?: Partial<Record<JobName, Schedule>>;
+  /** BullMQ: how often the job schedulers are upserted again, in ms (a Redis restarted empty gets them back). Default 30 000. */
+  ensureEveryMs?: number;
   /** Called after each job run (wire to the dispatcher's `kick`). */
   afterRun?: (name: JobName) => void;
 }
