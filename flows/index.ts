@@ -9,6 +9,8 @@
  * - `approval.updated` {requestId, stepId?} → {copiesOf request}: re-render and update every copy.
  * - `approval.outcome` {requestId, status} → {person: submitter}: tell the submitter.
  * - `review.updated` {reviewId, systemId, status} → {copiesOf review}: update review cards.
+ * - Scheduled jobs (flows/jobs) add `review.reminder`, `review.escalation`, `approval.reminder`,
+ *   `approval.escalation` and `digest.weekly`; their payloads are documented there.
  */
 export * from './ports';
 export * from './errors';
@@ -28,3 +30,4 @@ export { confirmReview, retriage, retire, snoozeReview, SNOOZE_MAX_DAYS } from '
 export type { ReviewResult } from './reviews';
 export { check, listMine, show, pendingForMe, reviewsDue } from './queries';
 export type { CheckResult, CheckView, PendingItem } from './queries';
+export * from './jobs';

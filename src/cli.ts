@@ -16,6 +16,8 @@ const commands: Record<string, () => Promise<Command>> = {
   migrate: async () => (await import('./commands/migrate')).migrateCommand,
   audit: async () => (await import('./commands/audit')).auditCommand,
   export: async () => (await import('./commands/export')).exportCommand,
+  worker: async () => (await import('./commands/worker')).workerCommand,
+  jobs: async () => (await import('./commands/jobs')).jobsCommand,
 };
 
 const HELP = `usage: aimsbot <command>

@@ -1,6 +1,11 @@
 /** The shell's deliverer: prints each outbox notification as a line the reader can follow. */
+import { eq } from 'drizzle-orm';
+import { people } from '../../db/schema';
 import type { Deliverer, FlowDeps, OutboxRow } from '../../flows';
 import { loadRequestView } from '../../flows';
+
+/** Kinds written by the scheduled jobs; each carries a plain `text`. */
+const JOB_KINDS = new Set(['review.reminder', 'review.escalation', 'approval.reminder', 'approval.escalation', 'digest.weekly']);
 
 /** Builds a deliverer that writes to `print`. */
 export function shellDeliverer(deps: FlowDeps, print: (text: string) => void): Deliverer {
@@ -31,6 +36,10 @@ export function shellDeliverer(deps: FlowDeps, print: (text: string) => void): D
         return { ok: true };
       }
       default:
+        if (JOB_KINDS.has(row.kind)) {
+          print(`${await addressOf(deps, row)} ${summarise(p)}`);
+          return { ok: true };
+        }
         print(`[${row.kind}] ${summarise(p)}`);
         return { ok: true };
     }
@@ -41,4 +50,14 @@ export function shellDeliverer(deps: FlowDeps, print: (text: string) => void): D
 function summarise(payload: Record<string, unknown>): string {
   if (typeof payload.text === 'string') return payload.text;
   return JSON.stringify(payload);
+}
+
+/** `[to alice]` for a person, `[#digest]` for a channel. */
+async function addressOf(deps: FlowDeps, row: OutboxRow): Promise<string> {
+  const r = row.recipient as { person?: number; channel?: string };
+  if (typeof r.person === 'number') {
+    const [p] = await deps.db.select().from(people).where(eq(people.id, r.person));
+    return `[to ${p?.displayName ?? p?.platformId ?? `person ${r.person}`}]`;
+  }
+  return `[#${r.channel ?? 'unknown'}]`;
 }

@@ -14,6 +14,8 @@ export async function serveCommand(io: CliIo): Promise<number> {
   const core = await createCore(config);
   const http = createHttpApp();
   http.addReadiness('database', () => core.database.ping());
+  const jobs = io.argv.includes('--with-jobs') ? await (await import('../jobs/host')).hostJobs(core, (t) => io.stdout(`${t}\n`), io.env) : null;
+  if (jobs && config.redisUrl) http.addReadiness('queue', () => jobs.runtime.ping());
   const listening = await http.listen(config.port, config.host);
   core.logger.info({ port: listening.port, slack: !!config.slack, teams: !!config.teams }, 'aimsbot listening');
   await new Promise<void>((resolve) => {
@@ -22,6 +24,7 @@ export async function serveCommand(io: CliIo): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await listening.close();
+  await jobs?.stop();
   await core.close();
   return 0;
 }

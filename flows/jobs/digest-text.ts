@@ -1,0 +1,53 @@
+/** Plain-text rendering of the weekly digest: every deliverer can fall back to it. */
+import type { DigestItem, WeeklyDigest } from './digest';
+import { plural } from './common';
+
+const line = (i: DigestItem) => `${i.ref} ${i.name}`;
+const names = (items: DigestItem[]) => items.map(line).join(', ');
+
+/** Renders the digest as plain text (a short note for a quiet week). */
+export function renderDigestText(d: WeeklyDigest): string {
+  const out: string[] = [`Weekly AI compliance digest for ${d.organization}, ${d.periodLabel}`];
+  const c = d.counts;
+  if (d.quiet) {
+    out.push('A quiet week: nothing was registered, approved, rejected, sent back or blocked.');
+  } else {
+    out.push(
+      `This week: ${plural(c.registrations, 'registration')}, ${plural(c.approvals, 'approval')}, ${plural(c.rejections, 'rejection')}, ` +
+        `${c.changesRequested} changes requested, ${c.blocked} blocked.`,
+    );
+    const a = d.activity;
+    if (a.registered.length) out.push(`Registered: ${names(a.registered)}`);
+    if (a.approved.length) out.push(`Approved: ${names(a.approved)}`);
+    if (a.rejected.length) out.push(`Rejected: ${names(a.rejected)}`);
+    if (a.changesRequested.length) out.push(`Changes requested: ${names(a.changesRequested)}`);
+    if (a.blocked.length) out.push(`Blocked (prohibited): ${names(a.blocked)}`);
+    if (d.highRisk.length) out.push(`High-risk this week: ${names(d.highRisk)}`);
+    if (d.prohibited.length) out.push(`Prohibited this week: ${names(d.prohibited)}`);
+    if (d.hiddenAi.length) out.push(`Already in use before registration ("hidden AI"): ${names(d.hiddenAi)}`);
+  }
+  if (d.pendingApprovals.length) {
+    out.push(`Pending approvals (${d.pendingApprovals.length}):`);
+    for (const p of d.pendingApprovals) {
+      const age = p.ageHours >= 48 ? plural(p.ageDays, 'day') : plural(p.ageHours, 'hour');
+      out.push(`  ${line(p)} — waiting ${age} for ${p.waitingFor.join(', ') || 'nobody'}`);
+    }
+  }
+  if (d.reviewsOverdue.length) {
+    out.push(`Overdue reviews (${d.reviewsOverdue.length}):`);
+    for (const r of d.reviewsOverdue) out.push(`  ${line(r)} — ${plural(r.overdueDays, 'day')} overdue, owner ${r.owner}`);
+  }
+  if (d.reviewsDueSoon.length) {
+    out.push(`Reviews due in the next 14 days (${d.reviewsDueSoon.length}):`);
+    for (const r of d.reviewsDueSoon) out.push(`  ${line(r)} — due ${r.dueAt.slice(0, 10)}, owner ${r.owner}`);
+  }
+  if (!d.quiet || d.inventory.total > 0) {
+    const inv = d.inventory;
+    out.push(`Inventory: ${plural(inv.total, 'system')}`);
+    if (inv.total) {
+      out.push(`  by risk class: ${inv.byRiskClass.map((x) => `${x.key} ${x.count}`).join(', ')}`);
+      out.push(`  by department: ${inv.byDepartment.map((x) => `${x.key} ${x.count}`).join(', ')}`);
+    }
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,26 @@
+/**
+ * Scheduled jobs over the database: pure functions of `(deps, now)` that derive what is due from
+ * Postgres and write notifications to the outbox with unique dedupe keys. No queue, no platform.
+ *
+ * Notification kinds written here (payloads typed below; every payload has a plain `text`):
+ * - `review.reminder` → {person: owner}: {@link ReviewReminderPayload}, a review card with
+ *   Confirm / Update answers / Retire / Snooze (Slack action ids `review.confirm`,
+ *   `review.update`, `review.retire`, `review.snooze`, value = `ref`).
+ * - `review.escalation` → {channel: 'digest'}: {@link ReviewEscalationPayload}.
+ * - `approval.reminder` → {person} per known approver, or {channel: 'approvals'} naming the
+ *   group members not yet known: {@link ApprovalReminderPayload}.
+ * - `approval.escalation` → {channel: 'digest'}: {@link ApprovalEscalationPayload}.
+ * - `digest.weekly` → {channel: 'digest'}: {@link WeeklyDigestPayload}.
+ */
+export type { JobDeps, JobReport } from './common';
+export { runReviewReminders } from './review-reminders';
+export type { ReviewReminderPayload, ReviewEscalationPayload } from './review-reminders';
+export { runApprovalReminders } from './approval-reminders';
+export type { ApprovalReminderPayload, ApprovalEscalationPayload, ThreadRef } from './approval-reminders';
+export { runWeeklyDigest, DIGEST_PERIOD_DAYS } from './weekly-digest';
+export type { WeeklyDigestPayload } from './weekly-digest';
+export { buildDigest, DIGEST_REVIEW_DAYS } from './digest';
+export type { WeeklyDigest, DigestItem, DigestCount } from './digest';
+export { renderDigestText } from './digest-text';
+export { inventoryCsv, INVENTORY_COLUMNS } from './inventory-csv';
+export { nextAllowedTime, zonedParts, fromZoned, localDate } from './time';

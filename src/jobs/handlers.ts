@@ -1,0 +1,38 @@
+/** The scheduled jobs by name, their default schedules, and one run of a job. */
+import type { FlowDeps, JobReport } from '../../flows';
+import { runApprovalReminders, runReviewReminders, runWeeklyDigest } from '../../flows';
+import type { Policy } from '../../flows/policy';
+
+/** The names of the jobs (BullMQ job scheduler ids and `aimsbot jobs run` names). */
+export const JOB_NAMES = ['review-reminders', 'approval-reminders', 'weekly-digest'] as const;
+
+/** A job name. */
+export type JobName = (typeof JOB_NAMES)[number];
+
+/** When a job runs: a cron pattern in a time zone, or every `every` milliseconds (tests). */
+export type Schedule = { pattern: string; tz: string } | { every: number };
+
+/** Each job's work over the database as of `now`. */
+export const JOB_HANDLERS: Record<JobName, (deps: Pick<FlowDeps, 'db' | 'policy'>, now: Date) => Promise<JobReport>> = {
+  'review-reminders': runReviewReminders,
+  'approval-reminders': runApprovalReminders,
+  'weekly-digest': runWeeklyDigest,
+};
+
+/** Whether a string names a job. */
+export function isJobName(name: string): name is JobName {
+  return (JOB_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * The schedules: reminders hourly (at minute 0 and 30, so they do not share a slot), the digest
+ * on the policy's `digest.cron` — all in the policy's time zone.
+ */
+export function defaultSchedules(policy: Policy): Record<JobName, Schedule> {
+  const tz = policy.organization.timezone;
+  return {
+    'review-reminders': { pattern: '0 * * * *', tz },
+    'approval-reminders': { pattern: '30 * * * *', tz },
+    'weekly-digest': { pattern: policy.digest.cron, tz },
+  };
+}
