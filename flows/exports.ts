@@ -3,6 +3,7 @@
  * (6.1.3) and the audit trail (7.5), as rows that the CLI writes as CSV or JSON.
  */
 import { and, asc, eq, gt } from 'drizzle-orm';
+import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../db/client';
 import { aiSystems, auditEvents, workspaces } from '../db/schema';
 import { ANNEX_A_CONTROLS } from './annex-a';
@@ -17,6 +18,7 @@ export interface InventoryRow {
   url: string;
   purpose: string;
   owner: string;
+  owner_email: string;
   department: string;
   usage_status: string;
   status: string;
@@ -24,6 +26,7 @@ export interface InventoryRow {
   in_scope: string;
   ai_act_roles: string;
   iso_roles: string;
+  approvers: string;
   obligations: string;
   controls: string;
   data_categories: string;
@@ -81,6 +84,7 @@ export async function inventoryRows(db: Db, workspaceId?: number): Promise<Inven
         url: s.url ?? '',
         purpose: s.purpose,
         owner: s.owner.name,
+        owner_email: s.owner.email ?? '',
         department: s.department,
         usage_status: s.usageStatus,
         status: s.status,
@@ -88,6 +92,7 @@ export async function inventoryRows(db: Db, workspaceId?: number): Promise<Inven
         in_scope: r ? (r.inScope ? 'yes' : 'no') : '',
         ai_act_roles: join(r?.aiActRoles),
         iso_roles: join(r?.isoRoles),
+        approvers: join(r?.approvers),
         obligations: join(r?.obligations.map((o) => `${o.id} (${o.ref})`)),
         controls: join(r?.controls),
         data_categories: Array.isArray(data) ? data.join('; ') : '',
@@ -153,3 +158,26 @@ export async function auditRows(db: Db, workspaceId?: number, batchSize = 1000):
   return out;
 }
 
+
+/** Every column of each export, in order. */
+export const EXPORT_COLUMNS = {
+  inventory: [
+    'workspace', 'ref', 'name', 'vendor', 'url', 'purpose', 'owner', 'owner_email', 'department', 'usage_status', 'status',
+    'risk_class', 'in_scope', 'ai_act_roles', 'iso_roles', 'approvers', 'obligations', 'controls', 'data_categories',
+    'assessment_version', 'next_review_at', 'registered_at',
+  ],
+  soa: ['control', 'group', 'title', 'applicable', 'systems', 'justification'],
+  audit: ['workspace', 'seq', 'occurred_at', 'actor', 'action', 'subject_type', 'subject_id', 'data', 'prev_hash', 'hash'],
+} as const satisfies Record<string, readonly string[]>;
+
+/**
+ * Rows as CSV with a header of `columns`. User text that a spreadsheet would read as a formula
+ * (a cell starting with = + - @) is prefixed with a quote so opening the file runs nothing.
+ */
+export function toCsv<T extends object>(rows: T[], columns: readonly (keyof T & string)[]): string {
+  const cell = (v: unknown) => {
+    const text = v === null || v === undefined ? '' : String(v);
+    return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  };
+  return stringify([[...columns], ...rows.map((r) => columns.map((c) => cell(r[c])))]);
+}

@@ -1,7 +1,6 @@
 /** `aimsbot export inventory|soa|audit --format csv|json [--out FILE]`: evidence for auditors. */
 import { writeFileSync } from 'node:fs';
-import { stringify } from 'csv-stringify/sync';
-import { auditRows, inventoryRows, soaRows } from '../../flows/exports';
+import { auditRows, EXPORT_COLUMNS, inventoryRows, soaRows, toCsv } from '../../flows/exports';
 import { openDatabase } from '../../db/client';
 import { loadConfig } from '../config';
 import type { CliIo } from './io';
@@ -38,8 +37,8 @@ export async function exportCommand(io: CliIo): Promise<number> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   try {
     await database.migrate();
-    const rows: object[] = await KINDS[args.kind](database.db);
-    const text = args.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : stringify(rows, { header: true, columns: rows.length ? undefined : headerOf(args.kind) });
+    const rows = (await KINDS[args.kind](database.db)) as unknown as Array<Record<string, unknown>>;
+    const text = args.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows, EXPORT_COLUMNS[args.kind]);
     if (args.out) {
       try {
         writeFileSync(args.out, text);
@@ -51,16 +50,5 @@ export async function exportCommand(io: CliIo): Promise<number> {
     return 0;
   } finally {
     await database.close();
-  }
-}
-
-function headerOf(kind: keyof typeof KINDS): string[] {
-  switch (kind) {
-    case 'inventory':
-      return ['workspace', 'ref', 'name', 'vendor', 'url', 'purpose', 'owner', 'department', 'usage_status', 'status', 'risk_class', 'in_scope', 'ai_act_roles', 'iso_roles', 'obligations', 'controls', 'data_categories', 'assessment_version', 'next_review_at', 'registered_at'];
-    case 'soa':
-      return ['control', 'group', 'title', 'applicable', 'systems', 'justification'];
-    case 'audit':
-      return ['workspace', 'seq', 'occurred_at', 'actor', 'action', 'subject_type', 'subject_id', 'data', 'prev_hash', 'hash'];
   }
 }
