@@ -4,6 +4,7 @@
  */
 import { createCore } from '../app';
 import { loadConfig } from '../config';
+import { createDispatcher } from '../dispatcher';
 import { createHttpApp } from '../http-server';
 import type { CliIo } from './io';
 import { UsageError } from './io';
@@ -14,6 +15,21 @@ export async function serveCommand(io: CliIo): Promise<number> {
   const core = await createCore(config);
   const http = createHttpApp();
   http.addReadiness('database', () => core.database.ping());
+  const dispatcher = createDispatcher(core.deps, core.logger);
+  const afterChange = () => void dispatcher.kick();
+
+  let slack: { stop(): Promise<void> } | null = null;
+  if (config.slack) {
+    const { createSlackAdapter } = await import('../../adapters/slack/create-slack-adapter');
+    const adapter = createSlackAdapter({ deps: core.deps, config: config.slack, logger: core.logger, afterChange });
+    adapter.install(http.app);
+    dispatcher.register('slack', adapter.deliverer);
+    await adapter.start();
+    slack = adapter;
+    core.logger.info({ mode: adapter.mode }, 'slack adapter ready');
+  }
+  dispatcher.start();
+
   const listening = await http.listen(config.port, config.host);
   core.logger.info({ port: listening.port, slack: !!config.slack, teams: !!config.teams }, 'aimsbot listening');
   await new Promise<void>((resolve) => {
@@ -22,6 +38,8 @@ export async function serveCommand(io: CliIo): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await listening.close();
+  await slack?.stop();
+  await dispatcher.stop();
   await core.close();
   return 0;
 }
