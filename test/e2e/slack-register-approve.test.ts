@@ -50,7 +50,7 @@ describe('Slack: register, triage and approve', () => {
     const [parent, ...steps] = posts;
     expect(parent!.params.thread_ts).toBeUndefined();
     expect(parent!.auth).toBe('Bearer xoxb-test-token');
-    const parentTs = s.fake.calls.length && (await s.deps.db.select().from(platformMessages).where(eq(platformMessages.role, 'parent')))[0]!.messageId;
+    const parentTs = (await s.deps.db.select().from(platformMessages).where(eq(platformMessages.role, 'parent')))[0]!.messageId;
     for (const st of steps) expect(st.params.thread_ts).toBe(parentTs);
     expect(JSON.stringify(steps[0]!.params.blocks)).toContain('<@U0BOB>');
     expect(JSON.stringify(steps[1]!.params.blocks)).toContain('<@U0COMP>');

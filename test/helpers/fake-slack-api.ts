@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** One recorded call. */
+/** One recorded call (calls answered 429 are kept apart in `limitedCalls`). */
 export interface SlackCall {
   method: string;
   params: Record<string, unknown>;
@@ -29,8 +29,10 @@ export interface FakeSlackApi {
   calls: SlackCall[];
   /** Calls of one method (`response_url` for posts to response URLs). */
   callsOf(method: string): SlackCall[];
-  /** Answers the next call of `method` with 429 and `Retry-After: seconds`. */
-  rateLimitOnce(method: string, seconds: number): void;
+  /** Answers one call of `method` (after `skip` more succeed) with 429 and `Retry-After: seconds`. */
+  rateLimitOnce(method: string, seconds: number, skip?: number): void;
+  /** How many calls of a method were answered 429. */
+  limitedCalls: SlackCall[];
   reset(): void;
   close(): Promise<void>;
 }
@@ -59,7 +61,8 @@ export async function startFakeSlackApi(opts: { team?: string; users?: FakeUser[
   const team = opts.team ?? 'T0TEAM';
   const users = opts.users ?? [];
   const calls: SlackCall[] = [];
-  const limited = new Map<string, number>();
+  const limited = new Map<string, { seconds: number; skip: number }>();
+  const limitedCalls: SlackCall[] = [];
   let ts = 1_700_000_000;
   const nextTs = () => `${++ts}.000100`;
 
@@ -104,14 +107,17 @@ export async function startFakeSlackApi(opts: { team?: string; users?: FakeUser[
       const method = isResponseUrl ? 'response_url' : url.replace(/^\/api\//, '').split('?')[0]!;
       const json = (req.headers['content-type'] ?? '').includes('json');
       const params = text ? (json ? (JSON.parse(text) as Record<string, unknown>) : parseForm(text)) : {};
-      calls.push({ method, params, auth: req.headers.authorization });
+      const call = { method, params, auth: req.headers.authorization };
       const wait = limited.get(method);
-      if (wait !== undefined) {
+      if (wait !== undefined && wait.skip > 0) wait.skip -= 1;
+      else if (wait !== undefined) {
         limited.delete(method);
-        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(wait) });
+        limitedCalls.push(call);
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(wait.seconds) });
         res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
         return;
       }
+      calls.push(call);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(isResponseUrl ? { ok: true } : answer(method, params)));
     });
@@ -123,8 +129,12 @@ export async function startFakeSlackApi(opts: { team?: string; users?: FakeUser[
     responseBase: `${base}/response`,
     calls,
     callsOf: (method) => calls.filter((c) => c.method === method),
-    rateLimitOnce: (method, seconds) => void limited.set(method, seconds),
-    reset: () => void (calls.length = 0),
+    rateLimitOnce: (method, seconds, skip = 0) => void limited.set(method, { seconds, skip }),
+    limitedCalls,
+    reset: () => {
+      calls.length = 0;
+      limitedCalls.length = 0;
+    },
     close: () => new Promise<void>((done) => server.close(() => done())),
   };
 }

@@ -1,7 +1,8 @@
 /** Multi-request Slack conversations used by several e2e tests. */
 import { expect } from 'vitest';
 import type { SlackTestServer } from './slack-server';
-import { fillView, slashCommand, viewSubmission } from './slack-requests';
+import * as flows from '../../flows';
+import { blockAction, fillView, slashCommand, viewSubmission } from './slack-requests';
 
 type View = { callback_id: string; private_metadata: string; blocks: unknown[]; title: { text: string } };
 
@@ -51,4 +52,33 @@ export async function completeForm(s: SlackTestServer, user: string, first: View
 export async function registerTool(s: SlackTestServer, user: string, fields: Record<string, unknown>, answers: Record<string, unknown>) {
   expect(await command(s, user, 'register')).toBe(200);
   return completeForm(s, user, lastOpenedView(s), { ...fields, ...answers });
+}
+
+/** Registers a tool directly through the flows (as `user`) and delivers its thread. */
+export async function seedRequest(s: SlackTestServer, user: string, fields: Record<string, unknown>, answers: Record<string, unknown>) {
+  const ctx = await flows.flowContext(s.deps, { platform: 'slack', externalId: 'T0TEAM' }, { platformId: `slack:${user}` });
+  const r = await flows.register(ctx, { fields, answers });
+  if (r.kind !== 'registered') throw new Error(`seed failed: ${JSON.stringify(r)}`);
+  await s.settle();
+  const copies = await flows.messagesOf(s.deps.db, ctx.workspace.id, 'approval_request', r.request.id);
+  const parent = copies.find((c) => c.role === 'parent')!;
+  const steps = r.request.steps.map((st) => ({ ...st, copy: copies.find((c) => c.role === 'step' && c.stepId === st.id)! }));
+  return { request: r.request, system: r.system, parent, steps, workspaceId: ctx.workspace.id };
+}
+
+/** Clicks a button on a stored step message as `user`. */
+export async function clickStep(s: SlackTestServer, user: string, actionId: string, step: { id: number; copy: { conversationId: string; messageId: string; threadId: string | null } }) {
+  const res = await s.send(
+    blockAction({
+      actionId,
+      value: String(step.id),
+      user,
+      channel: step.copy.conversationId,
+      messageTs: step.copy.messageId,
+      threadTs: step.copy.threadId ?? undefined,
+      responseUrl: `${s.fake.responseBase}/click-${user}`,
+    }),
+  );
+  expect(res.status).toBe(200);
+  await s.settle();
 }
