@@ -72,15 +72,12 @@ export function reasonLines(c: Classification): string[] {
   ];
 }
 
-function title(r: RequestView): string {
-  return `${r.systemRef} ${r.systemName}`;
-}
-
 /** The parent message of a request's thread. */
 export function renderRequestParent(r: RequestView, mentions: Mentions): SlackMessage {
   const c = r.classification;
   const blocks: Block[] = [
-    header(`Approval: ${title(r)}`),
+    // Headers carry no user text: only mrkdwn can be escaped reliably.
+    header(`Approval: ${r.systemRef}`),
     section(
       [
         `*${r.systemRef}* ${esc(r.systemName)} — *${classLabel(c.riskClass)}*, assessment v${r.assessmentVersion}`,

@@ -82,7 +82,7 @@ export function renderShow(s: SystemView, request: RequestView | null, mentions:
     `Usage: ${words(s.usageStatus)} · next review: ${day(s.nextReviewAt)}`,
     `Submitted by ${mention(s.submittedBy)} on ${day(s.createdAt)}`,
   ];
-  const blocks: Block[] = [header(`${s.ref} ${s.name}`), ...sectionsOf(lines)];
+  const blocks: Block[] = [header(s.ref), ...sectionsOf([`*${s.ref}* ${esc(s.name)}`, ...lines])];
   if (s.assessment) blocks.push(...sectionsOf(['*Why*', ...reasonLines(s.assessment.result)]));
   if (request) {
     const steps = request.steps.map((st) => {
