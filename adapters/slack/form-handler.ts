@@ -16,8 +16,16 @@ export function registerForms(app: App, rt: SlackRuntime): void {
       await ack({ response_action: 'update', view: messageView('Form expired', renderNote('This form is damaged or from an older version; start again with /aims register.')) });
       return;
     }
-    const ctx = await slackContext(rt, context.teamId ?? body.team?.id, body.user.id);
-    const outcome = await submitPage(rt, ctx, state, view.state.values);
+    let outcome;
+    try {
+      const ctx = await slackContext(rt, context.teamId ?? body.team?.id, body.user.id);
+      outcome = await submitPage(rt, ctx, state, view.state.values);
+    } catch (err) {
+      // The person sees a sentence, the log the stack; nothing half-done was stored (flows use transactions).
+      rt.logger.error({ err }, 'slack: form page failed');
+      await ack({ response_action: 'update', view: messageView('Not saved', renderNote('Something went wrong on our side; nothing was registered. Please try again.')) });
+      return;
+    }
     await ack(outcome.response);
     if (outcome.changed) rt.afterChange();
     if (outcome.summary) {
