@@ -10,9 +10,17 @@ import type { Core } from './app';
 import type { Dispatcher } from './dispatcher';
 import { createDispatcher } from './dispatcher';
 
-/** The deliverers this process has, by platform. */
-export function createDeliverers(core: Pick<Core, 'deps' | 'config'>, print: (text: string) => void): Partial<Record<Platform, Deliverer>> {
-  return { shell: shellDeliverer(core.deps, print) };
+/** The deliverers this process has, by platform: the shell's always, Slack's and Teams' when configured. */
+export async function createDeliverers(
+  core: Pick<Core, 'deps' | 'config' | 'logger'>,
+  print: (text: string) => void,
+): Promise<Partial<Record<Platform, Deliverer>>> {
+  const deliverers: Partial<Record<Platform, Deliverer>> = { shell: shellDeliverer(core.deps, print) };
+  if (core.config.slack) {
+    const { createSlackDelivery } = await import('../adapters/slack/create-slack-adapter');
+    deliverers.slack = createSlackDelivery({ deps: core.deps, config: core.config.slack, logger: core.logger });
+  }
+  return deliverers;
 }
 
 /**
@@ -25,7 +33,7 @@ export async function createDispatcherFor(
   print: (text: string) => void,
   options: DispatchOptions & { onlyDeliverable?: boolean } = {},
 ): Promise<Dispatcher> {
-  const deliverers = createDeliverers(core, print);
+  const deliverers = await createDeliverers(core, print);
   const platforms = Object.keys(deliverers) as Platform[];
   const { onlyDeliverable, ...dispatch } = options;
   if (onlyDeliverable) {

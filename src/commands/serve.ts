@@ -4,6 +4,7 @@
  */
 import { createCore } from '../app';
 import { loadConfig } from '../config';
+import { createDispatcherFor } from '../deliverers';
 import { createHttpApp } from '../http-server';
 import type { CliIo } from './io';
 import { UsageError } from './io';
@@ -14,8 +15,25 @@ export async function serveCommand(io: CliIo): Promise<number> {
   const core = await createCore(config);
   const http = createHttpApp();
   http.addReadiness('database', () => core.database.ping());
-  const jobs = io.argv.includes('--with-jobs') ? await (await import('../jobs/host')).hostJobs(core, (t) => io.stdout(`${t}\n`), io.env) : null;
+  const print = (t: string) => io.stdout(`${t}\n`);
+  // One dispatcher per process, with every deliverer this process has.
+  const dispatcher = await createDispatcherFor(core, print);
+  const afterChange = () => void dispatcher.kick();
+
+  let slack: { stop(): Promise<void> } | null = null;
+  if (config.slack) {
+    const { createSlackAdapter } = await import('../../adapters/slack/create-slack-adapter');
+    const adapter = createSlackAdapter({ deps: core.deps, config: config.slack, logger: core.logger, afterChange });
+    adapter.install(http.app);
+    dispatcher.register('slack', adapter.deliverer);
+    await adapter.start();
+    slack = adapter;
+    core.logger.info({ mode: adapter.mode }, 'slack adapter ready');
+  }
+  dispatcher.start();
+  const jobs = io.argv.includes('--with-jobs') ? await (await import('../jobs/host')).hostJobs(core, print, io.env, dispatcher) : null;
   if (jobs && config.redisUrl) http.addReadiness('queue', () => jobs.runtime.ping());
+
   const listening = await http.listen(config.port, config.host);
   core.logger.info({ port: listening.port, slack: !!config.slack, teams: !!config.teams }, 'aimsbot listening');
   await new Promise<void>((resolve) => {
@@ -25,6 +43,8 @@ export async function serveCommand(io: CliIo): Promise<number> {
   });
   await listening.close();
   await jobs?.stop();
+  await slack?.stop();
+  await dispatcher.stop();
   await core.close();
   return 0;
 }

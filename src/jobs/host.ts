@@ -4,6 +4,7 @@
  */
 import type { Core } from '../app';
 import { createDispatcherFor } from '../deliverers';
+import type { Dispatcher } from '../dispatcher';
 import type { JobsRuntime } from './runtime';
 import { startJobs } from './runtime';
 
@@ -13,9 +14,17 @@ export interface HostedJobs {
   stop(): Promise<void>;
 }
 
-/** Starts the dispatcher and the jobs runtime. `AIMS_QUEUE_PREFIX` sets the BullMQ key prefix. */
-export async function hostJobs(core: Core, print: (text: string) => void, env: NodeJS.ProcessEnv): Promise<HostedJobs> {
-  const dispatcher = await createDispatcherFor(core, print);
+/**
+ * Starts the jobs runtime, and a polling dispatcher unless the process already has one (serve).
+ * `AIMS_QUEUE_PREFIX` sets the BullMQ key prefix.
+ */
+export async function hostJobs(
+  core: Core,
+  print: (text: string) => void,
+  env: NodeJS.ProcessEnv,
+  shared?: Dispatcher,
+): Promise<HostedJobs> {
+  const dispatcher = shared ?? (await createDispatcherFor(core, print));
   dispatcher.start();
   const runtime = await startJobs({
     deps: core.deps,
@@ -29,7 +38,7 @@ export async function hostJobs(core: Core, print: (text: string) => void, env: N
     runtime,
     stop: async () => {
       await runtime.stop();
-      await dispatcher.stop();
+      if (!shared) await dispatcher.stop();
     },
   };
 }

@@ -1,0 +1,96 @@
+/**
+ * `/aims` slash command: acknowledged at once, then answered privately through the response
+ * URL. `register`, `resubmit` open modals; unknown subcommands get the help.
+ */
+import type { App, RespondFn } from '@slack/bolt';
+import * as flows from '../../flows';
+import { reanswerView, registerView } from './form-flow';
+import type { SlackMessage } from './render-request';
+import { renderReviewCard } from './render-review';
+import { renderCheck, renderHelp, renderList, renderNote, renderNotFound, renderPending, renderShow } from './render-system';
+import type { SlackRuntime } from './runtime';
+import { slackContext } from './runtime';
+
+/** The slash command's name. */
+export const SLASH_COMMAND = '/aims';
+
+/** Registers the `/aims` command. */
+export function registerCommands(app: App, rt: SlackRuntime): void {
+  app.command(SLASH_COMMAND, async ({ ack, command, respond, context }) => {
+    await ack();
+    const reply = (m: SlackMessage) => respond({ response_type: 'ephemeral', text: m.text, blocks: m.blocks });
+    try {
+      const ctx = await slackContext(rt, context.teamId ?? command.team_id, command.user_id);
+      await run(rt, ctx, command.text ?? '', command.trigger_id, command.user_id, reply);
+    } catch (err) {
+      rt.logger.error({ err }, 'slack: /aims failed');
+      await reply(renderNote('Something went wrong on our side; nothing was changed. Please try again.')).catch(() => {});
+    }
+  });
+}
+
+async function run(
+  rt: SlackRuntime,
+  ctx: flows.FlowContext,
+  text: string,
+  triggerId: string,
+  userId: string,
+  reply: (m: SlackMessage) => ReturnType<RespondFn>,
+): Promise<void> {
+  const [rawSub = '', ...rest] = text.trim().split(/\s+/);
+  const sub = rawSub.toLowerCase();
+  const arg = rest.join(' ').trim();
+  switch (sub) {
+    case '':
+    case 'help':
+      await reply(renderHelp());
+      return;
+    case 'register':
+      await rt.client.views.open({ trigger_id: triggerId, view: registerView(userId) });
+      return;
+    case 'check': {
+      if (!arg) return void (await reply(renderNote('Name the tool to check, e.g. /aims check ChatGPT')));
+      const r = await flows.check(ctx, arg);
+      if (r.kind === 'refused') return void (await reply(renderNote(r.message)));
+      await reply(r.kind === 'found' ? renderCheck(r.check) : renderNotFound(r.query, r.suggestions));
+      return;
+    }
+    case 'list':
+      await reply(renderList(await flows.listMine(ctx)));
+      return;
+    case 'show': {
+      if (!arg) return void (await reply(renderNote('Which tool? e.g. /aims show AI-1')));
+      const r = await flows.show(ctx, arg);
+      if (r.kind === 'refused') return void (await reply(renderNote(r.message)));
+      const mentions = await rt.directory.mentions(r.request?.steps.flatMap((s) => s.approvers) ?? []);
+      await reply(renderShow(r.system, r.request, mentions));
+      return;
+    }
+    case 'pending':
+      await reply(renderPending(await flows.pendingForMe(ctx)));
+      return;
+    case 'review': {
+      if (!arg) return void (await reply(renderNote('Which tool? e.g. /aims review AI-1')));
+      const found = await flows.systemByRef(ctx, arg);
+      if ('kind' in found) return void (await reply(renderNote(found.message)));
+      if (found.status !== 'approved') {
+        return void (await reply(renderNote(`${found.ref} is ${found.status.replace('_', ' ')}; only an approved tool has reviews.`)));
+      }
+      await reply(renderReviewCard(found));
+      return;
+    }
+    case 'resubmit': {
+      if (!arg) return void (await reply(renderNote('Which tool? e.g. /aims resubmit AI-1')));
+      const found = await flows.systemByRef(ctx, arg);
+      if ('kind' in found) return void (await reply(renderNote(found.message)));
+      if (found.status !== 'changes_requested' && found.status !== 'rejected') {
+        return void (await reply(renderNote(`${found.ref} is ${found.status.replace('_', ' ')}; only a tool with changes requested or rejected can be resubmitted.`)));
+      }
+      await rt.client.views.open({ trigger_id: triggerId, view: await reanswerView(ctx, 'resubmit', found.ref) });
+      return;
+    }
+    default:
+      await reply(renderHelp(rawSub));
+  }
+}
+

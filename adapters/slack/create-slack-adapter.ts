@@ -1,0 +1,154 @@
+/**
+ * The Slack adapter on @slack/bolt. HTTP mode mounts Bolt's ExpressReceiver on the shared
+ * express app at `POST /slack/events` (Bolt checks the signing secret and the timestamp; a
+ * forged or stale request gets 401 before any handler runs). With an app token it uses Socket
+ * Mode instead. Handlers acknowledge first and work after; events Slack retries
+ * (`X-Slack-Retry-Num`) are recognised by their event id and processed once.
+ */
+import { App, ExpressReceiver, webApi } from '@slack/bolt';
+import type { Express } from 'express';
+import { Router } from 'express';
+import type { Deliverer, FlowDeps } from '../../flows';
+import { inboundEvents } from '../../db/schema';
+import type { Config } from '../../src/config';
+import type { Logger } from '../../src/logger';
+import { registerApprovalActions } from './approval-actions';
+import { registerCommands } from './commands';
+import { createDirectory } from './directory';
+import { createSlackDeliverer } from './deliverer';
+import { registerForms } from './form-handler';
+import { registerHome } from './home';
+import { registerReviewActions } from './review-actions';
+import type { SlackRuntime } from './runtime';
+import { slackLogger } from './web-errors';
+
+/** Options of `createSlackAdapter`. */
+export interface SlackAdapterOptions {
+  deps: FlowDeps;
+  config: NonNullable<Config['slack']>;
+  logger: Logger;
+  /** Called after a flow call that may have written notifications (wired to the dispatcher's kick). */
+  afterChange: () => void;
+  /** Use Socket Mode. Default: when `config.appToken` is set. */
+  socketMode?: boolean;
+}
+
+/** A Slack adapter, ready to mount. */
+export interface SlackAdapter {
+  /** The Bolt app. */
+  bolt: App;
+  mode: 'http' | 'socket';
+  /** Mounts `POST /slack/events` on the express app (HTTP mode; nothing in Socket Mode). */
+  install(app: Express): void;
+  /** Connects Socket Mode (no-op in HTTP mode). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The outbox deliverer for platform `slack`. */
+  deliverer: Deliverer;
+  /** Resolves when no Slack request is being handled (tests). */
+  idle(): Promise<void>;
+}
+
+/** Web API client settings: each call is sent once; a 429 is reported, not waited for. */
+function clientOptions(config: SlackAdapterOptions['config'], logger: Logger): webApi.WebClientOptions {
+  return {
+    slackApiUrl: config.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logger: slackLogger(logger),
+  };
+}
+
+/** The Slack deliverer alone, for processes that serve no Slack requests (worker, `jobs run`). */
+export function createSlackDelivery(opts: Pick<SlackAdapterOptions, 'deps' | 'config' | 'logger'>): Deliverer {
+  const client = new webApi.WebClient(opts.config.botToken, clientOptions(opts.config, opts.logger));
+  return createSlackDeliverer({ deps: opts.deps, client, directory: createDirectory(client) });
+}
+
+/** Builds the Slack adapter. */
+export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
+  const { deps, config, logger } = opts;
+  const socket = opts.socketMode ?? !!config.appToken;
+  const options = clientOptions(config, logger);
+  const router = Router();
+  const receiver = socket
+    ? undefined
+    : new ExpressReceiver({
+        signingSecret: config.signingSecret,
+        endpoints: '/slack/events',
+        router,
+        processBeforeResponse: false,
+        logger: slackLogger(logger),
+      });
+  const bolt = new App({
+    token: config.botToken,
+    logger: slackLogger(logger),
+    clientOptions: options,
+    // auth.test runs on the first request, not at construction, so start-up never blocks on Slack.
+    tokenVerificationEnabled: false,
+    ...(socket ? { socketMode: true, appToken: config.appToken } : { receiver }),
+  });
+
+  // One client outside Bolt's request scope for deliveries, with the same one-request-per-call policy.
+  const client = new webApi.WebClient(config.botToken, options);
+  const directory = createDirectory(client);
+  const rt: SlackRuntime = { deps, directory, client, logger, afterChange: opts.afterChange };
+
+  const inflight = new Set<Promise<void>>();
+  bolt.use(async ({ next }) => {
+    const p = next();
+    inflight.add(p);
+    try {
+      await p;
+    } finally {
+      inflight.delete(p);
+    }
+  });
+  bolt.use(async ({ body, next }) => {
+    const b = body as { type?: string; event_id?: string };
+    if (b.type === 'event_callback' && b.event_id) {
+      // Slack retries an event it thinks we missed; the first delivery already did the work.
+      const inserted = await deps.db
+        .insert(inboundEvents)
+        .values({ key: `slack:event:${b.event_id}`, receivedAt: deps.clock.now() })
+        .onConflictDoNothing()
+        .returning({ key: inboundEvents.key });
+      if (inserted.length === 0) return;
+    }
+    await next();
+  });
+
+  registerCommands(bolt, rt);
+  registerForms(bolt, rt);
+  registerApprovalActions(bolt, rt);
+  registerReviewActions(bolt, rt);
+  registerHome(bolt, rt);
+  bolt.error(async (err) => {
+    logger.error({ err }, 'slack: unhandled error');
+  });
+
+  return {
+    bolt,
+    mode: socket ? 'socket' : 'http',
+    install: (app) => {
+      if (!socket) app.use(router);
+    },
+    start: async () => {
+      if (socket) await bolt.start();
+    },
+    stop: async () => {
+      if (socket) await bolt.stop();
+    },
+    deliverer: createSlackDeliverer({ deps, client, directory }),
+    idle: async () => {
+      // A request's handlers start a moment after its response; give them a turn first.
+      for (let quiet = 0; quiet < 2; ) {
+        await new Promise((r) => setImmediate(r));
+        if (inflight.size) {
+          quiet = 0;
+          await Promise.allSettled([...inflight]);
+        } else quiet += 1;
+      }
+    },
+  };
+}

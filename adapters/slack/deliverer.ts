@@ -1,0 +1,160 @@
+/**
+ * The Slack deliverer of the outbox. It renders from the database at delivery time, records
+ * every message it posts and skips copies already recorded, so a retry after a 429 (or a crash
+ * half-way) never posts anything twice. Each attempt sends at most one request per message:
+ * the Web API client is told not to retry by itself.
+ */
+import type { webApi } from '@slack/bolt';
+import type { Deliverer, DeliveryResult, FlowDeps, OutboxRow, RequestView } from '../../flows';
+import { loadRequestView, loadSystemView, messagesOf, recordMessage } from '../../flows';
+import type { StoredMessage } from '../../flows';
+import type { Directory } from './directory';
+import { slackUserId } from './mrkdwn';
+import type { SlackMessage } from './render-request';
+import { renderOutcome, renderRequestParent, renderStepReply } from './render-request';
+import { renderReviewCard } from './render-review';
+import { failureOf, isGoneMessage } from './web-errors';
+
+/** What the deliverer needs. */
+export interface SlackDelivererDeps {
+  deps: FlowDeps;
+  /** A client with `rejectRateLimitedCalls: true` and no retries. */
+  client: webApi.WebClient;
+  directory: Directory;
+}
+
+/** Builds the deliverer registered with the dispatcher for platform `slack`. */
+export function createSlackDeliverer(d: SlackDelivererDeps): Deliverer {
+  return async (row: OutboxRow): Promise<DeliveryResult> => {
+    try {
+      switch (row.kind) {
+        case 'approval.requested':
+          return await postRequest(d, row);
+        case 'approval.updated':
+          return await updateRequestCopies(d, row);
+        case 'approval.outcome':
+          return await tellSubmitter(d, row);
+        case 'review.updated':
+          return await updateReviewCopies(d, row);
+        default:
+          return { ok: false, permanent: true, error: `slack: no delivery for ${row.kind}` };
+      }
+    } catch (err) {
+      return failureOf(err);
+    }
+  };
+}
+
+function requestIdOf(row: OutboxRow): number | null {
+  const id = (row.payload as Record<string, unknown>).requestId;
+  return typeof id === 'number' ? id : null;
+}
+
+async function requestOf(d: SlackDelivererDeps, row: OutboxRow): Promise<RequestView | null> {
+  const id = requestIdOf(row);
+  return id === null ? null : loadRequestView(d.deps.db, d.deps.policy, row.workspaceId, id);
+}
+
+const gone = (row: OutboxRow): DeliveryResult => ({ ok: false, permanent: true, error: `${row.kind}: its subject no longer exists` });
+
+async function render(d: SlackDelivererDeps, workspaceId: number, r: RequestView, copy: Pick<StoredMessage, 'role' | 'stepId'>): Promise<SlackMessage | null> {
+  if (copy.role === 'outcome') {
+    const system = await loadSystemView(d.deps.db, workspaceId, r.systemId);
+    return renderOutcome(r, system?.nextReviewAt ?? null);
+  }
+  const mentions = await d.directory.mentions(r.steps.flatMap((s) => s.approvers));
+  if (copy.role === 'step') {
+    const step = r.steps.find((s) => s.id === copy.stepId);
+    return step ? renderStepReply(r, step, mentions) : null;
+  }
+  return renderRequestParent(r, mentions);
+}
+
+/** Where a request's thread goes: the policy's approvals channel, else a DM with the owner. */
+async function threadChannel(d: SlackDelivererDeps, r: RequestView): Promise<{ channel: string; role: 'parent' } | null> {
+  const configured = d.deps.policy.channels.approvals?.slack;
+  if (configured) return { channel: configured, role: 'parent' };
+  const owner = slackUserId(r.owner.platformId);
+  return owner ? { channel: await d.directory.dmChannel(owner), role: 'parent' } : null;
+}
+
+/** `approval.requested`: the parent message, then one reply per step; copies already posted are kept. */
+async function postRequest(d: SlackDelivererDeps, row: OutboxRow): Promise<DeliveryResult> {
+  const r = await requestOf(d, row);
+  if (!r) return gone(row);
+  const existing = await messagesOf(d.deps.db, row.workspaceId, 'approval_request', r.id);
+  let parent = existing.find((m) => m.role === 'parent');
+  if (!parent) {
+    const where = await threadChannel(d, r);
+    if (!where) return { ok: false, permanent: true, error: 'slack: no approvals channel in the policy and the owner is not a Slack user' };
+    const msg = (await render(d, row.workspaceId, r, { role: 'parent', stepId: null }))!;
+    const posted = await d.client.chat.postMessage({ channel: where.channel, text: msg.text, blocks: msg.blocks, unfurl_links: false });
+    const copy = { workspaceId: row.workspaceId, subjectType: 'approval_request', subjectId: r.id, platform: 'slack', role: 'parent', conversationId: posted.channel ?? where.channel, messageId: posted.ts! };
+    await recordMessage(d.deps.db, copy, d.deps.clock.now());
+    parent = { ...copy, id: 0, threadId: null, stepId: null, createdAt: d.deps.clock.now() };
+  }
+  for (const step of r.steps) {
+    if (existing.some((m) => m.role === 'step' && m.stepId === step.id)) continue;
+    const msg = (await render(d, row.workspaceId, r, { role: 'step', stepId: step.id }))!;
+    const posted = await d.client.chat.postMessage({ channel: parent.conversationId, thread_ts: parent.messageId, text: msg.text, blocks: msg.blocks, unfurl_links: false });
+    await recordMessage(
+      d.deps.db,
+      { workspaceId: row.workspaceId, subjectType: 'approval_request', subjectId: r.id, platform: 'slack', role: 'step', conversationId: posted.channel ?? parent.conversationId, messageId: posted.ts!, threadId: parent.messageId, stepId: step.id },
+      d.deps.clock.now(),
+    );
+  }
+  return { ok: true };
+}
+
+/** Re-renders every stored copy of a subject and updates it in place. */
+async function updateCopies(d: SlackDelivererDeps, copies: StoredMessage[], renderCopy: (c: StoredMessage) => Promise<SlackMessage | null>): Promise<DeliveryResult> {
+  for (const copy of copies.filter((c) => c.platform === 'slack')) {
+    const msg = await renderCopy(copy);
+    if (!msg) continue;
+    try {
+      await d.client.chat.update({ channel: copy.conversationId, ts: copy.messageId, text: msg.text, blocks: msg.blocks });
+    } catch (err) {
+      // Someone deleted that copy; the others still need the update.
+      if (!isGoneMessage(err)) throw err;
+    }
+  }
+  return { ok: true };
+}
+
+/** `approval.updated`: every copy (parent, steps, DMs) shows the current state. */
+async function updateRequestCopies(d: SlackDelivererDeps, row: OutboxRow): Promise<DeliveryResult> {
+  const r = await requestOf(d, row);
+  if (!r) return gone(row);
+  const copies = await messagesOf(d.deps.db, row.workspaceId, 'approval_request', r.id);
+  return updateCopies(d, copies, (c) => render(d, row.workspaceId, r, c));
+}
+
+/** `approval.outcome`: a direct message to the submitter, recorded so later changes update it. */
+async function tellSubmitter(d: SlackDelivererDeps, row: OutboxRow): Promise<DeliveryResult> {
+  const r = await requestOf(d, row);
+  if (!r) return gone(row);
+  const user = slackUserId(r.submittedBy.platformId);
+  if (!user) return { ok: false, permanent: true, error: 'slack: the submitter is not a Slack user' };
+  const existing = await messagesOf(d.deps.db, row.workspaceId, 'approval_request', r.id);
+  if (existing.some((m) => m.role === 'outcome')) return { ok: true };
+  const channel = await d.directory.dmChannel(user);
+  const msg = (await render(d, row.workspaceId, r, { role: 'outcome', stepId: null }))!;
+  const posted = await d.client.chat.postMessage({ channel, text: msg.text, blocks: msg.blocks, unfurl_links: false });
+  await recordMessage(
+    d.deps.db,
+    { workspaceId: row.workspaceId, subjectType: 'approval_request', subjectId: r.id, platform: 'slack', role: 'outcome', conversationId: posted.channel ?? channel, messageId: posted.ts! },
+    d.deps.clock.now(),
+  );
+  return { ok: true };
+}
+
+/** `review.updated`: stored review cards lose their buttons and say what happened. */
+async function updateReviewCopies(d: SlackDelivererDeps, row: OutboxRow): Promise<DeliveryResult> {
+  const p = row.payload as { reviewId?: unknown; systemId?: unknown; status?: unknown };
+  if (typeof p.reviewId !== 'number' || typeof p.systemId !== 'number') return gone(row);
+  const system = await loadSystemView(d.deps.db, row.workspaceId, p.systemId);
+  if (!system) return gone(row);
+  const copies = await messagesOf(d.deps.db, row.workspaceId, 'review', p.reviewId);
+  const state = typeof p.status === 'string' ? p.status : 'open';
+  return updateCopies(d, copies, async () => renderReviewCard(system, state));
+}

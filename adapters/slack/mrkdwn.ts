@@ -1,0 +1,51 @@
+/**
+ * Text for Slack: escaping user text for mrkdwn (so `<!channel>` or a fake `<@U…>` in a tool
+ * name stays inert), mentions of people we know, and truncation to Block Kit limits.
+ */
+
+/** Escapes the three characters Slack's mrkdwn treats as control characters. */
+export function esc(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Cuts text to `max` characters, ending with an ellipsis when it was longer. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/**
+ * Cuts already-escaped mrkdwn without splitting an entity such as `&amp;` or a `<@U…>` mention
+ * in half (half an entity would show as garbage; half a mention as a broken link).
+ */
+export function clipMrkdwn(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, Math.max(0, max - 1));
+  const amp = cut.lastIndexOf('&');
+  if (amp >= 0 && !cut.slice(amp).includes(';')) cut = cut.slice(0, amp);
+  const lt = cut.lastIndexOf('<');
+  if (lt >= 0 && !cut.slice(lt).includes('>')) cut = cut.slice(0, lt);
+  return `${cut}…`;
+}
+
+/** The Slack user id of a person id `slack:U…`, or null. */
+export function slackUserId(platformId: string): string | null {
+  const m = /^slack:([A-Z0-9]+)$/.exec(platformId);
+  return m ? m[1]! : null;
+}
+
+/** A mention of a Slack person, or their escaped name when they are not on Slack. */
+export function mention(person: { platformId: string; name: string }): string {
+  const id = slackUserId(person.platformId);
+  return id ? `<@${id}>` : esc(person.name);
+}
+
+/** `2026-11-02` or an em dash. */
+export function day(d: Date | null | undefined): string {
+  return d ? d.toISOString().slice(0, 10) : '—';
+}
+
+/** `changes_requested` → `changes requested`. */
+export function words(s: string): string {
+  return s.replace(/_/g, ' ');
+}

@@ -1,0 +1,127 @@
+/** Block Kit for the answers to `/aims` commands: help, check, list, show, pending, summaries. */
+import type { CheckView, PendingItem, RequestView, SystemView } from '../../flows';
+import type { Classification } from '../../flows/triage/types';
+import type { Block } from './blocks';
+import { context, header, limitBlocks, section, sectionsOf } from './blocks';
+import { day, esc, mention, words } from './mrkdwn';
+import type { Mentions, SlackMessage } from './render-request';
+import { approversText, classLabel, reasonLines } from './render-request';
+
+/** The `/aims help` text. */
+export const HELP_LINES = [
+  '*/aims register* — register an AI tool and answer the triage questions',
+  '*/aims check <name>* — is this tool approved, and under which conditions?',
+  '*/aims list* — the tools you own or registered',
+  '*/aims show <ref>* — one tool in full, e.g. `/aims show AI-1`',
+  '*/aims pending* — approvals waiting for you',
+  '*/aims review <ref>* — confirm, update, retire or snooze a tool’s review',
+  '*/aims resubmit <ref>* — answer the triage again after changes were requested',
+  '*/aims help* — this list',
+];
+
+/** Help, optionally after a line saying what was not understood. */
+export function renderHelp(unknown?: string): SlackMessage {
+  const lines = unknown ? [`I don’t know “${esc(unknown)}”. Here is what I can do:`, ...HELP_LINES] : HELP_LINES;
+  return { text: lines.join('\n'), blocks: sectionsOf(lines) };
+}
+
+/** A one-sentence private answer. */
+export function renderNote(text: string): SlackMessage {
+  return { text: esc(text), blocks: [section(esc(text))] };
+}
+
+const VERDICT: Record<CheckView['verdict'], string> = {
+  approved: ':white_check_mark: approved — you may use it under the conditions below',
+  pending: ':hourglass_flowing_sand: waiting for approval — do not use it for real work yet',
+  not_approved: ':x: not approved',
+  blocked: ':no_entry: blocked — prohibited practice, must not be used',
+  retired: ':file_cabinet: retired — no longer approved for use',
+};
+
+/** The answer to `/aims check`. */
+export function renderCheck(c: CheckView): SlackMessage {
+  const s = c.system;
+  const lines = [
+    `*${s.ref}* ${esc(s.name)}: ${VERDICT[c.verdict]}`,
+    `Class: ${classLabel(s.riskClass)} · owner ${mention(s.owner)}`,
+    `Conditions: ${c.conditions.map((o) => `${esc(o.id)} (${esc(o.ref)})`).join(', ') || 'none'}`,
+    `Allowed data: ${c.allowedData.map((d) => esc(words(d))).join(', ') || 'none'}`,
+  ];
+  return { text: `${s.ref} ${esc(s.name)}: ${c.verdict}`, blocks: sectionsOf(lines) };
+}
+
+/** "Not registered", with suggestions. */
+export function renderNotFound(query: string, suggestions: SystemView[]): SlackMessage {
+  const lines = [`“${esc(query)}” is not registered. Register it with \`/aims register\` before you use it.`];
+  if (suggestions.length) lines.push(`Did you mean: ${suggestions.map((s) => `${s.ref} ${esc(s.name)}`).join(', ')}?`);
+  return { text: lines[0]!, blocks: sectionsOf(lines) };
+}
+
+/** One line per system. */
+export function systemLine(s: SystemView): string {
+  const cls = s.riskClass ? `, ${classLabel(s.riskClass)}` : '';
+  return `*${s.ref}* ${esc(s.name)} — ${words(s.status)}${cls} · owner ${mention(s.owner)} · next review ${day(s.nextReviewAt)}`;
+}
+
+/** The answer to `/aims list`: long lists are split over sections and capped at 50 blocks. */
+export function renderList(systems: SystemView[]): SlackMessage {
+  if (systems.length === 0) return renderNote('You own or registered no tools yet — /aims register');
+  return {
+    text: `Your tools (${systems.length})`,
+    blocks: limitBlocks([section(`*Your tools (${systems.length})*`), ...sectionsOf(systems.map(systemLine))]),
+  };
+}
+
+/** One system in full, with its latest request. */
+export function renderShow(s: SystemView, request: RequestView | null, mentions: Mentions): SlackMessage {
+  const lines = [
+    `Status: *${words(s.status)}* · class: ${classLabel(s.riskClass)}`,
+    `Owner: ${mention(s.owner)} · department: ${esc(s.department || '—')}`,
+    `Vendor: ${esc(s.vendor || 'built in-house')}${s.url ? ` · ${esc(s.url)}` : ''}`,
+    `Purpose: ${esc(s.purpose)}`,
+    `Usage: ${words(s.usageStatus)} · next review: ${day(s.nextReviewAt)}`,
+    `Submitted by ${mention(s.submittedBy)} on ${day(s.createdAt)}`,
+  ];
+  const blocks: Block[] = [header(s.ref), ...sectionsOf([`*${s.ref}* ${esc(s.name)}`, ...lines])];
+  if (s.assessment) blocks.push(...sectionsOf(['*Why*', ...reasonLines(s.assessment.result)]));
+  if (request) {
+    const steps = request.steps.map((st) => {
+      const by = st.decidedBy ? ` by ${mention(st.decidedBy)}` : st.status === 'pending' ? ` — ${approversText(st, mentions)}` : '';
+      return `${st.position}. ${esc(st.role)}: ${words(st.status)}${by}${st.reason ? ` — “${esc(st.reason)}”` : ''}`;
+    });
+    blocks.push(...sectionsOf([`*Approval* (assessment v${request.assessmentVersion}): ${words(request.status)}`, ...steps]));
+  }
+  return { text: `${s.ref} ${esc(s.name)}: ${words(s.status)}`, blocks: limitBlocks(blocks) };
+}
+
+/** Pending line of one request. */
+export function pendingLine(i: PendingItem): string {
+  const roles = i.request.steps.filter((s) => i.stepIds.includes(s.id)).map((s) => esc(s.role));
+  return `*${i.request.systemRef}* ${esc(i.request.systemName)} (${classLabel(i.request.classification.riskClass)}) — your step: ${roles.join(', ')}`;
+}
+
+/** The answer to `/aims pending`. */
+export function renderPending(items: PendingItem[]): SlackMessage {
+  if (items.length === 0) return renderNote('Nothing waits for your decision.');
+  return {
+    text: `${items.length} approval(s) wait for you`,
+    blocks: limitBlocks([section('*Waiting for your decision* (decide in the approval threads)'), ...sectionsOf(items.map(pendingLine))]),
+  };
+}
+
+/** The private summary after a registration or resubmission: class, reasons, who approves. */
+export function renderSubmitted(verb: string, s: SystemView, c: Classification, request: RequestView | null, mentions: Mentions): SlackMessage {
+  const who = request
+    ? request.steps.map((st) => `• ${esc(st.role)}: ${approversText(st, mentions)}`)
+    : ['• no approval needed: the class and approvers did not change'];
+  const lines = [
+    `*${s.ref}* ${esc(s.name)} ${verb}: *${classLabel(c.riskClass)}*, status ${words(s.status)}.`,
+    '*Why*',
+    ...reasonLines(c),
+    request?.status === 'blocked' ? '*Blocked*: a prohibited practice cannot be approved.' : '*Who must approve*',
+    ...who,
+  ];
+  const blocks: Block[] = [...sectionsOf(lines)];
+  if (c.obligations.length) blocks.push(context(`Obligations: ${c.obligations.map((o) => `${esc(o.id)} (${esc(o.ref)})`).join(', ')}`));
+  return { text: `${s.ref} ${esc(s.name)} ${verb}: ${classLabel(c.riskClass)}`, blocks: limitBlocks(blocks) };
+}

@@ -1,0 +1,127 @@
+/**
+ * Review card buttons: confirm, update (the triage modal prefilled, then re-triage), retire,
+ * and snooze (a modal asking for days and a reason). Stored card copies are updated by the
+ * `review.updated` notification; an ephemeral card is replaced through its response URL.
+ */
+import type { App, BlockAction, ButtonAction, types } from '@slack/bolt';
+import { z } from 'zod';
+import type { ReviewResult } from '../../flows';
+import * as flows from '../../flows';
+import { LIMITS, plain, section } from './blocks';
+import { reanswerView } from './form-flow';
+import { day } from './mrkdwn';
+import { replyTargetOf } from './approval-actions';
+import { REVIEW_ACTIONS, renderReviewCard } from './render-review';
+import type { SlackMessage } from './render-request';
+import { renderNote } from './render-system';
+import type { SlackRuntime } from './runtime';
+import { slackContext, tellPrivately } from './runtime';
+
+/** Callback id of the snooze modal (inputs `days` and `reason`). */
+export const SNOOZE_CALLBACK = 'review.snooze';
+
+const snoozeMeta = z.object({ ref: z.string().max(20), channel: z.string().optional(), thread: z.string().optional() });
+
+function snoozeView(ref: string, channel: string | undefined, thread: string | undefined): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: SNOOZE_CALLBACK,
+    title: plain(`Snooze ${ref}`, LIMITS.modalTitle),
+    submit: plain('Snooze', LIMITS.submitText),
+    close: plain('Cancel', LIMITS.submitText),
+    private_metadata: JSON.stringify({ ref, channel, thread }),
+    blocks: [
+      section(`Pause the review reminders of ${ref} for up to ${flows.SNOOZE_MAX_DAYS} days.`),
+      {
+        type: 'input',
+        block_id: 'days',
+        label: plain('Days', LIMITS.label),
+        element: { type: 'number_input', action_id: 'days', is_decimal_allowed: false, min_value: '1', max_value: String(flows.SNOOZE_MAX_DAYS) },
+      },
+      {
+        type: 'input',
+        block_id: 'reason',
+        label: plain('Reason', LIMITS.label),
+        element: { type: 'plain_text_input', action_id: 'reason', max_length: 500 },
+      },
+    ],
+  };
+}
+
+function resultNote(r: Exclude<ReviewResult, { kind: 'refused' }>): string {
+  switch (r.kind) {
+    case 'confirmed':
+      return `Review recorded; the next review of ${r.system.ref} is on ${day(r.system.nextReviewAt)}.`;
+    case 'retired':
+      return `${r.system.ref} is retired.`;
+    case 'snoozed':
+      return `Review reminders for ${r.system.ref} are paused until ${day(r.until)}.`;
+    case 'retriaged':
+      return r.request ? `The class or approvers of ${r.system.ref} changed: a new approval started.` : `Review of ${r.system.ref} recorded.`;
+  }
+}
+
+/** Answers a review action: replaces an ephemeral card, else tells the person privately. */
+async function answer(rt: SlackRuntime, body: BlockAction, respond: Parameters<typeof replyTargetOf>[1], r: ReviewResult): Promise<void> {
+  const target = replyTargetOf(body, respond);
+  if (r.kind === 'refused') return tellPrivately(rt, target, renderNote(r.message));
+  rt.afterChange();
+  const note = renderNote(resultNote(r));
+  const ephemeral = (body.container as { is_ephemeral?: boolean } | undefined)?.is_ephemeral === true;
+  if (ephemeral && respond) {
+    const card: SlackMessage = renderReviewCard(r.system, r.kind);
+    await respond({ response_type: 'ephemeral', replace_original: true, text: note.text, blocks: [...card.blocks, ...note.blocks] });
+    return;
+  }
+  await tellPrivately(rt, target, note);
+}
+
+/** Registers the review buttons and the snooze modal. */
+export function registerReviewActions(app: App, rt: SlackRuntime): void {
+  const on = (actionId: string, run: (ctx: flows.FlowContext, ref: string, body: BlockAction) => Promise<ReviewResult | null>) =>
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, context, respond }) => {
+      await ack();
+      try {
+        const ctx = await slackContext(rt, context.teamId, body.user.id);
+        const r = await run(ctx, action.value ?? '', body);
+        if (r) await answer(rt, body, respond, r);
+      } catch (err) {
+        rt.logger.error({ err }, 'slack: review action failed');
+        await tellPrivately(rt, replyTargetOf(body, respond), renderNote('Something went wrong on our side; nothing was changed.')).catch(() => {});
+      }
+    });
+
+  on(REVIEW_ACTIONS.confirm, (ctx, ref) => flows.confirmReview(ctx, ref));
+  on(REVIEW_ACTIONS.retire, (ctx, ref) => flows.retire(ctx, ref, 'retired at review'));
+  on(REVIEW_ACTIONS.update, async (ctx, ref, body) => {
+    await rt.client.views.open({ trigger_id: body.trigger_id, view: await reanswerView(ctx, 'retriage', ref) });
+    return null;
+  });
+  on(REVIEW_ACTIONS.snooze, async (_ctx, ref, body) => {
+    const t = replyTargetOf(body);
+    await rt.client.views.open({ trigger_id: body.trigger_id, view: snoozeView(ref, t.channelId, t.threadTs) });
+    return null;
+  });
+
+  app.view(SNOOZE_CALLBACK, async ({ ack, body, view, context }) => {
+    const meta = snoozeMeta.safeParse(JSON.parse(view.private_metadata || '{}'));
+    const daysText = view.state.values.days?.days?.value ?? '';
+    const reason = view.state.values.reason?.reason?.value?.trim() ?? '';
+    const days = Number(daysText);
+    const errors: Record<string, string> = {};
+    if (!/^\d+$/.test(daysText.trim()) || days < 1 || days > flows.SNOOZE_MAX_DAYS) errors.days = `Enter a whole number of days from 1 to ${flows.SNOOZE_MAX_DAYS}.`;
+    if (!reason) errors.reason = 'Say why the review is postponed.';
+    if (!meta.success) errors.reason = 'This form is damaged; close it and click Snooze again.';
+    if (Object.keys(errors).length || !meta.success) return void (await ack({ response_action: 'errors', errors }));
+    const ctx = await slackContext(rt, context.teamId ?? body.team?.id, body.user.id);
+    const r = await flows.snoozeReview(ctx, meta.data.ref, days, reason);
+    if (r.kind === 'refused' && r.code === 'invalid') {
+      return void (await ack({ response_action: 'errors', errors: { days: r.message } }));
+    }
+    await ack();
+    const target = { userId: body.user.id, channelId: meta.data.channel, threadTs: meta.data.thread };
+    if (r.kind === 'refused') return tellPrivately(rt, target, renderNote(r.message));
+    rt.afterChange();
+    await tellPrivately(rt, target, renderNote(resultNote(r)));
+  });
+}

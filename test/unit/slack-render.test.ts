@@ -1,0 +1,63 @@
+/** Block Kit rendering stays within Slack's limits and escapes user text. */
+import { describe, expect, it } from 'vitest';
+import type { SystemView } from '../../flows';
+import { questionnaire } from '../../flows/triage/questionnaire';
+import { inputBlock } from '../../adapters/slack/form-blocks';
+import { registrationView, triageView } from '../../adapters/slack/form-views';
+import { clipMrkdwn, esc } from '../../adapters/slack/mrkdwn';
+import { renderReviewCard } from '../../adapters/slack/render-review';
+import { renderList } from '../../adapters/slack/render-system';
+
+const person = { id: 1, platformId: 'slack:U1', name: 'Ann', email: null };
+function system(n: number, name: string): SystemView {
+  return {
+    id: n, ref: `AI-${n}`, name, vendor: 'V', url: null, purpose: 'p', owner: person, department: '', usageStatus: 'in_use',
+    status: 'approved', riskClass: 'minimal', nextReviewAt: new Date('2027-01-01T00:00:00Z'), submittedBy: person, createdAt: new Date(), assessment: null,
+  };
+}
+
+function texts(blocks: unknown[]): string[] {
+  return (blocks as Array<{ text?: { text: string } }>).map((b) => b.text?.text ?? '');
+}
+
+describe('Slack rendering limits', () => {
+  it('escapes & < > and never cuts an entity in half', () => {
+    expect(esc('<!here> & <@U1>')).toBe('&lt;!here&gt; &amp; &lt;@U1&gt;');
+    const cut = clipMrkdwn(`${'a'.repeat(8)}&amp;`, 10);
+    expect(cut).toBe(`${'a'.repeat(8)}…`);
+  });
+
+  it('splits a long list over sections of at most 3,000 characters and 50 blocks', () => {
+    const many = Array.from({ length: 1000 }, (_, i) => system(i + 1, `Tool ${'x'.repeat(200)} ${i}`));
+    const m = renderList(many);
+    expect(m.blocks.length).toBeLessThanOrEqual(50);
+    expect(Math.max(...texts(m.blocks).map((t) => t.length))).toBeLessThanOrEqual(3000);
+    expect(JSON.stringify(m.blocks.at(-1))).toContain('more not shown');
+  });
+
+  it('cuts a huge name to fit a section with an ellipsis', () => {
+    const card = renderReviewCard(system(1, '<b>'.repeat(2000)));
+    const t = texts(card.blocks)[0]!;
+    expect(t.length).toBeLessThanOrEqual(3000);
+    expect(t.endsWith('…')).toBe(true);
+    expect(t).not.toContain('<b>');
+  });
+
+  it('renders modals with titles of at most 24 characters and ids equal to the question ids', () => {
+    const reg = registrationView();
+    expect(reg.title.text.length).toBeLessThanOrEqual(24);
+    for (const page of [2, 3, 4, 5]) {
+      const r = triageView({ mode: 'register', page: 1, answers: { ai_capabilities: ['predicts_or_scores'], annex_iii_uses: ['recruitment'], model_origin: 'vendor_as_is' } }, page);
+      if (!('view' in r)) throw new Error('too long');
+      expect(r.view.title.text.length).toBeLessThanOrEqual(24);
+    }
+    for (const q of [...questionnaire.fields, ...questionnaire.questions]) {
+      const b = inputBlock(q) as { block_id: string; element: { action_id: string; type: string; options?: unknown[] } };
+      expect(b.block_id).toBe(q.id);
+      expect(b.element.action_id).toBe(q.id);
+      expect(b.element.options?.length ?? 0).toBeLessThanOrEqual(100);
+      const expected = { text: ['plain_text_input'], url: ['plain_text_input'], person: ['users_select'], one: ['radio_buttons', 'static_select'], many: ['checkboxes', 'multi_static_select'], bool: ['radio_buttons'] }[q.kind];
+      expect(expected).toContain(b.element.type);
+    }
+  });
+});
