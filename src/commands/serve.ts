@@ -4,6 +4,7 @@
  */
 import { createCore } from '../app';
 import { loadConfig } from '../config';
+import { createDispatcher } from '../dispatcher';
 import { createHttpApp } from '../http-server';
 import type { CliIo } from './io';
 import { UsageError } from './io';
@@ -14,6 +15,14 @@ export async function serveCommand(io: CliIo): Promise<number> {
   const core = await createCore(config);
   const http = createHttpApp();
   http.addReadiness('database', () => core.database.ping());
+  const dispatcher = createDispatcher(core.deps, core.logger);
+  if (config.teams) {
+    const { createTeamsAdapter } = await import('../../adapters/teams');
+    const teams = createTeamsAdapter({ deps: core.deps, config: config.teams, logger: core.logger, afterChange: () => void dispatcher.kick() });
+    teams.install(http.app);
+    dispatcher.register('teams', teams.deliverer);
+  }
+  dispatcher.start();
   const listening = await http.listen(config.port, config.host);
   core.logger.info({ port: listening.port, slack: !!config.slack, teams: !!config.teams }, 'aimsbot listening');
   await new Promise<void>((resolve) => {
@@ -22,6 +31,7 @@ export async function serveCommand(io: CliIo): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await listening.close();
+  await dispatcher.stop();
   await core.close();
   return 0;
 }

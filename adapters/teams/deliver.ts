@@ -1,0 +1,230 @@
+/**
+ * The Teams deliverer of the notification outbox. It renders from the current database state at
+ * delivery time (so a retried row never shows stale content), posts and updates through
+ * continueConversation with stored references, and reports a connector 429 as "retry after".
+ */
+import { eq } from 'drizzle-orm';
+import type { Activity, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import { TurnContext as TurnContextClass } from 'botbuilder';
+import { people, workspaces } from '../../db/schema';
+import type { Deliverer, DeliveryResult, FlowDeps, OutboxRow, RequestView } from '../../flows';
+import { loadRequestView, messagesOf, recordMessage } from '../../flows';
+import type { Logger } from 'pino';
+import { sharedApprovalCard } from './approval-actions';
+import type { CardJson } from './card-kit';
+import { adaptiveCard, cardAttachment, heading, md, messageCard, textBlock, words } from './card-kit';
+import { anyReference, findReference, referenceForConversation, saveReference } from './conversation-refs';
+
+/** What the deliverer needs. */
+export interface TeamsDelivererOptions {
+  adapter: CloudAdapter;
+  /** The bot's app id ('' for unauthenticated local testing). */
+  appId: string;
+  deps: FlowDeps;
+  logger: Logger;
+}
+
+type Ref = Partial<ConversationReference>;
+
+class NoRoute extends Error {}
+
+/** Builds the deliverer. */
+export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
+  const { adapter, appId, deps } = opts;
+  const { db, policy } = deps;
+
+  const send = async (ref: Ref, activity: Partial<Activity>): Promise<string> => {
+    let id = '';
+    await adapter.continueConversationAsync(appId, ref as ConversationReference, async (ctx: TurnContext) => {
+      const r = await ctx.sendActivity(activity);
+      id = r?.id ?? '';
+    });
+    return id;
+  };
+
+  const update = async (ref: Ref, activityId: string, card: CardJson): Promise<void> => {
+    await adapter.continueConversationAsync(appId, ref as ConversationReference, async (ctx: TurnContext) => {
+      await ctx.updateActivity({ type: 'message', id: activityId, attachments: [cardAttachment(card)] });
+    });
+  };
+
+  const channelRef = async (workspaceId: number, channel: 'approvals' | 'digest'): Promise<{ id: string; ref: Ref } | null> => {
+    const id = policy.channels[channel]?.teams;
+    if (!id) return null;
+    const ref = (await findReference(db, workspaceId, `channel:${id}`)) ?? (await referenceForConversation(db, workspaceId, id));
+    if (!ref) throw new NoRoute(`no conversation reference for this Teams tenant yet; install the app in the ${channel} channel`);
+    return { id, ref: { ...ref, activityId: undefined, conversation: { ...ref.conversation!, id } } };
+  };
+
+  /** A personal conversation with a Teams user: stored, or created through the connector. */
+  const createPersonal = async (workspaceId: number, platformId: string): Promise<Ref | null> => {
+    const base = await anyReference(db, workspaceId);
+    if (!base?.serviceUrl || !base.bot) return null;
+    const [ws] = await db.select().from(workspaces).where(eq(workspaces.id, workspaceId));
+    const tenantId = ws?.externalId;
+    let created: Ref | null = null;
+    await adapter.createConversationAsync(
+      appId,
+      'msteams',
+      base.serviceUrl,
+      'https://api.botframework.com',
+      {
+        isGroup: false,
+        bot: base.bot,
+        members: [{ id: platformId.slice('teams:'.length), name: '' }],
+        tenantId,
+        channelData: { tenant: { id: tenantId } },
+        activity: undefined as never,
+      },
+      async (ctx) => {
+        created = TurnContextClass.getConversationReference(ctx.activity);
+      },
+    );
+    if (created) await saveReference(db, workspaceId, `person:${platformId}`, created, deps.clock.now());
+    return created;
+  };
+
+  /**
+   * Sends to a person: their stored personal chat, else a mention in the approvals channel (they
+   * have not installed the app), else a new personal conversation.
+   */
+  const sendToPerson = async (workspaceId: number, person: { platformId: string; name: string }, card: CardJson): Promise<void> => {
+    if (!person.platformId.startsWith('teams:')) throw new NoRoute(`${person.platformId} is not a Teams user`);
+    const ref = await findReference(db, workspaceId, `person:${person.platformId}`);
+    if (ref) {
+      await send(ref, { type: 'message', attachments: [cardAttachment(card)] });
+      return;
+    }
+    const channel = await channelRef(workspaceId, 'approvals');
+    if (channel) {
+      const aad = person.platformId.slice('teams:'.length);
+      const mention = `<at>${person.name}</at>`;
+      await send(channel.ref, {
+        type: 'message',
+        text: `${mention} (you have not installed aimsbot, so this comes here):`,
+        entities: [{ type: 'mention', text: mention, mentioned: { id: aad, name: person.name } }],
+        attachments: [cardAttachment(card)],
+      });
+      return;
+    }
+    const created = await createPersonal(workspaceId, person.platformId);
+    if (!created) throw new NoRoute(`no way to reach ${person.platformId}: no personal chat and no approvals channel`);
+    await send(created, { type: 'message', attachments: [cardAttachment(card)] });
+  };
+
+  const postRequest = async (row: OutboxRow, request: RequestView): Promise<void> => {
+    const existing = (await messagesOf(db, row.workspaceId, 'approval_request', request.id)).filter((m) => m.platform === 'teams');
+    if (existing.length > 0) return; // posted by an earlier attempt
+    const ctx = { deps, workspace: { id: row.workspaceId, platform: 'teams' as const, externalId: '' } };
+    const card = await sharedApprovalCard(ctx, request);
+    const activity = { type: 'message', attachments: [cardAttachment(card)] };
+    const channel = await channelRef(row.workspaceId, 'approvals');
+    let target: { conversationId: string; ref: Ref; role: string };
+    if (channel) {
+      target = { conversationId: channel.id, ref: channel.ref, role: 'parent' };
+    } else {
+      const key = `person:${request.owner.platformId}`;
+      const ref = (await findReference(db, row.workspaceId, key)) ?? (await createPersonal(row.workspaceId, request.owner.platformId));
+      if (!ref?.conversation?.id) throw new NoRoute(`no approvals channel for Teams in the policy and no chat with the owner ${request.owner.name}`);
+      target = { conversationId: ref.conversation.id, ref, role: 'dm' };
+    }
+    const messageId = await send(target.ref, activity);
+    await recordMessage(
+      db,
+      { workspaceId: row.workspaceId, subjectType: 'approval_request', subjectId: request.id, platform: 'teams', role: target.role, conversationId: target.conversationId, messageId },
+      deps.clock.now(),
+    );
+  };
+
+  const updateCopies = async (workspaceId: number, subjectType: string, subjectId: number, card: CardJson): Promise<void> => {
+    const copies = (await messagesOf(db, workspaceId, subjectType, subjectId)).filter((m) => m.platform === 'teams');
+    for (const copy of copies) {
+      const ref = await referenceForConversation(db, workspaceId, copy.conversationId, copy.role === 'dm');
+      if (!ref) continue;
+      await update(ref, copy.messageId, card);
+    }
+  };
+
+  const outcomeCard = (request: RequestView, status: string): CardJson => {
+    const reason = request.steps.find((s) => s.reason)?.reason;
+    const next = status === 'changes_requested' || status === 'rejected' ? `Change it and type **resubmit ${request.systemRef}**.` : '';
+    return adaptiveCard([
+      heading(`${request.systemRef} ${md(request.systemName)} was ${words(status)}`),
+      ...(reason ? [textBlock(`Reason: "${md(reason)}"`)] : []),
+      ...(next ? [textBlock(next)] : []),
+    ]);
+  };
+
+  const deliverRow = async (row: OutboxRow): Promise<DeliveryResult> => {
+    const p = row.payload as Record<string, unknown>;
+    const request = typeof p.requestId === 'number' ? await loadRequestView(db, policy, row.workspaceId, p.requestId) : null;
+    const gone: DeliveryResult = { ok: false, permanent: true, error: `${row.kind}: its subject no longer exists` };
+    switch (row.kind) {
+      case 'approval.requested':
+        if (!request) return gone;
+        await postRequest(row, request);
+        return { ok: true };
+      case 'approval.updated': {
+        if (!request) return gone;
+        const ctx = { deps, workspace: { id: row.workspaceId, platform: 'teams' as const, externalId: '' } };
+        await updateCopies(row.workspaceId, 'approval_request', request.id, await sharedApprovalCard(ctx, request));
+        return { ok: true };
+      }
+      case 'approval.outcome':
+        if (!request) return gone;
+        await sendToPerson(row.workspaceId, request.submittedBy, outcomeCard(request, String(p.status ?? request.status)));
+        return { ok: true };
+      case 'review.updated':
+        if (typeof p.reviewId !== 'number') return gone;
+        await updateCopies(row.workspaceId, 'review', p.reviewId, messageCard(`Review ${words(String(p.status ?? 'updated'))}.`));
+        return { ok: true };
+      default:
+        return deliverGeneric(row, p);
+    }
+  };
+
+  /** Other kinds (reminders, digests): their `text` to the person or channel they are for. */
+  const deliverGeneric = async (row: OutboxRow, p: Record<string, unknown>): Promise<DeliveryResult> => {
+    const text = typeof p.text === 'string' ? p.text : `${row.kind}: ${JSON.stringify(p)}`;
+    const card = messageCard(md(text));
+    const r = row.recipient as { person?: number; channel?: 'approvals' | 'digest' };
+    if (typeof r.person === 'number') {
+      const [person] = await db.select().from(people).where(eq(people.id, r.person));
+      if (!person) return { ok: false, permanent: true, error: 'recipient no longer exists' };
+      await sendToPerson(row.workspaceId, { platformId: person.platformId, name: person.displayName ?? person.platformId }, card);
+      return { ok: true };
+    }
+    if (r.channel) {
+      const channel = await channelRef(row.workspaceId, r.channel);
+      if (!channel) return { ok: false, permanent: true, error: `no Teams ${r.channel} channel in the policy` };
+      await send(channel.ref, { type: 'message', attachments: [cardAttachment(card)] });
+      return { ok: true };
+    }
+    return { ok: false, permanent: true, error: `${row.kind}: no Teams recipient` };
+  };
+
+  return async (row) => {
+    try {
+      return await deliverRow(row);
+    } catch (err) {
+      return failure(err, opts.logger, row);
+    }
+  };
+}
+
+/** Maps a connector error to a delivery result: 429 waits as told, 4xx is permanent. */
+export function failure(err: unknown, logger: Logger, row: Pick<OutboxRow, 'id' | 'kind'>): DeliveryResult {
+  if (err instanceof NoRoute) return { ok: false, permanent: true, error: err.message };
+  const e = err as { statusCode?: number; message?: string; response?: { headers?: { get?: (n: string) => string | undefined } } };
+  const status = e.statusCode;
+  const message = `${row.kind}: ${e.message ?? String(err)}`;
+  if (status === 429) {
+    const seconds = Number(e.response?.headers?.get?.('retry-after') ?? '1');
+    return { ok: false, retryAfterMs: Number.isFinite(seconds) ? Math.max(seconds, 0) * 1000 : 1000, error: message };
+  }
+  if (status !== undefined && status >= 400 && status < 500 && status !== 408) {
+    logger.warn({ err, notification: row.id }, 'Teams refused a notification');
+    return { ok: false, permanent: true, error: message };
+  }
+  return { ok: false, retryAfterMs: 2000, error: message };
+}
