@@ -5,6 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Activity, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import type { ConnectorClient } from 'botframework-connector';
 import { TurnContext as TurnContextClass } from 'botbuilder';
 import { people, workspaces } from '../../db/schema';
 import type { Deliverer, DeliveryResult, FlowDeps, OutboxRow, RequestView } from '../../flows';
@@ -28,22 +29,58 @@ type Ref = Partial<ConversationReference>;
 
 class NoRoute extends Error {}
 
+type RawResponse = { _response?: { status?: number; headers?: { get(name: string): string | undefined } } } | undefined;
+
+/**
+ * The connector client gives up on a 429 after its own retries by returning the error response
+ * rather than throwing; turn that into an error the outbox can schedule a retry from.
+ */
+function connectorError(r: RawResponse): Error {
+  const status = r?._response?.status ?? 502;
+  return Object.assign(new Error(`Bot Connector answered ${status} without an activity id`), {
+    statusCode: status,
+    response: { headers: r?._response?.headers },
+  });
+}
+
 /** Builds the deliverer. */
 export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
   const { adapter, appId, deps } = opts;
   const { db, policy } = deps;
 
+  /**
+   * Runs `fn` in a proactive turn. The adapter's turn error handler would swallow a failure, so
+   * it is caught here and thrown to the deliverer, which turns it into a retry.
+   */
+  const proactive = async (ref: Ref, fn: (ctx: TurnContext) => Promise<void>): Promise<void> => {
+    let failed: unknown = null;
+    await adapter.continueConversationAsync(appId, ref as ConversationReference, async (ctx: TurnContext) => {
+      try {
+        await fn(ctx);
+      } catch (err) {
+        failed = err ?? new Error('proactive turn failed');
+      }
+    });
+    if (failed) throw failed;
+  };
+
   const send = async (ref: Ref, activity: Partial<Activity>): Promise<string> => {
     let id = '';
-    await adapter.continueConversationAsync(appId, ref as ConversationReference, async (ctx: TurnContext) => {
-      const r = await ctx.sendActivity(activity);
-      id = r?.id ?? '';
+    await proactive(ref, async (ctx: TurnContext) => {
+      // sendToConversation, not a reply: in a channel this starts a new thread, and the
+      // continuation activity's made-up id must not become a replyToId.
+      const client = ctx.turnState.get<ConnectorClient>(adapter.ConnectorClientKey);
+      const out = TurnContextClass.applyConversationReference({ ...activity }, ref);
+      delete out.replyToId;
+      const r = await client.conversations.sendToConversation(ref.conversation!.id, out as Activity);
+      if (!r?.id) throw connectorError(r as unknown as RawResponse);
+      id = r.id;
     });
     return id;
   };
 
   const update = async (ref: Ref, activityId: string, card: CardJson): Promise<void> => {
-    await adapter.continueConversationAsync(appId, ref as ConversationReference, async (ctx: TurnContext) => {
+    await proactive(ref, async (ctx: TurnContext) => {
       await ctx.updateActivity({ type: 'message', id: activityId, attachments: [cardAttachment(card)] });
     });
   };
