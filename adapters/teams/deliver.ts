@@ -90,7 +90,7 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
     if (!id) return null;
     const ref = (await findReference(db, workspaceId, `channel:${id}`)) ?? (await referenceForConversation(db, workspaceId, id));
     if (!ref) throw new NoRoute(`no conversation reference for this Teams tenant yet; install the app in the ${channel} channel`);
-    return { id, ref: { ...ref, activityId: undefined, conversation: { ...ref.conversation!, id } } };
+    return { id, ref: { ...ref, activityId: undefined, user: undefined, conversation: { ...ref.conversation!, id } } };
   };
 
   /** A personal conversation with a Teams user: stored, or created through the connector. */
