@@ -20,6 +20,11 @@ export async function createDeliverers(
     const { createSlackDelivery } = await import('../adapters/slack/create-slack-adapter');
     deliverers.slack = createSlackDelivery({ deps: core.deps, config: core.config.slack, logger: core.logger });
   }
+  if (core.config.teams) {
+    const { createTeamsAdapter } = await import('../adapters/teams');
+    // Built for its deliverer only: nothing is mounted until `install`.
+    deliverers.teams = createTeamsAdapter({ deps: core.deps, config: core.config.teams, logger: core.logger, afterChange: () => {} }).deliverer;
+  }
   return deliverers;
 }
 

@@ -30,6 +30,13 @@ export async function serveCommand(io: CliIo): Promise<number> {
     slack = adapter;
     core.logger.info({ mode: adapter.mode }, 'slack adapter ready');
   }
+  if (config.teams) {
+    const { createTeamsAdapter } = await import('../../adapters/teams');
+    const teams = createTeamsAdapter({ deps: core.deps, config: config.teams, logger: core.logger, afterChange });
+    teams.install(http.app);
+    dispatcher.register('teams', teams.deliverer);
+    core.logger.info({ authenticated: !!config.teams.appId }, 'teams adapter ready');
+  }
   dispatcher.start();
   const jobs = io.argv.includes('--with-jobs') ? await (await import('../jobs/host')).hostJobs(core, print, io.env, dispatcher) : null;
   if (jobs && config.redisUrl) http.addReadiness('queue', () => jobs.runtime.ping());

@@ -1,0 +1,147 @@
+/**
+ * The Teams app package: manifest.json (bot id from MICROSOFT_APP_ID, the commands of the help
+ * card), color.png (192×192) and outline.png (32×32, white on transparent), zipped. PNG and zip
+ * are written with node:zlib only, so packaging needs no extra dependency.
+ */
+import { crc32, deflateSync } from 'node:zlib';
+import { TEAMS_HELP } from './render-views';
+
+/** A placeholder bot id used when MICROSOFT_APP_ID is not set (replace it before uploading). */
+export const PLACEHOLDER_APP_ID = '00000000-0000-0000-0000-000000000000';
+
+/** The app manifest (schema 1.16: Universal Actions, bots in personal, team and group chat). */
+export function teamsManifest(appId: string, opts: { version?: string; host?: string } = {}): Record<string, unknown> {
+  const commands = TEAMS_HELP.map(([command, description]) => ({ title: command.split(' ')[0]!, description: description.slice(0, 128) }));
+  return {
+    $schema: 'https://developer.microsoft.com/en-us/json-schemas/teams/v1.16/MicrosoftTeams.schema.json',
+    manifestVersion: '1.16',
+    version: opts.version ?? '0.1.0',
+    id: appId,
+    developer: {
+      name: 'aimsbot',
+      websiteUrl: opts.host ?? 'https://example.com',
+      privacyUrl: `${opts.host ?? 'https://example.com'}/privacy`,
+      termsOfUseUrl: `${opts.host ?? 'https://example.com'}/terms`,
+    },
+    name: { short: 'aimsbot', full: 'aimsbot — AI management system (ISO/IEC 42001)' },
+    description: {
+      short: 'Register AI tools, triage them and route approvals.',
+      full: 'aimsbot keeps the inventory of AI tools, classifies each one under the EU AI Act, routes approvals to the right people and keeps reviews on schedule.',
+    },
+    icons: { color: 'color.png', outline: 'outline.png' },
+    accentColor: '#2E5AAC',
+    bots: [
+      {
+        botId: appId,
+        scopes: ['personal', 'team', 'groupChat'],
+        supportsFiles: false,
+        isNotificationOnly: false,
+        commandLists: [
+          { scopes: ['personal'], commands },
+          { scopes: ['team', 'groupChat'], commands },
+        ],
+      },
+    ],
+    permissions: ['identity', 'messageTeamMembers'],
+    validDomains: [],
+  };
+}
+
+function chunk(type: string, data: Buffer): Buffer {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([len, body, crc]);
+}
+
+/** Encodes an RGBA image (`pixel(x, y)` → [r, g, b, a]) as a PNG. */
+export function encodePng(width: number, height: number, pixel: (x: number, y: number) => [number, number, number, number]): Buffer {
+  const raw = Buffer.alloc((width * 4 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * (width * 4 + 1);
+    raw[row] = 0; // filter: none
+    for (let x = 0; x < width; x++) raw.set(pixel(x, y), row + 1 + x * 4);
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** The colour icon: a white ring and dot on the accent colour. */
+export function colorIcon(): Buffer {
+  return encodePng(192, 192, (x, y) => {
+    const d = Math.hypot(x - 95.5, y - 95.5);
+    return (d > 52 && d < 68) || d < 20 ? [255, 255, 255, 255] : [0x2e, 0x5a, 0xac, 255];
+  });
+}
+
+/** The outline icon: the same ring and dot, white on transparent. */
+export function outlineIcon(): Buffer {
+  return encodePng(32, 32, (x, y) => {
+    const d = Math.hypot(x - 15.5, y - 15.5);
+    return (d > 9 && d < 12) || d < 3.5 ? [255, 255, 255, 255] : [0, 0, 0, 0];
+  });
+}
+
+/** Writes a zip archive (stored, no compression) of the given files. */
+export function zip(files: Array<{ name: string; data: Buffer }>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const f of files) {
+    const name = Buffer.from(f.name, 'utf8');
+    const crc = crc32(f.data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    local.writeUInt16LE(0, 8); // stored
+    local.writeUInt32LE(0, 10); // time/date 1980-01-01: reproducible builds
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(f.data.length, 18);
+    local.writeUInt32LE(f.data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    local.writeUInt16LE(0, 28);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(0, 10);
+    central.writeUInt32LE(0, 12);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(f.data.length, 20);
+    central.writeUInt32LE(f.data.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, f.data);
+    centrals.push(central, name);
+    offset += local.length + name.length + f.data.length;
+  }
+  const dir = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(dir.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, dir, end]);
+}
+
+/** The whole package as zip bytes. */
+export function buildTeamsPackage(appId: string): Buffer {
+  return zip([
+    { name: 'manifest.json', data: Buffer.from(JSON.stringify(teamsManifest(appId), null, 2)) },
+    { name: 'color.png', data: colorIcon() },
+    { name: 'outline.png', data: outlineIcon() },
+  ]);
+}

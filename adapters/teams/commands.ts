@@ -1,0 +1,60 @@
+/** Text commands in personal chat and channels: each answers with a card. */
+import * as flows from '../../flows';
+import type { Answers } from '../../flows/triage/types';
+import type { CardJson } from './card-kit';
+import { messageCard } from './card-kit';
+import type { FormTurn } from './form-flow';
+import { startForm } from './form-flow';
+import { firstPage } from './form-cards';
+import type { Command } from './parse-activity';
+import { checkCard, helpCard, listCard, notFoundCard, pendingCard, systemCard } from './render-views';
+import { reviewCard } from './review-actions';
+
+const usage = (text: string) => messageCard(`Usage: ${text}`);
+
+/** Runs a command and returns the card to reply with. */
+export async function runCommand(turn: FormTurn, command: Command): Promise<CardJson> {
+  const { ctx } = turn;
+  const { arg } = command;
+  switch (command.name) {
+    case 'help':
+      return helpCard();
+    case 'register':
+      return startForm(turn, { flow: 'register', page: 1, fields: {}, answers: {} });
+    case 'check': {
+      if (!arg) return usage('check <name>, e.g. check ChatGPT');
+      const r = await flows.check(ctx, arg);
+      if (r.kind === 'refused') return messageCard(r.message, { error: true });
+      return r.kind === 'found' ? checkCard(r.check) : notFoundCard(r.query, r.suggestions);
+    }
+    case 'list':
+      return listCard(await flows.listMine(ctx));
+    case 'show': {
+      if (!arg) return usage('show <ref>, e.g. show AI-1');
+      const r = await flows.show(ctx, arg);
+      if (r.kind === 'refused') return messageCard(r.message, { error: true });
+      return systemCard(r.system, r.request);
+    }
+    case 'pending':
+      return pendingCard(await flows.pendingForMe(ctx));
+    case 'review': {
+      if (!arg) return usage('review <ref>, e.g. review AI-1');
+      const found = await flows.systemByRef(ctx, arg);
+      if ('kind' in found) return messageCard(found.message, { error: true });
+      return reviewCard(found);
+    }
+    case 'resubmit': {
+      if (!arg) return usage('resubmit <ref>, e.g. resubmit AI-1');
+      const found = await flows.systemByRef(ctx, arg);
+      if ('kind' in found) return messageCard(found.message, { error: true });
+      if (found.status !== 'changes_requested' && found.status !== 'rejected') {
+        return messageCard(`${found.ref} is ${found.status.replace(/_/g, ' ')}; only a tool with changes requested or rejected can be resubmitted.`, { error: true });
+      }
+      return startForm(turn, { flow: 'resubmit', ref: found.ref, page: firstPage('resubmit'), fields: {}, answers: {} }, (found.assessment?.answers ?? {}) as Answers);
+    }
+    default: {
+      const card = helpCard(`Unknown command "${command.name}". `);
+      return card;
+    }
+  }
+}

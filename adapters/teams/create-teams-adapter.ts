@@ -1,0 +1,189 @@
+/**
+ * The Microsoft Teams adapter: botbuilder's CloudAdapter on `POST /api/messages` of the shared
+ * HTTP server, a bot that turns commands and card actions into flow calls, and the deliverer of
+ * the outbox. With an app id, requests need a valid Bot Framework token (401 otherwise); an empty
+ * app id turns authentication off, for local testing only (config refuses it in production).
+ */
+import express from 'express';
+import type { Express, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, TeamsActivityHandler, TurnContext } from 'botbuilder';
+import { inboundEvents } from '../../db/schema';
+import type { Deliverer, FlowDeps } from '../../flows';
+import * as flows from '../../flows';
+import { handleApprovalAction } from './approval-actions';
+import type { ApprovalAction } from './approval-actions';
+import type { Answers } from '../../flows/triage/types';
+import type { CardJson } from './card-kit';
+import { cardAttachment, cardResponse, messageCard } from './card-kit';
+import { runCommand } from './commands';
+import { saveReference } from './conversation-refs';
+import { createTeamsDeliverer } from './deliver';
+import type { FormTurn } from './form-flow';
+import { submitPage } from './form-flow';
+import type { CardAction } from './parse-activity';
+import { actorOf, commandOf, conversationKeyOf, parseCardAction, userIdOf, workspaceOf } from './parse-activity';
+import { createMemberDirectory } from './people';
+import { handleReviewAction } from './review-actions';
+import { systemCard } from './render-views';
+
+/** Teams settings (from config: MICROSOFT_APP_ID, _PASSWORD, _TENANT_ID, _TYPE). */
+export interface TeamsSettings {
+  /** The Azure bot's app id; '' turns authentication off (local testing only). */
+  appId: string;
+  appPassword: string | undefined;
+  tenantId: string | undefined;
+  /** MultiTenant (default), SingleTenant or UserAssignedMSI. */
+  appType: string;
+}
+
+/** Options of `createTeamsAdapter`. */
+export interface TeamsAdapterOptions {
+  deps: FlowDeps;
+  config: TeamsSettings;
+  logger: Logger;
+  /** Called after a flow call that may have written notifications (wired to the dispatcher). */
+  afterChange?: () => void;
+}
+
+/** A built Teams adapter. */
+export interface TeamsAdapter {
+  adapter: CloudAdapter;
+  /** Mounts `POST /api/messages` on the shared express app. */
+  install(app: Express): void;
+  /** Delivers outbox notifications of Teams workspaces. */
+  deliverer: Deliverer;
+}
+
+const INSTALL_TYPES = new Set(['installationUpdate', 'conversationUpdate']);
+
+/** Builds the Teams adapter. */
+export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
+  const { deps, config, logger } = opts;
+  const afterChange = opts.afterChange ?? (() => {});
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.appId,
+    MicrosoftAppPassword: config.appPassword ?? '',
+    MicrosoftAppTenantId: config.tenantId ?? '',
+    MicrosoftAppType: config.appType,
+  } as never);
+  const adapter = new CloudAdapter(auth);
+  const directory = createMemberDirectory();
+  const remembered = new Set<string>();
+
+  adapter.onTurnError = async (context, err) => {
+    logger.error({ err, activity: context.activity.type }, 'Teams turn failed');
+    if (context.activity.type === 'message') {
+      await context.sendActivity('Something went wrong on our side; nothing was changed. Please try again.').catch(() => {});
+    }
+  };
+
+  /** Stores the conversation reference on install and the first time a conversation is seen. */
+  const remember = async (context: TurnContext, workspaceId: number) => {
+    const key = conversationKeyOf(context.activity);
+    if (!key) return;
+    const memo = `${workspaceId}/${key.key}`;
+    if (remembered.has(memo) && !INSTALL_TYPES.has(context.activity.type)) return;
+    const ref = TurnContext.getConversationReference(context.activity);
+    const conversation = { ...ref.conversation!, id: key.conversationId };
+    await saveReference(deps.db, workspaceId, key.key, { ...ref, activityId: undefined, conversation }, deps.clock.now());
+    remembered.add(memo);
+  };
+
+  /** The flow context and form helpers of a turn. */
+  const turnOf = async (context: TurnContext): Promise<FormTurn | null> => {
+    const activity = context.activity;
+    const userId = userIdOf(activity);
+    if (!userId) return null;
+    const member = activity.from?.id ? await directory.lookup(context, activity.from.id) : null;
+    const actor = actorOf(activity, member?.email)!;
+    const ctx = await flows.flowContext(deps, workspaceOf(activity), actor);
+    return { ctx, context, directory, speaker: { id: userId, name: activity.from?.name || userId }, afterChange };
+  };
+
+  const handleAction = async (turn: FormTurn, action: CardAction, data: Record<string, unknown>): Promise<CardJson> => {
+    switch (action.action) {
+      case 'approval.approve':
+      case 'approval.reject':
+      case 'approval.request_changes':
+      case 'approval.refresh':
+      case 'approval.open':
+        return handleApprovalAction(turn.ctx, action as ApprovalAction, afterChange);
+      case 'form.next':
+        return submitPage(turn, { flow: action.flow, ref: action.ref, page: action.page, fields: action.fields, answers: action.answers as Answers }, data);
+      case 'form.cancel':
+        return messageCard('Cancelled; nothing was submitted.');
+      case 'show': {
+        const r = await flows.show(turn.ctx, action.ref);
+        return r.kind === 'refused' ? messageCard(r.message, { error: true }) : systemCard(r.system, r.request);
+      }
+      default:
+        return handleReviewAction(turn, action);
+    }
+  };
+
+  /** Marks a delivery as seen; false when Teams retried one already processed. */
+  const firstDelivery = async (context: TurnContext): Promise<boolean> => {
+    const a = context.activity;
+    if (!a.id) return true;
+    const rows = await deps.db
+      .insert(inboundEvents)
+      .values({ key: `teams:${a.conversation?.id ?? ''}:${a.id}`, receivedAt: deps.clock.now() })
+      .onConflictDoNothing()
+      .returning({ key: inboundEvents.key });
+    return rows.length > 0;
+  };
+
+  class AimsTeamsBot extends TeamsActivityHandler {
+    constructor() {
+      super();
+      this.onMessage(async (context, next) => {
+        if (!(await firstDelivery(context))) return next();
+        const turn = await turnOf(context);
+        if (!turn) return next();
+        const value = context.activity.value as unknown;
+        const action = value && typeof value === 'object' ? parseCardAction(value) : null;
+        // Action.Submit from older clients arrives as a message with the data in `value`.
+        const card = action
+          ? await handleAction(turn, action, value as Record<string, unknown>)
+          : await runCommand(turn, commandOf(context.activity.text ?? ''));
+        await context.sendActivity({ type: 'message', attachments: [cardAttachment(card)] });
+        await next();
+      });
+    }
+
+    override async run(context: TurnContext): Promise<void> {
+      const ws = await flows.ensureWorkspace(deps, workspaceOf(context.activity));
+      await remember(context, ws.id);
+      await super.run(context);
+    }
+
+    protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+      try {
+        const raw = { ...(invokeValue.action.data ?? {}) } as Record<string, unknown>;
+        if (raw.action === undefined && invokeValue.action.verb) raw.action = invokeValue.action.verb === 'refresh' ? 'approval.refresh' : invokeValue.action.verb;
+        const action = parseCardAction(raw);
+        const turn = await turnOf(context);
+        if (!action || !turn) return cardResponse(messageCard('This card is out of date; type help for the commands.', { error: true })) as AdaptiveCardInvokeResponse;
+        return cardResponse(await handleAction(turn, action, raw)) as AdaptiveCardInvokeResponse;
+      } catch (err) {
+        logger.error({ err }, 'Teams card action failed');
+        return cardResponse(messageCard('Something went wrong on our side; nothing was changed. Please try again.', { error: true })) as AdaptiveCardInvokeResponse;
+      }
+    }
+  }
+
+  const bot = new AimsTeamsBot();
+  const logic = (context: TurnContext) => bot.run(context);
+
+  return {
+    adapter,
+    deliverer: createTeamsDeliverer({ adapter, appId: config.appId, deps, logger }),
+    install(app) {
+      app.post('/api/messages', express.json({ limit: '1mb' }), async (req: Request, res: Response) => {
+        await adapter.process(req as never, res as never, logic);
+      });
+    },
+  };
+}

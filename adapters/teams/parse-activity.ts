@@ -1,0 +1,111 @@
+/**
+ * Reading Teams activities at the edge: who speaks, in which tenant, what command, and what a
+ * card action asks for. Everything from outside is parsed with zod here.
+ */
+import { z } from 'zod';
+import type { Activity } from 'botbuilder';
+import type { ActorInput, WorkspaceInput } from '../../flows';
+
+/** The tenant of an activity; `local` when none is given (the emulator, local tests). */
+export function tenantOf(activity: Partial<Activity>): string {
+  const channelData = activity.channelData as { tenant?: { id?: unknown } } | undefined;
+  const fromChannel = typeof channelData?.tenant?.id === 'string' ? channelData.tenant.id : undefined;
+  return activity.conversation?.tenantId || fromChannel || 'local';
+}
+
+/** The workspace of an activity: the Teams tenant. */
+export function workspaceOf(activity: Partial<Activity>): WorkspaceInput {
+  return { platform: 'teams', externalId: tenantOf(activity) };
+}
+
+/** The Teams user id used in person ids: the AAD object id, else the channel account id. */
+export function userIdOf(activity: Partial<Activity>): string | null {
+  const from = activity.from;
+  if (!from) return null;
+  return from.aadObjectId || from.id || null;
+}
+
+/** The acting person, as flows want it (email is added once Teams tells us). */
+export function actorOf(activity: Partial<Activity>, email?: string | null): ActorInput | null {
+  const id = userIdOf(activity);
+  if (!id) return null;
+  return { platformId: `teams:${id}`, displayName: activity.from?.name || undefined, email: email ?? undefined };
+}
+
+/** The conversation to store a reference for: a channel's id without the thread suffix. */
+export function conversationKeyOf(activity: Partial<Activity>): { kind: 'person' | 'channel'; key: string; conversationId: string } | null {
+  const conv = activity.conversation;
+  if (!conv?.id) return null;
+  if (conv.conversationType === 'personal') {
+    const id = userIdOf(activity);
+    return id ? { kind: 'person', key: `person:teams:${id}`, conversationId: conv.id } : null;
+  }
+  const channelData = activity.channelData as { channel?: { id?: unknown } } | undefined;
+  const channelId = typeof channelData?.channel?.id === 'string' ? channelData.channel.id : conv.id.split(';')[0]!;
+  return { kind: 'channel', key: `channel:${channelId}`, conversationId: channelId };
+}
+
+/** A command typed to the bot. */
+export interface Command {
+  name: string;
+  arg: string;
+}
+
+/**
+ * The command in a message, with the bot's @mention removed (channels) and an optional leading
+ * `/aims` or `aims` tolerated.
+ */
+export function commandOf(text: string): Command {
+  const clean = text
+    .replace(/<at>[^<]*<\/at>/gi, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .trim()
+    .replace(/^\/?aims\b\s*/i, '');
+  const [name = 'help', ...rest] = clean.split(/\s+/);
+  return { name: name.toLowerCase() || 'help', arg: rest.join(' ').trim() };
+}
+
+const num = z.coerce.number().int().positive();
+const answerRecord = z.record(z.string(), z.unknown()).default({});
+
+/** Every card action the bot understands; inputs arrive merged into the same object as strings. */
+export const cardActionSchema = z.discriminatedUnion('action', [
+  z.looseObject({
+    action: z.enum(['approval.approve', 'approval.reject', 'approval.request_changes']),
+    stepId: num,
+    requestId: num.optional(),
+    reason: z.string().optional(),
+  }),
+  z.looseObject({ action: z.enum(['approval.refresh', 'approval.open']), requestId: num }),
+  z.looseObject({
+    action: z.literal('form.next'),
+    flow: z.enum(['register', 'resubmit', 'retriage']),
+    ref: z.string().optional(),
+    page: z.coerce.number().int().min(1).max(9),
+    fields: z.record(z.string(), z.string()).default({}),
+    answers: answerRecord,
+  }),
+  z.looseObject({ action: z.literal('form.cancel') }),
+  z.looseObject({
+    action: z.enum(['review.confirm', 'review.retire', 'review.snooze', 'review.update']),
+    ref: z.string(),
+    reason: z.string().optional(),
+    days: z.string().optional(),
+  }),
+  z.looseObject({ action: z.literal('show'), ref: z.string() }),
+]);
+
+/** A parsed card action. */
+export type CardAction = z.output<typeof cardActionSchema>;
+
+/** Parses the data of an Action.Execute (or Action.Submit); null when it is not one of ours. */
+export function parseCardAction(data: unknown): CardAction | null {
+  const parsed = cardActionSchema.safeParse(data);
+  return parsed.success ? parsed.data : null;
+}
+
+/** The string value of a card input (inputs are strings; anything else counts as empty). */
+export function inputValue(data: Record<string, unknown>, id: string): string {
+  const v = data[id];
+  return typeof v === 'string' ? v.trim() : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+}

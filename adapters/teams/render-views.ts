@@ -1,0 +1,139 @@
+/** Adaptive Cards for the neutral views of flows/: systems, checks, lists, pending work, help. */
+import type { CheckView, PendingItem, RequestView, SystemView } from '../../flows';
+import type { Classification } from '../../flows/triage/types';
+import type { CardJson } from './card-kit';
+import { adaptiveCard, day, executeAction, facts, heading, md, textBlock, words } from './card-kit';
+
+const CLASS_LABEL: Record<Classification['riskClass'], string> = {
+  prohibited: 'prohibited (EU AI Act Art. 5)',
+  high: 'high-risk',
+  limited: 'limited risk (transparency duties)',
+  minimal: 'minimal risk',
+  out_of_scope: 'out of scope (no AI capability)',
+};
+
+/** The help text: the commands of the app manifest. */
+export const TEAMS_HELP: Array<[string, string]> = [
+  ['register', 'register an AI tool and answer the triage questions'],
+  ['check <name>', 'is this tool approved, and under which conditions?'],
+  ['list', 'the tools you own or registered'],
+  ['show <ref>', 'one tool in full, e.g. show AI-1'],
+  ['pending', 'approvals waiting for you'],
+  ['review <ref>', "confirm, update, retire or snooze a tool's review"],
+  ['resubmit <ref>', 'answer the triage again after changes were requested'],
+  ['help', 'this list'],
+];
+
+/** The help card. */
+export function helpCard(prefix = ''): CardJson {
+  return adaptiveCard([
+    heading(`${prefix}aimsbot commands`),
+    facts(TEAMS_HELP.map(([c, d]) => [c, d])),
+    textBlock('In a channel, mention the bot first: @aimsbot check ChatGPT', { isSubtle: true, size: 'Small' }),
+  ]);
+}
+
+/** The classification: class, roles, approvers, obligations, reasons. */
+export function classificationBlocks(c: Classification): CardJson[] {
+  const blocks: CardJson[] = [
+    facts([
+      ['Class', CLASS_LABEL[c.riskClass]],
+      ['Roles', c.inScope ? `EU AI Act ${c.aiActRoles.join(', ')}; ISO 42001 ${c.isoRoles.join(', ')}` : null],
+      ['Approvers', c.approvers.join(', ')],
+      ['Review every', c.reviewIntervalDays === null ? 'no review (cannot be used)' : `${c.reviewIntervalDays} days`],
+      ['Obligations', c.obligations.map((o) => `${o.id} (${o.ref})`).join(', ') || 'none'],
+      ['Annex A controls', c.controls.join(', ') || null],
+    ]),
+  ];
+  const reasons = c.rationale.map((r) => `- [${r.rule}] ${r.because} (${r.ref})`);
+  const warnings = c.warnings.map((w) => `- ⚠ ${w.message} (${w.ref})`);
+  blocks.push(textBlock(['**Because**', ...reasons, ...warnings].join('\n'), { size: 'Small' }));
+  return blocks;
+}
+
+/** A system in full, with its latest request. */
+export function systemCard(s: SystemView, request: RequestView | null, note?: string): CardJson {
+  const body: CardJson[] = [];
+  if (note) body.push(textBlock(note, { color: 'Warning' }));
+  body.push(
+    heading(`${s.ref} ${md(s.name)}`),
+    facts([
+      ['Status', words(s.status)],
+      ['Class', s.riskClass ? words(s.riskClass) : '—'],
+      ['Owner', s.owner.name],
+      ['Vendor', s.vendor || 'built in-house'],
+      ['Link', s.url],
+      ['Purpose', s.purpose],
+      ['Department', s.department],
+      ['Usage', words(s.usageStatus)],
+      ['Next review', day(s.nextReviewAt)],
+      ['Submitted by', `${s.submittedBy.name} on ${day(s.createdAt)}`],
+      ['Obligations', s.assessment ? s.assessment.result.obligations.map((o) => o.id).join(', ') || 'none' : null],
+    ]),
+  );
+  if (request) {
+    body.push(textBlock(`**Approval** (assessment v${request.assessmentVersion}): ${words(request.status)}`));
+    body.push(facts(request.steps.map((st) => [st.role, stepLine(st)])));
+  }
+  return adaptiveCard(body);
+}
+
+/** One step as a line: status, who decided, the reason. */
+export function stepLine(st: RequestView['steps'][number]): string {
+  const by = st.decidedBy ? ` by ${st.decidedBy.name} on ${day(st.decidedAt)}` : '';
+  const reason = st.reason ? ` — "${st.reason}"` : '';
+  return `${words(st.status)}${by}${reason}`;
+}
+
+const VERDICT: Record<CheckView['verdict'], string> = {
+  approved: '✅ approved — you may use it under the conditions below',
+  pending: '⏳ waiting for approval — do not use it for real work yet',
+  not_approved: '❌ not approved',
+  blocked: '⛔ blocked — prohibited practice, must not be used',
+  retired: 'retired — no longer approved for use',
+};
+
+/** The answer to `check`. */
+export function checkCard(c: CheckView): CardJson {
+  return adaptiveCard([
+    heading(`${c.system.ref} ${md(c.system.name)}`),
+    textBlock(VERDICT[c.verdict], { weight: 'Bolder' }),
+    facts([
+      ['Class', c.system.riskClass ? words(c.system.riskClass) : '—'],
+      ['Owner', c.system.owner.name],
+      ['Conditions', c.conditions.map((o) => `${o.id} (${o.ref})`).join(', ') || 'none'],
+      ['Allowed data', c.allowedData.map(words).join(', ') || 'none'],
+    ]),
+  ]);
+}
+
+/** "Not registered", with suggestions. */
+export function notFoundCard(query: string, suggestions: SystemView[]): CardJson {
+  const body = [textBlock(`"${md(query)}" is not registered. Register it with **register** before you use it.`)];
+  if (suggestions.length) body.push(textBlock(`Did you mean: ${suggestions.map((s) => `${s.ref} ${md(s.name)}`).join(', ')}?`));
+  return adaptiveCard(body);
+}
+
+/** The tools someone owns or registered. */
+export function listCard(systems: SystemView[]): CardJson {
+  if (systems.length === 0) return adaptiveCard([textBlock('You own or registered no tools yet — type **register**.')]);
+  return adaptiveCard([
+    heading('Your tools'),
+    facts(systems.slice(0, 50).map((s) => [s.ref, `${s.name} — ${words(s.status)}${s.riskClass ? `, ${s.riskClass}` : ''}; next review ${day(s.nextReviewAt)}`])),
+    ...(systems.length > 50 ? [textBlock(`…and ${systems.length - 50} more`, { isSubtle: true })] : []),
+  ]);
+}
+
+/** What waits for the actor, with a button to open each request. */
+export function pendingCard(items: PendingItem[]): CardJson {
+  if (items.length === 0) return adaptiveCard([textBlock('Nothing waits for your decision.')]);
+  return adaptiveCard([
+    heading('Waiting for your decision'),
+    ...items.slice(0, 20).map((i) => {
+      const roles = i.request.steps.filter((s) => i.stepIds.includes(s.id)).map((s) => s.role);
+      return textBlock(`**${i.request.systemRef}** ${md(i.request.systemName)} (${i.request.classification.riskClass}) — your step: ${roles.join(', ')}`);
+    }),
+  ], {
+    actions: items.slice(0, 5).map((i) => executeAction(`Open ${i.request.systemRef}`, { action: 'approval.open', requestId: i.request.id })),
+  });
+}
