@@ -10,8 +10,7 @@ import type { Express } from 'express';
 import { Router } from 'express';
 import type { Deliverer, FlowDeps } from '../../flows';
 import { inboundEvents } from '../../db/schema';
-import type { Config } from '../../src/config';
-import type { Logger } from '../../src/logger';
+import type { Logger } from 'pino';
 import { registerApprovalActions } from './approval-actions';
 import { registerCommands } from './commands';
 import { createDirectory } from './directory';
@@ -22,10 +21,22 @@ import { registerReviewActions } from './review-actions';
 import type { SlackRuntime } from './runtime';
 import { slackLogger } from './web-errors';
 
+/** Slack settings (from SLACK_* in the environment). */
+export interface SlackSettings {
+  /** Bot token (xoxb-…). */
+  botToken: string;
+  /** Signing secret for HTTP mode. */
+  signingSecret: string;
+  /** App-level token (xapp-…) for Socket Mode; absent for HTTP mode. */
+  appToken: string | undefined;
+  /** Web API base URL, e.g. https://slack.com/api/ */
+  apiUrl: string;
+}
+
 /** Options of `createSlackAdapter`. */
 export interface SlackAdapterOptions {
   deps: FlowDeps;
-  config: NonNullable<Config['slack']>;
+  config: SlackSettings;
   logger: Logger;
   /** Called after a flow call that may have written notifications (wired to the dispatcher's kick). */
   afterChange: () => void;

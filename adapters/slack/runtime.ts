@@ -2,7 +2,7 @@
 import type { webApi } from '@slack/bolt';
 import type { FlowContext, FlowDeps } from '../../flows';
 import { flowContext } from '../../flows';
-import type { Logger } from '../../src/logger';
+import type { Logger } from 'pino';
 import type { Directory } from './directory';
 import type { SlackMessage } from './render-request';
 

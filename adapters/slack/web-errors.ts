@@ -2,7 +2,7 @@
 import { webApi, LogLevel } from '@slack/bolt';
 import type { Logger as SlackLogger } from '@slack/bolt';
 import type { DeliveryResult } from '../../flows';
-import type { Logger } from '../../src/logger';
+import type { Logger } from 'pino';
 
 /** Errors that no retry will fix: the app is not set up for that channel or person. */
 const PERMANENT = new Set([
