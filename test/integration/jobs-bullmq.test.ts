@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_REDIS_URL } from '../helpers/redis';
 import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import type { FlowDeps } from '../../flows';
@@ -25,7 +26,7 @@ import { recordingDeliverer } from '../helpers/recording-deliverer';
 import { fieldsFor, minimalAnswers } from '../fixtures/answers';
 
 const PREFIX = `aims-test-${randomBytes(4).toString('hex')}`;
-const SHARED = 'redis://127.0.0.1:6379';
+const SHARED = TEST_REDIS_URL;
 const EVERY = { 'review-reminders': { every: 150 }, 'approval-reminders': { every: 150 }, 'weekly-digest': { every: 150 } };
 const logger = createLogger('silent');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

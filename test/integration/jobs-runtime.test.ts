@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_REDIS_URL } from '../helpers/redis';
 import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { JOBS_QUEUE } from '../../src/jobs/bullmq';
@@ -34,7 +35,7 @@ describe('jobs runtimes', () => {
     await dispatchDue(deps.db, clock, async () => ({ ok: true }));
   });
   afterAll(async () => {
-    const redis = new Redis('redis://127.0.0.1:6379');
+    const redis = new Redis(TEST_REDIS_URL);
     const keys = await redis.keys(`${PREFIX}*`);
     if (keys.length) await redis.del(...keys);
     await redis.quit();
@@ -63,7 +64,7 @@ describe('jobs runtimes', () => {
 
   it('serve --with-jobs reports the queue in /readyz; stops on SIGTERM', async () => {
     const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'serve', '--with-jobs'], {
-      env: { ...process.env, DATABASE_URL: tdb.url, REDIS_URL: 'redis://127.0.0.1:6379', AIMS_QUEUE_PREFIX: PREFIX, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      env: { ...process.env, DATABASE_URL: tdb.url, REDIS_URL: TEST_REDIS_URL, AIMS_QUEUE_PREFIX: PREFIX, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -82,7 +83,7 @@ describe('jobs runtimes', () => {
     expect(await res.json()).toEqual({ ok: true, checks: { database: true, queue: true } });
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    const queue = new Queue(JOBS_QUEUE, { connection: { url: 'redis://127.0.0.1:6379' }, prefix: PREFIX });
+    const queue = new Queue(JOBS_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix: PREFIX });
     const schedulers = await queue.getJobSchedulers();
     await queue.close();
     expect(schedulers.map((s) => [s.key, s.pattern, s.tz]).sort()).toEqual([
