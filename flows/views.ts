@@ -79,6 +79,15 @@ export interface SystemView {
   assessment: AssessmentView | null;
 }
 
+/** How each risk class is named to people, in every adapter. */
+export const RISK_CLASS_LABEL: Readonly<Record<Classification['riskClass'], string>> = {
+  prohibited: 'prohibited (EU AI Act Art. 5)',
+  high: 'high-risk',
+  limited: 'limited risk (transparency duties)',
+  minimal: 'minimal risk',
+  out_of_scope: 'out of scope (no AI capability)',
+};
+
 /** `AI-<n>` from the stored number. */
 export function systemRef(refNumber: number): string {
   return `AI-${refNumber}`;

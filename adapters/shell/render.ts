@@ -1,21 +1,15 @@
 /** Plain-text rendering of the neutral views for the terminal. */
 import type { CheckView, PendingItem, RequestView, StepView, SystemView } from '../../flows';
+import { RISK_CLASS_LABEL } from '../../flows';
 import type { Classification } from '../../flows/triage/types';
 
-const CLASS_LABEL: Record<Classification['riskClass'], string> = {
-  prohibited: 'prohibited (EU AI Act Art. 5)',
-  high: 'high-risk',
-  limited: 'limited risk (transparency duties)',
-  minimal: 'minimal risk',
-  out_of_scope: 'out of scope (no AI capability)',
-};
 
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '—');
 const words = (s: string) => s.replace(/_/g, ' ');
 
 /** The classification with its reasons, obligations and approvers. */
 export function renderClassification(c: Classification): string {
-  const lines = [`class: ${CLASS_LABEL[c.riskClass]}`];
+  const lines = [`class: ${RISK_CLASS_LABEL[c.riskClass]}`];
   if (c.inScope) lines.push(`roles: EU AI Act ${c.aiActRoles.join(', ')}; ISO 42001 ${c.isoRoles.join(', ')}`);
   lines.push(`approvers: ${c.approvers.join(', ')}`);
   lines.push(`review every: ${c.reviewIntervalDays === null ? 'no review (cannot be used)' : `${c.reviewIntervalDays} days`}`);

@@ -4,6 +4,7 @@
  * current state every time, so any copy can be re-rendered and updated in place.
  */
 import type { RequestView, StepView } from '../../flows';
+import { RISK_CLASS_LABEL } from '../../flows';
 import type { Classification } from '../../flows/triage/types';
 import type { Block } from './blocks';
 import { button, context, header, limitBlocks, section, sectionsOf } from './blocks';
@@ -28,13 +29,6 @@ export const APPROVAL_ACTIONS = {
 /** Action id of the "answer again" button on a request sent back. */
 export const RESUBMIT_ACTION = 'system.resubmit';
 
-const CLASS_LABEL: Record<Classification['riskClass'], string> = {
-  prohibited: 'prohibited (EU AI Act Art. 5)',
-  high: 'high-risk',
-  limited: 'limited risk (transparency duties)',
-  minimal: 'minimal risk',
-  out_of_scope: 'out of scope (no AI capability)',
-};
 
 const STEP_ICON: Record<StepView['status'], string> = {
   pending: ':hourglass_flowing_sand:',
@@ -46,7 +40,7 @@ const STEP_ICON: Record<StepView['status'], string> = {
 
 /** The label of a risk class. */
 export function classLabel(c: Classification['riskClass'] | null): string {
-  return c ? CLASS_LABEL[c] : '—';
+  return c ? RISK_CLASS_LABEL[c] : '—';
 }
 
 /** Who may decide a step, as mentions. */

@@ -1,16 +1,10 @@
 /** Adaptive Cards for the neutral views of flows/: systems, checks, lists, pending work, help. */
 import type { CheckView, PendingItem, RequestView, SystemView } from '../../flows';
+import { RISK_CLASS_LABEL } from '../../flows';
 import type { Classification } from '../../flows/triage/types';
 import type { CardJson } from './card-kit';
 import { adaptiveCard, day, executeAction, facts, heading, md, textBlock, words } from './card-kit';
 
-const CLASS_LABEL: Record<Classification['riskClass'], string> = {
-  prohibited: 'prohibited (EU AI Act Art. 5)',
-  high: 'high-risk',
-  limited: 'limited risk (transparency duties)',
-  minimal: 'minimal risk',
-  out_of_scope: 'out of scope (no AI capability)',
-};
 
 /** The help text: the commands of the app manifest. */
 export const TEAMS_HELP: Array<[string, string]> = [
@@ -37,7 +31,7 @@ export function helpCard(prefix = ''): CardJson {
 export function classificationBlocks(c: Classification): CardJson[] {
   const blocks: CardJson[] = [
     facts([
-      ['Class', CLASS_LABEL[c.riskClass]],
+      ['Class', RISK_CLASS_LABEL[c.riskClass]],
       ['Roles', c.inScope ? `EU AI Act ${c.aiActRoles.join(', ')}; ISO 42001 ${c.isoRoles.join(', ')}` : null],
       ['Approvers', c.approvers.join(', ')],
       ['Review every', c.reviewIntervalDays === null ? 'no review (cannot be used)' : `${c.reviewIntervalDays} days`],
