@@ -6,7 +6,7 @@
  */
 import { and, asc, eq, inArray, lte, or, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { notifications } from '../db/schema';
+import { notifications, workspaces } from '../db/schema';
 import type { Clock } from './ports';
 
 /** Who a notification is for. */
@@ -55,6 +55,8 @@ export type Deliverer = (row: OutboxRow) => Promise<DeliveryResult>;
 export interface DispatchOptions {
   /** Only rows of these workspaces (default: all). */
   workspaceIds?: number[];
+  /** Only rows of workspaces on these platforms (default: all), so a process never claims what it cannot deliver. */
+  platforms?: string[];
   /** How many rows to claim at once. Default 50. */
   batchSize?: number;
   /** How long a claim holds before another dispatcher may take the row over (ms). Default 60 000. */
@@ -74,7 +76,7 @@ export async function dispatchDue(db: Db, clock: Clock, deliver: Deliverer, opts
   let sent = 0;
   for (;;) {
     const now = clock.now();
-    const claimed = await claim(db, now, batchSize, leaseMs, opts.workspaceIds);
+    const claimed = await claim(db, now, batchSize, leaseMs, opts.workspaceIds, opts.platforms);
     if (claimed.length === 0) return sent;
     for (const row of claimed) {
       let result: DeliveryResult;
@@ -109,7 +111,14 @@ export async function dispatchDue(db: Db, clock: Clock, deliver: Deliverer, opts
   }
 }
 
-async function claim(db: Db, now: Date, limit: number, leaseMs: number, workspaceIds?: number[]): Promise<OutboxRow[]> {
+async function claim(
+  db: Db,
+  now: Date,
+  limit: number,
+  leaseMs: number,
+  workspaceIds?: number[],
+  platforms?: string[],
+): Promise<OutboxRow[]> {
   const due = and(
     lte(notifications.notBefore, now),
     or(
@@ -117,6 +126,9 @@ async function claim(db: Db, now: Date, limit: number, leaseMs: number, workspac
       and(eq(notifications.status, 'sending'), or(isNull(notifications.lockedUntil), lt(notifications.lockedUntil, now))),
     ),
     workspaceIds ? inArray(notifications.workspaceId, workspaceIds) : undefined,
+    platforms
+      ? inArray(notifications.workspaceId, db.select({ id: workspaces.id }).from(workspaces).where(inArray(workspaces.platform, platforms)))
+      : undefined,
   );
   const ids = db
     .select({ id: notifications.id })

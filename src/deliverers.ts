@@ -2,8 +2,6 @@
  * Which deliverer serves which platform in this process. The shell's prints; Slack and Teams
  * register theirs here when configured.
  */
-import { inArray } from 'drizzle-orm';
-import { workspaces } from '../db/schema';
 import type { Deliverer, DispatchOptions, Platform } from '../flows';
 import { shellDeliverer } from '../adapters/shell/deliver';
 import type { Core } from './app';
@@ -28,24 +26,14 @@ export async function createDeliverers(
   return deliverers;
 }
 
-/**
- * A dispatcher with every deliverer registered. With `onlyDeliverable`, it touches only rows of
- * workspaces whose platform has a deliverer here (for short-lived commands, so rows of other
- * platforms are not claimed and pushed back).
- */
+/** A dispatcher with every deliverer this process has; it claims only rows it can deliver. */
 export async function createDispatcherFor(
   core: Pick<Core, 'deps' | 'config' | 'logger'>,
   print: (text: string) => void,
-  options: DispatchOptions & { onlyDeliverable?: boolean } = {},
+  options: DispatchOptions = {},
 ): Promise<Dispatcher> {
   const deliverers = await createDeliverers(core, print);
-  const platforms = Object.keys(deliverers) as Platform[];
-  const { onlyDeliverable, ...dispatch } = options;
-  if (onlyDeliverable) {
-    const rows = await core.deps.db.select({ id: workspaces.id }).from(workspaces).where(inArray(workspaces.platform, platforms));
-    dispatch.workspaceIds = rows.map((r) => r.id);
-  }
-  const dispatcher = createDispatcher(core.deps, core.logger, dispatch);
-  for (const p of platforms) dispatcher.register(p, deliverers[p]!);
+  const dispatcher = createDispatcher(core.deps, core.logger, options);
+  for (const [platform, deliverer] of Object.entries(deliverers) as Array<[Platform, Deliverer]>) dispatcher.register(platform, deliverer);
   return dispatcher;
 }

@@ -49,7 +49,7 @@ export function createDispatcher(deps: FlowDeps, logger: Logger, options: Dispat
         const sent = await dispatchDue(deps.db, deps.clock, route, {
           ...options,
           // Only the platforms this process can deliver to; others stay for a process that can.
-          workspaceIds: options.workspaceIds,
+          platforms: [...deliverers.keys()],
         });
         if (sent) logger.debug({ sent }, 'notifications delivered');
       } catch (err) {

@@ -47,7 +47,7 @@ export async function jobsCommand(io: CliIo): Promise<number> {
     const now = clock.now();
     const report = await JOB_HANDLERS[name](core.deps, now);
     io.stdout(`${name} as of ${now.toISOString()}: ${report.enqueued} notification(s) written\n`);
-    const dispatcher = await createDispatcherFor(core, (t) => io.stdout(`${t}\n`), { onlyDeliverable: true });
+    const dispatcher = await createDispatcherFor(core, (t) => io.stdout(`${t}\n`));
     await dispatcher.drain();
     const [held] = await core.deps.db
       .select({ n: count() })
