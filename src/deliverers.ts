@@ -5,7 +5,7 @@
 import type { Deliverer, DispatchOptions, Platform } from '../flows';
 import { shellDeliverer } from '../adapters/shell/deliver';
 import type { Core } from './app';
-import type { Dispatcher } from './dispatcher';
+import type { Dispatcher, DispatcherHooks } from './dispatcher';
 import { createDispatcher } from './dispatcher';
 
 /** The deliverers this process has, by platform: the shell's always, Slack's and Teams' when configured. */
@@ -31,9 +31,10 @@ export async function createDispatcherFor(
   core: Pick<Core, 'deps' | 'config' | 'logger'>,
   print: (text: string) => void,
   options: DispatchOptions = {},
+  hooks: DispatcherHooks = {},
 ): Promise<Dispatcher> {
   const deliverers = await createDeliverers(core, print);
-  const dispatcher = createDispatcher(core.deps, core.logger, options);
+  const dispatcher = createDispatcher(core.deps, core.logger, options, hooks);
   for (const [platform, deliverer] of Object.entries(deliverers) as Array<[Platform, Deliverer]>) dispatcher.register(platform, deliverer);
   return dispatcher;
 }

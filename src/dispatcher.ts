@@ -5,7 +5,7 @@
  */
 import { inArray } from 'drizzle-orm';
 import { workspaces } from '../db/schema';
-import type { Deliverer, DispatchOptions, FlowDeps, OutboxRow, Platform } from '../flows';
+import type { Deliverer, DeliveryResult, DispatchOptions, FlowDeps, OutboxRow, Platform } from '../flows';
 import { dispatchDue } from '../flows';
 import type { Logger } from './logger';
 
@@ -22,8 +22,14 @@ export interface Dispatcher {
   stop(): Promise<void>;
 }
 
+/** Observers of a dispatcher (metrics). */
+export interface DispatcherHooks {
+  /** Called after each delivery attempt: `sent`, `retry` (429 or transient) or `failed` (permanent). */
+  onDelivery?: (kind: string, platform: Platform, outcome: 'sent' | 'retry' | 'failed') => void;
+}
+
 /** Creates a dispatcher. */
-export function createDispatcher(deps: FlowDeps, logger: Logger, options: DispatchOptions = {}): Dispatcher {
+export function createDispatcher(deps: FlowDeps, logger: Logger, options: DispatchOptions = {}, hooks: DispatcherHooks = {}): Dispatcher {
   const deliverers = new Map<Platform, Deliverer>();
   const platformOf = new Map<number, Platform>();
   let running: Promise<void> | null = null;
@@ -39,7 +45,11 @@ export function createDispatcher(deps: FlowDeps, logger: Logger, options: Dispat
     }
     const deliver = platform ? deliverers.get(platform) : undefined;
     if (!deliver) return { ok: false, retryAfterMs: 60_000, error: `no deliverer for platform ${platform ?? 'unknown'} in this process` };
-    return deliver(row);
+    const result: DeliveryResult = await deliver(row);
+    const outcome = result.ok ? 'sent' : 'permanent' in result ? 'failed' : 'retry';
+    if (!result.ok) logger.warn({ kind: row.kind, id: row.id, outcome, error: result.error }, 'notification not delivered');
+    hooks.onDelivery?.(row.kind, platform!, outcome);
+    return result;
   };
 
   const pass = async (): Promise<void> => {

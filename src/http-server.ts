@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Express } from 'express';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { DispatcherHooks } from './dispatcher';
+import { createAppMetrics } from './metrics';
 
 /** What `/readyz` checks. Each returns true when reachable. */
 export type ReadinessCheck = () => Promise<boolean>;
@@ -16,6 +18,8 @@ export type ReadinessCheck = () => Promise<boolean>;
 export interface HttpApp {
   app: Express;
   metrics: Registry;
+  /** Hooks for the dispatcher, counting deliveries on this registry. */
+  dispatcherHooks: DispatcherHooks;
   /** Adds a named readiness check (database, queue). */
   addReadiness(name: string, check: ReadinessCheck): void;
   listen(port: number, host: string): Promise<{ server: Server; port: number; close(): Promise<void> }>;
@@ -28,6 +32,8 @@ export function createHttpApp(): HttpApp {
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const checks = new Map<string, ReadinessCheck>();
+  const appMetrics = createAppMetrics(metrics);
+  app.use(appMetrics.http);
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -48,6 +54,7 @@ export function createHttpApp(): HttpApp {
   return {
     app,
     metrics,
+    dispatcherHooks: appMetrics.dispatcher,
     addReadiness: (name, check) => void checks.set(name, check),
     listen: (port, host) =>
       new Promise((resolve, reject) => {

@@ -17,7 +17,7 @@ export async function serveCommand(io: CliIo): Promise<number> {
   http.addReadiness('database', () => core.database.ping());
   const print = (t: string) => io.stdout(`${t}\n`);
   // One dispatcher per process, with every deliverer this process has.
-  const dispatcher = await createDispatcherFor(core, print);
+  const dispatcher = await createDispatcherFor(core, print, {}, http.dispatcherHooks);
   const afterChange = () => void dispatcher.kick();
 
   let slack: { stop(): Promise<void> } | null = null;
