@@ -83,8 +83,19 @@ describe('Slack: reminders, escalations and the weekly digest', () => {
     expect(postsTo(s, 'C0DIGEST')).toHaveLength(0);
   });
 
-  it('escalates stalled steps to the digest channel after the second reminder', async () => {
-    await runAt('2026-10-09T12:00:00Z', runApprovalReminders);
+  it('escalates stalled steps to the digest channel after the second reminder, retrying a 429 once', async () => {
+    s.clock.set('2026-10-09T12:00:00Z');
+    s.fake.reset();
+    // The third message of the run is rate limited; it goes out after Retry-After, the others once.
+    s.fake.rateLimitOnce('chat.postMessage', 3, 2);
+    await runApprovalReminders(s.deps, s.clock.now());
+    await s.settle();
+    expect(s.fake.limitedCalls).toHaveLength(1);
+    expect(s.fake.callsOf('chat.postMessage')).toHaveLength(5);
+    s.clock.advance(3000);
+    await s.settle();
+    expect(s.fake.callsOf('chat.postMessage')).toHaveLength(6);
+    expect(new Set(s.fake.callsOf('chat.postMessage').map((c) => json(c))).size).toBe(6);
     expect(postsTo(s, `D${USERS.bob.id}`)).toHaveLength(1);
     expect(json(postsTo(s, `D${USERS.bob.id}`)[0])).toContain('Reminder 2');
     const escalations = postsTo(s, 'C0DIGEST');
