@@ -226,3 +226,30 @@ describe('Slack: reminders, escalations and the weekly digest', () => {
     expect(rows.map((r) => r.status)).toEqual(['sent', 'sent']);
   });
 });
+
+describe('Slack: approval reminders without an approvals channel', () => {
+  let s: SlackTestServer;
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('DMs each group member Slack resolves, and a retry after a 429 skips the DMs already sent', async () => {
+    s = await startSlackServer({ policy: { ...POLICY, channels: {} } });
+    s.clock.set('2026-10-05T10:00:00Z');
+    await seedRequest(s, USERS.bob.id, fieldsFor('Screener', 'slack:U0BOB'), highAnswers);
+    s.clock.set('2026-10-07T11:00:00Z');
+    s.fake.reset();
+    // Owner DM, then one notification for both compliance members, then privacy: the second
+    // compliance DM is rate limited after the first went out.
+    s.fake.rateLimitOnce('chat.postMessage', 2, 2);
+    await runApprovalReminders(s.deps, s.clock.now());
+    await s.settle();
+    expect(s.fake.limitedCalls.map((c) => c.params.channel)).toEqual(['DU0COMP2']);
+    s.clock.advance(2000);
+    await s.settle();
+    const dms = s.fake.callsOf('chat.postMessage').map((c) => c.params.channel);
+    expect(dms.sort()).toEqual(['DU0BOB', 'DU0COMP', 'DU0COMP2', 'DU0DPO']);
+    const rows = await s.deps.db.select().from(notifications).where(eq(notifications.kind, 'approval.reminder'));
+    expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
+  });
+});
