@@ -2,13 +2,16 @@
  * The Slack deliverer of the outbox. It renders from the database at delivery time, records
  * every message it posts and skips copies already recorded, so a retry after a 429 (or a crash
  * half-way) never posts anything twice. Each attempt sends at most one request per message:
- * the Web API client is told not to retry by itself.
+ * the Web API client is told not to retry by itself. The scheduled jobs' kinds (reminders,
+ * escalations, the weekly digest) are in job-delivery.ts and digest-delivery.ts.
  */
 import type { webApi } from '@slack/bolt';
 import type { Deliverer, DeliveryResult, FlowDeps, OutboxRow, RequestView } from '../../flows';
 import { loadRequestView, loadSystemView, messagesOf, recordMessage } from '../../flows';
 import type { StoredMessage } from '../../flows';
+import { deliverDigest } from './digest-delivery';
 import type { Directory } from './directory';
+import { deliverApprovalEscalation, deliverApprovalReminder, deliverReviewEscalation, deliverReviewReminder } from './job-delivery';
 import { slackUserId } from './mrkdwn';
 import type { SlackMessage } from './render-request';
 import { renderOutcome, renderRequestParent, renderStepReply } from './render-request';
@@ -36,6 +39,16 @@ export function createSlackDeliverer(d: SlackDelivererDeps): Deliverer {
           return await tellSubmitter(d, row);
         case 'review.updated':
           return await updateReviewCopies(d, row);
+        case 'review.reminder':
+          return await deliverReviewReminder(d, row);
+        case 'review.escalation':
+          return await deliverReviewEscalation(d, row);
+        case 'approval.reminder':
+          return await deliverApprovalReminder(d, row);
+        case 'approval.escalation':
+          return await deliverApprovalEscalation(d, row);
+        case 'digest.weekly':
+          return await deliverDigest(d, row);
         default:
           return { ok: false, permanent: true, error: `slack: no delivery for ${row.kind}` };
       }

@@ -11,6 +11,7 @@ const PERMANENT = new Set([
   'account_inactive',
   'token_revoked',
   'channel_not_found',
+  'not_in_channel',
   'is_archived',
   'user_not_found',
   'cannot_dm_bot',

@@ -1,9 +1,12 @@
 /**
  * A local fake of the Slack Web API (and of response URLs): records every call with its
  * method, parameters and authorization header, and answers like Slack does. It can be told to
- * answer one call of a method with HTTP 429 and a Retry-After.
+ * answer one call of a method with HTTP 429 and a Retry-After. File uploads follow Slack's
+ * external upload flow: `files.getUploadURLExternal` hands out an upload URL on this server
+ * (recorded as method `file.upload`), and `files.completeUploadExternal` shares the file.
  */
 import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** One recorded call (calls answered 429 are kept apart in `limitedCalls`). */
@@ -20,6 +23,18 @@ export interface FakeUser {
   email?: string;
 }
 
+/** A file uploaded through the external upload flow. */
+export interface FakeFile {
+  id: string;
+  filename: string;
+  /** The declared length (files.getUploadURLExternal). */
+  length: number;
+  /** The bytes posted to the upload URL, or null before the upload. */
+  bytes: Buffer | null;
+  /** Set by files.completeUploadExternal. */
+  shared: { channelId: string | undefined; threadTs: string | undefined; title: string | undefined; initialComment: string | undefined } | null;
+}
+
 /** The running fake. */
 export interface FakeSlackApi {
   /** Base URL ending in `/api/`, for SLACK_API_URL. */
@@ -33,12 +48,14 @@ export interface FakeSlackApi {
   rateLimitOnce(method: string, seconds: number, skip?: number): void;
   /** How many calls of a method were answered 429. */
   limitedCalls: SlackCall[];
+  /** Files by id, in the order their upload URLs were handed out. */
+  files: FakeFile[];
   reset(): void;
   close(): Promise<void>;
 }
 
 // Parameters the Web API client sends as JSON text inside a form field.
-const JSON_FIELDS = new Set(['blocks', 'view', 'attachments', 'metadata']);
+const JSON_FIELDS = new Set(['blocks', 'view', 'attachments', 'metadata', 'files']);
 
 function parseForm(text: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -65,13 +82,43 @@ export async function startFakeSlackApi(opts: { team?: string; users?: FakeUser[
   const limitedCalls: SlackCall[] = [];
   let ts = 1_700_000_000;
   const nextTs = () => `${++ts}.000100`;
+  const files: FakeFile[] = [];
+  // Where each posted message lives, for permalinks.
+  const posted = new Map<string, { channel: string; threadTs: string | undefined }>();
+  let base = '';
 
   const answer = (method: string, p: Record<string, unknown>): Record<string, unknown> => {
     switch (method) {
       case 'auth.test':
         return { ok: true, url: 'https://acme.slack.com/', team: 'Acme', user: 'aimsbot', team_id: team, user_id: 'U0BOT', bot_id: 'B0BOT' };
-      case 'chat.postMessage':
-        return { ok: true, channel: p.channel, ts: nextTs(), message: { text: p.text } };
+      case 'chat.postMessage': {
+        const at = nextTs();
+        posted.set(at, { channel: String(p.channel), threadTs: typeof p.thread_ts === 'string' ? p.thread_ts : undefined });
+        return { ok: true, channel: p.channel, ts: at, message: { text: p.text } };
+      }
+      case 'chat.getPermalink': {
+        const m = posted.get(String(p.message_ts));
+        if (!m || m.channel !== p.channel) return { ok: false, error: 'message_not_found' };
+        const link = `https://acme.slack.com/archives/${m.channel}/p${String(p.message_ts).replace('.', '')}`;
+        return { ok: true, channel: m.channel, permalink: m.threadTs ? `${link}?thread_ts=${m.threadTs}&cid=${m.channel}` : link };
+      }
+      case 'files.getUploadURLExternal': {
+        const id = `F${String(files.length + 1).padStart(6, '0')}`;
+        files.push({ id, filename: String(p.filename), length: Number(p.length), bytes: null, shared: null });
+        return { ok: true, upload_url: `${base}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const list = Array.isArray(p.files) ? (p.files as Array<{ id: string; title?: string }>) : [];
+        const out = [];
+        for (const f of list) {
+          const file = files.find((x) => x.id === f.id);
+          if (!file || !file.bytes) return { ok: false, error: 'file_not_found' };
+          const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+          file.shared = { channelId: str(p.channel_id), threadTs: str(p.thread_ts), title: f.title, initialComment: str(p.initial_comment) };
+          out.push({ id: file.id, name: file.filename, title: f.title });
+        }
+        return { ok: true, files: out };
+      }
       case 'chat.update':
         return { ok: true, channel: p.channel, ts: p.ts, text: p.text };
       case 'chat.postEphemeral':
@@ -100,30 +147,44 @@ export async function startFakeSlackApi(opts: { team?: string; users?: FakeUser[
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      const url = req.url ?? '/';
-      const isResponseUrl = url.startsWith('/response/');
-      const method = isResponseUrl ? 'response_url' : url.replace(/^\/api\//, '').split('?')[0]!;
-      const json = (req.headers['content-type'] ?? '').includes('json');
-      const params = text ? (json ? (JSON.parse(text) as Record<string, unknown>) : parseForm(text)) : {};
-      const call = { method, params, auth: req.headers.authorization };
-      const wait = limited.get(method);
-      if (wait !== undefined && wait.skip > 0) wait.skip -= 1;
-      else if (wait !== undefined) {
-        limited.delete(method);
-        limitedCalls.push(call);
-        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(wait.seconds) });
-        res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+    req.on('end', () => void handle(req, res, Buffer.concat(chunks)));
+  });
+  const handle = async (req: IncomingMessage, res: ServerResponse, raw: Buffer) => {
+    const text = raw.toString('utf8');
+    const url = req.url ?? '/';
+    const isResponseUrl = url.startsWith('/response/');
+    const upload = /^\/upload\/(F\w+)$/.exec(url);
+    const method = isResponseUrl ? 'response_url' : upload ? 'file.upload' : url.replace(/^\/api\//, '').split('?')[0]!;
+    const contentType = req.headers['content-type'] ?? '';
+    const json = contentType.includes('json');
+    const params = upload ? { file_id: upload[1] } : text ? (json ? (JSON.parse(text) as Record<string, unknown>) : parseForm(text)) : {};
+    const call = { method, params, auth: req.headers.authorization };
+    const wait = limited.get(method);
+    if (wait !== undefined && wait.skip > 0) wait.skip -= 1;
+    else if (wait !== undefined) {
+      limited.delete(method);
+      limitedCalls.push(call);
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(wait.seconds) });
+      res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      return;
+    }
+    calls.push(call);
+    if (upload) {
+      const file = files.find((f) => f.id === upload[1]);
+      if (!file) {
+        res.writeHead(404).end();
         return;
       }
-      calls.push(call);
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(isResponseUrl ? { ok: true } : answer(method, params)));
-    });
-  });
+      file.bytes = await uploadedBytes(raw, contentType);
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(`OK - ${file.bytes.length}`);
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(isResponseUrl ? { ok: true } : answer(method, params)));
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     apiUrl: `${base}/api/`,
     responseBase: `${base}/response`,
@@ -131,10 +192,21 @@ export async function startFakeSlackApi(opts: { team?: string; users?: FakeUser[
     callsOf: (method) => calls.filter((c) => c.method === method),
     rateLimitOnce: (method, seconds, skip = 0) => void limited.set(method, { seconds, skip }),
     limitedCalls,
+    files,
     reset: () => {
       calls.length = 0;
       limitedCalls.length = 0;
     },
     close: () => new Promise<void>((done) => server.close(() => done())),
   };
+}
+
+/** The file's bytes from an upload body: a multipart form's file part, or the raw body. */
+async function uploadedBytes(raw: Buffer, contentType: string): Promise<Buffer> {
+  if (!contentType.startsWith('multipart/form-data')) return raw;
+  const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
+  for (const [, value] of form) {
+    if (typeof value !== 'string') return Buffer.from(await value.arrayBuffer());
+  }
+  return Buffer.alloc(0);
 }

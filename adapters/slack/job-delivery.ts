@@ -1,0 +1,135 @@
+/**
+ * Delivery of the reminder and escalation notifications of the scheduled jobs. Each checks the
+ * current state first (a review done or a step decided since the job ran is not chased), skips
+ * what this notification already posted, and records every post, so a retry after a 429 or a
+ * crash never posts the same reminder twice.
+ */
+import { eq } from 'drizzle-orm';
+import { reviews } from '../../db/schema';
+import type { ApprovalEscalationPayload, ApprovalReminderPayload, DeliveryResult, OutboxRow, ReviewEscalationPayload, ReviewReminderPayload, ThreadRef } from '../../flows';
+import { loadRequestView, loadSystemView } from '../../flows';
+import type { SlackDelivererDeps } from './deliverer';
+import { personUserId, policyChannel, postedFor, recipientOf, recordPosted } from './job-targets';
+import type { SlackMessage } from './render-request';
+import { renderApprovalEscalation, renderApprovalReminder, renderReviewEscalation, renderReviewReminder } from './render-reminders';
+import { isGoneMessage } from './web-errors';
+
+const done: DeliveryResult = { ok: true };
+const malformed = (row: OutboxRow): DeliveryResult => ({ ok: false, permanent: true, error: `${row.kind}: malformed payload` });
+
+async function post(d: SlackDelivererDeps, channel: string, msg: SlackMessage): Promise<{ channel: string; ts: string }> {
+  const r = await d.client.chat.postMessage({ channel, text: msg.text, blocks: msg.blocks, unfurl_links: false });
+  return { channel: r.channel ?? channel, ts: r.ts! };
+}
+
+/** The open review of a reminder, or null when it was done since. */
+async function openReview(d: SlackDelivererDeps, reviewId: number): Promise<boolean> {
+  const [r] = await d.deps.db.select({ status: reviews.status }).from(reviews).where(eq(reviews.id, reviewId));
+  return r?.status === 'open';
+}
+
+/** `review.reminder`: the owner's review card in a DM, recorded as a copy of the review. */
+export async function deliverReviewReminder(d: SlackDelivererDeps, row: OutboxRow): Promise<DeliveryResult> {
+  const p = row.payload as ReviewReminderPayload;
+  const person = recipientOf(row).person;
+  if (typeof p.reviewId !== 'number' || typeof p.systemId !== 'number' || typeof person !== 'number') return malformed(row);
+  if ((await postedFor(d.deps, row)).length > 0) return done;
+  if (!(await openReview(d, p.reviewId))) return done;
+  const system = await loadSystemView(d.deps.db, row.workspaceId, p.systemId);
+  if (!system || system.status !== 'approved') return done;
+  const user = await personUserId(d.deps, person);
+  if (!user) return { ok: false, permanent: true, error: 'slack: the owner is not a Slack user' };
+  const channel = await d.directory.dmChannel(user);
+  const posted = await post(d, channel, renderReviewReminder(system, p));
+  const copy = { conversationId: posted.channel, messageId: posted.ts };
+  await recordPosted(d.deps, row, { role: 'reminder', ...copy }, [
+    { workspaceId: row.workspaceId, subjectType: 'review', subjectId: p.reviewId, platform: 'slack', role: 'reminder', ...copy },
+  ]);
+  return done;
+}
+
+/** `review.escalation`: compliance hears of an overdue review in the digest channel. */
+export async function deliverReviewEscalation(d: SlackDelivererDeps, row: OutboxRow): Promise<DeliveryResult> {
+  const p = row.payload as ReviewEscalationPayload;
+  if (typeof p.reviewId !== 'number' || !p.owner) return malformed(row);
+  if ((await postedFor(d.deps, row)).length > 0) return done;
+  if (!(await openReview(d, p.reviewId))) return done;
+  const where = policyChannel(d.deps, 'digest');
+  if ('failure' in where) return where.failure;
+  const posted = await post(d, where.channel, renderReviewEscalation(p));
+  await recordPosted(d.deps, row, { role: 'escalation', conversationId: posted.channel, messageId: posted.ts });
+  return done;
+}
+
+/** A link to the request's thread in Slack, or null (another platform, or the message is gone). */
+async function permalinkOf(d: SlackDelivererDeps, thread: ThreadRef | null): Promise<string | null> {
+  if (!thread || thread.platform !== 'slack') return null;
+  try {
+    const r = await d.client.chat.getPermalink({ channel: thread.conversationId, message_ts: thread.messageId });
+    return r.permalink ?? null;
+  } catch (err) {
+    // Without the link the reminder still says where to look.
+    if (isGoneMessage(err)) return null;
+    throw err;
+  }
+}
+
+/** Whether the step is still waiting for a decision. */
+async function stillPending(d: SlackDelivererDeps, row: OutboxRow, requestId: number, stepId: number): Promise<boolean> {
+  const r = await loadRequestView(d.deps.db, d.deps.policy, row.workspaceId, requestId);
+  return !!r && r.status === 'pending' && r.steps.some((s) => s.id === stepId && s.status === 'pending');
+}
+
+/**
+ * `approval.reminder`: a DM to a known approver, or one post in the approvals channel mentioning
+ * the members not known yet. Without an approvals channel, each member Slack can resolve gets a DM.
+ */
+export async function deliverApprovalReminder(d: SlackDelivererDeps, row: OutboxRow): Promise<DeliveryResult> {
+  const p = row.payload as ApprovalReminderPayload;
+  if (typeof p.requestId !== 'number' || typeof p.stepId !== 'number' || !Array.isArray(p.approvers)) return malformed(row);
+  const already = await postedFor(d.deps, row);
+  if (!(await stillPending(d, row, p.requestId, p.stepId))) return done;
+  const to = recipientOf(row);
+  if (typeof to.person === 'number') {
+    if (already.length > 0) return done;
+    const user = await personUserId(d.deps, to.person);
+    if (!user) return { ok: false, permanent: true, error: 'slack: the approver is not a Slack user' };
+    const msg = renderApprovalReminder(p, 'person', new Map(), await permalinkOf(d, p.thread));
+    const posted = await post(d, await d.directory.dmChannel(user), msg);
+    await recordPosted(d.deps, row, { role: 'reminder', conversationId: posted.channel, messageId: posted.ts });
+    return done;
+  }
+  const mentions = await d.directory.mentions(p.approvers);
+  const permalink = await permalinkOf(d, p.thread);
+  const where = policyChannel(d.deps, 'approvals');
+  if ('channel' in where) {
+    if (already.length > 0) return done;
+    const posted = await post(d, where.channel, renderApprovalReminder(p, 'channel', mentions, permalink));
+    await recordPosted(d.deps, row, { role: 'reminder', conversationId: posted.channel, messageId: posted.ts });
+    return done;
+  }
+  // No approvals channel: the members Slack knows get a DM each (those already sent are skipped).
+  const users = [...mentions.values()].map((m) => /^<@([A-Z0-9]+)>$/.exec(m)?.[1]).filter((u): u is string => !!u);
+  if (users.length === 0) return where.failure;
+  for (const user of new Set(users)) {
+    const channel = await d.directory.dmChannel(user);
+    if (already.some((m) => m.conversationId === channel)) continue;
+    const posted = await post(d, channel, renderApprovalReminder(p, 'person', mentions, permalink));
+    await recordPosted(d.deps, row, { role: 'reminder', conversationId: posted.channel, messageId: posted.ts });
+  }
+  return done;
+}
+
+/** `approval.escalation`: a stalled step, told once in the digest channel. */
+export async function deliverApprovalEscalation(d: SlackDelivererDeps, row: OutboxRow): Promise<DeliveryResult> {
+  const p = row.payload as ApprovalEscalationPayload;
+  if (typeof p.requestId !== 'number' || typeof p.stepId !== 'number' || !Array.isArray(p.approvers)) return malformed(row);
+  if ((await postedFor(d.deps, row)).length > 0) return done;
+  if (!(await stillPending(d, row, p.requestId, p.stepId))) return done;
+  const where = policyChannel(d.deps, 'digest');
+  if ('failure' in where) return where.failure;
+  const msg = renderApprovalEscalation(p, await d.directory.mentions(p.approvers), await permalinkOf(d, p.thread));
+  const posted = await post(d, where.channel, msg);
+  await recordPosted(d.deps, row, { role: 'escalation', conversationId: posted.channel, messageId: posted.ts });
+  return done;
+}

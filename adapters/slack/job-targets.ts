@@ -1,0 +1,58 @@
+/**
+ * Where the scheduled jobs' notifications go in Slack (a person's DM, the digest or approvals
+ * channel of the policy) and what was already posted for a notification, so a retry after a
+ * partial failure skips the messages that went out.
+ */
+import { eq } from 'drizzle-orm';
+import { people } from '../../db/schema';
+import type { DeliveryResult, FlowDeps, MessageCopy, OutboxRow, StoredMessage } from '../../flows';
+import { messagesOf, recordMessage } from '../../flows';
+import { slackUserId } from './mrkdwn';
+
+/** Subject type of the copies recorded per notification (subject id = the outbox row id). */
+export const NOTIFICATION_SUBJECT = 'notification';
+
+/** A channel of the policy, or why there is none. */
+export type ChannelTarget = { channel: string } | { failure: DeliveryResult };
+
+/**
+ * The Slack channel of a channel recipient: `approvals` → `channels.approvals.slack`; `digest`
+ * → `channels.digest.slack`, falling back to the approvals channel.
+ */
+export function policyChannel(deps: FlowDeps, which: 'approvals' | 'digest'): ChannelTarget {
+  const channels = deps.policy.channels;
+  const channel = which === 'digest' ? (channels.digest?.slack ?? channels.approvals?.slack) : channels.approvals?.slack;
+  if (channel) return { channel };
+  return { failure: { ok: false, permanent: true, error: `no ${which} channel configured for slack: set channels.${which}.slack` } };
+}
+
+/** The Slack user id of a `{person}` recipient, or null when that person is not a Slack user. */
+export async function personUserId(deps: FlowDeps, personId: number): Promise<string | null> {
+  const [p] = await deps.db.select({ platformId: people.platformId }).from(people).where(eq(people.id, personId));
+  return p ? slackUserId(p.platformId) : null;
+}
+
+/** The `{person}` or `{channel}` of a row. */
+export function recipientOf(row: OutboxRow): { person?: number; channel?: 'approvals' | 'digest' } {
+  return (row.recipient ?? {}) as { person?: number; channel?: 'approvals' | 'digest' };
+}
+
+/** The Slack copies already posted for this notification. */
+export async function postedFor(deps: FlowDeps, row: OutboxRow, subjectType: string = NOTIFICATION_SUBJECT): Promise<StoredMessage[]> {
+  return (await messagesOf(deps.db, row.workspaceId, subjectType, row.id)).filter((m) => m.platform === 'slack');
+}
+
+/** Records one posted message of a notification (and, in the same transaction, any other copies). */
+export async function recordPosted(
+  deps: FlowDeps,
+  row: OutboxRow,
+  posted: { role: string; conversationId: string; messageId: string; threadId?: string | null },
+  also: MessageCopy[] = [],
+  subjectType: string = NOTIFICATION_SUBJECT,
+): Promise<void> {
+  const now = deps.clock.now();
+  await deps.db.transaction(async (tx) => {
+    await recordMessage(tx, { workspaceId: row.workspaceId, subjectType, subjectId: row.id, platform: 'slack', ...posted }, now);
+    for (const copy of also) await recordMessage(tx, copy, now);
+  });
+}
