@@ -4,7 +4,7 @@
  */
 import type { DigestCount, DigestItem, WeeklyDigest } from '../../flows';
 import type { CardJson } from './card-kit';
-import { adaptiveCard, facts, heading, md, textBlock } from './card-kit';
+import { adaptiveCard, facts, heading, md, textBlock, truncate } from './card-kit';
 import { age } from './job-cards';
 
 /** Teams refuses messages above about 28 KB; leave room for the envelope. */
@@ -18,7 +18,10 @@ export interface NotInstalled {
   name: string;
 }
 
-const item = (i: DigestItem) => `${i.ref} ${i.name}`;
+/** Longest system name shown; lists stay readable and "…and N more" is never cut off. */
+const NAME_MAX = 80;
+
+const item = (i: DigestItem) => `${i.ref} ${truncate(i.name, NAME_MAX)}`;
 
 function more(total: number, shown: number): string {
   return total > shown ? ` …and ${total - shown} more` : '';
@@ -35,7 +38,7 @@ function listFacts<T>(items: T[], limit: number, pair: (x: T) => [string, string
 }
 
 function counts(rows: DigestCount[], limit: number): CardJson[] {
-  return listFacts(rows, limit, (c) => [c.key.replace(/_/g, ' '), String(c.count)]);
+  return listFacts(rows, limit, (c) => [truncate(c.key.replace(/_/g, ' '), NAME_MAX), String(c.count)]);
 }
 
 function section(title: string): CardJson {
@@ -44,7 +47,7 @@ function section(title: string): CardJson {
 
 function notInstalledBlock(people: NotInstalled[], limit: number): CardJson[] {
   if (people.length === 0) return [];
-  const shown = people.slice(0, Math.max(limit, 1)).map((p) => md(p.name)).join(', ');
+  const shown = people.slice(0, Math.max(limit, 1)).map((p) => md(truncate(p.name, NAME_MAX))).join(', ');
   return [
     section('Not installed'),
     textBlock(
@@ -95,7 +98,7 @@ function render(d: WeeklyDigest, notInstalled: NotInstalled[], limit: number): C
   )
     .filter(([, items]) => items.length > 0)
     .map(([label, items]) => `- **${label}:** ${names(items, limit)}`);
-  if (lines.length) body.push(section('This week'), textBlock(lines.join('\n')));
+  if (lines.length) body.push(section('This week'), ...lines.map((l) => textBlock(l, { spacing: 'None' })));
   if (d.pendingApprovals.length) {
     body.push(section(`Pending approvals (${d.pendingApprovals.length})`));
     body.push(...listFacts(d.pendingApprovals, limit, (p) => [item(p), `waiting ${age(p.ageHours)} for ${p.waitingFor.join(', ') || 'nobody'}`]));
