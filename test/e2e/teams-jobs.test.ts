@@ -61,7 +61,7 @@ describe('Teams: reminders, escalations and the weekly digest', () => {
   const sys: Record<string, { id: number; ref: string }> = {};
 
   beforeAll(async () => {
-    bench = await startTeamsBench('pglite', jobPolicy({ approvals: { teams: APPROVALS }, digest: { teams: DIGEST } }));
+    bench = await startTeamsBench('postgres', jobPolicy({ approvals: { teams: APPROVALS }, digest: { teams: DIGEST } }));
     t = setup(bench);
     bench.clock.set(T0);
     await bench.installChannel();
