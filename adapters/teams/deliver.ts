@@ -4,17 +4,18 @@
  * continueConversation with stored references, and reports a connector 429 as "retry after".
  */
 import { eq } from 'drizzle-orm';
-import type { Activity, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
-import type { ConnectorClient } from 'botframework-connector';
-import { TurnContext as TurnContextClass } from 'botbuilder';
-import { people, workspaces } from '../../db/schema';
+import type { CloudAdapter } from 'botbuilder';
+import { people } from '../../db/schema';
 import type { Deliverer, DeliveryResult, FlowDeps, OutboxRow, RequestView } from '../../flows';
 import { loadRequestView, messagesOf, recordMessage } from '../../flows';
 import type { Logger } from 'pino';
 import { sharedApprovalCard } from './approval-actions';
 import type { CardJson } from './card-kit';
 import { adaptiveCard, cardAttachment, heading, md, messageCard, textBlock, words } from './card-kit';
-import { anyReference, findReference, referenceForConversation, saveReference } from './conversation-refs';
+import { findReference, referenceForConversation } from './conversation-refs';
+import { createJobDelivery, JOB_KINDS } from './deliver-jobs';
+import type { Ref } from './teams-transport';
+import { createTeamsTransport, NoRoute } from './teams-transport';
 
 /** What the deliverer needs. */
 export interface TeamsDelivererOptions {
@@ -25,129 +26,13 @@ export interface TeamsDelivererOptions {
   logger: Logger;
 }
 
-type Ref = Partial<ConversationReference>;
-
-class NoRoute extends Error {}
-
-type RawResponse = { _response?: { status?: number; headers?: { get(name: string): string | undefined } } } | undefined;
-
-/**
- * The connector client gives up on a 429 after its own retries by returning the error response
- * rather than throwing; turn that into an error the outbox can schedule a retry from.
- */
-function connectorError(r: RawResponse): Error {
-  const status = r?._response?.status ?? 502;
-  return Object.assign(new Error(`Bot Connector answered ${status} without an activity id`), {
-    statusCode: status,
-    response: { headers: r?._response?.headers },
-  });
-}
-
 /** Builds the deliverer. */
 export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
-  const { adapter, appId, deps } = opts;
+  const { deps } = opts;
   const { db, policy } = deps;
-
-  /**
-   * Runs `fn` in a proactive turn. The adapter's turn error handler would swallow a failure, so
-   * it is caught here and thrown to the deliverer, which turns it into a retry.
-   */
-  const proactive = async (ref: Ref, fn: (ctx: TurnContext) => Promise<void>): Promise<void> => {
-    let failed: unknown = null;
-    await adapter.continueConversationAsync(appId, ref as ConversationReference, async (ctx: TurnContext) => {
-      try {
-        await fn(ctx);
-      } catch (err) {
-        failed = err ?? new Error('proactive turn failed');
-      }
-    });
-    if (failed) throw failed;
-  };
-
-  const send = async (ref: Ref, activity: Partial<Activity>): Promise<string> => {
-    let id = '';
-    await proactive(ref, async (ctx: TurnContext) => {
-      // sendToConversation, not a reply: in a channel this starts a new thread, and the
-      // continuation activity's made-up id must not become a replyToId.
-      const client = ctx.turnState.get<ConnectorClient>(adapter.ConnectorClientKey);
-      const out = TurnContextClass.applyConversationReference({ ...activity }, ref);
-      delete out.replyToId;
-      const r = await client.conversations.sendToConversation(ref.conversation!.id, out as Activity);
-      if (!r?.id) throw connectorError(r as unknown as RawResponse);
-      id = r.id;
-    });
-    return id;
-  };
-
-  const update = async (ref: Ref, activityId: string, card: CardJson): Promise<void> => {
-    await proactive(ref, async (ctx: TurnContext) => {
-      await ctx.updateActivity({ type: 'message', id: activityId, attachments: [cardAttachment(card)] });
-    });
-  };
-
-  const channelRef = async (workspaceId: number, channel: 'approvals' | 'digest'): Promise<{ id: string; ref: Ref } | null> => {
-    const id = policy.channels[channel]?.teams;
-    if (!id) return null;
-    const ref = (await findReference(db, workspaceId, `channel:${id}`)) ?? (await referenceForConversation(db, workspaceId, id));
-    if (!ref) throw new NoRoute(`no conversation reference for this Teams tenant yet; install the app in the ${channel} channel`);
-    return { id, ref: { ...ref, activityId: undefined, user: undefined, conversation: { ...ref.conversation!, id } } };
-  };
-
-  /** A personal conversation with a Teams user: stored, or created through the connector. */
-  const createPersonal = async (workspaceId: number, platformId: string): Promise<Ref | null> => {
-    const base = await anyReference(db, workspaceId);
-    if (!base?.serviceUrl || !base.bot) return null;
-    const [ws] = await db.select().from(workspaces).where(eq(workspaces.id, workspaceId));
-    const tenantId = ws?.externalId;
-    let created: Ref | null = null;
-    await adapter.createConversationAsync(
-      appId,
-      'msteams',
-      base.serviceUrl,
-      'https://api.botframework.com',
-      {
-        isGroup: false,
-        bot: base.bot,
-        members: [{ id: platformId.slice('teams:'.length), name: '' }],
-        tenantId,
-        channelData: { tenant: { id: tenantId } },
-        activity: undefined as never,
-      },
-      async (ctx) => {
-        created = TurnContextClass.getConversationReference(ctx.activity);
-      },
-    );
-    if (created) await saveReference(db, workspaceId, `person:${platformId}`, created, deps.clock.now());
-    return created;
-  };
-
-  /**
-   * Sends to a person: their stored personal chat, else a mention in the approvals channel (they
-   * have not installed the app), else a new personal conversation.
-   */
-  const sendToPerson = async (workspaceId: number, person: { platformId: string; name: string }, card: CardJson): Promise<void> => {
-    if (!person.platformId.startsWith('teams:')) throw new NoRoute(`${person.platformId} is not a Teams user`);
-    const ref = await findReference(db, workspaceId, `person:${person.platformId}`);
-    if (ref) {
-      await send(ref, { type: 'message', attachments: [cardAttachment(card)] });
-      return;
-    }
-    const channel = await channelRef(workspaceId, 'approvals');
-    if (channel) {
-      const aad = person.platformId.slice('teams:'.length);
-      const mention = `<at>${person.name}</at>`;
-      await send(channel.ref, {
-        type: 'message',
-        text: `${mention} (you have not installed aimsbot, so this comes here):`,
-        entities: [{ type: 'mention', text: mention, mentioned: { id: aad, name: person.name } }],
-        attachments: [cardAttachment(card)],
-      });
-      return;
-    }
-    const created = await createPersonal(workspaceId, person.platformId);
-    if (!created) throw new NoRoute(`no way to reach ${person.platformId}: no personal chat and no approvals channel`);
-    await send(created, { type: 'message', attachments: [cardAttachment(card)] });
-  };
+  const transport = createTeamsTransport(opts);
+  const { send, update, channelRef, createPersonal, sendToPerson } = transport;
+  const jobs = createJobDelivery({ deps, transport });
 
   const postRequest = async (row: OutboxRow, request: RequestView): Promise<void> => {
     const existing = (await messagesOf(db, row.workspaceId, 'approval_request', request.id)).filter((m) => m.platform === 'teams');
@@ -193,6 +78,7 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
   };
 
   const deliverRow = async (row: OutboxRow): Promise<DeliveryResult> => {
+    if (JOB_KINDS.has(row.kind)) return jobs.deliver(row);
     const p = row.payload as Record<string, unknown>;
     const request = typeof p.requestId === 'number' ? await loadRequestView(db, policy, row.workspaceId, p.requestId) : null;
     const gone: DeliveryResult = { ok: false, permanent: true, error: `${row.kind}: its subject no longer exists` };
@@ -213,14 +99,14 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
         return { ok: true };
       case 'review.updated':
         if (typeof p.reviewId !== 'number') return gone;
-        await updateCopies(row.workspaceId, 'review', p.reviewId, messageCard(`Review ${words(String(p.status ?? 'updated'))}.`));
+        await jobs.reviewUpdated(row.workspaceId, p.reviewId, String(p.status ?? 'updated'));
         return { ok: true };
       default:
         return deliverGeneric(row, p);
     }
   };
 
-  /** Other kinds (reminders, digests): their `text` to the person or channel they are for. */
+  /** Kinds this deliverer does not know: their `text` to the person or channel they are for. */
   const deliverGeneric = async (row: OutboxRow, p: Record<string, unknown>): Promise<DeliveryResult> => {
     const text = typeof p.text === 'string' ? p.text : `${row.kind}: ${JSON.stringify(p)}`;
     const card = messageCard(md(text));

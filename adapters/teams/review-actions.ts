@@ -12,10 +12,11 @@ import { systemCard } from './render-views';
 
 type ReviewAction = Extract<CardAction, { action: `review.${string}` }>;
 
-/** The review card of a system. */
-export function reviewCard(s: SystemView, error?: string): CardJson {
+/** The review card of a system; `intro` blocks (e.g. a reminder's due date) go on top. */
+export function reviewCard(s: SystemView, error?: string, intro: CardJson[] = []): CardJson {
   const card = systemCard(s, null);
   const body = card.body as CardJson[];
+  body.unshift(...intro);
   body.push(heading('Review'), textBlock('Is this still accurate? Confirm it, update the answers, retire the tool or snooze the reminders.'));
   if (error) body.push(textBlock(error, { color: 'Attention' }));
   body.push(

@@ -1,0 +1,201 @@
+/**
+ * Delivery of the scheduled jobs' notifications in Teams: review reminders (the owner's review
+ * card, recorded so `review.updated` updates it in place), escalations and the weekly digest in
+ * the digest channel, and approval reminders to each approver or, for people Teams cannot reach
+ * directly, with a mention in the approvals channel.
+ *
+ * Each row posts one message, and posting is the last step before recording it. A retried row
+ * first looks for the copy an earlier attempt recorded and stops there, so a 429 never posts twice.
+ * Everything is rendered from the current database state; a subject closed since the job ran
+ * (review done, step decided) is not chased.
+ */
+import { and, eq, gte } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { people, platformMessages, reviews, workspaces } from '../../db/schema';
+import type {
+  ApprovalEscalationPayload,
+  ApprovalReminderPayload,
+  DeliveryResult,
+  FlowDeps,
+  OutboxRow,
+  ReviewEscalationPayload,
+  ReviewReminderPayload,
+  WeeklyDigestPayload,
+} from '../../flows';
+import { loadRequestView, loadSystemView, messagesOf, recordMessage } from '../../flows';
+import { cardAttachment } from './card-kit';
+import { referenceForConversation } from './conversation-refs';
+import { digestCard } from './digest-card';
+import { unreachablePeople } from './digest-people';
+import { approvalEscalationCard, approvalReminderCard, closedReviewCard, memberLabel, reviewEscalationCard, reviewReminderCard, threadLink } from './job-cards';
+import type { Posted, TeamsTransport } from './teams-transport';
+import { mentionParts } from './teams-transport';
+
+/** The kinds handled here. */
+export const JOB_KINDS = new Set(['review.reminder', 'review.escalation', 'approval.reminder', 'approval.escalation', 'digest.weekly']);
+
+/** One-off posts are recorded against their notification row: this subject type. */
+const NOTIFICATION = 'notification';
+
+const OK: DeliveryResult = { ok: true };
+
+async function personOf(db: Db, id: number) {
+  const [p] = await db.select().from(people).where(eq(people.id, id));
+  return p ? { platformId: p.platformId, name: p.displayName ?? p.platformId } : null;
+}
+
+/** Builds the job deliveries on a transport. */
+export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransport }) {
+  const { deps, transport } = opts;
+  const { db, policy } = deps;
+
+  /** Teams copies of a subject recorded with `role` at or after `since`. */
+  const recorded = async (workspaceId: number, subjectType: string, subjectId: number, role: string, since: Date) =>
+    db
+      .select({ id: platformMessages.id })
+      .from(platformMessages)
+      .where(
+        and(
+          eq(platformMessages.workspaceId, workspaceId),
+          eq(platformMessages.subjectType, subjectType),
+          eq(platformMessages.subjectId, subjectId),
+          eq(platformMessages.platform, 'teams'),
+          eq(platformMessages.role, role),
+          gte(platformMessages.createdAt, since),
+        ),
+      );
+
+  const record = (row: OutboxRow, subjectType: string, subjectId: number, role: string, posted: Posted, extra: { threadId?: string | null; stepId?: number | null } = {}) =>
+    recordMessage(
+      db,
+      { workspaceId: row.workspaceId, subjectType, subjectId, platform: 'teams', role, conversationId: posted.conversationId, messageId: posted.messageId, ...extra },
+      deps.clock.now(),
+    );
+
+  /** Whether an earlier attempt of this one-off row already posted. */
+  const done = async (row: OutboxRow) => (await recorded(row.workspaceId, NOTIFICATION, row.id, row.kind, new Date(0))).length > 0;
+
+  const tenantOf = async (workspaceId: number) => (await db.select({ externalId: workspaces.externalId }).from(workspaces).where(eq(workspaces.id, workspaceId)))[0]?.externalId ?? '';
+
+  const reviewReminder = async (row: OutboxRow, p: ReviewReminderPayload): Promise<DeliveryResult> => {
+    const [review] = await db.select().from(reviews).where(eq(reviews.id, p.reviewId));
+    if (!review || review.status !== 'open') return OK; // acted on since the job ran
+    if (review.snoozedUntil && review.snoozedUntil > deps.clock.now()) return OK;
+    const system = await loadSystemView(db, row.workspaceId, p.systemId);
+    if (!system || system.status !== 'approved') return OK;
+    // One reminder row per review is in flight at a time, and the next one is written days
+    // later: a reminder copy recorded since this row was written is this row's.
+    if ((await recorded(row.workspaceId, 'review', p.reviewId, 'reminder', row.createdAt)).length > 0) return OK;
+    const posted = await transport.sendToPerson(row.workspaceId, system.owner, reviewReminderCard(system, p));
+    await record(row, 'review', p.reviewId, 'reminder', posted);
+    return OK;
+  };
+
+  const reviewEscalation = async (row: OutboxRow, p: ReviewEscalationPayload): Promise<DeliveryResult> => {
+    if (await done(row)) return OK;
+    const [review] = await db.select({ status: reviews.status }).from(reviews).where(eq(reviews.id, p.reviewId));
+    if (!review || review.status !== 'open') return OK;
+    const channel = await transport.digestChannel(row.workspaceId);
+    const messageId = await transport.send(channel.ref, { type: 'message', attachments: [cardAttachment(reviewEscalationCard(p))] });
+    await record(row, NOTIFICATION, row.id, row.kind, { conversationId: channel.id, messageId, via: 'channel' });
+    return OK;
+  };
+
+  /** The step is still waiting: a decided step or closed request is not chased. */
+  const stillPending = async (workspaceId: number, requestId: number, stepId: number) => {
+    const request = await loadRequestView(db, policy, workspaceId, requestId);
+    return !!request && request.status === 'pending' && request.steps.some((s) => s.id === stepId && s.status === 'pending');
+  };
+
+  const approvalReminder = async (row: OutboxRow, p: ApprovalReminderPayload): Promise<DeliveryResult> => {
+    if (await done(row)) return OK;
+    if (!(await stillPending(row.workspaceId, p.requestId, p.stepId))) return OK;
+    const link = threadLink(p.thread, await tenantOf(row.workspaceId));
+    const thread = p.thread?.platform === 'teams' ? p.thread : null;
+    const inThread = (conversationId: string) => (thread && thread.conversationId === conversationId ? (thread.threadId ?? thread.messageId) : undefined);
+    const r = row.recipient as { person?: number; channel?: string };
+    let posted: Posted;
+    if (typeof r.person === 'number') {
+      const person = await personOf(db, r.person);
+      if (!person) return { ok: false, permanent: true, error: 'recipient no longer exists' };
+      const route = await transport.personRoute(row.workspaceId, person.platformId);
+      posted = await transport.sendAlong(route, person, approvalReminderCard(p, link), inThread(route.conversationId));
+    } else {
+      const channel = await transport.channelRef(row.workspaceId, 'approvals');
+      if (!channel) return { ok: false, permanent: true, error: 'approval.reminder: no Teams approvals channel in the policy (channels.approvals.teams)' };
+      const aads = p.approvers.filter((a) => a.startsWith('teams:')).map((a) => a.slice('teams:'.length));
+      const others = p.approvers.filter((a) => !a.startsWith('teams:'));
+      const targets = await transport.memberNames(channel.ref, aads);
+      const m = mentionParts(targets);
+      const text = targets.length > 0 ? `${m.text}: the ${p.role} approval of ${p.ref} waits for you.` : `The ${p.role} approval of ${p.ref} waits for ${others.map(memberLabel).join(', ') || 'its approvers'}.`;
+      const replyTo = inThread(channel.id);
+      const messageId = await transport.send(channel.ref, { type: 'message', text, entities: m.entities, attachments: [cardAttachment(approvalReminderCard(p, link, others))] }, replyTo);
+      posted = { conversationId: channel.id, messageId, via: 'channel' };
+    }
+    const threadId = posted.conversationId === thread?.conversationId ? (thread.threadId ?? thread.messageId) : null;
+    await record(row, NOTIFICATION, row.id, row.kind, posted, { threadId, stepId: p.stepId });
+    return OK;
+  };
+
+  const approvalEscalation = async (row: OutboxRow, p: ApprovalEscalationPayload): Promise<DeliveryResult> => {
+    if (await done(row)) return OK;
+    if (!(await stillPending(row.workspaceId, p.requestId, p.stepId))) return OK;
+    const channel = await transport.digestChannel(row.workspaceId);
+    const card = approvalEscalationCard(p, threadLink(p.thread, await tenantOf(row.workspaceId)));
+    const messageId = await transport.send(channel.ref, { type: 'message', attachments: [cardAttachment(card)] });
+    await record(row, NOTIFICATION, row.id, row.kind, { conversationId: channel.id, messageId, via: 'channel' }, { stepId: p.stepId });
+    return OK;
+  };
+
+  const weeklyDigest = async (row: OutboxRow, p: WeeklyDigestPayload): Promise<DeliveryResult> => {
+    if (await done(row)) return OK;
+    const channel = await transport.digestChannel(row.workspaceId);
+    const unreachable = await unreachablePeople(db, policy, row.workspaceId, p.digest);
+    const unseenTeams = unreachable.unseen.filter((m) => m.startsWith('teams:')).map((m) => m.slice('teams:'.length));
+    const named = await transport.memberNames(channel.ref, unseenTeams);
+    const notInstalled = [
+      ...unreachable.known.map((k) => ({ name: k.name })),
+      ...named.map((n) => ({ name: n.name })),
+      ...unreachable.unseen.filter((m) => !m.startsWith('teams:')).map((m) => ({ name: memberLabel(m) })),
+    ];
+    const card = digestCard(p.digest, notInstalled);
+    const messageId = await transport.send(channel.ref, { type: 'message', summary: p.text.split('\n')[0], attachments: [cardAttachment(card)] });
+    await record(row, NOTIFICATION, row.id, row.kind, { conversationId: channel.id, messageId, via: 'channel' });
+    return OK;
+  };
+
+  return {
+    /** Delivers a row of one of `JOB_KINDS`. */
+    async deliver(row: OutboxRow): Promise<DeliveryResult> {
+      const p = row.payload as Record<string, unknown>;
+      switch (row.kind) {
+        case 'review.reminder':
+          return reviewReminder(row, p as ReviewReminderPayload);
+        case 'review.escalation':
+          return reviewEscalation(row, p as ReviewEscalationPayload);
+        case 'approval.reminder':
+          return approvalReminder(row, p as ApprovalReminderPayload);
+        case 'approval.escalation':
+          return approvalEscalation(row, p as ApprovalEscalationPayload);
+        case 'digest.weekly':
+          return weeklyDigest(row, p as WeeklyDigestPayload);
+        default:
+          return { ok: false, permanent: true, error: `${row.kind}: not a job notification` };
+      }
+    },
+
+    /** `review.updated`: every posted review card becomes the closed card (no more buttons). */
+    async reviewUpdated(workspaceId: number, reviewId: number, status: string): Promise<void> {
+      const copies = (await messagesOf(db, workspaceId, 'review', reviewId)).filter((m) => m.platform === 'teams');
+      if (copies.length === 0) return;
+      const [review] = await db.select().from(reviews).where(eq(reviews.id, reviewId));
+      const system = review ? await loadSystemView(db, workspaceId, review.systemId) : null;
+      const decidedBy = review?.decidedById ? await personOf(db, review.decidedById) : null;
+      const card = closedReviewCard(system, system?.ref ?? `review ${reviewId}`, review?.status ?? status, decidedBy?.name ?? null, review?.decidedAt ?? null);
+      for (const copy of copies) {
+        const ref = await referenceForConversation(db, workspaceId, copy.conversationId);
+        if (ref) await transport.update(ref, copy.messageId, card);
+      }
+    },
+  };
+}

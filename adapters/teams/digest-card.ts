@@ -1,0 +1,153 @@
+/**
+ * The weekly digest as an Adaptive Card, rendered from the neutral `WeeklyDigest`. Lists are cut
+ * with "…and N more" and cut harder until the whole message fits the Teams limit of about 28 KB.
+ */
+import type { DigestCount, DigestItem, WeeklyDigest } from '../../flows';
+import type { CardJson } from './card-kit';
+import { adaptiveCard, facts, heading, md, textBlock, truncate } from './card-kit';
+import { age } from './job-cards';
+
+/** Teams refuses messages above about 28 KB; leave room for the envelope. */
+export const MESSAGE_MAX_BYTES = 26_000;
+
+/** Items per list before "…and N more", tried in this order until the card fits. */
+const LIST_LIMITS = [15, 8, 4, 1];
+
+/** Someone involved in the digest who has not installed the app. */
+export interface NotInstalled {
+  name: string;
+}
+
+/** Longest system name shown; lists stay readable and "…and N more" is never cut off. */
+const NAME_MAX = 80;
+
+const item = (i: DigestItem) => `${i.ref} ${truncate(i.name, NAME_MAX)}`;
+
+function more(total: number, shown: number): string {
+  return total > shown ? ` …and ${total - shown} more` : '';
+}
+
+function names(items: DigestItem[], limit: number): string {
+  return md(items.slice(0, limit).map(item).join(', ')) + more(items.length, limit);
+}
+
+function listFacts<T>(items: T[], limit: number, pair: (x: T) => [string, string]): CardJson[] {
+  const out: CardJson[] = [facts(items.slice(0, limit).map(pair))];
+  if (items.length > limit) out.push(textBlock(`…and ${items.length - limit} more`, { isSubtle: true, spacing: 'None' }));
+  return out;
+}
+
+function counts(rows: DigestCount[], limit: number): CardJson[] {
+  return listFacts(rows, limit, (c) => [truncate(c.key.replace(/_/g, ' '), NAME_MAX), String(c.count)]);
+}
+
+function section(title: string): CardJson {
+  return textBlock(`**${title}**`, { separator: true, spacing: 'Medium' });
+}
+
+function notInstalledBlock(people: NotInstalled[], limit: number): CardJson[] {
+  if (people.length === 0) return [];
+  const shown = people.slice(0, Math.max(limit, 1)).map((p) => md(truncate(p.name, NAME_MAX))).join(', ');
+  return [
+    section('Not installed'),
+    textBlock(
+      `${shown}${more(people.length, Math.max(limit, 1))} ${people.length === 1 ? 'has' : 'have'} not installed the aimsbot app, ` +
+        'so their reminders are posted in the approvals channel with a mention instead of a direct message. Ask them to add the app in Teams.',
+      { color: 'Warning' },
+    ),
+  ];
+}
+
+function render(d: WeeklyDigest, notInstalled: NotInstalled[], limit: number): CardJson {
+  const body: CardJson[] = [heading(`Weekly AI compliance digest — ${md(d.organization)}`), textBlock(`${d.periodLabel} (${d.timezone})`, { isSubtle: true, spacing: 'None' })];
+  const c = d.counts;
+  if (d.quiet) {
+    body.push(
+      textBlock('A quiet week: nothing was registered, approved, rejected, sent back or blocked.'),
+      facts([
+        ['Pending approvals', String(d.pendingApprovals.length)],
+        ['Overdue reviews', String(d.reviewsOverdue.length)],
+        ['Reviews due in 14 days', String(d.reviewsDueSoon.length)],
+        ['Systems in the inventory', String(d.inventory.total)],
+      ]),
+      ...notInstalledBlock(notInstalled, limit),
+    );
+    return adaptiveCard(body);
+  }
+  body.push(
+    facts([
+      ['Registrations', String(c.registrations)],
+      ['Approvals', String(c.approvals)],
+      ['Rejections', String(c.rejections)],
+      ['Changes requested', String(c.changesRequested)],
+      ['Blocked', String(c.blocked)],
+    ]),
+  );
+  const a = d.activity;
+  const lines = (
+    [
+      ['Registered', a.registered],
+      ['Approved', a.approved],
+      ['Rejected', a.rejected],
+      ['Changes requested', a.changesRequested],
+      ['Blocked (prohibited)', a.blocked],
+      ['⚠ High-risk assessed', d.highRisk],
+      ['⛔ Prohibited assessed', d.prohibited],
+      ['Hidden AI (in use before registration)', d.hiddenAi],
+    ] as Array<[string, DigestItem[]]>
+  )
+    .filter(([, items]) => items.length > 0)
+    .map(([label, items]) => `- **${label}:** ${names(items, limit)}`);
+  if (lines.length) body.push(section('This week'), ...lines.map((l) => textBlock(l, { spacing: 'None' })));
+  if (d.pendingApprovals.length) {
+    body.push(section(`Pending approvals (${d.pendingApprovals.length})`));
+    body.push(...listFacts(d.pendingApprovals, limit, (p) => [item(p), `waiting ${age(p.ageHours)} for ${p.waitingFor.join(', ') || 'nobody'}`]));
+  }
+  if (d.reviewsOverdue.length) {
+    body.push(section(`Overdue reviews (${d.reviewsOverdue.length})`));
+    body.push(...listFacts(d.reviewsOverdue, limit, (r) => [item(r), `${r.overdueDays} days overdue — owner ${r.owner}`]));
+  }
+  if (d.reviewsDueSoon.length) {
+    body.push(section(`Reviews due in the next 14 days (${d.reviewsDueSoon.length})`));
+    body.push(...listFacts(d.reviewsDueSoon, limit, (r) => [item(r), `due ${r.dueAt.slice(0, 10)} — owner ${r.owner}`]));
+  }
+  body.push(section(`Inventory: ${d.inventory.total} system${d.inventory.total === 1 ? '' : 's'}`));
+  if (d.inventory.total > 0) {
+    body.push(textBlock('By risk class', { isSubtle: true }), ...counts(d.inventory.byRiskClass, limit));
+    body.push(textBlock('By department', { isSubtle: true }), ...counts(d.inventory.byDepartment, limit));
+  }
+  body.push(...notInstalledBlock(notInstalled, limit));
+  body.push(textBlock('The full inventory as CSV: `aimsbot export inventory`.', { isSubtle: true, size: 'Small', separator: true }));
+  return adaptiveCard(body);
+}
+
+/** Bytes of a card as it travels. */
+export function cardBytes(card: CardJson): number {
+  return Buffer.byteLength(JSON.stringify(card), 'utf8');
+}
+
+/** The digest card, with lists shortened until it fits `maxBytes`. */
+export function digestCard(d: WeeklyDigest, notInstalled: NotInstalled[] = [], maxBytes = MESSAGE_MAX_BYTES): CardJson {
+  let card: CardJson = {};
+  for (const limit of LIST_LIMITS) {
+    card = render(d, notInstalled, limit);
+    if (cardBytes(card) <= maxBytes) return card;
+  }
+  // Even one item per list is too much (absurdly long names): the counts alone.
+  const c = d.counts;
+  return adaptiveCard([
+    heading(`Weekly AI compliance digest — ${md(d.organization.slice(0, 200))}`),
+    textBlock(d.periodLabel, { isSubtle: true, spacing: 'None' }),
+    facts([
+      ['Registrations', String(c.registrations)],
+      ['Approvals', String(c.approvals)],
+      ['Rejections', String(c.rejections)],
+      ['Changes requested', String(c.changesRequested)],
+      ['Blocked', String(c.blocked)],
+      ['Pending approvals', String(d.pendingApprovals.length)],
+      ['Overdue reviews', String(d.reviewsOverdue.length)],
+      ['Systems in the inventory', String(d.inventory.total)],
+    ]),
+    textBlock('The details are too long for one Teams message; see `aimsbot export inventory`.', { isSubtle: true }),
+  ]);
+}
