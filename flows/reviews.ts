@@ -197,6 +197,17 @@ export async function snoozeReview(ctx: FlowContext, ref: string, days: number, 
       .where(and(eq(reviews.systemId, system.id), eq(reviews.status, 'open')))
       .returning({ id: reviews.id });
     if (rows.length === 0) return 0;
+    for (const r of rows) {
+      // Every posted copy of the review card says it is snoozed, so nobody acts on it twice.
+      await enqueue(tx, {
+        workspaceId: ctx.workspace.id,
+        dedupeKey: `review.updated:${r.id}:snoozed:${until.toISOString()}`,
+        kind: 'review.updated',
+        recipient: { copiesOf: { subjectType: 'review', subjectId: r.id } },
+        payload: { reviewId: r.id, systemId: system.id, status: 'snoozed', until: until.toISOString() },
+        notBefore: now,
+      });
+    }
     await appendAudit(tx, {
       workspaceId: ctx.workspace.id,
       actor: ctx.actor.platformId,

@@ -191,7 +191,7 @@ export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransp
       const [review] = await db.select().from(reviews).where(eq(reviews.id, reviewId));
       const system = review ? await loadSystemView(db, workspaceId, review.systemId) : null;
       const decidedBy = review?.decidedById ? await personOf(db, review.decidedById) : null;
-      const card = closedReviewCard(system, system?.ref ?? `review ${reviewId}`, review?.status ?? status, decidedBy?.name ?? null, review?.decidedAt ?? null);
+      const card = closedReviewCard(system, system?.ref ?? `review ${reviewId}`, status === 'snoozed' ? status : (review?.status ?? status), decidedBy?.name ?? null, review?.decidedAt ?? null);
       for (const copy of copies) {
         const ref = await referenceForConversation(db, workspaceId, copy.conversationId);
         if (ref) await transport.update(ref, copy.messageId, card);

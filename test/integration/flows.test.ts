@@ -149,6 +149,12 @@ describe.each(DB_KINDS)('workflow core on %s', (kind) => {
     expect(confirm.kind).toBe('confirmed');
     const mallory = await as('mallory');
     expect(await flows.confirmReview(mallory, 'AI-1')).toMatchObject({ code: 'not_authorised' });
+    const tooLong = await flows.snoozeReview(bob, 'AI-1', 31, 'holiday');
+    expect(tooLong).toMatchObject({ code: 'invalid' });
+    const snoozed = await flows.snoozeReview(bob, 'AI-1', 10, 'owner on holiday');
+    expect(snoozed).toMatchObject({ kind: 'snoozed' });
+    const cardUpdates = await database.db.select().from(notifications).where(eq(notifications.kind, 'review.updated'));
+    expect(cardUpdates.map((n) => (n.payload as { status: string }).status)).toEqual(['confirmed', 'snoozed']);
     const retriaged = await flows.retriage(bob, 'AI-1', { ...minimalAnswers, data_categories: ['personal'] });
     if (retriaged.kind !== 'retriaged') throw new Error(retriaged.kind);
     expect(retriaged.request?.steps.map((s) => s.role)).toEqual(['owner', 'privacy']);
