@@ -2,7 +2,7 @@
  * Messages the bot posted about a subject (an approval request, a review), so that every copy
  * can be updated in place when anything changes.
  */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, gte } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { platformMessages } from '../db/schema';
 
@@ -28,8 +28,21 @@ export async function recordMessage(db: Db, copy: MessageCopy, now: Date): Promi
   await db.insert(platformMessages).values({ ...copy, threadId: copy.threadId ?? null, stepId: copy.stepId ?? null, createdAt: now });
 }
 
+/** Which copies to return: of one platform, with one role, recorded at or after a time. */
+export interface MessageFilter {
+  platform?: string;
+  role?: string;
+  since?: Date;
+}
+
 /** Every stored copy of a subject's messages, oldest first. */
-export async function messagesOf(db: Db, workspaceId: number, subjectType: string, subjectId: number): Promise<StoredMessage[]> {
+export async function messagesOf(
+  db: Db,
+  workspaceId: number,
+  subjectType: string,
+  subjectId: number,
+  filter: MessageFilter = {},
+): Promise<StoredMessage[]> {
   return db
     .select()
     .from(platformMessages)
@@ -38,6 +51,9 @@ export async function messagesOf(db: Db, workspaceId: number, subjectType: strin
         eq(platformMessages.workspaceId, workspaceId),
         eq(platformMessages.subjectType, subjectType),
         eq(platformMessages.subjectId, subjectId),
+        filter.platform !== undefined ? eq(platformMessages.platform, filter.platform) : undefined,
+        filter.role !== undefined ? eq(platformMessages.role, filter.role) : undefined,
+        filter.since !== undefined ? gte(platformMessages.createdAt, filter.since) : undefined,
       ),
     )
     .orderBy(asc(platformMessages.id));

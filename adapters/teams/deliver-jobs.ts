@@ -9,9 +9,9 @@
  * Everything is rendered from the current database state; a subject closed since the job ran
  * (review done, step decided) is not chased.
  */
-import { and, eq, gte } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { people, platformMessages, reviews, workspaces } from '../../db/schema';
+import { people, reviews, workspaces } from '../../db/schema';
 import type {
   ApprovalEscalationPayload,
   ApprovalReminderPayload,
@@ -50,20 +50,8 @@ export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransp
   const { db, policy } = deps;
 
   /** Teams copies of a subject recorded with `role` at or after `since`. */
-  const recorded = async (workspaceId: number, subjectType: string, subjectId: number, role: string, since: Date) =>
-    db
-      .select({ id: platformMessages.id })
-      .from(platformMessages)
-      .where(
-        and(
-          eq(platformMessages.workspaceId, workspaceId),
-          eq(platformMessages.subjectType, subjectType),
-          eq(platformMessages.subjectId, subjectId),
-          eq(platformMessages.platform, 'teams'),
-          eq(platformMessages.role, role),
-          gte(platformMessages.createdAt, since),
-        ),
-      );
+  const recorded = (workspaceId: number, subjectType: string, subjectId: number, role: string, since: Date) =>
+    messagesOf(db, workspaceId, subjectType, subjectId, { platform: 'teams', role, since });
 
   const record = (row: OutboxRow, subjectType: string, subjectId: number, role: string, posted: Posted, extra: { threadId?: string | null; stepId?: number | null } = {}) =>
     recordMessage(
