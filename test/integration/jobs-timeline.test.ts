@@ -131,7 +131,9 @@ describe('scheduled jobs over a seeded dataset', () => {
     expect(r.kind).toBe('snoozed');
     // AI-2's window opens on 2026-10-17; AI-1 stays quiet until 2026-10-23.
     const during = await run('review', '2026-10-20T10:00:00Z');
-    expect(during.map((x) => (x.payload as { ref: string }).ref)).toEqual(['AI-2']);
+    // The snooze itself updated the posted review card of AI-1.
+    expect(during.filter((x) => x.kind === 'review.updated').map((x) => (x.payload as { status: string }).status)).toEqual(['snoozed']);
+    expect(during.filter((x) => x.kind === 'review.reminder').map((x) => (x.payload as { ref: string }).ref)).toEqual(['AI-2']);
     expect(await run('review', '2026-10-23T09:00:00Z')).toEqual([]);
     const after = await run('review', '2026-10-23T10:00:00Z');
     expect(after.map((x) => [(x.payload as { ref: string }).ref, (x.payload as { reminderNumber: number }).reminderNumber, (x.payload as { overdueDays: number }).overdueDays])).toEqual([
