@@ -12,6 +12,7 @@ import type { Deliverer, FlowDeps } from '../../flows';
 import { inboundEvents } from '../../db/schema';
 import type { Logger } from 'pino';
 import { registerApprovalActions } from './approval-actions';
+import { cachedAuthorize } from './authorize';
 import { registerCommands } from './commands';
 import { createDirectory } from './directory';
 import { createSlackDeliverer } from './deliverer';
@@ -91,17 +92,16 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
         processBeforeResponse: false,
         logger: slackLogger(logger),
       });
+  // One client outside Bolt's request scope for answers and deliveries, with the same one-request-per-call policy.
+  const client = new webApi.WebClient(config.botToken, options);
   const bolt = new App({
-    token: config.botToken,
+    // auth.test runs once, on the first request, so start-up never blocks on Slack.
+    authorize: cachedAuthorize(client, config.botToken),
     logger: slackLogger(logger),
     clientOptions: options,
-    // auth.test runs on the first request, not at construction, so start-up never blocks on Slack.
-    tokenVerificationEnabled: false,
     ...(socket ? { socketMode: true, appToken: config.appToken } : { receiver }),
   });
 
-  // One client outside Bolt's request scope for deliveries, with the same one-request-per-call policy.
-  const client = new webApi.WebClient(config.botToken, options);
   const directory = createDirectory(client);
   const rt: SlackRuntime = { deps, directory, client, logger, afterChange: opts.afterChange };
 
