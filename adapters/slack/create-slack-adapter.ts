@@ -11,15 +11,19 @@ import { Router } from 'express';
 import type { Deliverer, FlowDeps } from '../../flows';
 import { inboundEvents } from '../../db/schema';
 import type { Logger } from 'pino';
-import { registerApprovalActions } from './approval-actions';
+import { REASON_CALLBACK, registerApprovalActions } from './approval-actions';
 import { cachedAuthorize } from './authorize';
-import { registerCommands } from './commands';
+import { registerCommands, SLASH_COMMAND } from './commands';
 import { createDirectory } from './directory';
 import { createSlackDeliverer } from './deliverer';
 import { registerForms } from './form-handler';
+import { FORM_CALLBACK } from './form-views';
 import { registerHome } from './home';
-import { registerReviewActions } from './review-actions';
+import { APPROVAL_ACTIONS, RESUBMIT_ACTION } from './render-request';
+import { REVIEW_ACTIONS } from './render-review';
+import { registerReviewActions, SNOOZE_CALLBACK } from './review-actions';
 import type { SlackRuntime } from './runtime';
+import { ackUnhandled } from './unhandled';
 import { slackLogger } from './web-errors';
 
 /** Slack settings (from SLACK_* in the environment). */
@@ -128,6 +132,14 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     }
     await next();
   });
+
+  bolt.use(
+    ackUnhandled({
+      actions: [...Object.values(APPROVAL_ACTIONS), RESUBMIT_ACTION, ...Object.values(REVIEW_ACTIONS)],
+      views: [FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK],
+      commands: [SLASH_COMMAND],
+    }),
+  );
 
   registerCommands(bolt, rt);
   registerForms(bolt, rt);
