@@ -5,7 +5,7 @@
  */
 import type { App, BlockAction, ButtonAction, types } from '@slack/bolt';
 import { z } from 'zod';
-import type { Decision } from '../../flows';
+import type { DecideResult, Decision } from '../../flows';
 import * as flows from '../../flows';
 import { previewDecision } from '../../flows/decision-preview';
 import { LIMITS, plain, section } from './blocks';
@@ -95,8 +95,16 @@ export function registerApprovalActions(app: App, rt: SlackRuntime): void {
       await ack({ response_action: 'errors', errors: { reason: 'A reason is required to reject or request changes.' } });
       return;
     }
-    const ctx = await slackContext(rt, context.teamId ?? body.team?.id, body.user.id);
-    const r = await flows.decideStep(ctx, { stepId: meta.stepId, decision: meta.decision, reason });
+    let r: DecideResult;
+    try {
+      const ctx = await slackContext(rt, context.teamId ?? body.team?.id, body.user.id);
+      r = await flows.decideStep(ctx, { stepId: meta.stepId, decision: meta.decision, reason });
+    } catch (err) {
+      // The person sees a sentence, the log the stack; the flow's transaction left nothing half-done.
+      rt.logger.error({ err }, 'slack: decision failed');
+      await ack({ response_action: 'errors', errors: { reason: 'Something went wrong on our side; nothing was changed. Please try again.' } });
+      return;
+    }
     if (r.kind === 'refused' && r.code === 'invalid') {
       await ack({ response_action: 'errors', errors: { reason: r.errors?.[0]?.message ?? r.message } });
       return;

@@ -106,7 +106,9 @@ async function submitRegistration(ctx: FlowContext, state: FormState, values: Vi
 }
 
 function refusalOutcome(r: Refusal, shown: string[], title: string): PageOutcome {
-  if (r.code === 'invalid' && r.errors?.length) return errorsOf(keyedErrors(r.errors, shown));
+  // Errors need a block to sit next to; a page with no inputs (a damaged form state) gets the sentence.
+  const keyed = r.code === 'invalid' && r.errors?.length ? keyedErrors(r.errors, shown) : {};
+  if (Object.keys(keyed).length) return errorsOf(keyed);
   return update(messageView(title, renderNote(r.message)));
 }
 

@@ -76,6 +76,15 @@ async function answer(rt: SlackRuntime, body: BlockAction, respond: Parameters<t
   await tellPrivately(rt, target, note);
 }
 
+/** Parsed JSON, or null for text that is not JSON (a damaged or foreign `private_metadata`). */
+function jsonOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 /** Registers the review buttons and the snooze modal. */
 export function registerReviewActions(app: App, rt: SlackRuntime): void {
   const on = (actionId: string, run: (ctx: flows.FlowContext, ref: string, body: BlockAction) => Promise<ReviewResult | null>) =>
@@ -104,7 +113,7 @@ export function registerReviewActions(app: App, rt: SlackRuntime): void {
   });
 
   app.view(SNOOZE_CALLBACK, async ({ ack, body, view, context }) => {
-    const meta = snoozeMeta.safeParse(JSON.parse(view.private_metadata || '{}'));
+    const meta = snoozeMeta.safeParse(jsonOrNull(view.private_metadata));
     const daysText = view.state.values.days?.days?.value ?? '';
     const reason = view.state.values.reason?.reason?.value?.trim() ?? '';
     const days = Number(daysText);
@@ -113,8 +122,14 @@ export function registerReviewActions(app: App, rt: SlackRuntime): void {
     if (!reason) errors.reason = 'Say why the review is postponed.';
     if (!meta.success) errors.reason = 'This form is damaged; close it and click Snooze again.';
     if (Object.keys(errors).length || !meta.success) return void (await ack({ response_action: 'errors', errors }));
-    const ctx = await slackContext(rt, context.teamId ?? body.team?.id, body.user.id);
-    const r = await flows.snoozeReview(ctx, meta.data.ref, days, reason);
+    let r: ReviewResult;
+    try {
+      const ctx = await slackContext(rt, context.teamId ?? body.team?.id, body.user.id);
+      r = await flows.snoozeReview(ctx, meta.data.ref, days, reason);
+    } catch (err) {
+      rt.logger.error({ err }, 'slack: snooze failed');
+      return void (await ack({ response_action: 'errors', errors: { reason: 'Something went wrong on our side; nothing was changed. Please try again.' } }));
+    }
     if (r.kind === 'refused' && r.code === 'invalid') {
       return void (await ack({ response_action: 'errors', errors: { days: r.message } }));
     }
