@@ -27,7 +27,7 @@ function part(title: string, lines: string[], empty: string, maxBlocks: number):
 /** Renders the home tab view. */
 export function renderHome(d: HomeData): types.HomeView {
   const blocks: Block[] = [
-    section('Register AI tools with `/aims register`, check one with `/aims check <name>`. Everything here is audit evidence.'),
+    section('Register AI tools with `/aims register`, check one with `/aims check &lt;name&gt;`. Everything here is audit evidence.'),
     divider(),
     ...part('My tools', d.mine.map(systemLine), 'You own or registered no tools yet.', 25),
     divider(),

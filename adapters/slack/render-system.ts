@@ -7,15 +7,15 @@ import { day, esc, mention, words } from './mrkdwn';
 import type { Mentions, SlackMessage } from './render-request';
 import { approversText, classLabel, reasonLines } from './render-request';
 
-/** The `/aims help` text. */
+/** The `/aims help` text (mrkdwn: the angle brackets of placeholders are escaped like any other). */
 export const HELP_LINES = [
   '*/aims register* — register an AI tool and answer the triage questions',
-  '*/aims check <name>* — is this tool approved, and under which conditions?',
+  '*/aims check &lt;name&gt;* — is this tool approved, and under which conditions?',
   '*/aims list* — the tools you own or registered',
-  '*/aims show <ref>* — one tool in full, e.g. `/aims show AI-1`',
+  '*/aims show &lt;ref&gt;* — one tool in full, e.g. `/aims show AI-1`',
   '*/aims pending* — approvals waiting for you',
-  '*/aims review <ref>* — confirm, update, retire or snooze a tool’s review',
-  '*/aims resubmit <ref>* — answer the triage again after changes were requested',
+  '*/aims review &lt;ref&gt;* — confirm, update, retire or snooze a tool’s review',
+  '*/aims resubmit &lt;ref&gt;* — answer the triage again after changes were requested',
   '*/aims help* — this list',
 ];
 

@@ -6,7 +6,8 @@ import { inputBlock } from '../../adapters/slack/form-blocks';
 import { registrationView, triageView } from '../../adapters/slack/form-views';
 import { clipMrkdwn, esc } from '../../adapters/slack/mrkdwn';
 import { renderReviewCard } from '../../adapters/slack/render-review';
-import { renderList } from '../../adapters/slack/render-system';
+import { renderHome } from '../../adapters/slack/render-home';
+import { renderHelp, renderList } from '../../adapters/slack/render-system';
 
 const person = { id: 1, platformId: 'slack:U1', name: 'Ann', email: null };
 function system(n: number, name: string): SystemView {
@@ -59,5 +60,17 @@ describe('Slack rendering limits', () => {
       const expected = { text: ['plain_text_input'], url: ['plain_text_input'], person: ['users_select'], one: ['radio_buttons', 'static_select'], many: ['checkboxes', 'multi_static_select'], bool: ['radio_buttons'] }[q.kind];
       expect(expected).toContain(b.element.type);
     }
+  });
+});
+
+describe('Slack mrkdwn of fixed texts', () => {
+  it('escapes the angle brackets of placeholders in the help and the home tab', () => {
+    // Slack reads any `<…>` in mrkdwn as a link or mention, even inside backticks.
+    const help = renderHelp('frob<');
+    const home = renderHome({ mine: [system(1, 'A <b>')], waiting: [], due: [system(1, 'A <b>')], dueWithinDays: 14 });
+    for (const text of [help.text, JSON.stringify(help.blocks), JSON.stringify(home.blocks)]) {
+      expect(text.replace(/<@U1>/g, '')).not.toMatch(/[<>]/);
+    }
+    expect(help.text).toContain('/aims check &lt;name&gt;');
   });
 });
