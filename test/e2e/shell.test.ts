@@ -21,7 +21,10 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 describe('shell adapter (npm start on PGlite)', () => {
   it('runs the README script: alice registers, bob, compliance and privacy approve, show prints approved', () => {
-    const r = start(readFileSync('examples/shell-demo.txt', 'utf8'));
+    const script = readFileSync('examples/shell-demo.txt', 'utf8');
+    // The README shows this very script, line for line.
+    expect(readFileSync('README.md', 'utf8')).toContain(`\`\`\`text\n${script.trimEnd()}\n\`\`\``);
+    const r = start(script);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     // The last answer is an empty line; what follows it still starts a line of its own.
@@ -61,7 +64,7 @@ describe('shell adapter (npm start on PGlite)', () => {
     ].join('\n');
     const r = start(script);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/> www.example.com\n  ✗ Give a web address starting with http:\/\/ or https:\/\/\.\nLink/);
+    expect(r.out).toMatch(/> www.example.com\n {2}✗ Give a web address starting with http:\/\/ or https:\/\/\.\nLink/);
     expect(r.out).toMatch(/^registered AI-1 "Draft Buddy" — pending approval$/m);
     // offered_externally answered TRUE makes the organisation a provider.
     expect(r.out).toMatch(/^roles: EU AI Act provider, deployer/m);
