@@ -104,20 +104,26 @@ export async function verifyAudit(db: Db, batchSize = 1000): Promise<AuditVerifi
     let prevHash = GENESIS_HASH;
     let expectedSeq = 1;
     for (let offset = 0; ; offset += batchSize) {
+      // In insertion order (appends are serialised per workspace, so ids rise with seq): a row
+      // whose seq was changed is then named itself, not the row that now sorts after it.
       const rows = await db
-        .select()
+        .select({
+          row: auditEvents,
+          // Hashes cover milliseconds; a sub-millisecond change to the stored time is still a change.
+          subMs: sql<boolean>`${auditEvents.occurredAt} <> date_trunc('milliseconds', ${auditEvents.occurredAt})`,
+        })
         .from(auditEvents)
         .where(eq(auditEvents.workspaceId, ws.id))
-        .orderBy(asc(auditEvents.seq), asc(auditEvents.id))
+        .orderBy(asc(auditEvents.id))
         .limit(batchSize)
         .offset(offset);
-      for (const row of rows) {
+      for (const { row, subMs } of rows) {
         const broken = (problem: string) =>
           ({ ok: false, eventId: row.id, workspaceId: ws.id, seq: row.seq, problem }) as const;
-        if (row.seq !== expectedSeq) return broken(`sequence ${row.seq} where ${expectedSeq} was expected (an event is missing)`);
+        if (row.seq !== expectedSeq) return broken(`sequence ${row.seq} where ${expectedSeq} was expected (an event is missing or was moved)`);
         if (row.prevHash !== prevHash) return broken('previous-hash link does not match the event before it');
         const recomputed = eventHash(row);
-        if (recomputed !== row.hash) return broken('content does not match its hash (the event was changed)');
+        if (subMs || recomputed !== row.hash) return broken('content does not match its hash (the event was changed)');
         prevHash = row.hash;
         expectedSeq += 1;
         count += 1;

@@ -63,6 +63,11 @@ export interface DispatchOptions {
   leaseMs?: number;
   /** Attempts before a row is marked failed. Default 8. */
   maxAttempts?: number;
+  /**
+   * The earliest time a claimed row may go out, or null for now (e.g. quiet hours for the jobs'
+   * notifications: a row that became due before quiet hours but is claimed during them waits).
+   */
+  holdUntil?: (row: OutboxRow, now: Date) => Date | null;
 }
 
 /**
@@ -79,6 +84,12 @@ export async function dispatchDue(db: Db, clock: Clock, deliver: Deliverer, opts
     const claimed = await claim(db, now, batchSize, leaseMs, opts.workspaceIds, opts.platforms);
     if (claimed.length === 0) return sent;
     for (const row of claimed) {
+      const hold = opts.holdUntil?.(row, now);
+      if (hold && hold.getTime() > now.getTime()) {
+        // Not an attempt: it goes back to pending until the allowed time.
+        await db.update(notifications).set({ status: 'pending', lockedUntil: null, notBefore: hold }).where(eq(notifications.id, row.id));
+        continue;
+      }
       let result: DeliveryResult;
       try {
         result = await deliver(row);

@@ -6,7 +6,7 @@
 import { inArray } from 'drizzle-orm';
 import { workspaces } from '../db/schema';
 import type { Deliverer, DeliveryResult, DispatchOptions, FlowDeps, OutboxRow, Platform } from '../flows';
-import { dispatchDue } from '../flows';
+import { dispatchDue, quietHoursHold } from '../flows';
 import type { Logger } from './logger';
 
 /** The outbox dispatcher of one process. */
@@ -57,6 +57,8 @@ export function createDispatcher(deps: FlowDeps, logger: Logger, options: Dispat
       again = false;
       try {
         const sent = await dispatchDue(deps.db, deps.clock, route, {
+          // The jobs' notifications never go out in quiet hours, even when a dispatcher catches up then.
+          holdUntil: quietHoursHold(deps.policy),
           ...options,
           // Only the platforms this process can deliver to; others stay for a process that can.
           platforms: [...deliverers.keys()],

@@ -30,7 +30,8 @@ export async function readAnswer(io: Prompter, prompt: string): Promise<string> 
   io.print(prompt);
   const line = await io.lines.next();
   if (line === null) throw new InputEnded();
-  if (io.echo) io.print(`  > ${line}`);
+  // An empty answer is echoed without the prompt's trailing space, so the next output starts its own line.
+  if (io.echo) io.print(line.trim() ? `  > ${line}` : '  >');
   // A command instead of an answer ends the conversation, so a stray line cannot be taken as
   // an answer and nothing half-answered is submitted.
   if (line.trim().startsWith('/')) throw new Interrupted(line.trim());

@@ -10,6 +10,7 @@
 import { and, asc, eq, lte } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { aiSystems, approvalRequests, approvalSteps, people, platformMessages, workspaces } from '../../db/schema';
+import { appendAudit } from '../audit';
 import { enqueue } from '../outbox';
 import type { Policy } from '../policy';
 import { systemRef } from '../views';
@@ -144,7 +145,20 @@ async function remindStep(db: Db, policy: Policy, stepId: number, now: Date): Pr
         thread,
         text: `Stalled approval: the ${step.role} step of ${ref} "${row.system.name}" has waited ${age} despite ${plural(n, 'reminder')} (approvers: ${all.join(', ') || 'none configured'}).`,
       };
+      const before = written;
       await put(`approval.escalation:${step.id}`, 'approval.escalation', { channel: 'digest' }, payload);
+      // The escalation is evidence of follow-up, recorded once with the step's counters.
+      if (written > before) {
+        await appendAudit(tx, {
+          workspaceId: ws,
+          actor: 'system',
+          action: 'approval.escalated',
+          subjectType: 'approval_step',
+          subjectId: step.id,
+          data: { requestId: step.requestId, role: step.role, reminders: n, ageHours },
+          at: now,
+        });
+      }
     }
     return written;
   });

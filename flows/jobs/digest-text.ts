@@ -1,6 +1,7 @@
 /** Plain-text rendering of the weekly digest: every deliverer can fall back to it. */
 import type { DigestItem, WeeklyDigest } from './digest';
 import { plural } from './common';
+import { localDate } from './time';
 
 const line = (i: DigestItem) => `${i.ref} ${i.name}`;
 const names = (items: DigestItem[]) => items.map(line).join(', ');
@@ -39,7 +40,7 @@ export function renderDigestText(d: WeeklyDigest): string {
   }
   if (d.reviewsDueSoon.length) {
     out.push(`Reviews due in the next 14 days (${d.reviewsDueSoon.length}):`);
-    for (const r of d.reviewsDueSoon) out.push(`  ${line(r)} — due ${r.dueAt.slice(0, 10)}, owner ${r.owner}`);
+    for (const r of d.reviewsDueSoon) out.push(`  ${line(r)} — due ${localDate(new Date(r.dueAt), d.timezone)}, owner ${r.owner}`);
   }
   if (!d.quiet || d.inventory.total > 0) {
     const inv = d.inventory;

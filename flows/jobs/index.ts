@@ -23,4 +23,4 @@ export { buildDigest, DIGEST_REVIEW_DAYS } from './digest';
 export type { WeeklyDigest, DigestItem, DigestCount } from './digest';
 export { renderDigestText } from './digest-text';
 export { inventoryCsv, INVENTORY_COLUMNS } from './inventory-csv';
-export { nextAllowedTime, zonedParts, fromZoned, localDate } from './time';
+export { nextAllowedTime, zonedParts, fromZoned, localDate, quietHoursHold, QUIET_HOURS_KINDS } from './time';

@@ -107,3 +107,24 @@ export function nextAllowedTime(policy: Policy, at: Date): Date {
 export function wholeDays(from: Date, to: Date): number {
   return Math.floor((to.getTime() - from.getTime()) / DAY_MS);
 }
+
+/** The notification kinds the scheduled jobs write; only these wait for the end of quiet hours. */
+export const QUIET_HOURS_KINDS: ReadonlySet<string> = new Set([
+  'review.reminder',
+  'review.escalation',
+  'approval.reminder',
+  'approval.escalation',
+  'digest.weekly',
+]);
+
+/**
+ * When a claimed notification may go out under the policy's quiet hours: null for now, else the
+ * next allowed time. Interactive notifications (approval threads, outcomes) are never held.
+ */
+export function quietHoursHold(policy: Policy): (row: { kind: string }, now: Date) => Date | null {
+  return (row, now) => {
+    if (!QUIET_HOURS_KINDS.has(row.kind)) return null;
+    const allowed = nextAllowedTime(policy, now);
+    return allowed.getTime() > now.getTime() ? allowed : null;
+  };
+}

@@ -21,10 +21,14 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 describe('shell adapter (npm start on PGlite)', () => {
   it('runs the README script: alice registers, bob, compliance and privacy approve, show prints approved', () => {
-    const r = start(readFileSync('examples/shell-demo.txt', 'utf8'));
+    const script = readFileSync('examples/shell-demo.txt', 'utf8');
+    // The README shows this very script, line for line.
+    expect(readFileSync('README.md', 'utf8')).toContain(`\`\`\`text\n${script.trimEnd()}\n\`\`\``);
+    const r = start(script);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/registered AI-1 "CV Screener" — pending approval/);
+    // The last answer is an empty line; what follows it still starts a line of its own.
+    expect(r.out).toMatch(/^registered AI-1 "CV Screener" — pending approval$/m);
     expect(r.out).toMatch(/class: high-risk/);
     expect(r.out).toMatch(/\[to alice\] AI-1 "CV Screener" was approved/);
     const show = r.out.slice(r.out.lastIndexOf('/aims show AI-1'));
@@ -48,6 +52,25 @@ describe('shell adapter (npm start on PGlite)', () => {
     expect(r.out).toMatch(/registered AI-1 "Draft Buddy"/);
     expect(r.out).toMatch(/class: minimal risk/);
     expect(r.out.slice(r.out.lastIndexOf('/aims show AI-1'))).toMatch(/^status: approved$/m);
+  });
+
+  it('takes labels, mixed ids and numbers, TRUE/False and empty optional fields; a bad link is asked again', () => {
+    const script = [
+      '/as alice',
+      '/aims register',
+      'Draft Buddy', '', 'www.example.com', '', 'Drafting internal memos', 'bob', '', 'already in use',
+      'Generates content', 'informs', 'vendor_as_is', 'TRUE', 'employees, 2', 'Internal', 'no', 'internal_staff', 'internal_only', 'none', 'none', 'False', '',
+      '/aims show AI-1',
+    ].join('\n');
+    const r = start(script);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/> www.example.com\n {2}✗ Give a web address starting with http:\/\/ or https:\/\/\.\nLink/);
+    expect(r.out).toMatch(/^registered AI-1 "Draft Buddy" — pending approval$/m);
+    // offered_externally answered TRUE makes the organisation a provider.
+    expect(r.out).toMatch(/^roles: EU AI Act provider, deployer/m);
+    const show = r.out.slice(r.out.lastIndexOf('/aims show AI-1'));
+    expect(show).toMatch(/^usage: in use$/m);
+    expect(show).not.toMatch(/^url:/m);
   });
 
   it('refuses a duplicate, an unauthorised approval and an unknown command without changing anything', () => {

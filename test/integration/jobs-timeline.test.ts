@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { notifications, reviews } from '../../db/schema';
+import { auditEvents, notifications, reviews } from '../../db/schema';
 import type { FlowDeps, OutboxRow } from '../../flows';
 import { confirmReview, decideForSystem, dispatchDue, retire, runApprovalReminders, runReviewReminders, runWeeklyDigest, snoozeReview } from '../../flows';
 import type { WeeklyDigestPayload } from '../../flows';
@@ -102,6 +102,8 @@ describe('scheduled jobs over a seeded dataset', () => {
     const esc = second.filter((r) => r.kind === 'approval.escalation');
     expect(esc.map((r) => (r.payload as { role: string }).role).sort()).toEqual(['compliance', 'owner', 'privacy']);
     expect((esc[0]!.payload as { text: string }).text).toContain('AI-3 "Pending Tool"');
+    const escalated = await deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'approval.escalated'));
+    expect(escalated.map((e) => e.subjectId).sort()).toEqual(esc.map((r) => String((r.payload as { stepId: number }).stepId)).sort());
     // A decided step is never chased again; the others go on, without a second escalation.
     const carol = await seedActor(deps, 'carol');
     clock.set('2026-10-06T10:00:00Z');
