@@ -32,6 +32,9 @@ export const workspaces = pgTable(
     name: text('name'),
     /** Next `AI-<n>` number to hand out. */
     nextRef: integer('next_ref').notNull().default(1),
+    /** Head of the audit chain: seq and hash of the newest event, moved in the same transaction. */
+    auditSeq: integer('audit_seq').notNull().default(0),
+    auditHash: text('audit_hash'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('workspaces_platform_external_uq').on(t.platform, t.externalId)],

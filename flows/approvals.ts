@@ -150,6 +150,13 @@ export async function decideStep(
         refusal: refuse('blocked', 'This system is classified as prohibited (EU AI Act Art. 5): it cannot be approved.'),
       };
     }
+    // Sending a prohibited classification back re-opens the system, so only compliance may do it
+    // (for answers given by mistake); the owner can only confirm the block.
+    if (req.status === 'blocked' && input.decision === 'request_changes' && step.role !== 'compliance') {
+      return {
+        refusal: refuse('blocked', 'Only compliance can send a prohibited classification back for changes; you can confirm the block by rejecting.'),
+      };
+    }
     if (req.status !== 'pending' && req.status !== 'blocked') return { refusal: 'closed' as const, requestId: req.id };
 
     const now = clock.now();

@@ -4,7 +4,7 @@
  * hash), so changing, removing or reordering any row breaks the chain from there on.
  */
 import { createHash } from 'node:crypto';
-import { asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { auditEvents, workspaces } from '../db/schema';
 
@@ -68,13 +68,13 @@ export function eventHash(e: HashedContent): string {
  * workspace row so concurrent appends in one workspace form one chain.
  */
 export async function appendAudit(tx: Db, input: AuditInput): Promise<void> {
-  await tx.execute(sql`select id from ${workspaces} where ${workspaces.id} = ${input.workspaceId} for update`);
-  const [last] = await tx
-    .select({ seq: auditEvents.seq, hash: auditEvents.hash })
-    .from(auditEvents)
-    .where(eq(auditEvents.workspaceId, input.workspaceId))
-    .orderBy(desc(auditEvents.seq))
-    .limit(1);
+  const [head] = await tx
+    .select({ seq: workspaces.auditSeq, hash: workspaces.auditHash })
+    .from(workspaces)
+    .where(eq(workspaces.id, input.workspaceId))
+    .for('update');
+  if (!head) throw new Error(`workspace ${input.workspaceId} does not exist`);
+  const last = head.seq > 0 ? { seq: head.seq, hash: head.hash ?? GENESIS_HASH } : undefined;
   // Round-trip the data through JSON so what is hashed is exactly what jsonb gives back.
   const data = JSON.parse(JSON.stringify(input.data)) as Record<string, unknown>;
   const content: HashedContent = {
@@ -88,17 +88,23 @@ export async function appendAudit(tx: Db, input: AuditInput): Promise<void> {
     data,
     prevHash: last?.hash ?? GENESIS_HASH,
   };
-  await tx.insert(auditEvents).values({ ...content, hash: eventHash(content) });
+  const hash = eventHash(content);
+  await tx.insert(auditEvents).values({ ...content, hash });
+  await tx.update(workspaces).set({ auditSeq: content.seq, auditHash: hash }).where(eq(workspaces.id, input.workspaceId));
 }
 
 /** The result of recomputing the chains. */
 export type AuditVerification =
   | { ok: true; events: number; workspaces: number }
-  | { ok: false; eventId: number; workspaceId: number; seq: number; problem: string };
+  /** `eventId` is null when the break is events missing after the last one present. */
+  | { ok: false; eventId: number | null; workspaceId: number; seq: number; problem: string };
 
 /** Recomputes every workspace's chain and reports the first broken event. */
 export async function verifyAudit(db: Db, batchSize = 1000): Promise<AuditVerification> {
-  const wsRows = await db.select({ id: workspaces.id }).from(workspaces).orderBy(asc(workspaces.id));
+  const wsRows = await db
+    .select({ id: workspaces.id, headSeq: workspaces.auditSeq, headHash: workspaces.auditHash })
+    .from(workspaces)
+    .orderBy(asc(workspaces.id));
   let count = 0;
   for (const ws of wsRows) {
     let prevHash = GENESIS_HASH;
@@ -129,6 +135,31 @@ export async function verifyAudit(db: Db, batchSize = 1000): Promise<AuditVerifi
         count += 1;
       }
       if (rows.length < batchSize) break;
+    }
+    // The head, moved with every append, catches what a chain alone cannot: its newest events
+    // deleted, or events appended outside the bot.
+    const lastSeq = expectedSeq - 1;
+    if (lastSeq < ws.headSeq) {
+      return {
+        ok: false,
+        eventId: null,
+        workspaceId: ws.id,
+        seq: lastSeq + 1,
+        problem: `events ${lastSeq + 1} to ${ws.headSeq} are missing (the chain ends at ${lastSeq}, the workspace's audit head at ${ws.headSeq})`,
+      };
+    }
+    if (lastSeq > ws.headSeq || (lastSeq > 0 && prevHash !== ws.headHash)) {
+      const [extra] = await db
+        .select({ id: auditEvents.id })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.workspaceId, ws.id), eq(auditEvents.seq, Math.min(ws.headSeq + 1, lastSeq))));
+      return {
+        ok: false,
+        eventId: extra?.id ?? null,
+        workspaceId: ws.id,
+        seq: Math.min(ws.headSeq + 1, lastSeq),
+        problem: 'the event was not written by the bot (it is not in the workspace\'s audit head)',
+      };
     }
   }
   return { ok: true, events: count, workspaces: wsRows.length };

@@ -1,5 +1,5 @@
 /** Read-only flows: check a tool, list mine, show one, what waits for me, reviews due. */
-import { and, asc, desc, eq, ilike, isNotNull, lte, or } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, isNotNull, lte, or } from 'drizzle-orm';
 import { aiSystems, approvalRequests, approvalSteps } from '../db/schema';
 import type { FlowContext } from './ports';
 import { systemByRef } from './registration';
@@ -118,10 +118,11 @@ export interface PendingItem {
 export async function pendingForMe(ctx: FlowContext): Promise<PendingItem[]> {
   const { db, policy } = ctx.deps;
   const rows = await db
-    .select({ step: approvalSteps, submittedById: approvalRequests.submittedById })
+    .select({ step: approvalSteps, submittedById: approvalRequests.submittedById, requestStatus: approvalRequests.status })
     .from(approvalSteps)
     .innerJoin(approvalRequests, eq(approvalRequests.id, approvalSteps.requestId))
-    .where(and(eq(approvalSteps.workspaceId, ctx.workspace.id), eq(approvalRequests.status, 'pending')))
+    // Blocked requests too: compliance confirms a block (the owner has nothing to do there).
+    .where(and(eq(approvalSteps.workspaceId, ctx.workspace.id), inArray(approvalRequests.status, ['pending', 'blocked'])))
     .orderBy(asc(approvalSteps.requestId), asc(approvalSteps.position));
   const byRequest = new Map<number, typeof rows>();
   for (const r of rows) byRequest.set(r.step.requestId, [...(byRequest.get(r.step.requestId) ?? []), r]);
@@ -130,6 +131,7 @@ export async function pendingForMe(ctx: FlowContext): Promise<PendingItem[]> {
     const steps = list.map((r) => r.step);
     for (const r of list) {
       if (r.step.status !== 'pending') continue;
+      if (r.requestStatus === 'blocked' && r.step.role !== 'compliance') continue;
       if (!checkCanDecide(policy, r.step, steps, ctx.actor, r.submittedById)) {
         mine.set(requestId, [...(mine.get(requestId) ?? []), r.step.id]);
       }

@@ -18,9 +18,8 @@ export async function auditCommand(io: CliIo): Promise<number> {
       io.stdout(`audit trail intact: ${result.events} events in ${result.workspaces} workspace(s)\n`);
       return 0;
     }
-    io.stdout(
-      `audit trail broken at event ${result.eventId} (workspace ${result.workspaceId}, seq ${result.seq}): ${result.problem}\n`,
-    );
+    const where = result.eventId === null ? `seq ${result.seq}` : `event ${result.eventId} (workspace ${result.workspaceId}, seq ${result.seq})`;
+    io.stdout(`audit trail broken at ${where}${result.eventId === null ? ` of workspace ${result.workspaceId}` : ''}: ${result.problem}\n`);
     return 1;
   } finally {
     await database.close();

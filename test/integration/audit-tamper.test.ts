@@ -73,6 +73,50 @@ describe.each(DB_KINDS)('audit verify against SQL edits on %s', (kind) => {
     expect(result).toMatchObject({ ok: false, eventId: target });
   });
 
+  it('notices the newest events deleted, which the chain alone cannot show', async () => {
+    const last = ids.at(-1)!;
+    const result = await verifyAfter((id) => sql`delete from audit_events where id >= ${id}`, ids.at(-2)!);
+    expect(result).toMatchObject({ ok: false, eventId: null, seq: ids.length - 1 });
+    expect(result.ok === false && result.problem).toMatch(new RegExp(`events ${ids.length - 1} to ${ids.length} are missing`));
+    expect(last).toBeGreaterThan(0);
+  });
+
+  it('names an event appended outside the bot, even with a correctly computed hash', async () => {
+    const forge = () => sql`
+      insert into audit_events (workspace_id, seq, occurred_at, actor, action, subject_type, subject_id, data, prev_hash, hash)
+      select workspace_id, seq + 1, occurred_at, 'shell:mallory', 'step.approved', subject_type, subject_id, data, hash, repeat('b', 64)
+      from audit_events where id = ${ids.at(-1)!}`;
+    // Compute the forged row's real hash so only the head can tell it apart.
+    let result: AuditVerification | undefined;
+    await database.db
+      .transaction(async (tx) => {
+        await tx.execute(forge());
+        const rows = (await tx.execute(sql`select * from audit_events order by id desc limit 1`)) as unknown as
+          | Array<Record<string, unknown>>
+          | { rows: Array<Record<string, unknown>> };
+        const row = (Array.isArray(rows) ? rows : rows.rows)[0]!;
+        const hash = flows.eventHash({
+          workspaceId: Number(row.workspace_id),
+          seq: Number(row.seq),
+          occurredAt: new Date(row.occurred_at as string),
+          actor: String(row.actor),
+          action: String(row.action),
+          subjectType: String(row.subject_type),
+          subjectId: String(row.subject_id),
+          data: typeof row.data === 'string' ? JSON.parse(row.data) : row.data,
+          prevHash: String(row.prev_hash),
+        });
+        await tx.execute(sql`update audit_events set hash = ${hash} where id = ${Number(row.id)}`);
+        result = await flows.verifyAudit(tx as unknown as Db);
+        throw new Rollback();
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof Rollback)) throw err;
+      });
+    expect(result).toMatchObject({ ok: false, seq: ids.length + 1 });
+    expect(result!.ok === false && result!.eventId).toBeGreaterThan(ids.at(-1)!);
+  });
+
   it('names the event after a deleted one', async () => {
     const result = await verifyAfter((id) => sql`delete from audit_events where id = ${id}`, ids[3]!);
     expect(result).toMatchObject({ ok: false, eventId: ids[4] });

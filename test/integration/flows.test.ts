@@ -115,7 +115,9 @@ describe.each(DB_KINDS)('workflow core on %s', (kind) => {
     expect(r.request.steps.map((s) => s.role)).toEqual(['owner', 'compliance']);
     const bob = await as('bob');
     expect(await flows.decideForSystem(bob, r.system.ref, 'approve')).toMatchObject({ code: 'blocked' });
+    expect(await flows.decideForSystem(bob, r.system.ref, 'request_changes', 'let me answer again')).toMatchObject({ code: 'blocked' });
     const carol = await as('carol');
+    expect((await flows.pendingForMe(carol)).map((p) => p.request.systemName)).toContain('Scorer');
     expect(await flows.decideForSystem(carol, r.system.ref, 'reject', 'Social scoring is banned')).toMatchObject({ kind: 'recorded', outcome: 'blocked' });
     const shown = await flows.show(carol, r.system.ref);
     expect(shown).toMatchObject({ system: { status: 'blocked' } });
