@@ -95,12 +95,15 @@ const answerRecord = z.record(z.string(), z.unknown()).default({});
 
 /** Every card action the bot understands; inputs arrive merged into the same object as strings. */
 export const cardActionSchema = z.discriminatedUnion('action', [
-  z.looseObject({
-    action: z.enum(['approval.approve', 'approval.reject', 'approval.request_changes']),
-    stepId: num,
-    requestId: num.optional(),
-    reason: z.string().optional(),
-  }),
+  z
+    .looseObject({
+      action: z.enum(['approval.approve', 'approval.reject', 'approval.request_changes']),
+      // Our cards send both; a request id alone means "my step of this request".
+      stepId: num.optional(),
+      requestId: num.optional(),
+      reason: z.string().optional(),
+    })
+    .refine((a) => a.stepId !== undefined || a.requestId !== undefined, { message: 'stepId or requestId is required' }),
   z.looseObject({ action: z.enum(['approval.refresh', 'approval.open']), requestId: num }),
   z.looseObject({
     action: z.literal('form.next'),

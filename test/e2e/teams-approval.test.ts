@@ -168,6 +168,30 @@ describe('Teams approvals', () => {
     expect(req!.status).toBe('pending');
   });
 
+  it('an action carrying only the request id and a reason decides the viewer\'s step; verbs match the data', async () => {
+    const { request, steps } = await registerViaCards(people.alice, 'Only The Request', people.bob, highAnswers);
+    const view = await bench.execute(people.compliance, { action: 'approval.refresh', requestId: request.id }, { verb: 'refresh', channel: true });
+    for (const b of buttons(view)) {
+      expect(b.verb).toBe(b.data.action);
+      expect(b.data).toMatchObject({ requestId: request.id, stepId: steps[1]!.id });
+    }
+    const changes = await bench.execute(people.compliance, { action: 'approval.request_changes', requestId: request.id, reason: 'Name the data it sees' }, { channel: true });
+    expect(cardText(changes)).toContain('you requested changes on the compliance step');
+    // The verb alone names the action too (a client that drops data.action).
+    const again = await bench.execute(people.compliance2, { requestId: request.id, reason: 'me too' }, { verb: 'approval.reject', channel: true });
+    expect(cardText(again)).toContain('Already decided');
+    const nobody = await bench.execute(people.mallory, { action: 'approval.approve', requestId: request.id }, { channel: true });
+    expect(cardText(nobody)).toContain('not yours to decide');
+    const rows = await bench.db.db.select().from(approvalSteps).where(eq(approvalSteps.requestId, request.id)).orderBy(approvalSteps.position);
+    expect(rows.map((r) => [r.role, r.status, r.reason])).toEqual([
+      ['owner', 'cancelled', null],
+      ['compliance', 'changes_requested', 'Name the data it sees'],
+      ['privacy', 'cancelled', null],
+    ]);
+    const [req] = await bench.db.db.select().from(approvalRequests).where(eq(approvalRequests.id, request.id));
+    expect(req!.status).toBe('changes_requested');
+  });
+
   it('two compliance members racing on the same step give one outcome; the other is told', async () => {
     const { steps } = await registerViaCards(people.alice, 'Race Track', people.bob, highAnswers);
     const compliance = steps.find((s) => s.role === 'compliance')!;
