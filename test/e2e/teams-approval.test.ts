@@ -55,6 +55,9 @@ describe('Teams approvals', () => {
     expect(refresh.action.verb).toBe('refresh');
     expect(refresh.userIds).toEqual(expect.arrayContaining([people.bob.aad, people.compliance.aad, people.compliance2.aad]));
     expect(refresh.userIds).not.toContain(people.mallory.aad);
+    // Teams matches refresh.userIds against user MRIs: those seen in activities come first.
+    expect(refresh.userIds.slice(0, 2)).toEqual([`29:${people.bob.aad}`, `29:${people.compliance.aad}`].sort());
+    expect(refresh.userIds).not.toContain(`29:${people.mallory.aad}`);
     const stored = await copies(request.id);
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ platform: 'teams', conversationId: APPROVALS, messageId: posted[0]!.body ? expect.any(String) : '' });

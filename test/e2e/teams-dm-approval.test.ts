@@ -27,7 +27,7 @@ describe('Teams approval without an approvals channel', () => {
     expect(posted).toHaveLength(1);
     const card = cardOf(posted[0]!.body);
     expect(cardText(card)).toContain('Personal Route');
-    expect((card.refresh as { userIds: string[] }).userIds).toEqual([people.bob.aad]);
+    expect((card.refresh as { userIds: string[] }).userIds).toEqual([`29:${people.bob.aad}`, people.bob.aad]);
     const [copy] = await bench.db.db.select().from(platformMessages);
     expect(copy).toMatchObject({ platform: 'teams', role: 'dm', conversationId: bobChat, messageId: expect.any(String) });
 
