@@ -81,9 +81,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   let teams: Config['teams'] = null;
   const appId = e.MICROSOFT_APP_ID?.trim() ?? '';
-  if (appId || e.AIMS_TEAMS === '1') {
+  // In production an app id that is set but empty (or a password without an app id) asks for
+  // Teams without authentication too: refuse it rather than silently run without Teams.
+  const emptyAppIdGiven = production && (e.MICROSOFT_APP_ID !== undefined || !!e.MICROSOFT_APP_PASSWORD);
+  if (appId || e.AIMS_TEAMS === '1' || emptyAppIdGiven) {
     if (!appId && production) {
-      throw new AimsError('invalid_input', 'MICROSOFT_APP_ID: an empty app id (unauthenticated) is refused when NODE_ENV=production; set the Azure bot app id and password');
+      throw new AimsError(
+        'invalid_input',
+        'MICROSOFT_APP_ID: an empty app id (unauthenticated) is refused when NODE_ENV=production; set the Azure bot app id and password, or unset MICROSOFT_APP_ID and AIMS_TEAMS to run without Teams',
+      );
     }
     if (appId && !e.MICROSOFT_APP_PASSWORD && (e.MICROSOFT_APP_TYPE ?? 'MultiTenant') !== 'UserAssignedMSI') {
       throw new AimsError('invalid_input', 'MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID (the client secret of the Azure bot)');

@@ -92,6 +92,9 @@ export function outlineIcon(): Buffer {
   });
 }
 
+/** 1980-01-01 as an MS-DOS date (day 1, month 1 << 5, year 0 << 9); 0 would be month 0, day 0. */
+const DOS_DATE_1980_01_01 = (1 << 5) | 1;
+
 /** Writes a zip archive (stored, no compression) of the given files. */
 export function zip(files: Array<{ name: string; data: Buffer }>): Buffer {
   const locals: Buffer[] = [];
@@ -105,7 +108,8 @@ export function zip(files: Array<{ name: string; data: Buffer }>): Buffer {
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(0x0800, 6); // UTF-8 names
     local.writeUInt16LE(0, 8); // stored
-    local.writeUInt32LE(0, 10); // time/date 1980-01-01: reproducible builds
+    local.writeUInt16LE(0, 10); // time 00:00:00
+    local.writeUInt16LE(DOS_DATE_1980_01_01, 12); // a fixed date: reproducible builds
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(f.data.length, 18);
     local.writeUInt32LE(f.data.length, 22);
@@ -117,7 +121,8 @@ export function zip(files: Array<{ name: string; data: Buffer }>): Buffer {
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(0x0800, 8);
     central.writeUInt16LE(0, 10);
-    central.writeUInt32LE(0, 12);
+    central.writeUInt16LE(0, 12);
+    central.writeUInt16LE(DOS_DATE_1980_01_01, 14);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(f.data.length, 20);
     central.writeUInt32LE(f.data.length, 24);

@@ -14,10 +14,18 @@ import type { ApproverView } from './approval-card';
 import { approvalCard } from './approval-card';
 import { refreshUserIds } from './people';
 
+/** A decision as parsed from the card: our cards carry both ids, a request id alone also works. */
+export type DecisionAction = {
+  action: 'approval.approve' | 'approval.reject' | 'approval.request_changes';
+  stepId?: number | undefined;
+  requestId?: number | undefined;
+  reason?: string | undefined;
+};
+
 /** An approval action as parsed from the card. */
-export type ApprovalAction =
-  | { action: 'approval.approve' | 'approval.reject' | 'approval.request_changes'; stepId: number; requestId?: number | undefined; reason?: string | undefined }
-  | { action: 'approval.refresh' | 'approval.open'; requestId: number };
+export type ApprovalAction = DecisionAction | { action: 'approval.refresh' | 'approval.open'; requestId: number };
+
+const isDecision = (a: ApprovalAction): a is DecisionAction => a.action in DECISION;
 
 const DECISION = {
   'approval.approve': 'approve',
@@ -63,20 +71,22 @@ export async function sharedApprovalCard(ctx: Pick<FlowContext, 'deps' | 'worksp
 /** Handles an approval action; returns the card for the person who clicked. */
 export async function handleApprovalAction(ctx: FlowContext, action: ApprovalAction, afterChange: () => void): Promise<CardJson> {
   const { db, policy } = ctx.deps;
-  if (!('stepId' in action)) {
+  if (!isDecision(action)) {
     const request = await loadRequestView(db, policy, ctx.workspace.id, action.requestId);
     if (!request) return messageCard('That approval request does not exist (any more).', { error: true });
     return cardForViewer(ctx, request);
   }
+  const stepId = action.stepId ?? (await stepOfViewer(ctx, action.requestId!));
+  if (stepId === null) return messageCard('That approval request does not exist (any more).', { error: true });
   const decision = DECISION[action.action];
   const reason = action.reason?.trim() ?? '';
-  const result = await flows.decideStep(ctx, { stepId: action.stepId, decision, reason: reason || undefined });
+  const result = await flows.decideStep(ctx, { stepId, decision, reason: reason || undefined });
   if (result.kind === 'recorded') {
     afterChange();
     const step = result.request.steps.find((s) => s.id === result.stepId);
     return sharedWithNotice(ctx, result.request, `Recorded: you ${DONE[decision]} the ${step?.role ?? ''} step.`, false);
   }
-  const requestId = result.request?.id ?? action.requestId ?? (await requestIdOfStep(ctx, action.stepId));
+  const requestId = result.request?.id ?? action.requestId ?? (await requestIdOfStep(ctx, stepId));
   const request = result.request ?? (requestId ? await loadRequestView(db, policy, ctx.workspace.id, requestId) : null);
   if (!request) return messageCard(result.message, { error: true });
   if (result.code === 'invalid') {
@@ -84,6 +94,22 @@ export async function handleApprovalAction(ctx: FlowContext, action: ApprovalAct
     return cardForViewer(ctx, request, { reason, reasonError, notice: { text: result.message, error: true } });
   }
   return sharedWithNotice(ctx, request, result.message, true);
+}
+
+/**
+ * The step an action that names only the request is about: the one waiting for the viewer
+ * (flows' pendingForMe), else one they are listed for or decided, else the first still open — so
+ * flows' refusal ("already decided", "not yours to decide") is about the right step.
+ */
+async function stepOfViewer(ctx: FlowContext, requestId: number): Promise<number | null> {
+  const waiting = (await flows.pendingForMe(ctx)).find((i) => i.request.id === requestId);
+  if (waiting?.stepIds[0] !== undefined) return waiting.stepIds[0];
+  const request = await loadRequestView(ctx.deps.db, ctx.deps.policy, ctx.workspace.id, requestId);
+  if (!request || request.steps.length === 0) return null;
+  const { platformId, email } = ctx.actor;
+  const theirs = (s: RequestView['steps'][number]) =>
+    s.decidedBy?.platformId === platformId || s.approvers.includes(platformId) || (!!email && s.approvers.includes(`email:${email}`));
+  return (request.steps.find(theirs) ?? request.steps.find((s) => s.status === 'pending') ?? request.steps[0]!).id;
 }
 
 async function sharedWithNotice(ctx: FlowContext, request: RequestView, text: string, error: boolean): Promise<CardJson> {

@@ -23,7 +23,7 @@ import { createTeamsDeliverer } from './deliver';
 import type { FormTurn } from './form-flow';
 import { submitPage } from './form-flow';
 import type { CardAction } from './parse-activity';
-import { actorOf, commandOf, conversationKeyOf, parseCardAction, userIdOf, workspaceOf } from './parse-activity';
+import { actorOf, cardInvokeData, commandOf, conversationKeyOf, isWellFormed, parseCardAction, userIdOf, workspaceOf } from './parse-activity';
 import { createMemberDirectory } from './people';
 import { handleReviewAction } from './review-actions';
 import { systemCard } from './render-views';
@@ -57,6 +57,11 @@ export interface TeamsAdapter {
 }
 
 const INSTALL_TYPES = new Set(['installationUpdate', 'conversationUpdate']);
+/** The activities the bot acts on; everything else is acknowledged and changes nothing. */
+const ACTED_ON = new Set(['message', 'invoke', ...INSTALL_TYPES]);
+const CARD_ACTION_INVOKE = 'adaptiveCard/action';
+
+const outOfDate = () => messageCard('This card is out of date; type help for the commands.', { error: true });
 
 /** Builds the Teams adapter. */
 export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
@@ -154,18 +159,38 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
     }
 
     override async run(context: TurnContext): Promise<void> {
-      const ws = await flows.ensureWorkspace(deps, workspaceOf(context.activity));
+      const a = context.activity;
+      const invoke = a.type === 'invoke';
+      if (!ACTED_ON.has(a.type) || (invoke && a.name !== CARD_ACTION_INVOKE)) {
+        // Typing, reactions, invokes of features the app does not declare: nothing to do.
+        if (invoke) await context.sendActivity({ type: 'invokeResponse', value: { status: 200 } });
+        return;
+      }
+      if (!isWellFormed(a)) {
+        // Checked before anything is written: no workspace, person or reference from a bad payload.
+        logger.warn({ type: a.type, name: a.name }, 'Teams activity without a valid from, conversation or serviceUrl; ignored');
+        if (invoke) await context.sendActivity({ type: 'invokeResponse', value: { status: 400, body: { code: 'BadRequest', message: 'activity lacks from, conversation or serviceUrl' } } });
+        return;
+      }
+      if (invoke) {
+        const data = cardInvokeData(a.value);
+        if (!data || !parseCardAction(data)) {
+          // Not one of our cards' actions (or a card of an older version): say so, write nothing.
+          await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: cardResponse(outOfDate()) } });
+          return;
+        }
+      }
+      const ws = await flows.ensureWorkspace(deps, workspaceOf(a));
       await remember(context, ws.id);
       await super.run(context);
     }
 
     protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
       try {
-        const raw = { ...(invokeValue.action.data ?? {}) } as Record<string, unknown>;
-        if (raw.action === undefined && invokeValue.action.verb) raw.action = invokeValue.action.verb === 'refresh' ? 'approval.refresh' : invokeValue.action.verb;
+        const raw = cardInvokeData(invokeValue) ?? {};
         const action = parseCardAction(raw);
-        const turn = await turnOf(context);
-        if (!action || !turn) return cardResponse(messageCard('This card is out of date; type help for the commands.', { error: true })) as AdaptiveCardInvokeResponse;
+        const turn = action ? await turnOf(context) : null;
+        if (!action || !turn) return cardResponse(outOfDate()) as AdaptiveCardInvokeResponse;
         return cardResponse(await handleAction(turn, action, raw)) as AdaptiveCardInvokeResponse;
       } catch (err) {
         logger.error({ err }, 'Teams card action failed');
@@ -181,9 +206,25 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
     adapter,
     deliverer: createTeamsDeliverer({ adapter, appId: config.appId, deps, logger }),
     install(app) {
-      app.post('/api/messages', express.json({ limit: '1mb' }), async (req: Request, res: Response) => {
-        await adapter.process(req as never, res as never, logic);
-      });
+      app.post(
+        '/api/messages',
+        express.json({ limit: '1mb' }),
+        async (req: Request, res: Response) => {
+          // botbuilder throws (a 500) on a body without a string `type`; that is bad input, not ours.
+          const body = req.body as unknown;
+          if (!body || typeof body !== 'object' || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
+            res.status(400).json({ error: 'expected a Bot Framework activity (a JSON object with a type)' });
+            return;
+          }
+          await adapter.process(req as never, res as never, logic);
+        },
+        // Unparseable or oversized bodies: a short JSON answer instead of express's HTML page with a stack.
+        (err: { status?: number; type?: string }, _req: Request, res: Response, next: (err: unknown) => void) => {
+          const status = typeof err.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 0;
+          if (!status || res.headersSent) return next(err);
+          res.status(status).json({ error: err.type === 'entity.too.large' ? 'activity too large' : 'malformed JSON' });
+        },
+      );
     },
   };
 }

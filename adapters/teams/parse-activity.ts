@@ -45,6 +45,30 @@ export function conversationKeyOf(activity: Partial<Activity>): { kind: 'person'
   return { kind: 'channel', key: `channel:${channelId}`, conversationId: channelId };
 }
 
+const present = z.string().min(1);
+const optionalText = z.string().nullish();
+
+/**
+ * The parts of an activity the bot relies on before it writes anything: who speaks, in which
+ * conversation, and where replies go. botbuilder passes anything with a `type` through, so a
+ * payload without these (or with numbers or objects in their place) is refused here.
+ */
+const actingActivitySchema = z.looseObject({
+  type: z.string(),
+  serviceUrl: z.string().regex(/^https?:\/\//),
+  from: z.looseObject({ id: present, aadObjectId: optionalText, name: optionalText }),
+  conversation: z.looseObject({ id: present, tenantId: optionalText, conversationType: optionalText }),
+  channelData: z
+    .looseObject({ tenant: z.looseObject({ id: optionalText }).nullish(), channel: z.looseObject({ id: optionalText }).nullish() })
+    .nullish(),
+  text: optionalText,
+});
+
+/** Whether an activity carries a speaker, a conversation and a service URL of the right types. */
+export function isWellFormed(activity: unknown): boolean {
+  return actingActivitySchema.safeParse(activity).success;
+}
+
 /** A command typed to the bot. */
 export interface Command {
   name: string;
@@ -65,17 +89,21 @@ export function commandOf(text: string): Command {
   return { name: name.toLowerCase() || 'help', arg: rest.join(' ').trim() };
 }
 
-const num = z.coerce.number().int().positive();
+// Ids are Postgres integers: a larger number is no id of ours (and must not reach a query).
+const num = z.coerce.number().int().positive().max(2_147_483_647);
 const answerRecord = z.record(z.string(), z.unknown()).default({});
 
 /** Every card action the bot understands; inputs arrive merged into the same object as strings. */
 export const cardActionSchema = z.discriminatedUnion('action', [
-  z.looseObject({
-    action: z.enum(['approval.approve', 'approval.reject', 'approval.request_changes']),
-    stepId: num,
-    requestId: num.optional(),
-    reason: z.string().optional(),
-  }),
+  z
+    .looseObject({
+      action: z.enum(['approval.approve', 'approval.reject', 'approval.request_changes']),
+      // Our cards send both; a request id alone means "my step of this request".
+      stepId: num.optional(),
+      requestId: num.optional(),
+      reason: z.string().optional(),
+    })
+    .refine((a) => a.stepId !== undefined || a.requestId !== undefined, { message: 'stepId or requestId is required' }),
   z.looseObject({ action: z.enum(['approval.refresh', 'approval.open']), requestId: num }),
   z.looseObject({
     action: z.literal('form.next'),
@@ -102,6 +130,21 @@ export type CardAction = z.output<typeof cardActionSchema>;
 export function parseCardAction(data: unknown): CardAction | null {
   const parsed = cardActionSchema.safeParse(data);
   return parsed.success ? parsed.data : null;
+}
+
+/**
+ * The data of an `adaptiveCard/action` invoke value with the inputs merged in: the action name
+ * from `data.action`, else from the verb (`refresh` is the approval card's refresh). Null when
+ * the data is not an object (a string, an array, a number).
+ */
+export function cardInvokeData(value: unknown): Record<string, unknown> | null {
+  const action = (value as { action?: unknown } | null | undefined)?.action;
+  if (!action || typeof action !== 'object') return null;
+  const { data, verb } = action as { data?: unknown; verb?: unknown };
+  if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) return null;
+  const raw: Record<string, unknown> = { ...((data as Record<string, unknown> | null | undefined) ?? {}) };
+  if (raw.action === undefined && typeof verb === 'string' && verb) raw.action = verb === 'refresh' ? 'approval.refresh' : verb;
+  return raw;
 }
 
 /** The string value of a card input (inputs are strings; anything else counts as empty). */

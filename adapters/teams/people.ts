@@ -2,11 +2,11 @@
  * People as Teams knows them: the member's email (for policy `email:` members), owners typed as
  * an email or picked by AAD object id, and the Teams user ids a card refreshes for.
  */
-import { and, eq, inArray, like } from 'drizzle-orm';
+import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import { TeamsInfo } from 'botbuilder';
 import type { TurnContext } from 'botbuilder';
 import type { Db } from '../../db/client';
-import { people } from '../../db/schema';
+import { conversationRefs, people } from '../../db/schema';
 import type { RequestView } from '../../flows';
 
 /** What Teams says about a member. */
@@ -73,8 +73,10 @@ export async function resolveOwner(
 }
 
 /**
- * The Teams user ids (AAD object ids) of the approvers of a request's pending steps: `teams:`
- * members directly, `email:` members through the people we know with that email.
+ * The Teams user ids of the approvers of a request's pending steps, for the card's
+ * `refresh.userIds`: Teams matches that list against user MRIs (the `29:…` id activities come
+ * from), so the MRIs seen in stored conversation references come first, then the AAD object ids
+ * (`teams:` members directly, `email:` members through the people we know with that email).
  */
 export async function refreshUserIds(db: Db, workspaceId: number, request: RequestView): Promise<string[]> {
   const ids = new Set<string>();
@@ -93,5 +95,13 @@ export async function refreshUserIds(db: Db, workspaceId: number, request: Reque
       .where(and(eq(people.workspaceId, workspaceId), inArray(people.email, emails), like(people.platformId, 'teams:%')));
     for (const r of rows) ids.add(r.platformId.slice('teams:'.length));
   }
-  return [...ids];
+  const aads = [...ids];
+  if (aads.length === 0) return [];
+  const userOf = (field: string) => sql<string | null>`${conversationRefs.reference}->'user'->>${field}`;
+  const seen = await db
+    .selectDistinct({ mri: userOf('id') })
+    .from(conversationRefs)
+    .where(and(eq(conversationRefs.workspaceId, workspaceId), inArray(userOf('aadObjectId'), aads)));
+  const mris = seen.map((r) => r.mri).filter((m): m is string => !!m && !ids.has(m));
+  return [...new Set([...mris.sort(), ...aads])];
 }

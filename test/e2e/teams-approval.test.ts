@@ -55,6 +55,9 @@ describe('Teams approvals', () => {
     expect(refresh.action.verb).toBe('refresh');
     expect(refresh.userIds).toEqual(expect.arrayContaining([people.bob.aad, people.compliance.aad, people.compliance2.aad]));
     expect(refresh.userIds).not.toContain(people.mallory.aad);
+    // Teams matches refresh.userIds against user MRIs: those seen in activities come first.
+    expect(refresh.userIds.slice(0, 2)).toEqual([`29:${people.bob.aad}`, `29:${people.compliance.aad}`].sort());
+    expect(refresh.userIds).not.toContain(`29:${people.mallory.aad}`);
     const stored = await copies(request.id);
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ platform: 'teams', conversationId: APPROVALS, messageId: posted[0]!.body ? expect.any(String) : '' });
@@ -166,6 +169,30 @@ describe('Teams approvals', () => {
     expect(step!.status).toBe('approved');
     const [req] = await bench.db.db.select().from(approvalRequests).where(eq(approvalRequests.id, request.id));
     expect(req!.status).toBe('pending');
+  });
+
+  it('an action carrying only the request id and a reason decides the viewer\'s step; verbs match the data', async () => {
+    const { request, steps } = await registerViaCards(people.alice, 'Only The Request', people.bob, highAnswers);
+    const view = await bench.execute(people.compliance, { action: 'approval.refresh', requestId: request.id }, { verb: 'refresh', channel: true });
+    for (const b of buttons(view)) {
+      expect(b.verb).toBe(b.data.action);
+      expect(b.data).toMatchObject({ requestId: request.id, stepId: steps[1]!.id });
+    }
+    const changes = await bench.execute(people.compliance, { action: 'approval.request_changes', requestId: request.id, reason: 'Name the data it sees' }, { channel: true });
+    expect(cardText(changes)).toContain('you requested changes on the compliance step');
+    // The verb alone names the action too (a client that drops data.action).
+    const again = await bench.execute(people.compliance2, { requestId: request.id, reason: 'me too' }, { verb: 'approval.reject', channel: true });
+    expect(cardText(again)).toContain('Already decided');
+    const nobody = await bench.execute(people.mallory, { action: 'approval.approve', requestId: request.id }, { channel: true });
+    expect(cardText(nobody)).toContain('not yours to decide');
+    const rows = await bench.db.db.select().from(approvalSteps).where(eq(approvalSteps.requestId, request.id)).orderBy(approvalSteps.position);
+    expect(rows.map((r) => [r.role, r.status, r.reason])).toEqual([
+      ['owner', 'cancelled', null],
+      ['compliance', 'changes_requested', 'Name the data it sees'],
+      ['privacy', 'cancelled', null],
+    ]);
+    const [req] = await bench.db.db.select().from(approvalRequests).where(eq(approvalRequests.id, request.id));
+    expect(req!.status).toBe('changes_requested');
   });
 
   it('two compliance members racing on the same step give one outcome; the other is told', async () => {

@@ -13,7 +13,7 @@ import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import { APPROVALS, formValues, people, startTeamsBench, teamsPolicy } from '../helpers/teams-harness';
 import type { TeamsBench } from '../helpers/teams-harness';
-import { platformMessages } from '../../db/schema';
+import { notifications, platformMessages } from '../../db/schema';
 
 const cleanup: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -62,6 +62,10 @@ describe('Teams credentials', () => {
     const url = `http://127.0.0.1:${server.port}/api/messages`;
     const noToken = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
     expect(noToken.status).toBe(401);
+    for (const authorization of ['Bearer not-a-jwt', 'Basic YWxpY2U6c2VjcmV0', 'Bearer ']) {
+      const bad = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify(activity) });
+      expect(bad.status, authorization).toBe(401);
+    }
     for (const table of [workspaces, peopleTable, conversationRefs, inboundEvents]) {
       expect(await db.db.select().from(table)).toHaveLength(0);
     }
@@ -75,16 +79,26 @@ describe('Teams connector throttling', () => {
     cleanup.push(() => bench.close());
     await bench.installChannel();
     await bench.installPersonal(people.alice);
-    // More 429s than the connector client retries on its own: the outbox retries the row.
-    bench.fake.throttleNext('POST', new RegExp(`/v3/conversations/${APPROVALS}/activities$`), 4, 0);
+    // More 429s than the connector client retries on its own (it waits the 0 s it is told):
+    // the last one asks for 30 s, and the outbox waits that long before it tries again.
+    const path = new RegExp(`/v3/conversations/${APPROVALS}/activities$`);
+    bench.fake.throttleNext('POST', path, 3, 0);
+    bench.fake.throttleNext('POST', path, 1, 30);
     const first = await bench.say(people.alice, 'register');
     await bench.fillForm(people.alice, first, formValues(fieldsFor('Throttled Tool', people.alice.aad), minimalAnswers));
     await bench.drain();
-    const throttled = bench.fake.calls.filter((c) => c.status === 429);
+    expect(bench.fake.calls.filter((c) => c.status === 429)).toHaveLength(4);
+    expect(bench.fake.sent(APPROVALS)).toHaveLength(0);
+    const [row] = await bench.db.db.select().from(notifications).where(eq(notifications.kind, 'approval.requested'));
+    expect(row).toMatchObject({ status: 'pending' });
+    expect(row!.notBefore.getTime() - bench.clock.now().getTime()).toBe(30_000);
 
-    expect(throttled).toHaveLength(4);
-
-
+    bench.clock.advance(29_000);
+    await bench.drain();
+    expect(bench.fake.sent(APPROVALS)).toHaveLength(0);
+    bench.clock.advance(1_000);
+    await bench.drain();
+    expect(bench.fake.sent(APPROVALS)).toHaveLength(1);
     await bench.drain();
     expect(bench.fake.sent(APPROVALS)).toHaveLength(1);
     const copies = await bench.db.db.select().from(platformMessages).where(eq(platformMessages.conversationId, APPROVALS));

@@ -35,6 +35,12 @@ describe('loadConfig', () => {
   it('allows an empty Teams app id only outside production', () => {
     expect(loadConfig({ AIMS_TEAMS: '1' }).teams).toMatchObject({ appId: '' });
     expect(message(() => loadConfig({ AIMS_TEAMS: '1', NODE_ENV: 'production' }))).toMatch(/^MICROSOFT_APP_ID: .*refused/);
+    // Set but empty, or a password without an id, is the same request for unauthenticated Teams.
+    expect(message(() => loadConfig({ MICROSOFT_APP_ID: '', NODE_ENV: 'production' }))).toMatch(/^MICROSOFT_APP_ID: .*refused/);
+    expect(message(() => loadConfig({ MICROSOFT_APP_ID: '  ', MICROSOFT_APP_PASSWORD: 'x', NODE_ENV: 'production' }))).toMatch(/^MICROSOFT_APP_ID: .*refused/);
+    expect(message(() => loadConfig({ MICROSOFT_APP_PASSWORD: 'x', NODE_ENV: 'production' }))).toMatch(/^MICROSOFT_APP_ID: .*refused/);
+    expect(loadConfig({ NODE_ENV: 'production' }).teams).toBeNull();
+    expect(loadConfig({ MICROSOFT_APP_ID: '' }).teams).toBeNull();
     expect(message(() => loadConfig({ MICROSOFT_APP_ID: 'abc' }))).toMatch(/^MICROSOFT_APP_PASSWORD: required/);
   });
 

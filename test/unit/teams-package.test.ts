@@ -11,6 +11,12 @@ function unzip(buf: Buffer): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   for (let i = 0; i < count; i++) {
     expect(buf.readUInt32LE(p)).toBe(0x02014b50);
+    // A valid MS-DOS date in the central and local headers (strict unzippers reject month 0).
+    for (const at of [p + 14, buf.readUInt32LE(p + 42) + 12]) {
+      const date = buf.readUInt16LE(at);
+      expect((date >> 5) & 0xf).toBeGreaterThanOrEqual(1);
+      expect(date & 0x1f).toBeGreaterThanOrEqual(1);
+    }
     const crc = buf.readUInt32LE(p + 16);
     const size = buf.readUInt32LE(p + 20);
     const nameLen = buf.readUInt16LE(p + 28);
