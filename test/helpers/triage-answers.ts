@@ -2,6 +2,7 @@
 import { expect } from 'vitest';
 import type { Answers, Classification, TriagePolicy } from '../../flows/triage/types';
 import { classifyInput } from '../../flows/triage/classify';
+import { highAnswers } from '../fixtures/answers';
 
 /** Example 1 of triage.md §5: a vendor chat assistant used as supplied for internal drafting. */
 export const internalAssistant: Answers = {
@@ -20,23 +21,7 @@ export const internalAssistant: Answers = {
 };
 
 /** Example 2: a CV-screening product bought for that purpose, personal data, profiling candidates. */
-export const cvScreening: Answers = {
-  ai_capabilities: ['classifies_or_recommends', 'predicts_or_scores'],
-  decision_role: 'human_review',
-  model_origin: 'vendor_as_is',
-  offered_externally: false,
-  affected_people: ['job_applicants'],
-  data_categories: ['personal'],
-  vendor_trains_on_inputs: 'no',
-  interacts_with_people: 'no',
-  synthetic_media: 'none',
-  prohibited_practices: ['none'],
-  annex_iii_uses: ['recruitment'],
-  safety_component: false,
-  art6_3_conditions: ['none'],
-  profiles_people: true,
-  vendor_intended_purpose: true,
-};
+export const cvScreening: Answers = highAnswers;
 
 /** Example 3: a customer-support chatbot on a vendor model with our knowledge base. */
 export const supportChatbot: Answers = {

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_REDIS_URL } from '../helpers/redis';
+import { deleteKeys, TEST_REDIS_URL } from '../helpers/redis';
 import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import type { FlowDeps } from '../../flows';
@@ -51,10 +51,7 @@ describe('jobs on BullMQ', () => {
     await dispatchDue(deps.db, clock, async () => ({ ok: true }));
   });
   afterAll(async () => {
-    const redis = new Redis(SHARED);
-    const keys = await redis.keys(`${PREFIX}*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
+    await deleteKeys(PREFIX);
     await tdb?.destroy();
   });
 

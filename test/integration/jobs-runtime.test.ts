@@ -5,8 +5,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_REDIS_URL } from '../helpers/redis';
-import { Redis } from 'ioredis';
+import { deleteKeys, TEST_REDIS_URL } from '../helpers/redis';
 import { Queue } from 'bullmq';
 import { JOBS_QUEUE } from '../../src/jobs/bullmq';
 import type { FlowDeps } from '../../flows';
@@ -35,10 +34,7 @@ describe('jobs runtimes', () => {
     await dispatchDue(deps.db, clock, async () => ({ ok: true }));
   });
   afterAll(async () => {
-    const redis = new Redis(TEST_REDIS_URL);
-    const keys = await redis.keys(`${PREFIX}*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
+    await deleteKeys(PREFIX);
     await tdb?.destroy();
   });
 
