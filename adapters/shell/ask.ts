@@ -84,7 +84,7 @@ function checkField(q: Question, text: string): string | null {
 
 /**
  * Asks the registration fields. `afterName` may stop the conversation (duplicate name) by
- * returning false. A person is typed as a name (`bob` → `shell:bob`; `me` is the speaker).
+ * returning false. A person is typed as a name (`bob` or `shell:bob` → `shell:bob`; `me` is the speaker).
  */
 export async function askRegistration(
   io: Prompter,
@@ -109,9 +109,11 @@ export async function askRegistration(
         io.print(`  ✗ ${parsed.message}`);
         continue;
       }
-      const problem = checkField(q, text);
+      // A person may be typed as `bob` or as the id `shell:bob`.
+      const typed = q.kind === 'person' ? text.replace(/^shell:/, '') : text;
+      const problem = checkField(q, typed);
       if (!problem) {
-        value = text;
+        value = typed;
         break;
       }
       io.print(`  ✗ ${problem}`);

@@ -56,8 +56,8 @@ function parseMany(q: Question, values: QuestionValue[], text: string): ParsedAn
 
 function parseBool(q: Question, text: string): ParsedAnswer {
   const t = text.trim().toLowerCase();
-  if (t === 'yes' || t === 'true') return { ok: true, value: true };
-  if (t === 'no' || t === 'false') return { ok: true, value: false };
+  if (t === 'yes' || t === 'true' || t === 'y') return { ok: true, value: true };
+  if (t === 'no' || t === 'false' || t === 'n') return { ok: true, value: false };
   return { ok: false, message: `${q.id} is a yes/no question; answer yes or no` };
 }
 

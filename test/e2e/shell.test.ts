@@ -54,11 +54,11 @@ describe('shell adapter (npm start on PGlite)', () => {
     expect(r.out.slice(r.out.lastIndexOf('/aims show AI-1'))).toMatch(/^status: approved$/m);
   });
 
-  it('takes labels, mixed ids and numbers, TRUE/False and empty optional fields; a bad link is asked again', () => {
+  it('takes labels, mixed ids and numbers, TRUE/False, an owner typed as shell:bob and empty optional fields; a bad link is asked again', () => {
     const script = [
       '/as alice',
       '/aims register',
-      'Draft Buddy', '', 'www.example.com', '', 'Drafting internal memos', 'bob', '', 'already in use',
+      'Draft Buddy', '', 'www.example.com', '', 'Drafting internal memos', 'shell:bob', '', 'already in use',
       'Generates content', 'informs', 'vendor_as_is', 'TRUE', 'employees, 2', 'Internal', 'no', 'internal_staff', 'internal_only', 'none', 'none', 'False', '',
       '/aims show AI-1',
     ].join('\n');
@@ -70,6 +70,7 @@ describe('shell adapter (npm start on PGlite)', () => {
     expect(r.out).toMatch(/^roles: EU AI Act provider, deployer/m);
     const show = r.out.slice(r.out.lastIndexOf('/aims show AI-1'));
     expect(show).toMatch(/^usage: in use$/m);
+    expect(show).toMatch(/^owner: bob$/m);
     expect(show).not.toMatch(/^url:/m);
   });
 

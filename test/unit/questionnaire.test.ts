@@ -115,8 +115,10 @@ describe('parseAnswerText', () => {
     const r = parseAnswerText(q('data_categories'), 'internal, gossip');
     expect(r.ok === false && r.message).toContain('"gossip"');
   });
-  it('bool: yes/no/true/false', () => {
+  it('bool: yes/no/true/false (and y/n)', () => {
     expect(parseAnswerText(q('safety_component'), 'Yes')).toEqual({ ok: true, value: true });
+    expect(parseAnswerText(q('safety_component'), 'y')).toEqual({ ok: true, value: true });
+    expect(parseAnswerText(q('safety_component'), 'N')).toEqual({ ok: true, value: false });
     expect(parseAnswerText(q('safety_component'), 'false')).toEqual({ ok: true, value: false });
     expect(parseAnswerText(q('safety_component'), 'maybe')).toEqual({ ok: false, message: 'safety_component is a yes/no question; answer yes or no' });
   });
