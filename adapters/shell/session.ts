@@ -161,7 +161,8 @@ async function registerConversation(ctx: FlowContext, io: Prompter, speaker: str
   });
   if (!fields) return;
   const answers = await askTriage(io);
-  const r = await flows.register(ctx, { fields, answers });
+  // Shell people are named by their id, so the owner is known by name before they ever speak.
+  const r = await flows.register(ctx, { fields, answers, ownerName: fields.owner?.replace(/^shell:/, '') });
   if (r.kind === 'refused') return printRefusal(io, r);
   if (r.kind === 'duplicate') return io.print(`already registered as ${r.system.ref}; nothing new was registered`);
   io.print(`registered ${r.system.ref} "${r.system.name}" — ${r.system.status.replace('_', ' ')}`);
