@@ -5,13 +5,15 @@
  */
 import { and, asc, desc, eq, ne } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { aiSystems, approvalRequests, approvalSteps, assessments, reviews } from '../db/schema';
+import { aiSystems, approvalRequests, approvalSteps, assessments, people, reviews } from '../db/schema';
 import { appendAudit } from './audit';
 import { enqueue } from './outbox';
-import type { FlowContext } from './ports';
+import type { FlowContext, Person } from './ports';
+import type { Policy } from './policy';
 import { personLabel } from './identity';
 import type { Refusal } from './results';
 import { refuse } from './results';
+import type { StepFacts } from './rules';
 import { checkCanDecide, isStepApprover, INDEPENDENT_ROLES } from './rules';
 import type { Classification } from './triage/types';
 import type { RequestView } from './views';
@@ -140,24 +142,9 @@ export async function decideStep(
       .orderBy(asc(approvalSteps.position));
     const step = steps.find((s) => s.id === input.stepId)!;
     if (!req) return { refusal: refuse('not_found', 'That approval request does not exist.') };
-    if (step.status !== 'pending' && step.decidedById !== null) {
-      return { refusal: 'already' as const, requestId: req.id };
-    }
-    const refusal = checkCanDecide(policy, step, steps, ctx.actor, req.submittedById);
-    if (refusal) return { refusal: refuse(refusal.code, refusal.message) };
-    if (req.status === 'blocked' && input.decision === 'approve') {
-      return {
-        refusal: refuse('blocked', 'This system is classified as prohibited (EU AI Act Art. 5): it cannot be approved.'),
-      };
-    }
-    // Sending a prohibited classification back re-opens the system, so only compliance may do it
-    // (for answers given by mistake); the owner can only confirm the block.
-    if (req.status === 'blocked' && input.decision === 'request_changes' && step.role !== 'compliance') {
-      return {
-        refusal: refuse('blocked', 'Only compliance can send a prohibited classification back for changes; you can confirm the block by rejecting.'),
-      };
-    }
-    if (req.status !== 'pending' && req.status !== 'blocked') return { refusal: 'closed' as const, requestId: req.id };
+    const gate = gateDecision(policy, req, step, steps, ctx.actor, input.decision);
+    if (gate === 'already' || gate === 'closed') return { refusal: gate, requestId: req.id };
+    if (gate) return { refusal: gate };
 
     const now = clock.now();
     const [assessment] = await tx.select().from(assessments).where(eq(assessments.id, req.assessmentId));
@@ -212,17 +199,74 @@ export async function decideStep(
     const request = (await loadRequestView(db, policy, ws, outcome.requestId!))!;
     if (outcome.refusal === 'already') {
       const s = request.steps.find((x) => x.id === input.stepId)!;
-      const when = s.decidedAt ? ` at ${s.decidedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
-      const verb = s.status === 'changes_requested' ? 'requested changes' : s.status;
-      const by = s.decidedBy ? personLabel({ displayName: s.decidedBy.name, platformId: s.decidedBy.platformId }) : 'someone';
-      return refuse('already_decided', `Already decided: ${by} ${verb} the ${s.role} step${when}.`, { request });
+      return refuse('already_decided', alreadyDecidedMessage(s.role, s.status, s.decidedBy?.name ?? null, s.decidedAt), { request });
     }
-    return refuse('closed', `This request is already closed (${request.status.replace('_', ' ')}); nothing was changed.`, {
-      request,
-    });
+    return refuse('closed', closedMessage(request.status), { request });
   }
   const request = (await loadRequestView(db, policy, ws, outcome.requestId))!;
   return { kind: 'recorded', request, stepId: outcome.stepId, outcome: request.status };
+}
+
+/**
+ * The first rule a decision on `step` breaks, in the order people expect to hear them; null when
+ * it may go ahead. `already` and `closed` are answered with the request as it stands.
+ */
+export function gateDecision(
+  policy: Policy,
+  req: { status: string; submittedById: number },
+  step: StepFacts,
+  steps: StepFacts[],
+  actor: Person,
+  decision?: Decision,
+): Refusal | 'already' | 'closed' | null {
+  if (step.status !== 'pending' && step.decidedById !== null) return 'already';
+  const refusal = checkCanDecide(policy, step, steps, actor, req.submittedById);
+  if (refusal) return refuse(refusal.code, refusal.message);
+  if (req.status === 'blocked' && decision === 'approve') {
+    return refuse('blocked', 'This system is classified as prohibited (EU AI Act Art. 5): it cannot be approved.');
+  }
+  // Sending a prohibited classification back re-opens the system, so only compliance may do it
+  // (for answers given by mistake); the owner can only confirm the block.
+  if (req.status === 'blocked' && decision === 'request_changes' && step.role !== 'compliance') {
+    return refuse('blocked', 'Only compliance can send a prohibited classification back for changes; you can confirm the block by rejecting.');
+  }
+  if (req.status !== 'pending' && req.status !== 'blocked') return 'closed';
+  return null;
+}
+
+/** What the late actor is told: who decided the step, how and when. */
+export function alreadyDecidedMessage(role: string, status: string, by: string | null, at: Date | null): string {
+  const when = at ? ` at ${at.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
+  const verb = status === 'changes_requested' ? 'requested changes' : status;
+  return `Already decided: ${by ?? 'someone'} ${verb} the ${role} step${when}.`;
+}
+
+function closedMessage(status: string): string {
+  return `This request is already closed (${status.replace('_', ' ')}); nothing was changed.`;
+}
+
+/**
+ * Whether the actor could make this decision on a step now, without making it: lets an adapter
+ * refuse before it asks for a reason. `decideStep` checks everything again when it decides.
+ */
+export async function previewDecision(ctx: FlowContext, stepId: number, decision?: Decision): Promise<Refusal | null> {
+  const { db, policy } = ctx.deps;
+  const ws = ctx.workspace.id;
+  const [step] = await db
+    .select()
+    .from(approvalSteps)
+    .where(and(eq(approvalSteps.id, stepId), eq(approvalSteps.workspaceId, ws)));
+  if (!step) return refuse('not_found', 'That approval step does not exist (any more).');
+  const [req] = await db.select().from(approvalRequests).where(eq(approvalRequests.id, step.requestId));
+  if (!req) return refuse('not_found', 'That approval request does not exist.');
+  const steps = await db.select().from(approvalSteps).where(eq(approvalSteps.requestId, req.id)).orderBy(asc(approvalSteps.position));
+  const gate = gateDecision(policy, req, step, steps, ctx.actor, decision);
+  if (gate === 'already') {
+    const [by] = step.decidedById !== null ? await db.select().from(people).where(eq(people.id, step.decidedById)) : [];
+    return refuse('already_decided', alreadyDecidedMessage(step.role, step.status, by ? personLabel(by) : null, step.decidedAt));
+  }
+  if (gate === 'closed') return refuse('closed', closedMessage(req.status));
+  return gate;
 }
 
 /** The request's status after a step changed: rejected or changes at once, approved when all approve. */

@@ -24,7 +24,7 @@ export * from './messages';
 export * from './rules';
 export { register, findDuplicate, resubmit, systemByRef, validateSubmission } from './registration';
 export type { RegisterResult } from './registration';
-export { decideStep, decideForSystem, requestOutcome, REASON_MAX } from './approvals';
+export { decideStep, decideForSystem, gateDecision, previewDecision, requestOutcome, REASON_MAX } from './approvals';
 export type { Decision, DecideResult } from './approvals';
 export { confirmReview, retriage, retire, snoozeReview, SNOOZE_MAX_DAYS } from './reviews';
 export type { ReviewResult } from './reviews';

@@ -7,7 +7,6 @@ import type { App, BlockAction, ButtonAction, types } from '@slack/bolt';
 import { z } from 'zod';
 import type { DecideResult, Decision } from '../../flows';
 import * as flows from '../../flows';
-import { previewDecision } from '../../flows/decision-preview';
 import { LIMITS, plain, section } from './blocks';
 import { APPROVAL_ACTIONS } from './render-request';
 import { renderNote } from './render-system';
@@ -72,7 +71,7 @@ export function registerApprovalActions(app: App, rt: SlackRuntime): void {
           rt.afterChange();
           return;
         }
-        const refusal = await previewDecision(ctx, stepId);
+        const refusal = await flows.previewDecision(ctx, stepId, decision);
         if (refusal) return void (await tellPrivately(rt, target, renderNote(refusal.message)));
         await rt.client.views.open({ trigger_id: body.trigger_id, view: reasonView(stepId, decision, target) });
       } catch (err) {
