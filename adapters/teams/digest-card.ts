@@ -75,13 +75,7 @@ function render(d: WeeklyDigest, notInstalled: NotInstalled[], limit: number): C
     return adaptiveCard(body);
   }
   body.push(
-    facts([
-      ['Registrations', String(c.registrations)],
-      ['Approvals', String(c.approvals)],
-      ['Rejections', String(c.rejections)],
-      ['Changes requested', String(c.changesRequested)],
-      ['Blocked', String(c.blocked)],
-    ]),
+    facts(periodCounts(c)),
   );
   const a = d.activity;
   const lines = (
@@ -139,15 +133,22 @@ export function digestCard(d: WeeklyDigest, notInstalled: NotInstalled[] = [], m
     heading(`Weekly AI compliance digest — ${md(d.organization.slice(0, 200))}`),
     textBlock(d.periodLabel, { isSubtle: true, spacing: 'None' }),
     facts([
-      ['Registrations', String(c.registrations)],
-      ['Approvals', String(c.approvals)],
-      ['Rejections', String(c.rejections)],
-      ['Changes requested', String(c.changesRequested)],
-      ['Blocked', String(c.blocked)],
+      ...periodCounts(c),
       ['Pending approvals', String(d.pendingApprovals.length)],
       ['Overdue reviews', String(d.reviewsOverdue.length)],
       ['Systems in the inventory', String(d.inventory.total)],
     ]),
     textBlock('The details are too long for one Teams message; see `aimsbot export inventory`.', { isSubtle: true }),
   ]);
+}
+
+/** The period's counts, as fact rows. */
+function periodCounts(c: WeeklyDigest['counts']): Array<[string, string]> {
+  return [
+    ['Registrations', String(c.registrations)],
+    ['Approvals', String(c.approvals)],
+    ['Rejections', String(c.rejections)],
+    ['Changes requested', String(c.changesRequested)],
+    ['Blocked', String(c.blocked)],
+  ];
 }

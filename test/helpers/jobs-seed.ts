@@ -10,10 +10,13 @@
  */
 import { expect } from 'vitest';
 import type { FlowDeps } from '../../flows';
-import { decideForSystem, flowContext, parsePolicy, register } from '../../flows';
+import { decideForSystem, dispatchDue, flowContext, parsePolicy, register } from '../../flows';
 import type { Policy } from '../../flows/policy';
 import type { Answers } from '../../flows/triage/types';
 import { fieldsFor, highAnswers, minimalAnswers, prohibitedAnswers } from '../fixtures/answers';
+import type { TestClock } from './clock';
+import { createTestDatabase } from './db';
+import type { TestDatabase } from './db';
 
 /** The policy the dataset is made for (as a plain object, for a policy file too). */
 export const seedPolicyInput = {
@@ -66,4 +69,16 @@ export async function seedDataset(deps: FlowDeps): Promise<number> {
 /** A context of someone in the seed workspace. */
 export function seedActor(deps: FlowDeps, who: string) {
   return as(deps, who);
+}
+
+/**
+ * A fresh Postgres database holding the seeded dataset, with the seed's own notifications
+ * already delivered, so a test sees only what its jobs write.
+ */
+export async function seededJobsDatabase(clock: TestClock): Promise<{ tdb: TestDatabase; deps: FlowDeps }> {
+  const tdb = await createTestDatabase('postgres');
+  const deps = { db: tdb.db, policy: seedPolicy(), clock };
+  await seedDataset(deps);
+  await dispatchDue(deps.db, clock, async () => ({ ok: true }));
+  return { tdb, deps };
 }

@@ -18,10 +18,9 @@ import type { JobName } from '../../src/jobs/handlers';
 import type { JobsRuntime } from '../../src/jobs/runtime';
 import { startJobs } from '../../src/jobs/runtime';
 import { createLogger } from '../../src/logger';
-import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import { testClock } from '../helpers/clock';
-import { SEED_AT, seedActor, seedDataset, seedPolicy } from '../helpers/jobs-seed';
+import { SEED_AT, seedActor, seededJobsDatabase } from '../helpers/jobs-seed';
 import { recordingDeliverer } from '../helpers/recording-deliverer';
 import { fieldsFor, minimalAnswers } from '../fixtures/answers';
 
@@ -45,10 +44,7 @@ describe('jobs on BullMQ', () => {
   const clock = testClock(SEED_AT);
 
   beforeAll(async () => {
-    tdb = await createTestDatabase('postgres');
-    deps = { db: tdb.db, policy: seedPolicy(), clock };
-    await seedDataset(deps);
-    await dispatchDue(deps.db, clock, async () => ({ ok: true }));
+    ({ tdb, deps } = await seededJobsDatabase(clock));
   });
   afterAll(async () => {
     await deleteKeys(PREFIX);

@@ -9,15 +9,13 @@ import { deleteKeys, TEST_REDIS_URL } from '../helpers/redis';
 import { Queue } from 'bullmq';
 import { JOBS_QUEUE } from '../../src/jobs/bullmq';
 import type { FlowDeps } from '../../flows';
-import { dispatchDue } from '../../flows';
 import { notifications } from '../../db/schema';
 import type { JobName } from '../../src/jobs/handlers';
 import { startJobs } from '../../src/jobs/runtime';
 import { createLogger } from '../../src/logger';
-import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import { testClock } from '../helpers/clock';
-import { SEED_AT, seedDataset, seedPolicy } from '../helpers/jobs-seed';
+import { SEED_AT, seededJobsDatabase } from '../helpers/jobs-seed';
 
 const PREFIX = `aims-test-${randomBytes(4).toString('hex')}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -28,10 +26,7 @@ describe('jobs runtimes', () => {
   const clock = testClock(SEED_AT);
 
   beforeAll(async () => {
-    tdb = await createTestDatabase('postgres');
-    deps = { db: tdb.db, policy: seedPolicy(), clock };
-    await seedDataset(deps);
-    await dispatchDue(deps.db, clock, async () => ({ ok: true }));
+    ({ tdb, deps } = await seededJobsDatabase(clock));
   });
   afterAll(async () => {
     await deleteKeys(PREFIX);
