@@ -274,6 +274,22 @@ export const inboundEvents = pgTable('inbound_events', {
   receivedAt: ts('received_at').notNull(),
 });
 
+/**
+ * Signed requests already accepted (Slack signatures), so a request replayed with the same
+ * signature and timestamp is refused by every replica. `nonce` tells the replica that wrote a row
+ * its own write apart from a replay when an insert is retried. Rows older than the accepted
+ * timestamp window are purged (see adapters/slack/replay-store.ts).
+ */
+export const requestReplay = pgTable(
+  'request_replay',
+  {
+    key: text('key').primaryKey(),
+    nonce: text('nonce').notNull(),
+    seenAt: ts('seen_at').notNull(),
+  },
+  (t) => [index('request_replay_seen_at_idx').on(t.seenAt)],
+);
+
 /** Append-only, hash-chained audit trail (ISO 42001 clause 7.5). */
 export const auditEvents = pgTable(
   'audit_events',

@@ -25,6 +25,23 @@ const envSchema = z.object({
   PORT: optionalString.transform((v) => Number(v ?? '3000')).pipe(z.number({ message: 'must be a port number (0–65535)' }).int({ message: 'must be a port number (0–65535)' }).min(0, { message: 'must be a port number (0–65535)' }).max(65535, { message: 'must be a port number (0–65535)' })),
   /** HTTP host. Default 0.0.0.0. */
   HOST: optionalString.transform((v) => v ?? '0.0.0.0'),
+  /** Bearer token `GET /metrics` requires. Unset: none. At least 16 visible ASCII characters, no spaces. */
+  METRICS_TOKEN: optionalString.pipe(
+    z
+      .string()
+      .min(16, { message: 'must be at least 16 characters (e.g. `openssl rand -hex 32`)' })
+      .regex(/^[\x21-\x7e]+$/, { message: 'must be visible ASCII characters without spaces' })
+      .optional(),
+  ),
+  /** Port (1–65535) of a loopback-only listener that alone serves `/metrics`. Unset: `/metrics` on PORT. */
+  METRICS_PORT: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d{1,5}$/, { message: 'must be a port number (1–65535)' })
+      .transform(Number)
+      .pipe(z.number().min(1, { message: 'must be a port number (1–65535)' }).max(65535, { message: 'must be a port number (1–65535)' }))
+      .optional(),
+  ),
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString,
@@ -49,6 +66,8 @@ export interface Config {
   policyFile: string | undefined;
   port: number;
   host: string;
+  /** How `/metrics` is protected: a bearer token, a loopback port of its own, both, or neither. */
+  metrics: { token: string | undefined; port: number | undefined };
   logLevel: string;
   production: boolean;
   slack:
@@ -66,6 +85,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
+    throw new AimsError('invalid_input', `METRICS_PORT: must differ from PORT (${e.PORT}); /metrics gets a listener of its own on 127.0.0.1`);
+  }
   let slack: Config['slack'] = null;
   if (e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) {
     if (!e.SLACK_BOT_TOKEN) throw new AimsError('invalid_input', 'SLACK_BOT_TOKEN: required when Slack is configured (the xoxb- token of the app)');
@@ -103,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     policyFile: e.AIMS_POLICY,
     port: e.PORT,
     host: e.HOST,
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     logLevel: e.LOG_LEVEL ?? 'info',
     production,
     slack,

@@ -1,7 +1,8 @@
 /**
  * The one HTTP server: Slack (`POST /slack/events`), Teams (`POST /api/messages`), health
- * (`GET /healthz`, `GET /readyz`) and metrics (`GET /metrics`). Adapters mount their routes on
- * the express app; this file knows nothing about them.
+ * (`GET /healthz`, `GET /readyz`) and metrics (`GET /metrics`, or on a loopback port of its own;
+ * see metrics-endpoint.ts). Adapters mount their routes on the express app; this file knows
+ * nothing about them.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,8 @@ import type { Express } from 'express';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { DispatcherHooks } from './dispatcher';
 import { createAppMetrics } from './metrics';
+import type { MetricsAccess } from './metrics-endpoint';
+import { listenMetrics, metricsHandler } from './metrics-endpoint';
 
 /** What `/readyz` checks. Each returns true when reachable. */
 export type ReadinessCheck = () => Promise<boolean>;
@@ -22,11 +25,18 @@ export interface HttpApp {
   dispatcherHooks: DispatcherHooks;
   /** Adds a named readiness check (database, queue). */
   addReadiness(name: string, check: ReadinessCheck): void;
-  listen(port: number, host: string): Promise<{ server: Server; port: number; close(): Promise<void> }>;
+  /** Listens on `host:port`, and on 127.0.0.1:`metrics.port` when one is set (`metricsPort`). */
+  listen(port: number, host: string): Promise<{ server: Server; port: number; metricsPort?: number; close(): Promise<void> }>;
+}
+
+/** Options of `createHttpApp`. */
+export interface HttpAppOptions {
+  /** Protection of `/metrics` (METRICS_TOKEN, METRICS_PORT). Default: open, on the main port. */
+  metrics?: MetricsAccess;
 }
 
 /** Builds the app with health and metrics routes. */
-export function createHttpApp(): HttpApp {
+export function createHttpApp(options: HttpAppOptions = {}): HttpApp {
   const app = express();
   app.disable('x-powered-by');
   const metrics = new Registry();
@@ -46,18 +56,17 @@ export function createHttpApp(): HttpApp {
     const ok = Object.values(results).every(Boolean);
     res.status(ok ? 200 : 503).json({ ok, checks: results });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.setHeader('content-type', metrics.contentType);
-    res.send(await metrics.metrics());
-  });
+  const metricsPort = options.metrics?.port;
+  const serveMetrics = metricsHandler(metrics, options.metrics?.token);
+  if (metricsPort === undefined) app.get('/metrics', serveMetrics);
 
   return {
     app,
     metrics,
     dispatcherHooks: appMetrics.dispatcher,
     addReadiness: (name, check) => void checks.set(name, check),
-    listen: (port, host) =>
-      new Promise((resolve, reject) => {
+    listen: async (port, host) => {
+      const main = await new Promise<{ server: Server; port: number; close(): Promise<void> }>((resolve, reject) => {
         const server = app.listen(port, host, (err?: Error) => {
           if (err) return reject(err);
           resolve({
@@ -66,6 +75,13 @@ export function createHttpApp(): HttpApp {
             close: () => new Promise<void>((done) => server.close(() => done())),
           });
         });
-      }),
+      });
+      if (metricsPort === undefined) return main;
+      const side = await listenMetrics(serveMetrics, metricsPort).catch(async (err: unknown) => {
+        await main.close();
+        throw err;
+      });
+      return { ...main, metricsPort: side.port, close: async () => void (await Promise.all([main.close(), side.close()])) };
+    },
   };
 }

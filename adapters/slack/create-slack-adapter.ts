@@ -1,8 +1,9 @@
 /**
  * The Slack adapter on @slack/bolt. HTTP mode mounts Bolt's ExpressReceiver on the shared
- * express app at `POST /slack/events` (Bolt checks the signing secret and the timestamp; a
- * forged or stale request gets 401 before any handler runs). With an app token it uses Socket
- * Mode instead. Handlers acknowledge first and work after; events Slack retries
+ * express app at `POST /slack/events`, behind a gate (request-guard.ts) that checks the
+ * signature and timestamp, the payload's shape and replays before Bolt sees the request: a
+ * forged, stale, replayed or malformed request gets 401 or 400 before any handler runs. With an
+ * app token it uses Socket Mode instead. Handlers acknowledge first and work after; events Slack retries
  * (`X-Slack-Retry-Num`) are recognised by their event id and processed once.
  */
 import { App, ExpressReceiver, webApi } from '@slack/bolt';
@@ -21,6 +22,8 @@ import { FORM_CALLBACK } from './form-views';
 import { registerHome } from './home';
 import { APPROVAL_ACTIONS, RESUBMIT_ACTION } from './render-request';
 import { REVIEW_ACTIONS } from './render-review';
+import { createReplayStore } from './replay-store';
+import { slackRequestGuard } from './request-guard';
 import { registerReviewActions, SNOOZE_CALLBACK } from './review-actions';
 import type { SlackRuntime } from './runtime';
 import { ackUnhandled } from './unhandled';
@@ -87,6 +90,10 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   const socket = opts.socketMode ?? !!config.appToken;
   const options = clientOptions(config, logger);
   const router = Router();
+  if (!socket) {
+    const replay = createReplayStore({ db: deps.db });
+    router.post('/slack/events', ...slackRequestGuard({ signingSecret: config.signingSecret, replay, logger }));
+  }
   const receiver = socket
     ? undefined
     : new ExpressReceiver({

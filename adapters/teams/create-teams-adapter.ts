@@ -1,14 +1,16 @@
 /**
  * The Microsoft Teams adapter: botbuilder's CloudAdapter on `POST /api/messages` of the shared
  * HTTP server, a bot that turns commands and card actions into flow calls, and the deliverer of
- * the outbox. With an app id, requests need a valid Bot Framework token (401 otherwise); an empty
- * app id turns authentication off, for local testing only (config refuses it in production).
+ * the outbox. With an app id, requests need a valid Bot Framework token (401 otherwise, 503 when
+ * the signing keys cannot be fetched); an empty app id turns authentication off, for local
+ * testing only (config refuses it in production). Malformed activities get 400 (inbound.ts).
  */
-import express from 'express';
-import type { Express, Request, Response } from 'express';
+import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue } from 'botbuilder';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, TeamsActivityHandler, TurnContext } from 'botbuilder';
+import type { CloudAdapter } from 'botbuilder';
+import { CallerIdConstants, ConfigurationBotFrameworkAuthentication, TeamsActivityHandler, TurnContext } from 'botbuilder';
+import { AuthenticationConstants } from 'botframework-connector';
 import { inboundEvents } from '../../db/schema';
 import type { Deliverer, FlowDeps } from '../../flows';
 import * as flows from '../../flows';
@@ -20,6 +22,7 @@ import { cardAttachment, cardResponse, messageCard } from './card-kit';
 import { runCommand } from './commands';
 import { saveReference } from './conversation-refs';
 import { createTeamsDeliverer } from './deliver';
+import { TeamsCloudAdapter, teamsInbound } from './inbound';
 import type { FormTurn } from './form-flow';
 import { submitPage } from './form-flow';
 import type { CardAction } from './parse-activity';
@@ -45,6 +48,14 @@ export interface TeamsAdapterOptions {
   logger: Logger;
   /** Called after a flow call that may have written notifications (wired to the dispatcher). */
   afterChange?: () => void;
+  /**
+   * The OpenID configuration URL where Bot Framework publishes the keys tokens are signed with.
+   * Default: Microsoft's (botbuilder's defaults for channel and emulator tokens). Tests point it
+   * at a local server.
+   */
+  openIdMetadataUrl?: string;
+  /** How long checking a token may take, fetching the signing keys included, before a 503 (ms). Default 5000. */
+  authTimeoutMs?: number;
 }
 
 /** A built Teams adapter. */
@@ -63,6 +74,23 @@ const CARD_ACTION_INVOKE = 'adaptiveCard/action';
 
 const outOfDate = () => messageCard('This card is out of date; type help for the commands.', { error: true });
 
+/**
+ * The public-cloud settings with signing keys read from `url`. Once one of these is given,
+ * botbuilder takes all of them from the configuration, so all are given.
+ */
+function publicCloudWithKeysAt(url: string): Record<string, string> {
+  const A = AuthenticationConstants;
+  return {
+    ToChannelFromBotLoginUrl: A.ToChannelFromBotLoginUrl,
+    ToChannelFromBotOAuthScope: A.ToChannelFromBotOAuthScope,
+    ToBotFromChannelTokenIssuer: A.ToBotFromChannelTokenIssuer,
+    OAuthUrl: A.OAuthUrl,
+    ToBotFromChannelOpenIdMetadataUrl: url,
+    ToBotFromEmulatorOpenIdMetadataUrl: url,
+    CallerId: CallerIdConstants.PublicAzureChannel,
+  };
+}
+
 /** Builds the Teams adapter. */
 export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
   const { deps, config, logger } = opts;
@@ -72,8 +100,9 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
     MicrosoftAppPassword: config.appPassword ?? '',
     MicrosoftAppTenantId: config.tenantId ?? '',
     MicrosoftAppType: config.appType,
+    ...(opts.openIdMetadataUrl ? publicCloudWithKeysAt(opts.openIdMetadataUrl) : {}),
   } as never);
-  const adapter = new CloudAdapter(auth);
+  const adapter = new TeamsCloudAdapter(auth);
   const directory = createMemberDirectory();
   const remembered = new Set<string>();
 
@@ -206,25 +235,7 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
     adapter,
     deliverer: createTeamsDeliverer({ adapter, appId: config.appId, deps, logger }),
     install(app) {
-      app.post(
-        '/api/messages',
-        express.json({ limit: '1mb' }),
-        async (req: Request, res: Response) => {
-          // botbuilder throws (a 500) on a body without a string `type`; that is bad input, not ours.
-          const body = req.body as unknown;
-          if (!body || typeof body !== 'object' || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
-            res.status(400).json({ error: 'expected a Bot Framework activity (a JSON object with a type)' });
-            return;
-          }
-          await adapter.process(req as never, res as never, logic);
-        },
-        // Unparseable or oversized bodies: a short JSON answer instead of express's HTML page with a stack.
-        (err: { status?: number; type?: string }, _req: Request, res: Response, next: (err: unknown) => void) => {
-          const status = typeof err.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 0;
-          if (!status || res.headersSent) return next(err);
-          res.status(status).json({ error: err.type === 'entity.too.large' ? 'activity too large' : 'malformed JSON' });
-        },
-      );
+      app.post('/api/messages', ...teamsInbound({ adapter, auth, logic, logger, authTimeoutMs: opts.authTimeoutMs ?? 5000 }));
     },
   };
 }

@@ -13,7 +13,7 @@ export async function serveCommand(io: CliIo): Promise<number> {
   for (const a of io.argv) if (a !== '--with-jobs') throw new UsageError(`unexpected argument "${a}"`);
   const config = loadConfig(io.env);
   const core = await createCore(config);
-  const http = createHttpApp();
+  const http = createHttpApp({ metrics: config.metrics });
   http.addReadiness('database', () => core.database.ping());
   const print = (t: string) => io.stdout(`${t}\n`);
   // One dispatcher per process, with every deliverer this process has.
@@ -42,7 +42,7 @@ export async function serveCommand(io: CliIo): Promise<number> {
   if (jobs && config.redisUrl) http.addReadiness('queue', () => jobs.runtime.ping());
 
   const listening = await http.listen(config.port, config.host);
-  core.logger.info({ port: listening.port, slack: !!config.slack, teams: !!config.teams }, 'aimsbot listening');
+  core.logger.info({ port: listening.port, metricsPort: listening.metricsPort, slack: !!config.slack, teams: !!config.teams }, 'aimsbot listening');
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
