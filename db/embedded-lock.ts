@@ -8,13 +8,16 @@
  * {@link DataDirLockedError}.
  *
  * The lock file is created with O_EXCL, so two processes cannot both create it. It records the
- * holder's pid and, on Linux, the holder's start time and the boot id, so a lock left by a
- * process that is gone (SIGKILL, power loss, a container restarted with the same pid) is
- * recognised as stale and taken over. Taking over happens under a second, short-lived guard,
- * so two processes that find the same stale lock cannot both take it.
+ * holder's pid and, on Linux, the holder's start time, pid namespace and boot id, so a lock left
+ * by a process that is gone (SIGKILL, power loss, a container restarted with the same pid) is
+ * recognised as stale and taken over. A pid means nothing outside its namespace and boot (a
+ * second container on the same volume, another machine on a shared disk), so the holder also
+ * touches the file every {@link HEARTBEAT_MS}; a lock from elsewhere is stale only once it has
+ * not been touched for {@link FOREIGN_STALE_MS}. Taking over happens under a second,
+ * short-lived guard, so two processes that find the same stale lock cannot both take it.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The lock's file name inside the data directory. */
@@ -49,10 +52,16 @@ export interface LockOwner {
   started: string | null;
   /** `/proc/sys/kernel/random/boot_id`, when known. */
   boot: string | null;
+  /** The pid namespace (`/proc/<pid>/ns/pid`, e.g. `pid:[4026531836]`), when known. */
+  ns: string | null;
   /** Random, so two holders never write the same record. */
   token: string;
 }
 
+/** How often the holder touches the lock file. */
+export const HEARTBEAT_MS = 10_000;
+/** How long a lock written in another pid namespace or boot may go untouched before it is stale. */
+export const FOREIGN_STALE_MS = 120_000;
 /** How long a lock file may stay unreadable (being written) or a takeover guard ownerless before it is stale. */
 const SETTLE_MS = 5_000;
 const RETRY_MS = 25;
@@ -65,17 +74,17 @@ const held = new Map<string, EmbeddedLock>();
  * Creates the data directory (mode 0700; an existing one keeps its mode) and takes its lock.
  * Throws {@link DataDirLockedError} naming the holder when another live process has it.
  */
-export async function lockEmbeddedDataDir(dataDir: string): Promise<EmbeddedLock> {
+export async function lockEmbeddedDataDir(dataDir: string, options: { heartbeatMs?: number } = {}): Promise<EmbeddedLock> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = join(realpathSync(dataDir), LOCK_FILE_NAME);
   if (held.has(path)) throw new DataDirLockedError(dataDir, process.pid);
   const mine = `${JSON.stringify(describeProcess(process.pid, randomBytes(8).toString('hex')))}\n`;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (create(path, mine)) return hold(path, mine);
-    const seen = readText(path);
+    if (create(path, mine)) return hold(path, mine, options.heartbeatMs ?? HEARTBEAT_MS);
+    const seen = readLockFile(path);
     if (seen === null) continue; // released in the meantime: try again at once
     const owner = parseOwner(seen);
-    if (owner && isRunning(owner)) throw new DataDirLockedError(dataDir, owner.pid);
+    if (owner && isRunning(owner, ageMs(path))) throw new DataDirLockedError(dataDir, owner.pid);
     // Unreadable and young: its creator is still writing it. Otherwise the holder is gone.
     if (owner || ageMs(path) > SETTLE_MS) removeStale(path, seen);
     await sleep(RETRY_MS);
@@ -100,13 +109,23 @@ function create(path: string, text: string): boolean {
   return true;
 }
 
-function hold(path: string, mine: string): EmbeddedLock {
+function hold(path: string, mine: string, heartbeatMs: number): EmbeddedLock {
   let released = false;
+  const heartbeat = setInterval(() => {
+    try {
+      const now = new Date();
+      utimesSync(path, now, now);
+    } catch {
+      // Gone with its directory: nothing to keep fresh.
+    }
+  }, heartbeatMs);
+  heartbeat.unref();
   const lock: EmbeddedLock = {
     path,
     release() {
       if (released) return;
       released = true;
+      clearInterval(heartbeat);
       held.delete(path);
       if (held.size === 0) removeProcessHooks();
       try {
@@ -152,7 +171,7 @@ function guardIsAbandoned(guard: string): boolean {
 
 /** The record for a process: pid, and where Linux tells, its start time and the boot. */
 export function describeProcess(pid: number, token: string): LockOwner {
-  return { pid, started: procStat(pid)?.started ?? null, boot: bootId(), token };
+  return { pid, started: procStat(pid)?.started ?? null, boot: bootId(), ns: pidNamespace(pid), token };
 }
 
 /** Parses a lock file's text; null when it is not a lock record. */
@@ -164,6 +183,7 @@ export function parseOwner(text: string): LockOwner | null {
       pid: v.pid as number,
       started: typeof v.started === 'string' ? v.started : null,
       boot: typeof v.boot === 'string' ? v.boot : null,
+      ns: typeof v.ns === 'string' ? v.ns : null,
       token: v.token,
     };
   } catch {
@@ -171,13 +191,18 @@ export function parseOwner(text: string): LockOwner | null {
   }
 }
 
-/** Whether the process that wrote the record is still running. */
-export function isRunning(owner: LockOwner): boolean {
+/**
+ * Whether the process that wrote the record is still running. `lockAgeMs` is the time since the
+ * lock file was last touched; it decides for a lock from another pid namespace or boot.
+ */
+export function isRunning(owner: LockOwner, lockAgeMs: number): boolean {
+  const boot = bootId();
+  const ns = pidNamespace(process.pid);
+  const foreign = (owner.boot !== null && boot !== null && owner.boot !== boot) || (owner.ns !== null && ns !== null && owner.ns !== ns);
+  if (foreign) return lockAgeMs < FOREIGN_STALE_MS;
   // Our own pid without the lock in `held`: a previous process that had the same pid.
   if (owner.pid === process.pid) return false;
   if (!pidExists(owner.pid)) return false;
-  const boot = bootId();
-  if (owner.boot && boot && owner.boot !== boot) return false;
   const stat = procStat(owner.pid);
   if (stat?.zombie) return false;
   // The same pid but another start time: the pid was reused by an unrelated process.
@@ -206,6 +231,24 @@ function procStat(pid: number): { started: string; zombie: boolean } | null {
 
 function bootId(): string | null {
   return readText('/proc/sys/kernel/random/boot_id')?.trim() || null;
+}
+
+function pidNamespace(pid: number): string | null {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/pid`);
+  } catch {
+    return null;
+  }
+}
+
+/** The lock file's text; null when there is none. Other errors (e.g. EACCES) are thrown. */
+function readLockFile(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
 }
 
 function readText(path: string): string | null {

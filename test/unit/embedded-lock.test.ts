@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { DataDirLockedError, LOCK_FILE_NAME, describeProcess, lockEmbeddedDataDir, parseOwner } from '../../db/embedded-lock';
+import { DataDirLockedError, FOREIGN_STALE_MS, LOCK_FILE_NAME, describeProcess, lockEmbeddedDataDir, parseOwner } from '../../db/embedded-lock';
 import type { EmbeddedLock } from '../../db/embedded-lock';
 import { waitGone } from '../helpers/cli-process';
 
@@ -25,8 +25,8 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function take(dir: string) {
-  const lock = await lockEmbeddedDataDir(dir);
+async function take(dir: string, options: { heartbeatMs?: number } = {}) {
+  const lock = await lockEmbeddedDataDir(dir, options);
   locks.push(lock);
   return lock;
 }
@@ -136,6 +136,33 @@ describe('lockEmbeddedDataDir', () => {
     utimesSync(lockOf(dir), old, old);
     await take(dir);
     expect(parseOwner(readFileSync(lockOf(dir), 'utf8'))?.pid).toBe(process.pid);
+  });
+
+  it('keeps a lock from another pid namespace (another container on the volume) while it is fresh, takes it over once it is not', async () => {
+    const dir = freshDir();
+    const gone = sleeper();
+    await new Promise((r) => gone.on('spawn', r));
+    const owner = { ...describeProcess(gone.pid!, 'container'), ns: 'pid:[1]' };
+    gone.kill('SIGKILL');
+    await waitGone(gone.pid!);
+    writeLock(dir, owner);
+    // Its pid means nothing here, so only the heartbeat tells whether it still runs.
+    const err = await lockEmbeddedDataDir(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DataDirLockedError);
+    expect((err as DataDirLockedError).pid).toBe(owner.pid);
+    const old = new Date(Date.now() - FOREIGN_STALE_MS - 5_000);
+    utimesSync(lockOf(dir), old, old);
+    await take(dir);
+    expect(parseOwner(readFileSync(lockOf(dir), 'utf8'))?.pid).toBe(process.pid);
+  });
+
+  it('the holder touches its lock file while it runs', async () => {
+    const dir = freshDir();
+    await take(dir, { heartbeatMs: 20 });
+    const old = new Date(Date.now() - 3_600_000);
+    utimesSync(lockOf(dir), old, old);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(Date.now() - statSync(lockOf(dir)).mtimeMs).toBeLessThan(60_000);
   });
 
   it('release removes the file only while it is still ours', async () => {
