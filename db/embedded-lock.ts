@@ -77,9 +77,10 @@ const held = new Map<string, EmbeddedLock>();
 export async function lockEmbeddedDataDir(dataDir: string, options: { heartbeatMs?: number } = {}): Promise<EmbeddedLock> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = join(realpathSync(dataDir), LOCK_FILE_NAME);
-  if (held.has(path)) throw new DataDirLockedError(dataDir, process.pid);
   const mine = `${JSON.stringify(describeProcess(process.pid, randomBytes(8).toString('hex')))}\n`;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    // Checked on every pass: another call in this process may have taken it while we waited.
+    if (held.has(path)) throw new DataDirLockedError(dataDir, process.pid);
     if (create(path, mine)) return hold(path, mine, options.heartbeatMs ?? HEARTBEAT_MS);
     const seen = readLockFile(path);
     if (seen === null) continue; // released in the meantime: try again at once
@@ -169,7 +170,7 @@ function guardIsAbandoned(guard: string): boolean {
   return ageMs(guard) > SETTLE_MS;
 }
 
-/** The record for a process: pid, and where Linux tells, its start time and the boot. */
+/** The record for a process: pid, and where Linux tells, its start time, pid namespace and boot. */
 export function describeProcess(pid: number, token: string): LockOwner {
   return { pid, started: procStat(pid)?.started ?? null, boot: bootId(), ns: pidNamespace(pid), token };
 }

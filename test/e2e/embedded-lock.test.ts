@@ -60,7 +60,7 @@ describe('a second process on the embedded data directory', () => {
 
     // Reopened: the shell's work and every write another process reported are there.
     const verify = await runCli(['audit', 'verify'], env);
-    expect(verify.stdout).toMatch(/^audit trail intact: \d+ events/);
+    expect(verify.stdout).toMatch(/^audit trail intact/);
     expect(verify.code).toBe(0);
     const database = await openDatabase({ dataDir: dir });
     try {
