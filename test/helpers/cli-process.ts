@@ -83,7 +83,7 @@ export interface RunResult {
 export async function runCli(args: string[], env: NodeJS.ProcessEnv, launcher: Launcher = 'tsx'): Promise<RunResult> {
   const live = startLive(args, env, launcher);
   live.child.stdin.end();
-  const timer = setTimeout(() => live.child.kill("SIGKILL"), 120_000);
+  const timer = setTimeout(() => live.child.kill('SIGKILL'), 120_000);
   const { code } = await live.exited;
   clearTimeout(timer);
   return { code, stdout: live.out(), stderr: live.err() };
