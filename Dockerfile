@@ -13,7 +13,7 @@ COPY adapters ./adapters
 COPY flows ./flows
 COPY db ./db
 COPY tsconfig.json ./
-RUN mkdir -p /data && chown node:node /data
+RUN mkdir -p /data && chown node:node /data && chmod 700 /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000

@@ -3,10 +3,10 @@
  * Postgres (PGlite) in a directory. Both run the same drizzle schema and SQL migrations.
  */
 import { fileURLToPath } from 'node:url';
-import { mkdirSync } from 'node:fs';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import * as schema from './schema';
+import { lockEmbeddedDataDir } from './embedded-lock';
 
 /** The drizzle database type shared by both drivers; a transaction is assignable to it. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -15,7 +15,10 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface DatabaseOptions {
   /** Postgres connection string; when absent, embedded PGlite is used. */
   url?: string | undefined;
-  /** Directory for embedded data; `memory://` keeps it in memory (tests). Default `./.aimsbot`. */
+  /**
+   * Directory for embedded data; `memory://` keeps it in memory (tests). Default `./.aimsbot`.
+   * Created with mode 0700; only one process at a time may open it (see embedded-lock.ts).
+   */
   dataDir?: string | undefined;
   /** Pool size for postgres.js. Default 10. */
   maxConnections?: number | undefined;
@@ -54,15 +57,27 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   const dataDir = options.dataDir ?? './.aimsbot';
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = new PGlite(dataDir);
+  const lock = dataDir.startsWith('memory://') ? null : await lockEmbeddedDataDir(dataDir);
+  let client: InstanceType<typeof PGlite>;
+  try {
+    client = new PGlite(dataDir);
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   const db = drizzle(client, { schema });
   return {
     db: db as unknown as Db,
     kind: 'pglite',
     migrate: () => migrate(db, { migrationsFolder }),
     ping: () => ping(db as unknown as Db),
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }
 

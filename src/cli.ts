@@ -5,6 +5,7 @@
 import type { CliIo } from './commands/io';
 import { UsageError } from './commands/io';
 import { AimsError } from '../flows/errors';
+import { DataDirLockedError } from '../db/embedded-lock';
 
 type Command = (io: CliIo) => Promise<number>;
 
@@ -49,6 +50,10 @@ export async function runCli(io: CliIo): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError || (err instanceof AimsError && (err.code === 'invalid_input' || err.code === 'invalid_policy'))) {
       io.stderr(`aimsbot ${name}: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof DataDirLockedError) {
+      io.stderr(`${err.message}\n`);
       return 2;
     }
     throw err;
