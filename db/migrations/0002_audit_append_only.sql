@@ -22,7 +22,7 @@ CREATE INDEX "audit_checkpoints_workspace_seq_idx" ON "audit_checkpoints" USING 
 CREATE FUNCTION "aims_refuse_audit_change"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
-    USING HINT = 'The audit trail is evidence: rows are only ever added. See docs/audit.md.';
+    USING HINT = 'The audit trail is evidence: rows are only ever added. See "The audit trail" in docs/jobs.md.';
 END;
 $$;
 --> statement-breakpoint
@@ -63,7 +63,7 @@ BEGIN
   END IF;
   IF NEW.audit_seq <= OLD.audit_seq THEN
     RAISE EXCEPTION 'the audit head of workspace % only moves forward: seq % to % refused', OLD.id, OLD.audit_seq, NEW.audit_seq
-      USING HINT = 'The audit trail is evidence: events are only ever added. See docs/audit.md.';
+      USING HINT = 'The audit trail is evidence: events are only ever added. See "The audit trail" in docs/jobs.md.';
   END IF;
   IF NOT EXISTS (SELECT 1 FROM "audit_events" e WHERE e.workspace_id = NEW.id AND e.seq = NEW.audit_seq AND e.hash = NEW.audit_hash) THEN
     RAISE EXCEPTION 'the audit head of workspace % must name an event of its chain: there is no event % with that hash', NEW.id, NEW.audit_seq;
