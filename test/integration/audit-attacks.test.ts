@@ -92,6 +92,7 @@ describe.each(DB_KINDS)('attacks on the audit trail on %s', (kind) => {
     expect(await refusal(database.db, sql`delete from audit_events where workspace_id = ${ws.plain} and seq >= ${seq}`)).toMatch(/audit_events is append-only: DELETE refused/);
     expect(await refusal(database.db, sql`truncate audit_events`)).toMatch(/audit_events is append-only: TRUNCATE refused/);
     expect(await refusal(database.db, sql`update workspaces set audit_seq = ${seq - 1} where id = ${ws.plain}`)).toMatch(/audit head of workspace \d+ only moves forward/);
+    expect(await refusal(database.db, sql`update workspaces set audit_seq = audit_seq + 5 where id = ${ws.plain}`)).toMatch(/audit head of workspace \d+ must name an event of its chain/);
     // Replication mode does not skip the triggers either.
     const replica = await inRolledBack(database.db, async (tx) => {
       await tx.execute(sql`set local session_replication_role = replica`);
@@ -112,6 +113,7 @@ describe.each(DB_KINDS)('attacks on the audit trail on %s', (kind) => {
 
   it('…and, when the checkpoints table was emptied too, by the value copied from chat', async () => {
     const given = { seq: cp.plain!.seq, hash: cp.plain!.hash };
+    // With the checkpoints table emptied too, nothing left in the database shows the cut…
     const emptied = await attack(async (tx) => {
       await cutFrom(tx, ws.plain, cp.plain!.seq);
       await tx.delete(auditCheckpoints);
