@@ -1,5 +1,5 @@
 /**
- * The attacks on the audit trail from the issue, by someone who can write to the database:
+ * The known attacks on the audit trail by someone who can write to the database:
  * delete the newest events and roll the head back; edit an event and recompute every later hash;
  * disable the append-only trigger and edit; downgrade a keyed chain to plain SHA-256. Each is
  * first refused by the database, then, with the triggers disabled, caught by `verifyAudit`
