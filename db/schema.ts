@@ -306,10 +306,42 @@ export const auditEvents = pgTable(
     subjectId: text('subject_id').notNull(),
     data: jsonb('data').notNull(),
     prevHash: text('prev_hash').notNull(),
+    /**
+     * How `hash` chains this event: `sha256` (plain SHA-256, anyone can recompute it) or
+     * `hmac-sha256` (HMAC-SHA-256 under AIMS_AUDIT_KEY). A keyed event hashes this value too.
+     */
+    hashAlg: text('hash_alg').notNull().default('sha256'),
     hash: text('hash').notNull(),
   },
   (t) => [
     uniqueIndex('audit_events_workspace_seq_uq').on(t.workspaceId, t.seq),
     index('audit_events_subject_idx').on(t.workspaceId, t.subjectType, t.subjectId),
   ],
+);
+
+/**
+ * Published heads of the audit chain: the outside witness of `audit verify`. A checkpoint is
+ * recorded (with an `audit.checkpoint` event) when the weekly digest or `aimsbot audit
+ * checkpoint` publishes the head; the deliverer fills in where the post went.
+ */
+export const auditCheckpoints = pgTable(
+  'audit_checkpoints',
+  {
+    id: id(),
+    workspaceId: workspaceId(),
+    /** The head published: seq and hash of the newest event at the time. */
+    seq: integer('seq').notNull(),
+    hash: text('hash').notNull(),
+    /** `weekly-digest` or `command`. */
+    source: text('source').notNull(),
+    createdAt: createdAt(),
+    /** Where it was posted: `slack`, `teams` or `shell`; null until the post succeeds. */
+    postedPlatform: text('posted_platform'),
+    /** Slack channel id, or Teams conversation id. */
+    postedConversation: text('posted_conversation'),
+    /** Slack message ts, or Teams activity id. */
+    postedMessage: text('posted_message'),
+    postedAt: ts('posted_at'),
+  },
+  (t) => [index('audit_checkpoints_workspace_seq_idx').on(t.workspaceId, t.seq)],
 );

@@ -1,15 +1,22 @@
 /**
  * The audit trail: append-only and hash-chained per workspace. Each event stores the hash of the
- * previous event and the SHA-256 of its own canonical content (which includes that previous
- * hash), so changing, removing or reordering any row breaks the chain from there on.
+ * previous event and the hash of its own canonical content (which includes that previous hash),
+ * so changing, removing or reordering any row breaks the chain from there on. With an audit key
+ * the hashes are HMACs that only the key holder can recompute (audit-hash.ts); the database
+ * refuses updates and deletes (migration `audit_append_only`); published checkpoints are the
+ * outside witness (audit-checkpoints.ts); `verifyAudit` checks all three (audit-verify.ts).
  */
-import { createHash } from 'node:crypto';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { auditEvents, workspaces } from '../db/schema';
+import { AimsError } from './errors';
+import type { HashedContent } from './audit-hash';
+import { currentAuditKey, eventHash, GENESIS_HASH, KEYED, keyedEventHash, PLAIN } from './audit-hash';
 
-/** The hash a workspace's first event points back to. */
-export const GENESIS_HASH = '0'.repeat(64);
+export { canonicalJson, eventHash, keyedEventHash, GENESIS_HASH, PLAIN, KEYED, AUDIT_KEY_MIN_LENGTH, auditKey, setAuditKey, currentAuditKey } from './audit-hash';
+export type { AuditKey, HashAlg, HashedContent } from './audit-hash';
+export { verifyAudit, parseCheckpointArg } from './audit-verify';
+export type { AuditVerification, ChainStatus, CheckpointCheck, GivenCheckpoint, VerifyOptions } from './audit-verify';
 
 /** What a caller records. */
 export interface AuditInput {
@@ -24,50 +31,18 @@ export interface AuditInput {
   at: Date;
 }
 
-/** JSON with object keys sorted at every level, so the same content always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
-
-interface HashedContent {
-  workspaceId: number;
+/** A workspace's audit head: seq and hash of its newest event. */
+export interface AuditHead {
   seq: number;
-  occurredAt: Date;
-  actor: string;
-  action: string;
-  subjectType: string;
-  subjectId: string;
-  data: unknown;
-  prevHash: string;
-}
-
-/** The hash of one event's content. */
-export function eventHash(e: HashedContent): string {
-  // Only the listed fields: a row read back also has `id` and `hash`, which are not content.
-  const content = canonicalJson({
-    workspaceId: e.workspaceId,
-    seq: e.seq,
-    occurredAt: e.occurredAt.toISOString(),
-    actor: e.actor,
-    action: e.action,
-    subjectType: e.subjectType,
-    subjectId: e.subjectId,
-    data: e.data,
-    prevHash: e.prevHash,
-  });
-  return createHash('sha256').update(content).digest('hex');
+  hash: string;
 }
 
 /**
- * Appends an event. Must run inside the transaction of the change it records; it locks the
- * workspace row so concurrent appends in one workspace form one chain.
+ * Appends an event, keyed when this process has an audit key. Must run inside the transaction
+ * of the change it records; it locks the workspace row so concurrent appends in one workspace
+ * form one chain. Returns the new head.
  */
-export async function appendAudit(tx: Db, input: AuditInput): Promise<void> {
+export async function appendAudit(tx: Db, input: AuditInput): Promise<AuditHead> {
   const [head] = await tx
     .select({ seq: workspaces.auditSeq, hash: workspaces.auditHash })
     .from(workspaces)
@@ -75,6 +50,14 @@ export async function appendAudit(tx: Db, input: AuditInput): Promise<void> {
     .for('update');
   if (!head) throw new Error(`workspace ${input.workspaceId} does not exist`);
   const last = head.seq > 0 ? { seq: head.seq, hash: head.hash ?? GENESIS_HASH } : undefined;
+  const key = currentAuditKey();
+  if (!key && last && (await keyedAt(tx, input.workspaceId, last.seq))) {
+    // An unkeyed event after keyed ones would read as a downgrade, and break the chain for good.
+    throw new AimsError(
+      'conflict',
+      'the audit trail is keyed (HMAC-SHA-256) but AIMS_AUDIT_KEY is not set in this process: start it with the same AIMS_AUDIT_KEY as the others',
+    );
+  }
   // Round-trip the data through JSON so what is hashed is exactly what jsonb gives back.
   const data = JSON.parse(JSON.stringify(input.data)) as Record<string, unknown>;
   const content: HashedContent = {
@@ -88,79 +71,17 @@ export async function appendAudit(tx: Db, input: AuditInput): Promise<void> {
     data,
     prevHash: last?.hash ?? GENESIS_HASH,
   };
-  const hash = eventHash(content);
-  await tx.insert(auditEvents).values({ ...content, hash });
+  const hash = key ? keyedEventHash(content, key) : eventHash(content);
+  await tx.insert(auditEvents).values({ ...content, hashAlg: key ? KEYED : PLAIN, hash });
   await tx.update(workspaces).set({ auditSeq: content.seq, auditHash: hash }).where(eq(workspaces.id, input.workspaceId));
+  return { seq: content.seq, hash };
 }
 
-/** The result of recomputing the chains. */
-export type AuditVerification =
-  | { ok: true; events: number; workspaces: number }
-  /** `eventId` is null when the break is events missing after the last one present. */
-  | { ok: false; eventId: number | null; workspaceId: number; seq: number; problem: string };
-
-/** Recomputes every workspace's chain and reports the first broken event. */
-export async function verifyAudit(db: Db, batchSize = 1000): Promise<AuditVerification> {
-  const wsRows = await db
-    .select({ id: workspaces.id, headSeq: workspaces.auditSeq, headHash: workspaces.auditHash })
-    .from(workspaces)
-    .orderBy(asc(workspaces.id));
-  let count = 0;
-  for (const ws of wsRows) {
-    let prevHash = GENESIS_HASH;
-    let expectedSeq = 1;
-    for (let offset = 0; ; offset += batchSize) {
-      // In insertion order (appends are serialised per workspace, so ids rise with seq): a row
-      // whose seq was changed is then named itself, not the row that now sorts after it.
-      const rows = await db
-        .select({
-          row: auditEvents,
-          // Hashes cover milliseconds; a sub-millisecond change to the stored time is still a change.
-          subMs: sql<boolean>`${auditEvents.occurredAt} <> date_trunc('milliseconds', ${auditEvents.occurredAt})`,
-        })
-        .from(auditEvents)
-        .where(eq(auditEvents.workspaceId, ws.id))
-        .orderBy(asc(auditEvents.id))
-        .limit(batchSize)
-        .offset(offset);
-      for (const { row, subMs } of rows) {
-        const broken = (problem: string) =>
-          ({ ok: false, eventId: row.id, workspaceId: ws.id, seq: row.seq, problem }) as const;
-        if (row.seq !== expectedSeq) return broken(`sequence ${row.seq} where ${expectedSeq} was expected (an event is missing or was moved)`);
-        if (row.prevHash !== prevHash) return broken('previous-hash link does not match the event before it');
-        const recomputed = eventHash(row);
-        if (subMs || recomputed !== row.hash) return broken('content does not match its hash (the event was changed)');
-        prevHash = row.hash;
-        expectedSeq += 1;
-        count += 1;
-      }
-      if (rows.length < batchSize) break;
-    }
-    // The head, moved with every append, catches what a chain alone cannot: its newest events
-    // deleted, or events appended outside the bot.
-    const lastSeq = expectedSeq - 1;
-    if (lastSeq < ws.headSeq) {
-      return {
-        ok: false,
-        eventId: null,
-        workspaceId: ws.id,
-        seq: lastSeq + 1,
-        problem: `events ${lastSeq + 1} to ${ws.headSeq} are missing (the chain ends at ${lastSeq}, the workspace's audit head at ${ws.headSeq})`,
-      };
-    }
-    if (lastSeq > ws.headSeq || (lastSeq > 0 && prevHash !== ws.headHash)) {
-      const [extra] = await db
-        .select({ id: auditEvents.id })
-        .from(auditEvents)
-        .where(and(eq(auditEvents.workspaceId, ws.id), eq(auditEvents.seq, Math.min(ws.headSeq + 1, lastSeq))));
-      return {
-        ok: false,
-        eventId: extra?.id ?? null,
-        workspaceId: ws.id,
-        seq: Math.min(ws.headSeq + 1, lastSeq),
-        problem: 'the event was not written by the bot (it is not in the workspace\'s audit head)',
-      };
-    }
-  }
-  return { ok: true, events: count, workspaces: wsRows.length };
+/** Whether the event at `seq` of a workspace was keyed. */
+async function keyedAt(tx: Db, workspaceId: number, seq: number): Promise<boolean> {
+  const [row] = await tx
+    .select({ alg: auditEvents.hashAlg })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.workspaceId, workspaceId), eq(auditEvents.seq, seq)));
+  return row?.alg === KEYED;
 }

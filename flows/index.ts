@@ -19,6 +19,7 @@ export * from './views';
 export * from './policy';
 export * from './identity';
 export * from './audit';
+export * from './audit-checkpoints';
 export * from './outbox';
 export * from './messages';
 export * from './rules';

@@ -4,6 +4,7 @@
  */
 import type { Database } from '../db/client';
 import { openDatabase } from '../db/client';
+import { setAuditKey } from '../flows/audit-hash';
 import type { Clock, FlowDeps } from '../flows/ports';
 import { systemClock } from '../flows/ports';
 import type { Policy } from '../flows/policy';
@@ -36,6 +37,8 @@ export interface CoreOptions {
 export async function createCore(config: Config, options: CoreOptions = {}): Promise<Core> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const policy = options.policy ?? loadPolicy(config, options.policyFallback ?? 'default');
+  // Every event this process appends is chained with the configured key (or plain SHA-256).
+  setAuditKey(config.auditKey);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   try {
     if (options.migrate ?? database.kind === 'pglite') await database.migrate();

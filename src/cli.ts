@@ -29,7 +29,10 @@ const HELP = `usage: aimsbot <command>
   migrate                   apply database migrations
   classify [file|-]         classify triage answers {"answers": {...}} and print the result JSON
   export inventory|soa|audit --format csv|json [--out FILE]
-  audit verify              recompute the audit hash chain
+  audit verify [--checkpoint <seq>:<hash>]
+                            recompute the audit hash chains (HMAC with AIMS_AUDIT_KEY) and compare
+                            them with every published checkpoint, or with one copied from chat
+  audit checkpoint          publish each workspace's audit head to its digest channel and record it
   jobs run review-reminders|approval-reminders|weekly-digest [--at ISO-8601]`;
 
 /** Runs one command and returns its exit code. */

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type { Policy } from '../flows/policy';
 import { defaultPolicy, demoPolicy, parsePolicyText } from '../flows/policy';
 import { AimsError } from '../flows/errors';
+import type { AuditKey } from '../flows/audit-hash';
+import { AUDIT_KEY_MIN_LENGTH, auditKey } from '../flows/audit-hash';
 
 const optionalString = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().optional());
 
@@ -54,6 +56,16 @@ const envSchema = z.object({
   /** `1` turns Teams on even with an empty app id (local testing). */
   AIMS_TEAMS: optionalString,
   NODE_ENV: optionalString,
+  /**
+   * HMAC key for the audit chain, kept outside the database (at least 32 characters, e.g.
+   * `openssl rand -hex 32`). Unset: events are chained with plain SHA-256. Never logged.
+   */
+  AIMS_AUDIT_KEY: optionalString.pipe(
+    z
+      .string()
+      .min(AUDIT_KEY_MIN_LENGTH, { message: `must be at least ${AUDIT_KEY_MIN_LENGTH} characters (generate one with: openssl rand -hex 32)` })
+      .optional(),
+  ),
   /** pino level. Default info. */
   LOG_LEVEL: optionalString.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
 });
@@ -74,6 +86,8 @@ export interface Config {
     | { botToken: string; signingSecret: string; appToken: string | undefined; apiUrl: string }
     | null;
   teams: { appId: string; appPassword: string | undefined; tenantId: string | undefined; appType: string } | null;
+  /** The audit chain's HMAC key (AIMS_AUDIT_KEY), or null: plain SHA-256. Its bytes never serialise. */
+  auditKey: AuditKey | null;
 }
 
 /** Reads and validates the environment. Throws `AimsError('invalid_input')` naming the variable. */
@@ -130,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     slack,
     teams,
+    auditKey: e.AIMS_AUDIT_KEY ? auditKey(e.AIMS_AUDIT_KEY) : null,
   };
 }
 

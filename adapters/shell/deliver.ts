@@ -3,9 +3,10 @@ import { eq } from 'drizzle-orm';
 import { people } from '../../db/schema';
 import type { Deliverer, FlowDeps, OutboxRow } from '../../flows';
 import { loadRequestView } from '../../flows';
+import { checkpointPrinted } from './checkpoint';
 
 /** Kinds written by the scheduled jobs; each carries a plain `text`. */
-const JOB_KINDS = new Set(['review.reminder', 'review.escalation', 'approval.reminder', 'approval.escalation', 'digest.weekly']);
+const JOB_KINDS = new Set(['review.reminder', 'review.escalation', 'approval.reminder', 'approval.escalation', 'digest.weekly', 'audit.checkpoint']);
 
 /** Builds a deliverer that writes to `print`. */
 export function shellDeliverer(deps: FlowDeps, print: (text: string) => void): Deliverer {
@@ -38,6 +39,7 @@ export function shellDeliverer(deps: FlowDeps, print: (text: string) => void): D
       default:
         if (JOB_KINDS.has(row.kind)) {
           print(`${await addressOf(deps, row)} ${summarise(p)}`);
+          await checkpointPrinted(deps, row);
           return { ok: true };
         }
         print(`[${row.kind}] ${summarise(p)}`);

@@ -9,6 +9,7 @@ import type { webApi } from '@slack/bolt';
 import type { Deliverer, DeliveryResult, FlowDeps, OutboxRow, RequestView } from '../../flows';
 import { loadRequestView, loadSystemView, messagesOf, recordMessage } from '../../flows';
 import type { StoredMessage } from '../../flows';
+import { deliverCheckpoint } from './checkpoint-delivery';
 import { deliverDigest } from './digest-delivery';
 import type { Directory } from './directory';
 import { deliverApprovalEscalation, deliverApprovalReminder, deliverReviewEscalation, deliverReviewReminder } from './job-delivery';
@@ -49,6 +50,8 @@ export function createSlackDeliverer(d: SlackDelivererDeps): Deliverer {
           return await deliverApprovalEscalation(d, row);
         case 'digest.weekly':
           return await deliverDigest(d, row);
+        case 'audit.checkpoint':
+          return await deliverCheckpoint(d, row);
         default:
           return { ok: false, permanent: true, error: `slack: no delivery for ${row.kind}` };
       }

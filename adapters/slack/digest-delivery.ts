@@ -6,6 +6,7 @@
  * posting the digest again.
  */
 import type { DeliveryResult, OutboxRow, WeeklyDigestPayload } from '../../flows';
+import { noteCheckpointPost } from './checkpoint-delivery';
 import type { SlackDelivererDeps } from './deliverer';
 import { policyChannel, postedFor, recordPosted } from './job-targets';
 import { renderDigest } from './render-digest';
@@ -28,6 +29,7 @@ export async function deliverDigest(d: SlackDelivererDeps, row: OutboxRow): Prom
     await recordPosted(d.deps, row, copy, [], DIGEST_SUBJECT);
     message = { ...copy, id: 0, workspaceId: row.workspaceId, subjectType: DIGEST_SUBJECT, subjectId: row.id, platform: 'slack', threadId: null, stepId: null, createdAt: d.deps.clock.now() };
   }
+  await noteCheckpointPost(d, row, message);
   if (typeof p.csv !== 'string' || p.csv === '' || already.some((m) => m.role === 'csv')) return { ok: true };
   const filename = typeof p.csvName === 'string' && p.csvName ? p.csvName : 'ai-inventory.csv';
   const uploaded = await d.client.filesUploadV2({

@@ -10,6 +10,7 @@ import type { Block } from './blocks';
 import { context, divider, header, LIMITS, limitBlocks, sectionsOf } from './blocks';
 import { clipMrkdwn, day, esc, words } from './mrkdwn';
 import type { SlackMessage } from './render-request';
+import { digestCheckpointBlocks } from './render-checkpoint';
 import { ageText } from './render-reminders';
 
 /** Lines shown per list; the rest are counted ("…and 12 more, see the CSV"). */
@@ -113,7 +114,8 @@ export function renderDigest(d: WeeklyDigest): SlackMessage {
     if (still.length) blocks.push(divider(), ...still);
     blocks.push(divider(), ...inventory(d));
   }
-  blocks.push(context('The full inventory is attached as CSV.'));
+  // The foot is never cut: the checkpoint is evidence, and the CSV note tells where the rest is.
+  const foot = [...digestCheckpointBlocks(d.checkpoint), context('The full inventory is attached as CSV.')];
   const text = clipMrkdwn(`Weekly AI compliance digest for ${esc(d.organization)}, ${esc(d.periodLabel)}${d.quiet ? ': a quiet week' : ''}`, LIMITS.messageText);
-  return { text, blocks: limitBlocks(blocks) };
+  return { text, blocks: [...limitBlocks(blocks, LIMITS.messageBlocks - foot.length), ...foot] };
 }

@@ -24,6 +24,7 @@ import type {
 } from '../../flows';
 import { loadRequestView, loadSystemView, messagesOf, recordMessage } from '../../flows';
 import { cardAttachment } from './card-kit';
+import { noteCheckpointPost } from './checkpoint-delivery';
 import { referenceForConversation } from './conversation-refs';
 import { digestCard } from './digest-card';
 import { unreachablePeople } from './digest-people';
@@ -149,6 +150,7 @@ export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransp
     const card = digestCard(p.digest, notInstalled);
     const messageId = await transport.send(channel.ref, { type: 'message', summary: p.text.split('\n')[0], attachments: [cardAttachment(card)] });
     await record(row, NOTIFICATION, row.id, row.kind, { conversationId: channel.id, messageId, via: 'channel' });
+    await noteCheckpointPost(deps, row, { conversationId: channel.id, messageId });
     return OK;
   };
 

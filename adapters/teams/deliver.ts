@@ -13,6 +13,7 @@ import { sharedApprovalCard } from './approval-actions';
 import type { CardJson } from './card-kit';
 import { adaptiveCard, cardAttachment, heading, md, messageCard, textBlock, words } from './card-kit';
 import { findReference, referenceForConversation } from './conversation-refs';
+import { deliverCheckpoint } from './checkpoint-delivery';
 import { createJobDelivery, JOB_KINDS } from './deliver-jobs';
 import type { Ref } from './teams-transport';
 import { createTeamsTransport, NoRoute } from './teams-transport';
@@ -97,6 +98,8 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
         if (!request) return gone;
         await sendToPerson(row.workspaceId, request.submittedBy, outcomeCard(request, String(p.status ?? request.status)));
         return { ok: true };
+      case 'audit.checkpoint':
+        return deliverCheckpoint({ deps, transport }, row);
       case 'review.updated':
         if (typeof p.reviewId !== 'number') return gone;
         await jobs.reviewUpdated(row.workspaceId, p.reviewId, String(p.status ?? 'updated'));

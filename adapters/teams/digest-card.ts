@@ -5,6 +5,7 @@
 import type { DigestCount, DigestItem, WeeklyDigest } from '../../flows';
 import type { CardJson } from './card-kit';
 import { adaptiveCard, facts, heading, md, textBlock, truncate } from './card-kit';
+import { digestCheckpointBlocks } from './checkpoint-card';
 import { age } from './job-cards';
 
 /** Teams refuses messages above about 28 KB; leave room for the envelope. */
@@ -71,6 +72,7 @@ function render(d: WeeklyDigest, notInstalled: NotInstalled[], limit: number): C
         ['Systems in the inventory', String(d.inventory.total)],
       ]),
       ...notInstalledBlock(notInstalled, limit),
+      ...digestCheckpointBlocks(d.checkpoint),
     );
     return adaptiveCard(body);
   }
@@ -112,6 +114,7 @@ function render(d: WeeklyDigest, notInstalled: NotInstalled[], limit: number): C
   }
   body.push(...notInstalledBlock(notInstalled, limit));
   body.push(textBlock('The full inventory as CSV: `aimsbot export inventory`.', { isSubtle: true, size: 'Small', separator: true }));
+  body.push(...digestCheckpointBlocks(d.checkpoint));
   return adaptiveCard(body);
 }
 
@@ -139,6 +142,7 @@ export function digestCard(d: WeeklyDigest, notInstalled: NotInstalled[] = [], m
       ['Systems in the inventory', String(d.inventory.total)],
     ]),
     textBlock('The details are too long for one Teams message; see `aimsbot export inventory`.', { isSubtle: true }),
+    ...digestCheckpointBlocks(d.checkpoint),
   ]);
 }
 

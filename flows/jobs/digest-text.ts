@@ -2,6 +2,7 @@
 import type { DigestItem, WeeklyDigest } from './digest';
 import { plural } from './common';
 import { localDate } from './time';
+import { checkpointText } from '../audit-checkpoint-view';
 
 const line = (i: DigestItem) => `${i.ref} ${i.name}`;
 const names = (items: DigestItem[]) => items.map(line).join(', ');
@@ -50,5 +51,6 @@ export function renderDigestText(d: WeeklyDigest): string {
       out.push(`  by department: ${inv.byDepartment.map((x) => `${x.key} ${x.count}`).join(', ')}`);
     }
   }
+  if (d.checkpoint) out.push(checkpointText(d.checkpoint));
   return out.join('\n');
 }

@@ -6,6 +6,7 @@
 import { and, asc, eq, gte, inArray, lt, lte } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { aiSystems, approvalRequests, approvalSteps, assessments, auditEvents, people, reviews } from '../../db/schema';
+import type { CheckpointView } from '../audit-checkpoint-view';
 import type { Policy } from '../policy';
 import { systemRef } from '../views';
 import { DAY_MS, HOUR_MS, localDate } from './time';
@@ -54,6 +55,8 @@ export interface WeeklyDigest {
   highRisk: DigestItem[];
   /** Assessed as prohibited in the period. */
   prohibited: DigestItem[];
+  /** The audit head published with this digest (set by the weekly-digest job; absent on an empty trail). */
+  checkpoint?: CheckpointView | null;
 }
 
 /** How far ahead "reviews due" looks, in days. */

@@ -1,8 +1,12 @@
 /**
  * The weekly-digest job: one digest per workspace to its digest channel, covering the seven days
  * before `now`. The dedupe key names the workspace and the period's first local date, so the
- * schedule firing twice, or two workers, post one digest per week.
+ * schedule firing twice, or two workers, post one digest per week. Each digest publishes a
+ * checkpoint of the workspace's audit head (see audit-checkpoints.ts).
  */
+import type { Db } from '../../db/client';
+import type { CheckpointView } from '../audit-checkpoint-view';
+import { recordCheckpoint } from '../audit-checkpoints';
 import { enqueue } from '../outbox';
 import type { JobDeps, JobReport } from './common';
 import { allWorkspaces } from './common';
@@ -37,21 +41,50 @@ export async function runWeeklyDigest(deps: JobDeps, now: Date): Promise<JobRepo
   const spaces = await allWorkspaces(db);
   for (const ws of spaces) {
     const digest = await buildDigest(db, policy, ws.id, start, now);
-    const payload: WeeklyDigestPayload = {
-      digest,
-      text: renderDigestText(digest),
-      csv: await inventoryCsv(db, ws.id),
-      csvName: `ai-inventory-${localDate(now, policy.organization.timezone)}.csv`,
-    };
-    const written = await enqueue(db, {
-      workspaceId: ws.id,
-      dedupeKey: `digest.weekly:${ws.id}:${day}`,
-      kind: 'digest.weekly',
-      recipient: { channel: 'digest' },
-      payload,
-      notBefore,
+    const csv = await inventoryCsv(db, ws.id);
+    const written = await withCheckpoint(db, ws.id, now, async (tx, checkpoint) => {
+      digest.checkpoint = checkpoint;
+      const payload: WeeklyDigestPayload = {
+        digest,
+        text: renderDigestText(digest),
+        csv,
+        csvName: `ai-inventory-${localDate(now, policy.organization.timezone)}.csv`,
+      };
+      return enqueue(tx, {
+        workspaceId: ws.id,
+        dedupeKey: `digest.weekly:${ws.id}:${day}`,
+        kind: 'digest.weekly',
+        recipient: { channel: 'digest' },
+        payload,
+        notBefore,
+      });
     });
     if (written) enqueued += 1;
   }
   return { enqueued, examined: spaces.length };
+}
+
+class AlreadyQueued extends Error {}
+
+/**
+ * Records a checkpoint of the workspace's audit head for the digest and writes the digest, in
+ * one transaction. When this week's digest was already written (the job ran twice), the
+ * checkpoint is rolled back with it, so each digest publishes exactly one checkpoint.
+ */
+async function withCheckpoint(
+  db: Db,
+  workspaceId: number,
+  at: Date,
+  write: (tx: Db, checkpoint: CheckpointView | null) => Promise<boolean>,
+): Promise<boolean> {
+  try {
+    return await db.transaction(async (tx) => {
+      const checkpoint = await recordCheckpoint(tx, { workspaceId, at, source: 'weekly-digest' });
+      if (!(await write(tx, checkpoint))) throw new AlreadyQueued();
+      return true;
+    });
+  } catch (err) {
+    if (err instanceof AlreadyQueued) return false;
+    throw err;
+  }
 }

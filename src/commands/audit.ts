@@ -1,26 +1,28 @@
-/** `aimsbot audit verify`: recomputes every audit hash chain; exit 1 naming the first broken event. */
+/**
+ * `aimsbot audit verify [--checkpoint <seq>:<hash>]...`: recomputes every audit hash chain and
+ * compares it with the published checkpoints; exit 1 naming the first break, or when a keyed
+ * chain cannot be authenticated without AIMS_AUDIT_KEY. `aimsbot audit checkpoint` publishes
+ * the heads (audit-checkpoint.ts).
+ */
 import { loadConfig } from '../config';
 import { openDatabase } from '../../db/client';
 import { verifyAudit } from '../../flows/audit';
+import { checkpointCommand } from './audit-checkpoint';
+import { parseVerifyArgs, printVerification } from './audit-report';
 import type { CliIo } from './io';
 import { UsageError } from './io';
 
 export async function auditCommand(io: CliIo): Promise<number> {
   const [sub, ...rest] = io.argv;
-  if (sub !== 'verify') throw new UsageError(`expected "audit verify", got "${io.argv.join(' ') || '(nothing)'}"`);
-  if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  if (sub === 'checkpoint') return checkpointCommand({ ...io, argv: rest });
+  if (sub !== 'verify') throw new UsageError(`expected "audit verify" or "audit checkpoint", got "${io.argv.join(' ') || '(nothing)'}"`);
+  const args = parseVerifyArgs(rest);
   const config = loadConfig(io.env);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   try {
     await database.migrate();
-    const result = await verifyAudit(database.db);
-    if (result.ok) {
-      io.stdout(`audit trail intact: ${result.events} events in ${result.workspaces} workspace(s)\n`);
-      return 0;
-    }
-    const where = result.eventId === null ? `seq ${result.seq}` : `event ${result.eventId} (workspace ${result.workspaceId}, seq ${result.seq})`;
-    io.stdout(`audit trail broken at ${where}${result.eventId === null ? ` of workspace ${result.workspaceId}` : ''}: ${result.problem}\n`);
-    return 1;
+    const result = await verifyAudit(database.db, { key: config.auditKey, given: args.checkpoints });
+    return printVerification(io, result, { keyGiven: config.auditKey !== null });
   } finally {
     await database.close();
   }

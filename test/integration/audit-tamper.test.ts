@@ -1,11 +1,13 @@
 /**
- * The audit chain names the event an SQL edit touched, whichever column it changed. Each edit runs
- * in a transaction that is rolled back, so every case starts from the same intact chain.
+ * The database refuses every SQL edit of the audit trail; and when someone who may disable its
+ * triggers (the table owner, a superuser) makes the edit anyway, the chain names the event it
+ * touched, whichever column it changed. Each edit runs in a transaction that is rolled back, so
+ * every case starts from the same intact chain.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SQL } from 'drizzle-orm';
-import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import { eq, sql } from 'drizzle-orm';
+import { auditEvents } from '../../db/schema';
 import * as flows from '../../flows';
 import type { AuditVerification } from '../../flows/audit';
 import { createTestDatabase, DB_KINDS } from '../helpers/db';
@@ -13,8 +15,7 @@ import type { TestDatabase } from '../helpers/db';
 import { testClock } from '../helpers/clock';
 import { actors } from '../helpers/flows';
 import { fieldsFor, minimalAnswers } from '../fixtures/answers';
-
-class Rollback extends Error {}
+import { disableTriggers, inRolledBack, refusal } from '../helpers/audit-attacks';
 
 describe.each(DB_KINDS)('audit verify against SQL edits on %s', (kind) => {
   let database: TestDatabase;
@@ -36,19 +37,13 @@ describe.each(DB_KINDS)('audit verify against SQL edits on %s', (kind) => {
   });
   afterAll(async () => database?.destroy());
 
-  /** Applies `edit`, verifies, and rolls everything back. */
+  /** Disables the append-only triggers, applies `edit`, verifies, and rolls everything back. */
   async function verifyAfter(edit: (id: number) => SQL, id: number): Promise<AuditVerification> {
-    let result: AuditVerification | undefined;
-    await database.db
-      .transaction(async (tx) => {
-        await tx.execute(edit(id));
-        result = await flows.verifyAudit(tx as unknown as Db);
-        throw new Rollback();
-      })
-      .catch((err: unknown) => {
-        if (!(err instanceof Rollback)) throw err;
-      });
-    return result!;
+    return inRolledBack(database.db, async (tx) => {
+      await disableTriggers(tx);
+      await tx.execute(edit(id));
+      return flows.verifyAudit(tx);
+    });
   }
 
   it('is intact before any edit', async () => {
@@ -67,14 +62,16 @@ describe.each(DB_KINDS)('audit verify against SQL edits on %s', (kind) => {
     ['prev_hash', (id) => sql`update audit_events set prev_hash = repeat('a', 64) where id = ${id}`],
     ['seq', (id) => sql`update audit_events set seq = 900 where id = ${id}`],
   ];
-  it.each(edits)('names the event whose %s was changed', async (_column, edit) => {
+  it.each(edits)('refuses a change of %s, and names the event when the trigger was disabled', async (_column, edit) => {
     const target = ids[3]!;
+    expect(await refusal(database.db, edit(target))).toMatch(/audit_events is append-only: UPDATE refused/);
     const result = await verifyAfter(edit, target);
     expect(result).toMatchObject({ ok: false, eventId: target });
   });
 
-  it('notices the newest events deleted, which the chain alone cannot show', async () => {
+  it('refuses to delete the newest events; deleted with the trigger disabled, the head shows it', async () => {
     const last = ids.at(-1)!;
+    expect(await refusal(database.db, sql`delete from audit_events where id >= ${ids.at(-2)!}`)).toMatch(/audit_events is append-only: DELETE refused/);
     const result = await verifyAfter((id) => sql`delete from audit_events where id >= ${id}`, ids.at(-2)!);
     expect(result).toMatchObject({ ok: false, eventId: null, seq: ids.length - 1 });
     expect(result.ok === false && result.problem).toMatch(new RegExp(`events ${ids.length - 1} to ${ids.length} are missing`));
@@ -82,42 +79,20 @@ describe.each(DB_KINDS)('audit verify against SQL edits on %s', (kind) => {
   });
 
   it('names an event appended outside the bot, even with a correctly computed hash', async () => {
-    const forge = () => sql`
-      insert into audit_events (workspace_id, seq, occurred_at, actor, action, subject_type, subject_id, data, prev_hash, hash)
-      select workspace_id, seq + 1, occurred_at, 'shell:mallory', 'step.approved', subject_type, subject_id, data, hash, repeat('b', 64)
-      from audit_events where id = ${ids.at(-1)!}`;
-    // Compute the forged row's real hash so only the head can tell it apart.
-    let result: AuditVerification | undefined;
-    await database.db
-      .transaction(async (tx) => {
-        await tx.execute(forge());
-        const rows = (await tx.execute(sql`select * from audit_events order by id desc limit 1`)) as unknown as
-          | Array<Record<string, unknown>>
-          | { rows: Array<Record<string, unknown>> };
-        const row = (Array.isArray(rows) ? rows : rows.rows)[0]!;
-        const hash = flows.eventHash({
-          workspaceId: Number(row.workspace_id),
-          seq: Number(row.seq),
-          occurredAt: new Date(row.occurred_at as string),
-          actor: String(row.actor),
-          action: String(row.action),
-          subjectType: String(row.subject_type),
-          subjectId: String(row.subject_id),
-          data: typeof row.data === 'string' ? JSON.parse(row.data) : row.data,
-          prevHash: String(row.prev_hash),
-        });
-        await tx.execute(sql`update audit_events set hash = ${hash} where id = ${Number(row.id)}`);
-        result = await flows.verifyAudit(tx as unknown as Db);
-        throw new Rollback();
-      })
-      .catch((err: unknown) => {
-        if (!(err instanceof Rollback)) throw err;
-      });
+    // The database lets rows be added (that is all the bot does); only the head can tell this one apart.
+    const result = await inRolledBack(database.db, async (tx) => {
+      const [last] = await tx.select().from(auditEvents).where(eq(auditEvents.id, ids.at(-1)!));
+      const forged = { ...last!, seq: last!.seq + 1, actor: 'shell:mallory', action: 'step.approved', prevHash: last!.hash };
+      const { id: _id, ...row } = forged;
+      await tx.insert(auditEvents).values({ ...row, hash: flows.eventHash(forged) });
+      return flows.verifyAudit(tx);
+    });
     expect(result).toMatchObject({ ok: false, seq: ids.length + 1 });
-    expect(result!.ok === false && result!.eventId).toBeGreaterThan(ids.at(-1)!);
+    expect(result.ok === false && result.eventId).toBeGreaterThan(ids.at(-1)!);
   });
 
   it('names the event after a deleted one', async () => {
+    expect(await refusal(database.db, sql`delete from audit_events where id = ${ids[3]!}`)).toMatch(/audit_events is append-only: DELETE refused/);
     const result = await verifyAfter((id) => sql`delete from audit_events where id = ${id}`, ids[3]!);
     expect(result).toMatchObject({ ok: false, eventId: ids[4] });
   });

@@ -1,0 +1,34 @@
+/**
+ * `audit.checkpoint` in Slack: the checkpoint message in the digest channel, recorded against the
+ * notification (so a retry never posts it twice) and as the checkpoint's location.
+ */
+import type { DeliveryResult, OutboxRow } from '../../flows';
+import { checkpointOf, checkpointPosted } from '../../flows';
+import type { SlackDelivererDeps } from './deliverer';
+import { policyChannel, postedFor, recordPosted } from './job-targets';
+import { renderCheckpoint } from './render-checkpoint';
+
+/** Delivers one checkpoint. */
+export async function deliverCheckpoint(d: SlackDelivererDeps, row: OutboxRow): Promise<DeliveryResult> {
+  const checkpoint = checkpointOf(row.payload);
+  if (!checkpoint) return { ok: false, permanent: true, error: `${row.kind}: malformed payload` };
+  let posted = (await postedFor(d.deps, row)).find((m) => m.role === 'checkpoint');
+  if (!posted) {
+    const where = policyChannel(d.deps, 'digest');
+    if ('failure' in where) return where.failure;
+    const msg = renderCheckpoint(checkpoint);
+    const r = await d.client.chat.postMessage({ channel: where.channel, text: msg.text, blocks: msg.blocks, unfurl_links: false });
+    const copy = { role: 'checkpoint', conversationId: r.channel ?? where.channel, messageId: r.ts! };
+    await recordPosted(d.deps, row, copy);
+    posted = { ...copy, id: 0, workspaceId: row.workspaceId, subjectType: 'notification', subjectId: row.id, platform: 'slack', threadId: null, stepId: null, createdAt: d.deps.clock.now() };
+  }
+  await noteCheckpointPost(d, row, posted);
+  return { ok: true };
+}
+
+/** Records where the checkpoint a notification carries (if any) went; later posts keep the first. */
+export async function noteCheckpointPost(d: SlackDelivererDeps, row: OutboxRow, posted: { conversationId: string; messageId: string }): Promise<void> {
+  const checkpoint = checkpointOf(row.payload);
+  if (!checkpoint) return;
+  await checkpointPosted(d.deps.db, checkpoint.id, { platform: 'slack', conversationId: posted.conversationId, messageId: posted.messageId }, d.deps.clock.now());
+}
