@@ -9,7 +9,7 @@ import type { ReviewResult } from '../../flows';
 import * as flows from '../../flows';
 import { LIMITS, plain, section } from './blocks';
 import { reanswerView } from './form-flow';
-import { day } from './mrkdwn';
+import { day, esc } from './mrkdwn';
 import { replyTargetOf } from './approval-actions';
 import { REVIEW_ACTIONS, renderReviewCard } from './render-review';
 import type { SlackMessage } from './render-request';
@@ -22,7 +22,8 @@ export const SNOOZE_CALLBACK = 'review.snooze';
 
 const snoozeMeta = z.object({ ref: z.string().max(20), channel: z.string().optional(), thread: z.string().optional() });
 
-function snoozeView(ref: string, channel: string | undefined, thread: string | undefined): types.ModalView {
+/** The snooze modal of a system (`ref` as resolved by flows). */
+export function snoozeView(ref: string, channel: string | undefined, thread: string | undefined): types.ModalView {
   return {
     type: 'modal',
     callback_id: SNOOZE_CALLBACK,
@@ -31,7 +32,7 @@ function snoozeView(ref: string, channel: string | undefined, thread: string | u
     close: plain('Cancel', LIMITS.submitText),
     private_metadata: JSON.stringify({ ref, channel, thread }),
     blocks: [
-      section(`Pause the review reminders of ${ref} for up to ${flows.SNOOZE_MAX_DAYS} days.`),
+      section(`Pause the review reminders of ${esc(ref)} for up to ${flows.SNOOZE_MAX_DAYS} days.`),
       {
         type: 'input',
         block_id: 'days',

@@ -3,7 +3,7 @@ import type { FlowContext, SystemView } from '../../flows';
 import * as flows from '../../flows';
 import type { Answers } from '../../flows/triage/types';
 import type { CardJson } from './card-kit';
-import { adaptiveCard, day, executeAction, heading, md, messageCard, textBlock } from './card-kit';
+import { adaptiveCard, day, executeAction, heading, messageCard, textBlock } from './card-kit';
 import type { FormTurn } from './form-flow';
 import { startForm } from './form-flow';
 import { firstPage } from './form-cards';
@@ -63,7 +63,7 @@ export async function handleReviewAction(turn: FormTurn, action: ReviewAction): 
     case 'confirmed':
       return messageCard(`Review recorded; next review of ${r.system.ref} on ${day(r.system.nextReviewAt)}.`);
     case 'retired':
-      return messageCard(`${r.system.ref} ${md(r.system.name)} is retired.`);
+      return messageCard(`${r.system.ref} ${r.system.name} is retired.`);
     case 'snoozed':
       return messageCard(`Review reminders for ${r.system.ref} are paused until ${day(r.until)}.`);
     default:
