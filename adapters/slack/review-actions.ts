@@ -103,13 +103,19 @@ export function registerReviewActions(app: App, rt: SlackRuntime): void {
 
   on(REVIEW_ACTIONS.confirm, (ctx, ref) => flows.confirmReview(ctx, ref));
   on(REVIEW_ACTIONS.retire, (ctx, ref) => flows.retire(ctx, ref, 'retired at review'));
+  // The button value is whatever the client sent: the system and the clicker's right to review
+  // it are checked before any modal opens; a refusal is told privately.
   on(REVIEW_ACTIONS.update, async (ctx, ref, body) => {
-    await rt.client.views.open({ trigger_id: body.trigger_id, view: await reanswerView(ctx, 'retriage', ref) });
+    const system = await flows.reviewable(ctx, ref, ['approved']);
+    if ('kind' in system) return system;
+    await rt.client.views.open({ trigger_id: body.trigger_id, view: await reanswerView(ctx, 'retriage', system.ref) });
     return null;
   });
-  on(REVIEW_ACTIONS.snooze, async (_ctx, ref, body) => {
+  on(REVIEW_ACTIONS.snooze, async (ctx, ref, body) => {
+    const system = await flows.reviewable(ctx, ref, ['approved']);
+    if ('kind' in system) return system;
     const t = replyTargetOf(body);
-    await rt.client.views.open({ trigger_id: body.trigger_id, view: snoozeView(ref, t.channelId, t.threadTs) });
+    await rt.client.views.open({ trigger_id: body.trigger_id, view: snoozeView(system.ref, t.channelId, t.threadTs) });
     return null;
   });
 

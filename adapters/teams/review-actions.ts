@@ -40,8 +40,12 @@ export async function handleReviewAction(turn: FormTurn, action: ReviewAction): 
   if ('kind' in found) return messageCard(found.message, { error: true });
   let r: flows.ReviewResult;
   switch (action.action) {
-    case 'review.update':
+    case 'review.update': {
+      // Only someone who may review it gets the form (the action data is whatever the client sent).
+      const allowed = await flows.reviewable(ctx, found.ref, ['approved']);
+      if ('kind' in allowed) return reviewCard(found, allowed.message);
       return startForm(turn, { flow: 'retriage', ref: found.ref, page: firstPage('retriage'), fields: {}, answers: {} }, (found.assessment?.answers ?? {}) as Answers);
+    }
     case 'review.confirm':
       r = await flows.confirmReview(ctx, action.ref);
       break;
