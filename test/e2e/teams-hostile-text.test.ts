@@ -26,8 +26,13 @@ beforeAll(async () => {
 });
 afterAll(async () => bench?.close());
 
+/** The reference of the first system registered (the hostile one). */
+async function firstRef(): Promise<string> {
+  const [system] = await bench.db.db.select().from(aiSystems).orderBy(aiSystems.refNumber).limit(1);
+  return `AI-${system!.refNumber}`;
+}
+
 describe('Teams: hostile text', () => {
-  let ref = '';
 
   it('a registration shows its fields as typed on the result and on the approval card', async () => {
     const fields = { ...fieldsFor(NAME, people.bob.aad), vendor: NAME, department: NAME, purpose: HOSTILE_TEXT };
@@ -35,7 +40,7 @@ describe('Teams: hostile text', () => {
     const [system] = await bench.db.db.select().from(aiSystems);
     expect(system, cardText(last)).toBeDefined();
     expect(system!.name).toBe(SHOWN_NAME);
-    ref = `AI-${system!.refNumber}`;
+    const ref = await firstRef();
     expect(cardHazards(last)).toEqual([]);
     expect(cardShows(last, `Registered ${ref} ${SHOWN_NAME}`)).toBe(true);
 
@@ -49,6 +54,7 @@ describe('Teams: hostile text', () => {
   });
 
   it('the rejection reason reaches the submitter as typed', async () => {
+    const ref = await firstRef();
     const [step] = await bench.db.db.select().from(approvalSteps);
     const answer = await bench.execute(people.bob, { action: 'approval.reject', stepId: step!.id, reason: HOSTILE_TEXT }, { channel: true });
     expect(cardHazards(answer)).toEqual([]);
@@ -84,7 +90,7 @@ describe('Teams: hostile text', () => {
   });
 
   it('resubmit by someone who is neither owner nor submitter is refused before the form', async () => {
-    const card = await bench.say(people.mallory, `resubmit ${ref}`);
+    const card = await bench.say(people.mallory, `resubmit ${await firstRef()}`);
     expect(inputs(card)).toEqual([]);
     expect(cardText(card)).toContain('Only the owner or the submitter');
   });
