@@ -7,7 +7,7 @@
  */
 
 /** Bidirectional embeddings, overrides, isolates and marks (U+202A–E, U+2066–9, U+200E/F, U+061C). */
-export const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
 
 /** Line breaks: CR, LF and the Unicode line and paragraph separators. */
 const LINE_BREAK = /[\r\n\u2028\u2029]/;
