@@ -18,6 +18,7 @@ import { checkCanDecide, isStepApprover, INDEPENDENT_ROLES } from './rules';
 import type { Classification } from './triage/types';
 import type { RequestView } from './views';
 import { loadRequestView, parseSystemRef } from './views';
+import { cleanMultiline } from './text';
 
 /** A decision on one step. */
 export type Decision = 'approve' | 'reject' | 'request_changes';
@@ -112,7 +113,7 @@ export async function decideStep(
 ): Promise<DecideResult> {
   const { db, policy, clock } = ctx.deps;
   const ws = ctx.workspace.id;
-  const reason = input.reason?.trim() ?? '';
+  const reason = cleanMultiline(input.reason ?? '').trim();
   if (input.decision !== 'approve' && reason.length === 0) {
     return refuse('invalid', 'A reason is required to reject or request changes.', {
       errors: [{ field: 'reason', message: 'A reason is required to reject or request changes.' }],

@@ -171,13 +171,20 @@ export const EXPORT_COLUMNS = {
 } as const satisfies Record<string, readonly string[]>;
 
 /**
+ * A cell a spreadsheet could run as a formula: it starts with = + - @ (or their full-width forms
+ * ＝ ＋ － ＠, which some spreadsheets fold to ASCII), a tab or a carriage return, possibly behind
+ * invisible characters (zero-width U+200B–U+200D, U+2060, U+FEFF, or a bidirectional control).
+ */
+const FORMULA_START = /^[\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20\t\r]/;
+
+/**
  * Rows as CSV with a header of `columns`. User text that a spreadsheet would read as a formula
- * (a cell starting with = + - @) is prefixed with a quote so opening the file runs nothing.
+ * (see FORMULA_START) is prefixed with a quote so opening the file runs nothing.
  */
 export function toCsv<T extends object>(rows: T[], columns: readonly (keyof T & string)[]): string {
   const cell = (v: unknown) => {
     const text = v === null || v === undefined ? '' : String(v);
-    return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+    return FORMULA_START.test(text) ? `'${text}` : text;
   };
   return stringify([[...columns], ...rows.map((r) => columns.map((c) => cell(r[c])))]);
 }

@@ -185,14 +185,10 @@ export async function systemByRef(ctx: FlowContext, ref: string): Promise<System
 }
 
 /**
- * Resubmits a system whose approval asked for changes (or was rejected): new answers make a new
- * assessment version and a new approval request. The submitter or the owner may do it.
+ * Loads a system the actor may resubmit: changes were requested or it was rejected, and the
+ * actor is its owner or submitter. Adapters ask this before they open the form.
  */
-export async function resubmit(
-  ctx: FlowContext,
-  ref: string,
-  answersInput: unknown,
-): Promise<{ kind: 'resubmitted'; system: SystemView; request: RequestView; classification: Classification } | Refusal> {
+export async function resubmittable(ctx: FlowContext, ref: string): Promise<SystemView | Refusal> {
   const found = await systemByRef(ctx, ref);
   if ('kind' in found) return found;
   if (found.status !== 'changes_requested' && found.status !== 'rejected') {
@@ -201,6 +197,20 @@ export async function resubmit(
   if (ctx.actor.id !== found.owner.id && ctx.actor.id !== found.submittedBy.id) {
     return refuse('not_authorised', `Only the owner or the submitter of ${found.ref} can resubmit it.`);
   }
+  return found;
+}
+
+/**
+ * Resubmits a system whose approval asked for changes (or was rejected): new answers make a new
+ * assessment version and a new approval request. The submitter or the owner may do it.
+ */
+export async function resubmit(
+  ctx: FlowContext,
+  ref: string,
+  answersInput: unknown,
+): Promise<{ kind: 'resubmitted'; system: SystemView; request: RequestView; classification: Classification } | Refusal> {
+  const found = await resubmittable(ctx, ref);
+  if ('kind' in found) return found;
   const a = validateAnswers(answersInput);
   if (!a.ok) return invalid(a.errors);
   const { db, policy, clock } = ctx.deps;

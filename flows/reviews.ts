@@ -19,6 +19,7 @@ import { validateAnswers } from './triage/validate';
 import type { Classification } from './triage/types';
 import type { RequestView, SystemView } from './views';
 import { loadRequestView, loadSystemView } from './views';
+import { cleanMultiline } from './text';
 
 const DAY_MS = 86_400_000;
 
@@ -34,7 +35,7 @@ export type ReviewResult =
   | Refusal;
 
 /** Loads the system and checks the actor may review it (the owner, or a compliance member). */
-async function reviewable(ctx: FlowContext, ref: string, allowed: SystemView['status'][]): Promise<SystemView | Refusal> {
+export async function reviewable(ctx: FlowContext, ref: string, allowed: SystemView['status'][]): Promise<SystemView | Refusal> {
   const system = await systemByRef(ctx, ref);
   if ('kind' in system) return system;
   const isOwner = system.owner.id === ctx.actor.id;
@@ -138,6 +139,7 @@ export async function retriage(ctx: FlowContext, ref: string, answersInput: unkn
 
 /** Retires a system: no more reviews, any open approval is superseded. */
 export async function retire(ctx: FlowContext, ref: string, reason?: string): Promise<ReviewResult> {
+  reason = reason === undefined ? undefined : cleanMultiline(reason);
   const system = await reviewable(ctx, ref, ['approved', 'pending_approval', 'changes_requested', 'rejected', 'blocked', 'draft']);
   if ('kind' in system) return system;
   const now = ctx.deps.clock.now();
@@ -180,6 +182,7 @@ export async function retire(ctx: FlowContext, ref: string, reason?: string): Pr
 
 /** Postpones the reminders of the open review by 1–30 days, with a reason. */
 export async function snoozeReview(ctx: FlowContext, ref: string, days: number, reason: string): Promise<ReviewResult> {
+  reason = cleanMultiline(reason);
   const errors = [];
   if (!Number.isInteger(days) || days < 1 || days > SNOOZE_MAX_DAYS) {
     errors.push({ field: 'days', message: `Snooze for 1 to ${SNOOZE_MAX_DAYS} whole days.` });

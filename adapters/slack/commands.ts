@@ -81,11 +81,8 @@ async function run(
     }
     case 'resubmit': {
       if (!arg) return void (await reply(renderNote('Which tool? e.g. /aims resubmit AI-1')));
-      const found = await flows.systemByRef(ctx, arg);
+      const found = await flows.resubmittable(ctx, arg);
       if ('kind' in found) return void (await reply(renderNote(found.message)));
-      if (found.status !== 'changes_requested' && found.status !== 'rejected') {
-        return void (await reply(renderNote(`${found.ref} is ${found.status.replace('_', ' ')}; only a tool with changes requested or rejected can be resubmitted.`)));
-      }
       await rt.client.views.open({ trigger_id: triggerId, view: await reanswerView(ctx, 'resubmit', found.ref) });
       return;
     }

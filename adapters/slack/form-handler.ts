@@ -1,5 +1,6 @@
 /** Bolt wiring of the registration / triage modals and the "answer again" button. */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import * as flows from '../../flows';
 import { FORM_CALLBACK, messageView, parseFormState } from './form-views';
 import { reanswerView, submitPage } from './form-flow';
 import { RESUBMIT_ACTION } from './render-request';
@@ -37,7 +38,10 @@ export function registerForms(app: App, rt: SlackRuntime): void {
     await ack();
     try {
       const ctx = await slackContext(rt, context.teamId, body.user.id);
-      await rt.client.views.open({ trigger_id: body.trigger_id, view: await reanswerView(ctx, 'resubmit', action.value ?? '') });
+      // The button value is whatever the client sent: check the system and the clicker first.
+      const found = await flows.resubmittable(ctx, action.value ?? '');
+      if ('kind' in found) return void (await tellPrivately(rt, replyTargetOf(body, respond), renderNote(found.message)));
+      await rt.client.views.open({ trigger_id: body.trigger_id, view: await reanswerView(ctx, 'resubmit', found.ref) });
     } catch (err) {
       rt.logger.error({ err }, 'slack: resubmit failed');
       await tellPrivately(rt, replyTargetOf(body, respond), renderNote('The form could not be opened; try /aims resubmit <ref>.')).catch(() => {});

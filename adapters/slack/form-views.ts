@@ -9,6 +9,7 @@ import type { Answers } from '../../flows/triage/types';
 import type { Block } from './blocks';
 import { LIMITS, context, limitBlocks, plain, section } from './blocks';
 import { inputBlock } from './form-blocks';
+import { esc } from './mrkdwn';
 import type { SlackMessage } from './render-request';
 
 /** Callback id of every registration / triage page. */
@@ -84,7 +85,7 @@ export function triageView(state: FormState, page: number, prefill: Answers = {}
   const questions = askedQuestions(state.answers, page);
   // Whether another page follows depends on this page's answers; only the last page is certain.
   const last = page === TOTAL();
-  const intro = state.ref ? `${state.ref}: answer the triage again (your earlier answers are filled in).` : 'Triage';
+  const intro = state.ref ? `${esc(state.ref)}: answer the triage again (your earlier answers are filled in).` : 'Triage';
   const blocks = [
     context(`${intro} Page ${page} of ${TOTAL()}.`),
     ...questions.map((q) => inputBlock(q, prefill[q.id])),

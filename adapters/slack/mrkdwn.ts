@@ -2,10 +2,14 @@
  * Text for Slack: escaping user text for mrkdwn (so `<!channel>` or a fake `<@U…>` in a tool
  * name stays inert), mentions of people we know, and truncation to Block Kit limits.
  */
+import { stripBidi } from '../../flows';
 
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
+/**
+ * Escapes the three characters Slack's mrkdwn treats as control characters, and drops
+ * bidirectional controls, which would reorder the text around the user's.
+ */
 export function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return stripBidi(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Cuts text to `max` characters, ending with an ellipsis when it was longer. */

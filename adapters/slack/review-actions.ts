@@ -9,7 +9,7 @@ import type { ReviewResult } from '../../flows';
 import * as flows from '../../flows';
 import { LIMITS, plain, section } from './blocks';
 import { reanswerView } from './form-flow';
-import { day } from './mrkdwn';
+import { day, esc } from './mrkdwn';
 import { replyTargetOf } from './approval-actions';
 import { REVIEW_ACTIONS, renderReviewCard } from './render-review';
 import type { SlackMessage } from './render-request';
@@ -22,7 +22,8 @@ export const SNOOZE_CALLBACK = 'review.snooze';
 
 const snoozeMeta = z.object({ ref: z.string().max(20), channel: z.string().optional(), thread: z.string().optional() });
 
-function snoozeView(ref: string, channel: string | undefined, thread: string | undefined): types.ModalView {
+/** The snooze modal of a system (`ref` as resolved by flows). */
+export function snoozeView(ref: string, channel: string | undefined, thread: string | undefined): types.ModalView {
   return {
     type: 'modal',
     callback_id: SNOOZE_CALLBACK,
@@ -31,7 +32,7 @@ function snoozeView(ref: string, channel: string | undefined, thread: string | u
     close: plain('Cancel', LIMITS.submitText),
     private_metadata: JSON.stringify({ ref, channel, thread }),
     blocks: [
-      section(`Pause the review reminders of ${ref} for up to ${flows.SNOOZE_MAX_DAYS} days.`),
+      section(`Pause the review reminders of ${esc(ref)} for up to ${flows.SNOOZE_MAX_DAYS} days.`),
       {
         type: 'input',
         block_id: 'days',
@@ -102,13 +103,19 @@ export function registerReviewActions(app: App, rt: SlackRuntime): void {
 
   on(REVIEW_ACTIONS.confirm, (ctx, ref) => flows.confirmReview(ctx, ref));
   on(REVIEW_ACTIONS.retire, (ctx, ref) => flows.retire(ctx, ref, 'retired at review'));
+  // The button value is whatever the client sent: the system and the clicker's right to review
+  // it are checked before any modal opens; a refusal is told privately.
   on(REVIEW_ACTIONS.update, async (ctx, ref, body) => {
-    await rt.client.views.open({ trigger_id: body.trigger_id, view: await reanswerView(ctx, 'retriage', ref) });
+    const system = await flows.reviewable(ctx, ref, ['approved']);
+    if ('kind' in system) return system;
+    await rt.client.views.open({ trigger_id: body.trigger_id, view: await reanswerView(ctx, 'retriage', system.ref) });
     return null;
   });
-  on(REVIEW_ACTIONS.snooze, async (_ctx, ref, body) => {
+  on(REVIEW_ACTIONS.snooze, async (ctx, ref, body) => {
+    const system = await flows.reviewable(ctx, ref, ['approved']);
+    if ('kind' in system) return system;
     const t = replyTargetOf(body);
-    await rt.client.views.open({ trigger_id: body.trigger_id, view: snoozeView(ref, t.channelId, t.threadTs) });
+    await rt.client.views.open({ trigger_id: body.trigger_id, view: snoozeView(system.ref, t.channelId, t.threadTs) });
     return null;
   });
 

@@ -7,7 +7,7 @@
  */
 import type { RequestView, StepView } from '../../flows';
 import type { CardJson } from './card-kit';
-import { adaptiveCard, errorText, executeAction, facts, heading, md, textBlock, words } from './card-kit';
+import { adaptiveCard, errorText, executeAction, facts, heading, markdown, textBlock, words } from './card-kit';
 import { classificationBlocks, stepLine } from './render-views';
 
 /** Teams refreshes a card automatically for at most this many users. */
@@ -52,22 +52,22 @@ export function approvalCard(r: RequestView, opts: ApprovalCardOptions = {}): Ca
   const body: CardJson[] = [];
   if (opts.notice) body.push(textBlock(opts.notice.text, { color: opts.notice.error ? 'Attention' : 'Good', weight: 'Bolder' }));
   body.push(
-    heading(`Approval: ${r.systemRef} ${md(r.systemName)}`),
-    textBlock(`${STATUS_ICON[r.status] ?? ''} **${words(r.status)}**${r.status === 'blocked' ? ' — prohibited practice; nobody can approve it' : ''}`),
+    heading(`Approval: ${r.systemRef} ${r.systemName}`),
+    textBlock(markdown`${STATUS_ICON[r.status] ?? ''} **${words(r.status)}**${r.status === 'blocked' ? ' — prohibited practice; nobody can approve it' : ''}`),
     facts([
       ['Owner', r.owner.name],
       ['Submitted by', r.submittedBy.name],
       ['Assessment', `v${r.assessmentVersion}`],
     ]),
     ...classificationBlocks(r.classification),
-    textBlock('**Steps**'),
+    textBlock(markdown`**Steps**`),
     facts(r.steps.map((s) => [`${STATUS_ICON[s.status] ?? ''} ${s.role}`, s.status === 'pending' ? `pending — ${approverLabel(s)}` : stepLine(s)])),
   );
   const extra: CardJson = {};
   if (opts.approver) {
     const { step } = opts.approver;
     body.push(
-      textBlock(`**Your decision: the ${step.role} step**`, { separator: true }),
+      textBlock(markdown`**Your decision: the ${step.role} step**`, { separator: true }),
       {
         type: 'Input.Text',
         id: 'reason',

@@ -1,7 +1,17 @@
 /**
  * Small builders for Adaptive Card JSON, and the limits that keep cards inside what Teams shows
  * (a card payload of about 28 KB; long user text is cut).
+ *
+ * Every builder that puts text on a card (text blocks, headings, facts, message cards) takes
+ * `CardText`: a plain string is user text and is escaped (see markdown.ts); formatting of our own
+ * is `Markdown`, written with the `markdown` tag. Button titles, input labels and values and
+ * choice titles are not markdown and take plain strings.
  */
+import type { CardText } from './markdown';
+import { Markdown, markdownOf } from './markdown';
+
+export type { CardText } from './markdown';
+export { Markdown, markdown } from './markdown';
 
 /** An Adaptive Card element or card, as plain JSON. */
 export type CardJson = Record<string, unknown>;
@@ -9,14 +19,15 @@ export type CardJson = Record<string, unknown>;
 /** Longest text block we put on a card, in characters. */
 export const TEXT_MAX = 1500;
 
-/** Cuts text to `max` characters, marking the cut. */
+/**
+ * Cuts text to `max` characters, marking the cut. On markdown, a backslash left alone at the
+ * end (its escaped character cut off) is dropped, so it cannot escape the ellipsis.
+ */
 export function truncate(text: string, max = TEXT_MAX): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-/** Escapes the markdown Teams renders in TextBlocks, so user text shows as typed. */
-export function md(text: string): string {
-  return text.replace(/([\\`*_[\]#>])/g, '\\$1');
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const slashes = /\\*$/.exec(cut)![0].length;
+  return `${slashes % 2 === 1 ? cut.slice(0, -1) : cut}…`;
 }
 
 /** A card with the given body; version 1.5 (Teams desktop and mobile). */
@@ -30,26 +41,33 @@ export function adaptiveCard(body: CardJson[], extra: CardJson = {}): CardJson {
   };
 }
 
-/** A wrapped text block (user text must be passed through `md` by the caller). */
-export function textBlock(text: string, opts: CardJson = {}): CardJson {
-  return { type: 'TextBlock', text: truncate(text), wrap: true, ...opts };
+/** A wrapped text block; a plain string is escaped, `Markdown` is used as it is. */
+export function textBlock(text: CardText, opts: CardJson = {}): CardJson {
+  return { type: 'TextBlock', text: truncate(markdownOf(text)), wrap: true, ...opts };
 }
 
 /** A heading. */
-export function heading(text: string): CardJson {
+export function heading(text: CardText): CardJson {
   return textBlock(text, { size: 'Medium', weight: 'Bolder' });
 }
 
 /** A red line under a field. */
-export function errorText(text: string): CardJson {
+export function errorText(text: CardText): CardJson {
   return textBlock(text, { color: 'Attention', spacing: 'None', size: 'Small' });
 }
 
-/** A fact set from label/value pairs (empty values left out). */
-export function facts(pairs: Array<[string, string | null | undefined]>): CardJson {
+/** Longest fact value, in characters. */
+const FACT_MAX = 400;
+
+/** A fact set from title/value pairs (empty values left out); plain strings are escaped. */
+export function facts(pairs: Array<[CardText, CardText | null | undefined]>): CardJson {
+  const shown = pairs.filter((p): p is [CardText, CardText] => {
+    const v = p[1];
+    return v !== null && v !== undefined && (v instanceof Markdown ? v.source !== '' : v !== '');
+  });
   return {
     type: 'FactSet',
-    facts: pairs.filter(([, v]) => v !== null && v !== undefined && v !== '').map(([title, value]) => ({ title, value: truncate(String(value), 400) })),
+    facts: shown.map(([title, value]) => ({ title: truncate(markdownOf(title), FACT_MAX), value: truncate(markdownOf(value), FACT_MAX) })),
   };
 }
 
@@ -68,8 +86,8 @@ export function cardResponse(card: CardJson): { statusCode: number; type: string
   return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card };
 }
 
-/** A card with a single message, optionally an error. */
-export function messageCard(text: string, opts: { title?: string; error?: boolean } = {}): CardJson {
+/** A card with a single message, optionally an error; plain strings are escaped. */
+export function messageCard(text: CardText, opts: { title?: CardText; error?: boolean } = {}): CardJson {
   const body: CardJson[] = [];
   if (opts.title) body.push(heading(opts.title));
   body.push(textBlock(text, opts.error ? { color: 'Attention' } : {}));

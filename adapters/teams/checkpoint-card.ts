@@ -6,7 +6,7 @@
 import type { CheckpointView } from '../../flows';
 import { verifyCommandFor } from '../../flows';
 import type { CardJson } from './card-kit';
-import { adaptiveCard, heading, md, textBlock } from './card-kit';
+import { adaptiveCard, heading, textBlock } from './card-kit';
 
 const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
@@ -17,7 +17,7 @@ export function digestCheckpointBlocks(c: CheckpointView | null | undefined): Ca
   if (!c) return [];
   return [
     textBlock(`Audit trail checkpoint: ${head(c)}.`, { isSubtle: true, size: 'Small', separator: true }),
-    textBlock(`To check the trail against it later: ${md(verifyCommandFor(c))}`, { isSubtle: true, size: 'Small', spacing: 'None' }),
+    textBlock(`To check the trail against it later: ${verifyCommandFor(c)}`, { isSubtle: true, size: 'Small', spacing: 'None' }),
   ];
 }
 
@@ -26,6 +26,6 @@ export function checkpointCard(c: CheckpointView): CardJson {
   return adaptiveCard([
     heading('Audit trail checkpoint'),
     textBlock(`${head(c)}.`),
-    textBlock(`Keep this message: ${md(verifyCommandFor(c))} shows whether the audit trail still matches it.`, { isSubtle: true }),
+    textBlock(`Keep this message: ${verifyCommandFor(c)} shows whether the audit trail still matches it.`, { isSubtle: true }),
   ]);
 }

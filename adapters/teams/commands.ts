@@ -45,11 +45,8 @@ export async function runCommand(turn: FormTurn, command: Command): Promise<Card
     }
     case 'resubmit': {
       if (!arg) return usage('resubmit <ref>, e.g. resubmit AI-1');
-      const found = await flows.systemByRef(ctx, arg);
+      const found = await flows.resubmittable(ctx, arg);
       if ('kind' in found) return messageCard(found.message, { error: true });
-      if (found.status !== 'changes_requested' && found.status !== 'rejected') {
-        return messageCard(`${found.ref} is ${found.status.replace(/_/g, ' ')}; only a tool with changes requested or rejected can be resubmitted.`, { error: true });
-      }
       return startForm(turn, { flow: 'resubmit', ref: found.ref, page: firstPage('resubmit'), fields: {}, answers: {} }, (found.assessment?.answers ?? {}) as Answers);
     }
     default: {

@@ -11,7 +11,7 @@ import { loadRequestView, messagesOf, recordMessage } from '../../flows';
 import type { Logger } from 'pino';
 import { sharedApprovalCard } from './approval-actions';
 import type { CardJson } from './card-kit';
-import { adaptiveCard, cardAttachment, heading, md, messageCard, textBlock, words } from './card-kit';
+import { adaptiveCard, cardAttachment, heading, markdown, messageCard, textBlock, words } from './card-kit';
 import { findReference, referenceForConversation } from './conversation-refs';
 import { deliverCheckpoint } from './checkpoint-delivery';
 import { createJobDelivery, JOB_KINDS } from './deliver-jobs';
@@ -70,10 +70,10 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
 
   const outcomeCard = (request: RequestView, status: string): CardJson => {
     const reason = request.steps.find((s) => s.reason)?.reason;
-    const next = status === 'changes_requested' || status === 'rejected' ? `Change it and type **resubmit ${request.systemRef}**.` : '';
+    const next = status === 'changes_requested' || status === 'rejected' ? markdown`Change it and type **resubmit ${request.systemRef}**.` : null;
     return adaptiveCard([
-      heading(`${request.systemRef} ${md(request.systemName)} was ${words(status)}`),
-      ...(reason ? [textBlock(`Reason: "${md(reason)}"`)] : []),
+      heading(`${request.systemRef} ${request.systemName} was ${words(status)}`),
+      ...(reason ? [textBlock(`Reason: "${reason}"`)] : []),
       ...(next ? [textBlock(next)] : []),
     ]);
   };
@@ -112,7 +112,7 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
   /** Kinds this deliverer does not know: their `text` to the person or channel they are for. */
   const deliverGeneric = async (row: OutboxRow, p: Record<string, unknown>): Promise<DeliveryResult> => {
     const text = typeof p.text === 'string' ? p.text : `${row.kind}: ${JSON.stringify(p)}`;
-    const card = messageCard(md(text));
+    const card = messageCard(text);
     const r = row.recipient as { person?: number; channel?: 'approvals' | 'digest' };
     if (typeof r.person === 'number') {
       const [person] = await db.select().from(people).where(eq(people.id, r.person));

@@ -4,7 +4,7 @@
  */
 import type { DigestCount, DigestItem, WeeklyDigest } from '../../flows';
 import type { CardJson } from './card-kit';
-import { adaptiveCard, facts, heading, md, textBlock, truncate } from './card-kit';
+import { adaptiveCard, facts, heading, markdown, textBlock, truncate } from './card-kit';
 import { digestCheckpointBlocks } from './checkpoint-card';
 import { age } from './job-cards';
 
@@ -29,7 +29,7 @@ function more(total: number, shown: number): string {
 }
 
 function names(items: DigestItem[], limit: number): string {
-  return md(items.slice(0, limit).map(item).join(', ')) + more(items.length, limit);
+  return items.slice(0, limit).map(item).join(', ') + more(items.length, limit);
 }
 
 function listFacts<T>(items: T[], limit: number, pair: (x: T) => [string, string]): CardJson[] {
@@ -43,12 +43,12 @@ function counts(rows: DigestCount[], limit: number): CardJson[] {
 }
 
 function section(title: string): CardJson {
-  return textBlock(`**${title}**`, { separator: true, spacing: 'Medium' });
+  return textBlock(markdown`**${title}**`, { separator: true, spacing: 'Medium' });
 }
 
 function notInstalledBlock(people: NotInstalled[], limit: number): CardJson[] {
   if (people.length === 0) return [];
-  const shown = people.slice(0, Math.max(limit, 1)).map((p) => md(truncate(p.name, NAME_MAX))).join(', ');
+  const shown = people.slice(0, Math.max(limit, 1)).map((p) => truncate(p.name, NAME_MAX)).join(', ');
   return [
     section('Not installed'),
     textBlock(
@@ -60,7 +60,7 @@ function notInstalledBlock(people: NotInstalled[], limit: number): CardJson[] {
 }
 
 function render(d: WeeklyDigest, notInstalled: NotInstalled[], limit: number): CardJson {
-  const body: CardJson[] = [heading(`Weekly AI compliance digest — ${md(d.organization)}`), textBlock(`${d.periodLabel} (${d.timezone})`, { isSubtle: true, spacing: 'None' })];
+  const body: CardJson[] = [heading(`Weekly AI compliance digest — ${d.organization}`), textBlock(`${d.periodLabel} (${d.timezone})`, { isSubtle: true, spacing: 'None' })];
   const c = d.counts;
   if (d.quiet) {
     body.push(
@@ -93,7 +93,7 @@ function render(d: WeeklyDigest, notInstalled: NotInstalled[], limit: number): C
     ] as Array<[string, DigestItem[]]>
   )
     .filter(([, items]) => items.length > 0)
-    .map(([label, items]) => `- **${label}:** ${names(items, limit)}`);
+    .map(([label, items]) => markdown`- **${label}:** ${names(items, limit)}`);
   if (lines.length) body.push(section('This week'), ...lines.map((l) => textBlock(l, { spacing: 'None' })));
   if (d.pendingApprovals.length) {
     body.push(section(`Pending approvals (${d.pendingApprovals.length})`));
@@ -113,7 +113,7 @@ function render(d: WeeklyDigest, notInstalled: NotInstalled[], limit: number): C
     body.push(textBlock('By department', { isSubtle: true }), ...counts(d.inventory.byDepartment, limit));
   }
   body.push(...notInstalledBlock(notInstalled, limit));
-  body.push(textBlock('The full inventory as CSV: `aimsbot export inventory`.', { isSubtle: true, size: 'Small', separator: true }));
+  body.push(textBlock(markdown`The full inventory as CSV: \`aimsbot export inventory\`.`, { isSubtle: true, size: 'Small', separator: true }));
   body.push(...digestCheckpointBlocks(d.checkpoint));
   return adaptiveCard(body);
 }
@@ -133,7 +133,7 @@ export function digestCard(d: WeeklyDigest, notInstalled: NotInstalled[] = [], m
   // Even one item per list is too much (absurdly long names): the counts alone.
   const c = d.counts;
   return adaptiveCard([
-    heading(`Weekly AI compliance digest — ${md(d.organization.slice(0, 200))}`),
+    heading(`Weekly AI compliance digest — ${d.organization.slice(0, 200)}`),
     textBlock(d.periodLabel, { isSubtle: true, spacing: 'None' }),
     facts([
       ...periodCounts(c),
@@ -141,7 +141,7 @@ export function digestCard(d: WeeklyDigest, notInstalled: NotInstalled[] = [], m
       ['Overdue reviews', String(d.reviewsOverdue.length)],
       ['Systems in the inventory', String(d.inventory.total)],
     ]),
-    textBlock('The details are too long for one Teams message; see `aimsbot export inventory`.', { isSubtle: true }),
+    textBlock(markdown`The details are too long for one Teams message; see \`aimsbot export inventory\`.`, { isSubtle: true }),
     ...digestCheckpointBlocks(d.checkpoint),
   ]);
 }

@@ -7,7 +7,7 @@ import type { Question } from '../../flows/triage/questionnaire';
 import { askedQuestions, questionnaire, triagePages } from '../../flows/triage/questionnaire';
 import type { Answers, AnswerValue, FieldError } from '../../flows/triage/types';
 import type { CardJson } from './card-kit';
-import { adaptiveCard, errorText, executeAction, heading, md, textBlock } from './card-kit';
+import { adaptiveCard, errorText, executeAction, heading, textBlock } from './card-kit';
 
 /** Which conversation the form belongs to. */
 export type FormFlow = 'register' | 'resubmit' | 'retriage';
@@ -101,14 +101,14 @@ export function formCard(state: FormState, opts: FormRenderOptions = {}): CardJs
   const errors = opts.errors ?? [];
   const last = state.page > 1 && nextPage(state.page, { ...state.answers, ...guessAnswers(questions, opts) }) === null;
   const body: CardJson[] = [
-    heading(`${TITLES[state.flow]}${state.ref ? ` ${md(state.ref)}` : ''} — page ${state.page} of ${Math.max(...triagePages())}`),
+    heading(`${TITLES[state.flow]}${state.ref ? ` ${state.ref}` : ''} — page ${state.page} of ${Math.max(...triagePages())}`),
   ];
   if (state.page === 1 && state.flow === 'register') body.push(textBlock('First the registration, then the triage questions.', { isSubtle: true }));
   if (errors.length > 0) body.push(textBlock('Please correct the fields marked below.', { color: 'Attention', weight: 'Bolder' }));
   for (const q of questions) {
     const value = opts.values?.[q.id] ?? (state.page === 1 ? (state.fields[q.id] ?? '') : inputString(opts.previous?.[q.id]));
     body.push(input(q, value, opts.speaker));
-    body.push(textBlock(md(q.help), { isSubtle: true, size: 'Small', spacing: 'None' }));
+    body.push(textBlock(q.help, { isSubtle: true, size: 'Small', spacing: 'None' }));
     for (const e of errors.filter((x) => x.field === q.id)) body.push(errorText(`${q.label}: ${e.message}`));
   }
   const stray = errors.filter((e) => !questions.some((q) => q.id === e.field));

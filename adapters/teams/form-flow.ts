@@ -10,7 +10,7 @@ import { getQuestion, parseAnswerText } from '../../flows/triage/questionnaire';
 import { validateRegistration } from '../../flows/triage/validate';
 import type { Answers, FieldError } from '../../flows/triage/types';
 import type { CardJson } from './card-kit';
-import { adaptiveCard, heading, md, messageCard, textBlock } from './card-kit';
+import { adaptiveCard, heading, markdown, messageCard, textBlock } from './card-kit';
 import type { FormState } from './form-cards';
 import { formCard, nextPage, pageQuestions } from './form-cards';
 import type { MemberDirectory } from './people';
@@ -58,7 +58,7 @@ export async function submitPage(turn: FormTurn, state: FormState, data: Record<
     if (errors.length > 0) return again(errors);
     const duplicate = await flows.findDuplicate(turn.ctx, values.name ?? '');
     if (duplicate) {
-      return systemCard(duplicate, null, `"${md(values.name ?? '')}" is already registered as ${duplicate.ref}; nothing new was registered. Here it is:`);
+      return systemCard(duplicate, null, `"${values.name ?? ''}" is already registered as ${duplicate.ref}; nothing new was registered. Here it is:`);
     }
     const kept: Record<string, string> = { ...values, owner: (owner as { platformId: string }).platformId };
     if (owner.ok && owner.name) kept._ownerName = owner.name;
@@ -100,14 +100,14 @@ async function submitForm(turn: FormTurn, state: FormState): Promise<CardJson> {
     if (r.kind === 'refused') return refusalCard(turn, state, r);
     if (r.kind === 'duplicate') return systemCard(r.system, null, `Already registered as ${r.system.ref}; nothing new was registered.`);
     turn.afterChange();
-    return resultCard(`Registered ${r.system.ref} ${md(r.system.name)}`, r.system.status, r.classification);
+    return resultCard(`Registered ${r.system.ref} ${r.system.name}`, r.system.status, r.classification);
   }
   if (!state.ref) return messageCard('This form lost its system reference; start again.', { error: true });
   if (state.flow === 'resubmit') {
     const r = await flows.resubmit(ctx, state.ref, state.answers);
     if (r.kind === 'refused') return refusalCard(turn, state, r);
     turn.afterChange();
-    return resultCard(`Resubmitted ${r.system.ref} ${md(r.system.name)}`, r.system.status, r.classification);
+    return resultCard(`Resubmitted ${r.system.ref} ${r.system.name}`, r.system.status, r.classification);
   }
   const r = await flows.retriage(ctx, state.ref, state.answers);
   if (r.kind === 'refused') return refusalCard(turn, state, r);
@@ -120,7 +120,7 @@ async function submitForm(turn: FormTurn, state: FormState): Promise<CardJson> {
 function resultCard(title: string, status: string, classification: Parameters<typeof classificationBlocks>[0], note?: string): CardJson {
   return adaptiveCard([
     heading(title),
-    textBlock(`Status: **${status.replace(/_/g, ' ')}**`),
+    textBlock(markdown`Status: **${status.replace(/_/g, ' ')}**`),
     ...(note ? [textBlock(note)] : []),
     ...classificationBlocks(classification),
   ]);

@@ -5,7 +5,7 @@
  */
 import type { ApprovalEscalationPayload, ApprovalReminderPayload, ReviewEscalationPayload, ReviewReminderPayload, SystemView, ThreadRef } from '../../flows';
 import type { CardJson } from './card-kit';
-import { adaptiveCard, day, executeAction, facts, heading, md, textBlock, words } from './card-kit';
+import { adaptiveCard, day, executeAction, facts, heading, markdown, textBlock, words } from './card-kit';
 import { reviewCard } from './review-actions';
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
@@ -37,7 +37,7 @@ export function reviewReminderCard(s: SystemView, p: Pick<ReviewReminderPayload,
 /** What a review card becomes once the review is closed (no more buttons). */
 export function closedReviewCard(s: SystemView | null, ref: string, status: string, decidedBy: string | null, decidedAt: Date | null): CardJson {
   const by = decidedBy ? ` by ${decidedBy}${decidedAt ? ` on ${day(decidedAt)}` : ''}` : '';
-  const body: CardJson[] = [heading(`Review of ${ref}${s ? ` ${md(s.name)}` : ''}: ${words(status)}${by}`)];
+  const body: CardJson[] = [heading(`Review of ${ref}${s ? ` ${s.name}` : ''}: ${words(status)}${by}`)];
   if (s && s.status !== 'retired') body.push(textBlock(`Next review: ${day(s.nextReviewAt)}.`));
   if (s?.status === 'retired') body.push(textBlock(`${s.ref} is retired and no longer approved for use.`));
   return adaptiveCard(body);
@@ -63,11 +63,11 @@ function requestActions(requestId: number, link: string | null): CardJson[] {
  */
 export function approvalReminderCard(p: ApprovalReminderPayload, link: string | null, unknownEmails: string[] = []): CardJson {
   const body: CardJson[] = [
-    heading(`Reminder: ${p.ref} ${md(p.name)} waits for a decision`),
-    textBlock(`The **${md(p.role)}** approval has been waiting for ${age(p.ageHours)}. Approve, reject or request changes.${p.reminderNumber > 1 ? ` (reminder ${p.reminderNumber})` : ''}`),
+    heading(`Reminder: ${p.ref} ${p.name} waits for a decision`),
+    textBlock(markdown`The **${p.role}** approval has been waiting for ${age(p.ageHours)}. Approve, reject or request changes.${p.reminderNumber > 1 ? ` (reminder ${p.reminderNumber})` : ''}`),
   ];
   if (unknownEmails.length > 0) {
-    body.push(textBlock(`Also for: ${unknownEmails.map((e) => md(memberLabel(e))).join(', ')} — they have not used aimsbot in Teams yet.`, { isSubtle: true }));
+    body.push(textBlock(`Also for: ${unknownEmails.map(memberLabel).join(', ')} — they have not used aimsbot in Teams yet.`, { isSubtle: true }));
   }
   return adaptiveCard(body, { actions: requestActions(p.requestId, link) });
 }
@@ -76,8 +76,8 @@ export function approvalReminderCard(p: ApprovalReminderPayload, link: string | 
 export function approvalEscalationCard(p: ApprovalEscalationPayload, link: string | null): CardJson {
   return adaptiveCard(
     [
-      heading(`Stalled approval: ${p.ref} ${md(p.name)}`),
-      textBlock(`The **${md(p.role)}** step has waited ${age(p.ageHours)} despite ${plural(p.reminders, 'reminder')}.`, { color: 'Attention' }),
+      heading(`Stalled approval: ${p.ref} ${p.name}`),
+      textBlock(markdown`The **${p.role}** step has waited ${age(p.ageHours)} despite ${plural(p.reminders, 'reminder')}.`, { color: 'Attention' }),
       facts([['Approvers', p.approvers.map(memberLabel).join(', ') || 'none configured: add the group to the policy']]),
     ],
     { actions: requestActions(p.requestId, link) },
@@ -88,7 +88,7 @@ export function approvalEscalationCard(p: ApprovalEscalationPayload, link: strin
 export function reviewEscalationCard(p: ReviewEscalationPayload): CardJson {
   return adaptiveCard(
     [
-      heading(`Overdue review: ${p.ref} ${md(p.name)}`),
+      heading(`Overdue review: ${p.ref} ${p.name}`),
       textBlock(`It was due on ${p.dueAt.slice(0, 10)} and is ${plural(p.overdueDays, 'day')} overdue. The owner keeps getting reminders, which now say compliance has been told.`, { color: 'Attention' }),
       facts([
         ['Owner', p.owner.email ? `${p.owner.name} (${p.owner.email})` : p.owner.name],

@@ -3,7 +3,7 @@ import type { CheckView, PendingItem, RequestView, SystemView } from '../../flow
 import { RISK_CLASS_LABEL } from '../../flows';
 import type { Classification } from '../../flows/triage/types';
 import type { CardJson } from './card-kit';
-import { adaptiveCard, day, executeAction, facts, heading, md, textBlock, words } from './card-kit';
+import { adaptiveCard, day, executeAction, facts, heading, Markdown, markdown, textBlock, words } from './card-kit';
 
 
 /** The help text: the commands of the app manifest. */
@@ -39,9 +39,9 @@ export function classificationBlocks(c: Classification): CardJson[] {
       ['Annex A controls', c.controls.join(', ') || null],
     ]),
   ];
-  const reasons = c.rationale.map((r) => `- [${r.rule}] ${r.because} (${r.ref})`);
-  const warnings = c.warnings.map((w) => `- ⚠ ${w.message} (${w.ref})`);
-  blocks.push(textBlock(['**Because**', ...reasons, ...warnings].join('\n'), { size: 'Small' }));
+  const reasons = c.rationale.map((r) => markdown`- ${`[${r.rule}]`} ${r.because} (${r.ref})`);
+  const warnings = c.warnings.map((w) => markdown`- ⚠ ${w.message} (${w.ref})`);
+  blocks.push(textBlock(Markdown.join([markdown`**Because**`, ...reasons, ...warnings], '\n'), { size: 'Small' }));
   return blocks;
 }
 
@@ -50,7 +50,7 @@ export function systemCard(s: SystemView, request: RequestView | null, note?: st
   const body: CardJson[] = [];
   if (note) body.push(textBlock(note, { color: 'Warning' }));
   body.push(
-    heading(`${s.ref} ${md(s.name)}`),
+    heading(`${s.ref} ${s.name}`),
     facts([
       ['Status', words(s.status)],
       ['Class', s.riskClass ? words(s.riskClass) : '—'],
@@ -66,7 +66,7 @@ export function systemCard(s: SystemView, request: RequestView | null, note?: st
     ]),
   );
   if (request) {
-    body.push(textBlock(`**Approval** (assessment v${request.assessmentVersion}): ${words(request.status)}`));
+    body.push(textBlock(markdown`**Approval** (assessment v${request.assessmentVersion}): ${words(request.status)}`));
     body.push(facts(request.steps.map((st) => [st.role, stepLine(st)])));
   }
   return adaptiveCard(body);
@@ -90,7 +90,7 @@ const VERDICT: Record<CheckView['verdict'], string> = {
 /** The answer to `check`. */
 export function checkCard(c: CheckView): CardJson {
   return adaptiveCard([
-    heading(`${c.system.ref} ${md(c.system.name)}`),
+    heading(`${c.system.ref} ${c.system.name}`),
     textBlock(VERDICT[c.verdict], { weight: 'Bolder' }),
     facts([
       ['Class', c.system.riskClass ? words(c.system.riskClass) : '—'],
@@ -103,14 +103,14 @@ export function checkCard(c: CheckView): CardJson {
 
 /** "Not registered", with suggestions. */
 export function notFoundCard(query: string, suggestions: SystemView[]): CardJson {
-  const body = [textBlock(`"${md(query)}" is not registered. Register it with **register** before you use it.`)];
-  if (suggestions.length) body.push(textBlock(`Did you mean: ${suggestions.map((s) => `${s.ref} ${md(s.name)}`).join(', ')}?`));
+  const body = [textBlock(markdown`"${query}" is not registered. Register it with **register** before you use it.`)];
+  if (suggestions.length) body.push(textBlock(`Did you mean: ${suggestions.map((s) => `${s.ref} ${s.name}`).join(', ')}?`));
   return adaptiveCard(body);
 }
 
 /** The tools someone owns or registered. */
 export function listCard(systems: SystemView[]): CardJson {
-  if (systems.length === 0) return adaptiveCard([textBlock('You own or registered no tools yet — type **register**.')]);
+  if (systems.length === 0) return adaptiveCard([textBlock(markdown`You own or registered no tools yet — type **register**.`)]);
   return adaptiveCard([
     heading('Your tools'),
     facts(systems.slice(0, 50).map((s) => [s.ref, `${s.name} — ${words(s.status)}${s.riskClass ? `, ${s.riskClass}` : ''}; next review ${day(s.nextReviewAt)}`])),
@@ -125,7 +125,7 @@ export function pendingCard(items: PendingItem[]): CardJson {
     heading('Waiting for your decision'),
     ...items.slice(0, 20).map((i) => {
       const roles = i.request.steps.filter((s) => i.stepIds.includes(s.id)).map((s) => s.role);
-      return textBlock(`**${i.request.systemRef}** ${md(i.request.systemName)} (${i.request.classification.riskClass}) — your step: ${roles.join(', ')}`);
+      return textBlock(markdown`**${i.request.systemRef}** ${i.request.systemName} (${i.request.classification.riskClass}) — your step: ${roles.join(', ')}`);
     }),
   ], {
     actions: items.slice(0, 5).map((i) => executeAction(`Open ${i.request.systemRef}`, { action: 'approval.open', requestId: i.request.id })),

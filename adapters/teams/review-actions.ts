@@ -3,7 +3,7 @@ import type { FlowContext, SystemView } from '../../flows';
 import * as flows from '../../flows';
 import type { Answers } from '../../flows/triage/types';
 import type { CardJson } from './card-kit';
-import { adaptiveCard, day, executeAction, heading, md, messageCard, textBlock } from './card-kit';
+import { adaptiveCard, day, executeAction, heading, messageCard, textBlock } from './card-kit';
 import type { FormTurn } from './form-flow';
 import { startForm } from './form-flow';
 import { firstPage } from './form-cards';
@@ -40,8 +40,12 @@ export async function handleReviewAction(turn: FormTurn, action: ReviewAction): 
   if ('kind' in found) return messageCard(found.message, { error: true });
   let r: flows.ReviewResult;
   switch (action.action) {
-    case 'review.update':
+    case 'review.update': {
+      // Only someone who may review it gets the form (the action data is whatever the client sent).
+      const allowed = await flows.reviewable(ctx, found.ref, ['approved']);
+      if ('kind' in allowed) return reviewCard(found, allowed.message);
       return startForm(turn, { flow: 'retriage', ref: found.ref, page: firstPage('retriage'), fields: {}, answers: {} }, (found.assessment?.answers ?? {}) as Answers);
+    }
     case 'review.confirm':
       r = await flows.confirmReview(ctx, action.ref);
       break;
@@ -63,7 +67,7 @@ export async function handleReviewAction(turn: FormTurn, action: ReviewAction): 
     case 'confirmed':
       return messageCard(`Review recorded; next review of ${r.system.ref} on ${day(r.system.nextReviewAt)}.`);
     case 'retired':
-      return messageCard(`${r.system.ref} ${md(r.system.name)} is retired.`);
+      return messageCard(`${r.system.ref} ${r.system.name} is retired.`);
     case 'snoozed':
       return messageCard(`Review reminders for ${r.system.ref} are paused until ${day(r.until)}.`);
     default:

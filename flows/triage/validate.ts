@@ -9,6 +9,7 @@ import { REGISTRATION_FIELDS } from './registration-fields';
 import { TRIAGE_QUESTIONS } from './triage-questions';
 import { isAsked } from './questionnaire';
 import { isHttpUrl } from './parse-answer';
+import { multiLineProblem, oneLineProblem, stripBidi } from '../text';
 
 /** Outcome of validating triage answers. */
 export type AnswersResult = { ok: true; answers: Answers } | { ok: false; errors: FieldError[] };
@@ -109,11 +110,19 @@ export function validateAnswers(input: unknown): AnswersResult {
   return errors.length > 0 ? { ok: false, errors } : { ok: true, answers: clean };
 }
 
+// Bidirectional controls are dropped before anything else, so they neither count nor get stored.
 const requiredText = () =>
-  z.string({ error: (iss) => (iss.input === undefined ? 'is required; give a value' : 'must be text') }).trim();
+  z.string({ error: (iss) => (iss.input === undefined ? 'is required; give a value' : 'must be text') }).overwrite(stripBidi).trim();
 
-const text = (min: number, max: number) =>
+/** Refuses what `problem` finds (line breaks in a name, control characters anywhere). */
+const without = (problem: (text: string) => string | null) => (text: string, ctx: z.RefinementCtx) => {
+  const message = problem(text);
+  if (message) ctx.addIssue({ code: 'custom', message });
+};
+
+const text = (min: number, max: number, lines: 'one' | 'many' = 'one') =>
   requiredText()
+    .superRefine(without(lines === 'one' ? oneLineProblem : multiLineProblem))
     .min(min, { error: 'must not be empty' })
     .max(max, { error: `must be at most ${max} characters; shorten it` });
 
@@ -122,11 +131,13 @@ const RegistrationSchema = z.strictObject({
   vendor: text(0, 80).default(''),
   url: z
     .string({ error: 'must be text' })
+    .overwrite(stripBidi)
     .trim()
+    .superRefine(without(oneLineProblem))
     .refine((u) => u === '' || isHttpUrl(u), { error: 'must be an http:// or https:// address, e.g. https://example.com' })
     .transform((u) => (u === '' ? undefined : u))
     .optional(),
-  purpose: text(1, 1000),
+  purpose: text(1, 1000, 'many'),
   owner: requiredText().min(1, { error: 'must name a person, e.g. slack:U123' }),
   department: text(0, 80).default(''),
   usage_status: z.enum(['planned', 'piloting', 'in_use'], {

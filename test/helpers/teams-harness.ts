@@ -94,15 +94,18 @@ export function inputs(card: Json): Json[] {
   return out;
 }
 
-/** All text of a card, for assertions on what people read. */
+/** Markdown as people read it: a backslash before ASCII punctuation only escapes it. */
+const unescape = (md: string) => md.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+
+/** All text of a card, for assertions on what people read (markdown escapes read, formatting kept). */
 export function cardText(card: Json): string {
   const out: string[] = [];
   const walk = (node: unknown) => {
     if (Array.isArray(node)) return node.forEach(walk);
     if (!node || typeof node !== 'object') return;
     const n = node as Json;
-    if (typeof n.text === 'string') out.push(n.text);
-    if (n.type === 'FactSet') for (const f of n.facts as Json[]) out.push(`${String(f.title)}: ${String(f.value)}`);
+    if (typeof n.text === 'string') out.push(unescape(n.text));
+    if (n.type === 'FactSet') for (const f of n.facts as Json[]) out.push(`${unescape(String(f.title))}: ${unescape(String(f.value))}`);
     for (const [k, v] of Object.entries(n)) if (k !== 'facts') walk(v);
   };
   walk(card.body);
