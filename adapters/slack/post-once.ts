@@ -5,13 +5,16 @@
  * the several messages one notification posts into one conversation, e.g. the step replies of
  * an approval thread). When the outbox hands over a row an earlier attempt may have posted
  * without recording (`row.reclaimed`), the conversation's recent history (or the thread's
- * replies) is searched for that metadata first, and a copy found there is adopted, that is
- * returned as if it had just been posted, instead of posting a second one.
+ * replies) is searched for that metadata first, and a copy found there is adopted instead of
+ * posting a second one: it is brought up to date with this attempt's rendering (the state may
+ * have changed since, e.g. its step was decided while nobody knew about the copy) and returned
+ * as if it had just been posted.
  */
 import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { OutboxRow } from '../../flows';
 import type { SlackMessage } from './render-request';
+import { isGoneMessage } from './web-errors';
 
 /** The metadata event type of every message the outbox posts. */
 export const OUTBOX_EVENT = 'aimsbot_outbox';
@@ -106,6 +109,17 @@ export function postOnce(d: PostOnceDeps, row: OutboxRow) {
     return messages;
   };
 
+  /** Shows `msg` on an adopted copy; false when the copy is gone after all. */
+  const refresh = async (channel: string, ts: string, part: string | undefined, msg: SlackMessage): Promise<boolean> => {
+    try {
+      await d.client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks, metadata: outboxMetadata(row, part) });
+      return true;
+    } catch (err) {
+      if (isGoneMessage(err)) return false;
+      throw err;
+    }
+  };
+
   /** The first message of `target` that `match` accepts and this app posted, or null. */
   const find = async (target: PostTarget, match: (m: HistoryMessage) => boolean): Promise<HistoryMessage | null> => {
     const candidates = ((await read(target)) ?? []).filter(match);
@@ -118,7 +132,7 @@ export function postOnce(d: PostOnceDeps, row: OutboxRow) {
   const post = async (target: PostTarget, msg: SlackMessage): Promise<Posted> => {
     if (row.reclaimed) {
       const found = await find(target, (m) => isCopyOf(m, row, target.part));
-      if (found?.ts) return { channel: target.channel, ts: found.ts, adopted: true };
+      if (found?.ts && (await refresh(target.channel, found.ts, target.part, msg))) return { channel: target.channel, ts: found.ts, adopted: true };
     }
     const r = await d.client.chat.postMessage({
       channel: target.channel,

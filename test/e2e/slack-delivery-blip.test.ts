@@ -142,6 +142,34 @@ describe('Slack: a post whose recording failed is not posted again', () => {
     expect(buttonsOf(s.fake.messages(CHANNEL).find((m) => m.ts === first.ts))).toBe(false);
   });
 
+  it('brings an adopted copy up to date when its step was decided while the copy was unknown', async () => {
+    const { request, workspaceId } = await register('Blip Race');
+    const owner = request.steps.find((st) => st.role === 'owner')!;
+    onceAfter((c) => c.method === 'chat.postMessage' && typeof c.params.thread_ts === 'string', () => fault.down());
+    await s.dispatcher.drain();
+    fault.up();
+    const parentCopy = (await copiesOf(request.id)).find((c) => c.role === 'parent')!;
+    const stale = repliesTo(parentCopy.messageId)[0]!;
+    expect(stale.metadata?.event_payload.part).toBe(`step:${owner.id}`);
+    expect(buttonsOf(stale)).toBe(true);
+
+    // Bob decides his step (from the message nobody recorded) before the lease runs out.
+    const ctx = await flows.flowContext(s.deps, { platform: 'slack', externalId: 'T0TEAM' }, { platformId: `slack:${USERS.bob.id}` });
+    expect(ctx.workspace.id).toBe(workspaceId);
+    const decided = await flows.decideStep(ctx, { stepId: owner.id, decision: 'approve' });
+    expect(decided.kind).toBe('recorded');
+    await s.dispatcher.drain();
+    expect(buttonsOf(stale)).toBe(true);
+
+    s.clock.advance(LEASE_MS + 1_000);
+    await s.dispatcher.drain();
+    expect(repliesTo(parentCopy.messageId).filter((m) => m.metadata?.event_payload.part === `step:${owner.id}`)).toHaveLength(1);
+    // Adopted and shown as it is now: decided, no buttons.
+    expect(buttonsOf(s.fake.messages(CHANNEL).find((m) => m.ts === stale.ts))).toBe(false);
+    const stepCopy = (await copiesOf(request.id)).find((c) => c.role === 'step' && c.stepId === owner.id)!;
+    expect(stepCopy.messageId).toBe(stale.ts);
+  });
+
   it('does not post again on the retry after an error, when only the recording write failed', async () => {
     const { request } = await register('Blip Retry');
     onceAfter(
