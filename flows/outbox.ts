@@ -91,38 +91,14 @@ export async function dispatchDue(db: Db, clock: Clock, deliver: Deliverer, opts
     const now = clock.now();
     const claimed = await claim(db, now, batchSize, leaseMs, opts.workspaceIds, opts.platforms);
     if (claimed.length === 0) return sent;
-    for (const row of claimed) {
-      const hold = opts.holdUntil?.(row, now);
-      if (hold && hold.getTime() > now.getTime()) {
-        // Not an attempt: it goes back to pending until the allowed time.
-        await db.update(notifications).set({ status: 'pending', lockedUntil: null, notBefore: hold }).where(eq(notifications.id, row.id));
-        continue;
-      }
-      let result: DeliveryResult;
-      // A deliverer reports what it knows; a throw means the attempt may have posted something it
-      // could not record (e.g. the database went away right after the post).
-      let unknown = false;
+    for (const [i, row] of claimed.entries()) {
       try {
-        result = await deliver(row);
+        if (await deliverOne(db, clock, deliver, row, now, maxAttempts, opts.holdUntil)) sent += 1;
       } catch (err) {
-        unknown = true;
-        result = { ok: false, retryAfterMs: backoffMs(row.attempts), error: (err as Error).message };
-      }
-      if (result.ok) {
-        await settle(db, row.id, { status: 'sent', sentAt: clock.now(), lockedUntil: null, lastError: null });
-        sent += 1;
-      } else {
-        const attempts = row.attempts + 1;
-        const failed = 'permanent' in result || attempts >= maxAttempts;
-        const wait = 'retryAfterMs' in result ? Math.max(result.retryAfterMs, 0) : 0;
-        await settle(db, row.id, {
-          status: failed ? 'failed' : 'pending',
-          attempts,
-          lastError: result.error.slice(0, 500),
-          lockedUntil: null,
-          notBefore: new Date(clock.now().getTime() + wait),
-          ...(unknown ? { reclaimed: true } : {}),
-        });
+        // The outcome of `row` could not be written: it stays `sending` and is re-claimed after
+        // its lease. The rows not tried yet go back at once, if the database lets us.
+        await release(db, claimed.slice(i + 1).map((r) => r.id)).catch(() => undefined);
+        throw err;
       }
     }
     if (claimed.length < batchSize) return sent;
@@ -166,6 +142,59 @@ async function claim(
     .where(inArray(notifications.id, ids))
     .returning()
     .then((rows) => rows.sort((a, b) => a.notBefore.getTime() - b.notBefore.getTime() || a.id - b.id));
+}
+
+/** Delivers one claimed row and writes the outcome. Returns true when it was sent. */
+async function deliverOne(
+  db: Db,
+  clock: Clock,
+  deliver: Deliverer,
+  row: OutboxRow,
+  now: Date,
+  maxAttempts: number,
+  holdUntil: DispatchOptions['holdUntil'],
+): Promise<boolean> {
+  const hold = holdUntil?.(row, now);
+  if (hold && hold.getTime() > now.getTime()) {
+    // Not an attempt: it goes back to pending until the allowed time.
+    await db.update(notifications).set({ status: 'pending', lockedUntil: null, notBefore: hold }).where(eq(notifications.id, row.id));
+    return false;
+  }
+  let result: DeliveryResult;
+  // A deliverer reports what it knows; a throw means the attempt may have posted something it
+  // could not record (e.g. the database went away right after the post).
+  let unknown = false;
+  try {
+    result = await deliver(row);
+  } catch (err) {
+    unknown = true;
+    result = { ok: false, retryAfterMs: backoffMs(row.attempts), error: (err as Error).message };
+  }
+  if (result.ok) {
+    await settle(db, row.id, { status: 'sent', sentAt: clock.now(), lockedUntil: null, lastError: null });
+    return true;
+  }
+  const attempts = row.attempts + 1;
+  const failed = 'permanent' in result || attempts >= maxAttempts;
+  const wait = 'retryAfterMs' in result ? Math.max(result.retryAfterMs, 0) : 0;
+  await settle(db, row.id, {
+    status: failed ? 'failed' : 'pending',
+    attempts,
+    lastError: result.error.slice(0, 500),
+    lockedUntil: null,
+    notBefore: new Date(clock.now().getTime() + wait),
+    ...(unknown ? { reclaimed: true } : {}),
+  });
+  return false;
+}
+
+/** Gives claimed rows that were not tried back to other dispatchers. */
+async function release(db: Db, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(notifications)
+    .set({ status: 'pending', lockedUntil: null })
+    .where(and(inArray(notifications.id, ids), eq(notifications.status, 'sending')));
 }
 
 /**

@@ -113,4 +113,26 @@ describe.each(DB_KINDS)('outbox re-claims on %s', (kind) => {
     expect(seen).toEqual([false, true]);
     expect(await rowOf('blip-twice')).toMatchObject({ status: 'sent', reclaimed: true });
   });
+
+  it('gives the rows of the batch it did not try back at once when a write fails', async () => {
+    await add('batch-a');
+    await add('batch-b');
+    const fault = faultyDb();
+    const db = fault.wrap(database.db);
+    const tried: string[] = [];
+    const deliver = async (row: OutboxRow): Promise<DeliveryResult> => {
+      tried.push(row.dedupeKey);
+      if (tried.length === 1) fault.failNext('update', notifications, 2);
+      return { ok: true };
+    };
+    const batch = { platforms: ['shell'], holdUntil: (row: OutboxRow) => (row.dedupeKey.startsWith('batch-') ? null : new Date(clock.now().getTime() + 86_400_000)) };
+    await expect(dispatchDue(db, clock, deliver, batch)).rejects.toThrow(/terminating connection/);
+    expect(tried).toEqual(['batch-a']);
+    expect(await rowOf('batch-a')).toMatchObject({ status: 'sending' });
+    expect(await rowOf('batch-b')).toMatchObject({ status: 'pending', reclaimed: false, lockedUntil: null });
+    // The untried row goes out on the next pass, before the lease of the other one ran out.
+    await dispatchDue(db, clock, deliver, batch);
+    expect(tried).toEqual(['batch-a', 'batch-b']);
+    expect(await rowOf('batch-b')).toMatchObject({ status: 'sent', reclaimed: false });
+  });
 });
