@@ -5,6 +5,7 @@
 
 import {
   bigint,
+  boolean,
   index,
   integer,
   jsonb,
@@ -223,6 +224,12 @@ export const notifications = pgTable(
     lockedUntil: ts('locked_until'),
     sentAt: ts('sent_at'),
     lastError: text('last_error'),
+    /**
+     * An earlier attempt may have posted without recording it: its lease ran out while it was
+     * `sending`, or it ended in an error whose outcome is unknown. The deliverer then looks for
+     * that post on the platform before posting again. Stays set until the row is sent.
+     */
+    reclaimed: boolean('reclaimed').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [

@@ -3,8 +3,13 @@
  * it; a unique dedupe key makes writing the same notification twice a no-op, so a job that runs
  * twice or two workers racing still produce one message. A dispatcher claims due rows, hands
  * each to the platform's deliverer, and marks it sent or schedules a retry.
+ *
+ * A post can succeed while recording it fails (the database drops the connection in between).
+ * Such a row either stays `sending` until its lease runs out, or comes back from an error whose
+ * outcome nobody knows; in both cases it is handed over again with `reclaimed` set, so the
+ * deliverer looks for what the earlier attempt posted before posting anything.
  */
-import { and, asc, eq, inArray, lte, or, isNull, lt } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, or, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { notifications, workspaces } from '../db/schema';
 import type { Clock } from './ports';
@@ -27,7 +32,10 @@ export interface NotificationInput {
   notBefore: Date;
 }
 
-/** A claimed notification. */
+/**
+ * A claimed notification. `reclaimed` is true when an earlier attempt may have posted without
+ * recording it: the deliverer must look for that post before posting again.
+ */
 export type OutboxRow = typeof notifications.$inferSelect;
 
 /** Writes a notification unless one with the same dedupe key exists. Returns true when written. */
@@ -83,39 +91,14 @@ export async function dispatchDue(db: Db, clock: Clock, deliver: Deliverer, opts
     const now = clock.now();
     const claimed = await claim(db, now, batchSize, leaseMs, opts.workspaceIds, opts.platforms);
     if (claimed.length === 0) return sent;
-    for (const row of claimed) {
-      const hold = opts.holdUntil?.(row, now);
-      if (hold && hold.getTime() > now.getTime()) {
-        // Not an attempt: it goes back to pending until the allowed time.
-        await db.update(notifications).set({ status: 'pending', lockedUntil: null, notBefore: hold }).where(eq(notifications.id, row.id));
-        continue;
-      }
-      let result: DeliveryResult;
+    for (const [i, row] of claimed.entries()) {
       try {
-        result = await deliver(row);
+        if (await deliverOne(db, clock, deliver, row, now, maxAttempts, opts.holdUntil)) sent += 1;
       } catch (err) {
-        result = { ok: false, retryAfterMs: backoffMs(row.attempts), error: (err as Error).message };
-      }
-      if (result.ok) {
-        await db
-          .update(notifications)
-          .set({ status: 'sent', sentAt: clock.now(), lockedUntil: null, lastError: null })
-          .where(eq(notifications.id, row.id));
-        sent += 1;
-      } else {
-        const attempts = row.attempts + 1;
-        const failed = 'permanent' in result || attempts >= maxAttempts;
-        const wait = 'retryAfterMs' in result ? Math.max(result.retryAfterMs, 0) : 0;
-        await db
-          .update(notifications)
-          .set({
-            status: failed ? 'failed' : 'pending',
-            attempts,
-            lastError: result.error.slice(0, 500),
-            lockedUntil: null,
-            notBefore: new Date(clock.now().getTime() + wait),
-          })
-          .where(eq(notifications.id, row.id));
+        // The outcome of `row` could not be written: it stays `sending` and is re-claimed after
+        // its lease. The rows not tried yet go back at once, if the database lets us.
+        await release(db, claimed.slice(i + 1).map((r) => r.id)).catch(() => undefined);
+        throw err;
       }
     }
     if (claimed.length < batchSize) return sent;
@@ -150,10 +133,82 @@ async function claim(
     .for('update', { skipLocked: true });
   return db
     .update(notifications)
-    .set({ status: 'sending', lockedUntil: new Date(now.getTime() + leaseMs) })
+    .set({
+      status: 'sending',
+      lockedUntil: new Date(now.getTime() + leaseMs),
+      // A row still `sending` was abandoned mid-delivery: whatever it posted may be unrecorded.
+      reclaimed: sql`case when ${notifications.status} = 'sending' then true else ${notifications.reclaimed} end`,
+    })
     .where(inArray(notifications.id, ids))
     .returning()
     .then((rows) => rows.sort((a, b) => a.notBefore.getTime() - b.notBefore.getTime() || a.id - b.id));
+}
+
+/** Delivers one claimed row and writes the outcome. Returns true when it was sent. */
+async function deliverOne(
+  db: Db,
+  clock: Clock,
+  deliver: Deliverer,
+  row: OutboxRow,
+  now: Date,
+  maxAttempts: number,
+  holdUntil: DispatchOptions['holdUntil'],
+): Promise<boolean> {
+  const hold = holdUntil?.(row, now);
+  if (hold && hold.getTime() > now.getTime()) {
+    // Not an attempt: it goes back to pending until the allowed time.
+    await db.update(notifications).set({ status: 'pending', lockedUntil: null, notBefore: hold }).where(eq(notifications.id, row.id));
+    return false;
+  }
+  let result: DeliveryResult;
+  // A deliverer reports what it knows; a throw means the attempt may have posted something it
+  // could not record (e.g. the database went away right after the post).
+  let unknown = false;
+  try {
+    result = await deliver(row);
+  } catch (err) {
+    unknown = true;
+    result = { ok: false, retryAfterMs: backoffMs(row.attempts), error: (err as Error).message };
+  }
+  if (result.ok) {
+    await settle(db, row.id, { status: 'sent', sentAt: clock.now(), lockedUntil: null, lastError: null });
+    return true;
+  }
+  const attempts = row.attempts + 1;
+  const failed = 'permanent' in result || attempts >= maxAttempts;
+  const wait = 'retryAfterMs' in result ? Math.max(result.retryAfterMs, 0) : 0;
+  await settle(db, row.id, {
+    status: failed ? 'failed' : 'pending',
+    attempts,
+    lastError: result.error.slice(0, 500),
+    lockedUntil: null,
+    notBefore: new Date(clock.now().getTime() + wait),
+    ...(unknown ? { reclaimed: true } : {}),
+  });
+  return false;
+}
+
+/** Gives claimed rows that were not tried back to other dispatchers. */
+async function release(db: Db, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(notifications)
+    .set({ status: 'pending', lockedUntil: null })
+    .where(and(inArray(notifications.id, ids), eq(notifications.status, 'sending')));
+}
+
+/**
+ * Writes the outcome of a delivery. A dropped connection fails one statement and the next one
+ * gets a fresh connection, so the write is tried twice. When both fail the error propagates and
+ * the row stays `sending`: after its lease it is taken over as `reclaimed`, never posted blindly.
+ */
+async function settle(db: Db, id: number, values: Partial<typeof notifications.$inferInsert>): Promise<void> {
+  const write = () => db.update(notifications).set(values).where(eq(notifications.id, id));
+  try {
+    await write();
+  } catch {
+    await write();
+  }
 }
 
 /** Exponential backoff for transient failures: 2 s, 4 s, 8 s … capped at 10 minutes. */

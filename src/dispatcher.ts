@@ -6,7 +6,7 @@
 import { inArray } from 'drizzle-orm';
 import { workspaces } from '../db/schema';
 import type { Deliverer, DeliveryResult, DispatchOptions, FlowDeps, OutboxRow, Platform } from '../flows';
-import { dispatchDue, quietHoursHold } from '../flows';
+import { backoffMs, dispatchDue, quietHoursHold } from '../flows';
 import type { Logger } from './logger';
 
 /** The outbox dispatcher of one process. */
@@ -39,13 +39,26 @@ export function createDispatcher(deps: FlowDeps, logger: Logger, options: Dispat
   const route: Deliverer = async (row: OutboxRow) => {
     let platform = platformOf.get(row.workspaceId);
     if (!platform) {
-      const rows = await deps.db.select().from(workspaces).where(inArray(workspaces.id, [row.workspaceId]));
-      platform = rows[0]?.platform as Platform | undefined;
+      try {
+        const rows = await deps.db.select().from(workspaces).where(inArray(workspaces.id, [row.workspaceId]));
+        platform = rows[0]?.platform as Platform | undefined;
+      } catch (err) {
+        // Nothing was posted: a plain retry, not an attempt whose outcome is unknown.
+        return { ok: false, retryAfterMs: backoffMs(row.attempts), error: `workspace lookup failed: ${(err as Error).message}` };
+      }
       if (platform) platformOf.set(row.workspaceId, platform);
     }
     const deliver = platform ? deliverers.get(platform) : undefined;
     if (!deliver) return { ok: false, retryAfterMs: 60_000, error: `no deliverer for platform ${platform ?? 'unknown'} in this process` };
-    const result: DeliveryResult = await deliver(row);
+    let result: DeliveryResult;
+    try {
+      result = await deliver(row);
+    } catch (err) {
+      // The outbox retries it as possibly posted (see flows/outbox.ts).
+      logger.warn({ kind: row.kind, id: row.id, outcome: 'unknown', err }, 'notification delivery failed; it may have been posted');
+      hooks.onDelivery?.(row.kind, platform!, 'retry');
+      throw err;
+    }
     const outcome = result.ok ? 'sent' : 'permanent' in result ? 'failed' : 'retry';
     if (!result.ok) logger.warn({ kind: row.kind, id: row.id, outcome, error: result.error }, 'notification not delivered');
     hooks.onDelivery?.(row.kind, platform!, outcome);

@@ -6,6 +6,7 @@ import type { DeliveryResult, OutboxRow } from '../../flows';
 import { checkpointOf, checkpointPosted } from '../../flows';
 import type { SlackDelivererDeps } from './deliverer';
 import { policyChannel, postedFor, recordPosted } from './job-targets';
+import { postOnce } from './post-once';
 import { renderCheckpoint } from './render-checkpoint';
 
 /** Delivers one checkpoint. */
@@ -17,8 +18,10 @@ export async function deliverCheckpoint(d: SlackDelivererDeps, row: OutboxRow): 
     const where = policyChannel(d.deps, 'digest');
     if ('failure' in where) return where.failure;
     const msg = renderCheckpoint(checkpoint);
-    const r = await d.client.chat.postMessage({ channel: where.channel, text: msg.text, blocks: msg.blocks, unfurl_links: false });
-    const copy = { role: 'checkpoint', conversationId: r.channel ?? where.channel, messageId: r.ts! };
+    // Through the outbox's poster: the message carries its dedupe key, and a re-claimed row adopts
+    // the copy an earlier attempt posted instead of posting a second one.
+    const r = await postOnce(d, row)({ channel: where.channel }, msg);
+    const copy = { role: 'checkpoint', conversationId: r.channel, messageId: r.ts };
     await recordPosted(d.deps, row, copy);
     posted = { ...copy, id: 0, workspaceId: row.workspaceId, subjectType: 'notification', subjectId: row.id, platform: 'slack', threadId: null, stepId: null, createdAt: d.deps.clock.now() };
   }

@@ -81,7 +81,7 @@ function clientOptions(config: SlackAdapterOptions['config'], logger: Logger): w
 /** The Slack deliverer alone, for processes that serve no Slack requests (worker, `jobs run`). */
 export function createSlackDelivery(opts: Pick<SlackAdapterOptions, 'deps' | 'config' | 'logger'>): Deliverer {
   const client = new webApi.WebClient(opts.config.botToken, clientOptions(opts.config, opts.logger));
-  return createSlackDeliverer({ deps: opts.deps, client, directory: createDirectory(client) });
+  return createSlackDeliverer({ deps: opts.deps, client, directory: createDirectory(client), logger: opts.logger });
 }
 
 /** Builds the Slack adapter. */
@@ -169,7 +169,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     stop: async () => {
       if (socket) await bolt.stop();
     },
-    deliverer: createSlackDeliverer({ deps, client, directory }),
+    deliverer: createSlackDeliverer({ deps, client, directory, logger }),
     idle: async () => {
       // A request's handlers start a moment after its response; give them a turn first.
       for (let quiet = 0; quiet < 2; ) {

@@ -1,11 +1,13 @@
 /**
  * The Slack deliverer of the outbox. It renders from the database at delivery time, records
  * every message it posts and skips copies already recorded, so a retry after a 429 (or a crash
- * half-way) never posts anything twice. Each attempt sends at most one request per message:
- * the Web API client is told not to retry by itself. The scheduled jobs' kinds (reminders,
+ * half-way) never posts anything twice. A post whose recording failed is found again through its
+ * message metadata (post-once.ts). Each attempt sends at most one request per message: the Web
+ * API client is told not to retry by itself. The scheduled jobs' kinds (reminders,
  * escalations, the weekly digest) are in job-delivery.ts and digest-delivery.ts.
  */
 import type { webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
 import type { Deliverer, DeliveryResult, FlowDeps, OutboxRow, RequestView } from '../../flows';
 import { loadRequestView, loadSystemView, messagesOf, recordMessage } from '../../flows';
 import type { StoredMessage } from '../../flows';
@@ -14,6 +16,7 @@ import { deliverDigest } from './digest-delivery';
 import type { Directory } from './directory';
 import { deliverApprovalEscalation, deliverApprovalReminder, deliverReviewEscalation, deliverReviewReminder } from './job-delivery';
 import { slackUserId } from './mrkdwn';
+import { postOnce } from './post-once';
 import type { SlackMessage } from './render-request';
 import { renderOutcome, renderRequestParent, renderStepReply } from './render-request';
 import { renderReviewCard } from './render-review';
@@ -25,6 +28,8 @@ export interface SlackDelivererDeps {
   /** A client with `rejectRateLimitedCalls: true` and no retries. */
   client: webApi.WebClient;
   directory: Directory;
+  /** Warnings about conversations the app cannot read back (see post-once.ts). */
+  logger?: Logger | undefined;
 }
 
 /** Builds the deliverer registered with the dispatcher for platform `slack`. */
@@ -99,23 +104,24 @@ async function postRequest(d: SlackDelivererDeps, row: OutboxRow): Promise<Deliv
   const r = await requestOf(d, row);
   if (!r) return gone(row);
   const existing = await messagesOf(d.deps.db, row.workspaceId, 'approval_request', r.id);
+  const post = postOnce(d, row);
   let parent = existing.find((m) => m.role === 'parent');
   if (!parent) {
     const where = await threadChannel(d, r);
     if (!where) return { ok: false, permanent: true, error: 'slack: no approvals channel in the policy and the owner is not a Slack user' };
     const msg = (await render(d, row.workspaceId, r, { role: 'parent', stepId: null }))!;
-    const posted = await d.client.chat.postMessage({ channel: where.channel, text: msg.text, blocks: msg.blocks, unfurl_links: false });
-    const copy = { workspaceId: row.workspaceId, subjectType: 'approval_request', subjectId: r.id, platform: 'slack', role: 'parent', conversationId: posted.channel ?? where.channel, messageId: posted.ts! };
+    const posted = await post({ channel: where.channel }, msg);
+    const copy = { workspaceId: row.workspaceId, subjectType: 'approval_request', subjectId: r.id, platform: 'slack', role: 'parent', conversationId: posted.channel, messageId: posted.ts };
     await recordMessage(d.deps.db, copy, d.deps.clock.now());
     parent = { ...copy, id: 0, threadId: null, stepId: null, createdAt: d.deps.clock.now() };
   }
   for (const step of r.steps) {
     if (existing.some((m) => m.role === 'step' && m.stepId === step.id)) continue;
     const msg = (await render(d, row.workspaceId, r, { role: 'step', stepId: step.id }))!;
-    const posted = await d.client.chat.postMessage({ channel: parent.conversationId, thread_ts: parent.messageId, text: msg.text, blocks: msg.blocks, unfurl_links: false });
+    const posted = await post({ channel: parent.conversationId, threadTs: parent.messageId, part: `step:${step.id}` }, msg);
     await recordMessage(
       d.deps.db,
-      { workspaceId: row.workspaceId, subjectType: 'approval_request', subjectId: r.id, platform: 'slack', role: 'step', conversationId: posted.channel ?? parent.conversationId, messageId: posted.ts!, threadId: parent.messageId, stepId: step.id },
+      { workspaceId: row.workspaceId, subjectType: 'approval_request', subjectId: r.id, platform: 'slack', role: 'step', conversationId: posted.channel, messageId: posted.ts, threadId: parent.messageId, stepId: step.id },
       d.deps.clock.now(),
     );
   }
@@ -155,10 +161,10 @@ async function tellSubmitter(d: SlackDelivererDeps, row: OutboxRow): Promise<Del
   if (existing.some((m) => m.role === 'outcome')) return { ok: true };
   const channel = await d.directory.dmChannel(user);
   const msg = (await render(d, row.workspaceId, r, { role: 'outcome', stepId: null }))!;
-  const posted = await d.client.chat.postMessage({ channel, text: msg.text, blocks: msg.blocks, unfurl_links: false });
+  const posted = await postOnce(d, row)({ channel }, msg);
   await recordMessage(
     d.deps.db,
-    { workspaceId: row.workspaceId, subjectType: 'approval_request', subjectId: r.id, platform: 'slack', role: 'outcome', conversationId: posted.channel ?? channel, messageId: posted.ts! },
+    { workspaceId: row.workspaceId, subjectType: 'approval_request', subjectId: r.id, platform: 'slack', role: 'outcome', conversationId: posted.channel, messageId: posted.ts },
     d.deps.clock.now(),
   );
   return { ok: true };

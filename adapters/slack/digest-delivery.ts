@@ -9,6 +9,7 @@ import type { DeliveryResult, OutboxRow, WeeklyDigestPayload } from '../../flows
 import { noteCheckpointPost } from './checkpoint-delivery';
 import type { SlackDelivererDeps } from './deliverer';
 import { policyChannel, postedFor, recordPosted } from './job-targets';
+import { postOnce } from './post-once';
 import { renderDigest } from './render-digest';
 
 /** Subject type of a posted digest's copies (subject id = the outbox row id). */
@@ -20,28 +21,36 @@ export async function deliverDigest(d: SlackDelivererDeps, row: OutboxRow): Prom
   if (!p.digest || typeof p.digest !== 'object') return { ok: false, permanent: true, error: 'digest.weekly: malformed payload' };
   const already = await postedFor(d.deps, row, DIGEST_SUBJECT);
   let message = already.find((m) => m.role === 'digest');
+  const post = postOnce(d, row);
   if (!message) {
     const where = policyChannel(d.deps, 'digest');
     if ('failure' in where) return where.failure;
     const msg = renderDigest(p.digest);
-    const r = await d.client.chat.postMessage({ channel: where.channel, text: msg.text, blocks: msg.blocks, unfurl_links: false });
-    const copy = { role: 'digest', conversationId: r.channel ?? where.channel, messageId: r.ts! };
+    const r = await post({ channel: where.channel }, msg);
+    const copy = { role: 'digest', conversationId: r.channel, messageId: r.ts };
     await recordPosted(d.deps, row, copy, [], DIGEST_SUBJECT);
     message = { ...copy, id: 0, workspaceId: row.workspaceId, subjectType: DIGEST_SUBJECT, subjectId: row.id, platform: 'slack', threadId: null, stepId: null, createdAt: d.deps.clock.now() };
   }
   await noteCheckpointPost(d, row, message);
   if (typeof p.csv !== 'string' || p.csv === '' || already.some((m) => m.role === 'csv')) return { ok: true };
   const filename = typeof p.csvName === 'string' && p.csvName ? p.csvName : 'ai-inventory.csv';
+  // An earlier attempt may have uploaded it without recording it.
+  const adopted = await post.uploaded({ channel: message.conversationId, threadTs: message.messageId }, filename);
+  const fileId = adopted ?? (await upload(d, message, p.csv, filename));
+  await recordPosted(d.deps, row, { role: 'csv', conversationId: message.conversationId, messageId: fileId, threadId: message.messageId }, [], DIGEST_SUBJECT);
+  return { ok: true };
+}
+
+/** Uploads the CSV into the digest's thread; returns the file id. */
+async function upload(d: SlackDelivererDeps, message: { conversationId: string; messageId: string }, csv: string, filename: string): Promise<string> {
   const uploaded = await d.client.filesUploadV2({
     channel_id: message.conversationId,
     thread_ts: message.messageId,
-    content: p.csv,
+    content: csv,
     filename,
     title: `AI inventory (${filename})`,
     initial_comment: 'The AI system inventory as CSV.',
   });
   const completed = (uploaded as { files?: Array<{ files?: Array<{ id?: string }> }> }).files ?? [];
-  const fileId = completed[0]?.files?.[0]?.id ?? 'unknown';
-  await recordPosted(d.deps, row, { role: 'csv', conversationId: message.conversationId, messageId: fileId, threadId: message.messageId }, [], DIGEST_SUBJECT);
-  return { ok: true };
+  return completed[0]?.files?.[0]?.id ?? 'unknown';
 }

@@ -2,7 +2,8 @@
  * Delivery of the reminder and escalation notifications of the scheduled jobs. Each checks the
  * current state first (a review done or a step decided since the job ran is not chased), skips
  * what this notification already posted, and records every post, so a retry after a 429 or a
- * crash never posts the same reminder twice.
+ * crash never posts the same reminder twice (a post whose recording failed is found again by its
+ * message metadata, see post-once.ts).
  */
 import { eq } from 'drizzle-orm';
 import { reviews } from '../../db/schema';
@@ -10,6 +11,7 @@ import type { ApprovalEscalationPayload, ApprovalReminderPayload, DeliveryResult
 import { loadRequestView, loadSystemView } from '../../flows';
 import type { SlackDelivererDeps } from './deliverer';
 import { personUserId, policyChannel, postedFor, recipientOf, recordPosted } from './job-targets';
+import { postOnce } from './post-once';
 import type { SlackMessage } from './render-request';
 import { renderApprovalEscalation, renderApprovalReminder, renderReviewEscalation, renderReviewReminder } from './render-reminders';
 import { isGoneMessage } from './web-errors';
@@ -17,9 +19,10 @@ import { isGoneMessage } from './web-errors';
 const done: DeliveryResult = { ok: true };
 const malformed = (row: OutboxRow): DeliveryResult => ({ ok: false, permanent: true, error: `${row.kind}: malformed payload` });
 
-async function post(d: SlackDelivererDeps, channel: string, msg: SlackMessage): Promise<{ channel: string; ts: string }> {
-  const r = await d.client.chat.postMessage({ channel, text: msg.text, blocks: msg.blocks, unfurl_links: false });
-  return { channel: r.channel ?? channel, ts: r.ts! };
+/** Posts one message of `row` (or adopts the copy an earlier attempt posted there). */
+async function post(d: SlackDelivererDeps, row: OutboxRow, channel: string, msg: SlackMessage): Promise<{ channel: string; ts: string }> {
+  const r = await postOnce(d, row)({ channel }, msg);
+  return { channel: r.channel, ts: r.ts };
 }
 
 /** The open review of a reminder, or null when it was done since. */
@@ -40,7 +43,7 @@ export async function deliverReviewReminder(d: SlackDelivererDeps, row: OutboxRo
   const user = await personUserId(d.deps, person);
   if (!user) return { ok: false, permanent: true, error: 'slack: the owner is not a Slack user' };
   const channel = await d.directory.dmChannel(user);
-  const posted = await post(d, channel, renderReviewReminder(system, p));
+  const posted = await post(d, row, channel, renderReviewReminder(system, p));
   const copy = { conversationId: posted.channel, messageId: posted.ts };
   await recordPosted(d.deps, row, { role: 'reminder', ...copy }, [
     { workspaceId: row.workspaceId, subjectType: 'review', subjectId: p.reviewId, platform: 'slack', role: 'reminder', ...copy },
@@ -56,7 +59,7 @@ export async function deliverReviewEscalation(d: SlackDelivererDeps, row: Outbox
   if (!(await openReview(d, p.reviewId))) return done;
   const where = policyChannel(d.deps, 'digest');
   if ('failure' in where) return where.failure;
-  const posted = await post(d, where.channel, renderReviewEscalation(p));
+  const posted = await post(d, row, where.channel, renderReviewEscalation(p));
   await recordPosted(d.deps, row, { role: 'escalation', conversationId: posted.channel, messageId: posted.ts });
   return done;
 }
@@ -95,7 +98,7 @@ export async function deliverApprovalReminder(d: SlackDelivererDeps, row: Outbox
     const user = await personUserId(d.deps, to.person);
     if (!user) return { ok: false, permanent: true, error: 'slack: the approver is not a Slack user' };
     const msg = renderApprovalReminder(p, 'person', new Map(), await permalinkOf(d, p.thread));
-    const posted = await post(d, await d.directory.dmChannel(user), msg);
+    const posted = await post(d, row, await d.directory.dmChannel(user), msg);
     await recordPosted(d.deps, row, { role: 'reminder', conversationId: posted.channel, messageId: posted.ts });
     return done;
   }
@@ -104,7 +107,7 @@ export async function deliverApprovalReminder(d: SlackDelivererDeps, row: Outbox
   const where = policyChannel(d.deps, 'approvals');
   if ('channel' in where) {
     if (already.length > 0) return done;
-    const posted = await post(d, where.channel, renderApprovalReminder(p, 'channel', mentions, permalink));
+    const posted = await post(d, row, where.channel, renderApprovalReminder(p, 'channel', mentions, permalink));
     await recordPosted(d.deps, row, { role: 'reminder', conversationId: posted.channel, messageId: posted.ts });
     return done;
   }
@@ -114,7 +117,7 @@ export async function deliverApprovalReminder(d: SlackDelivererDeps, row: Outbox
   for (const user of new Set(users)) {
     const channel = await d.directory.dmChannel(user);
     if (already.some((m) => m.conversationId === channel)) continue;
-    const posted = await post(d, channel, renderApprovalReminder(p, 'person', mentions, permalink));
+    const posted = await post(d, row, channel, renderApprovalReminder(p, 'person', mentions, permalink));
     await recordPosted(d.deps, row, { role: 'reminder', conversationId: posted.channel, messageId: posted.ts });
   }
   return done;
@@ -129,7 +132,7 @@ export async function deliverApprovalEscalation(d: SlackDelivererDeps, row: Outb
   const where = policyChannel(d.deps, 'digest');
   if ('failure' in where) return where.failure;
   const msg = renderApprovalEscalation(p, await d.directory.mentions(p.approvers), await permalinkOf(d, p.thread));
-  const posted = await post(d, where.channel, msg);
+  const posted = await post(d, row, where.channel, msg);
   await recordPosted(d.deps, row, { role: 'escalation', conversationId: posted.channel, messageId: posted.ts });
   return done;
 }

@@ -4,8 +4,9 @@
  * the digest channel, and approval reminders to each approver or, for people Teams cannot reach
  * directly, with a mention in the approvals channel.
  *
- * Each row posts one message, and posting is the last step before recording it. A retried row
- * first looks for the copy an earlier attempt recorded and stops there, so a 429 never posts twice.
+ * Each row posts one message, and its activity id is recorded the moment the connector answers
+ * (post-record.ts). A retried row first looks for the copy an earlier attempt recorded and stops
+ * there, so a 429 or a failed write never posts twice.
  * Everything is rendered from the current database state; a subject closed since the job ran
  * (review done, step decided) is not chased.
  */
@@ -22,13 +23,15 @@ import type {
   ReviewReminderPayload,
   WeeklyDigestPayload,
 } from '../../flows';
-import { loadRequestView, loadSystemView, messagesOf, recordMessage } from '../../flows';
+import type { MessageCopy } from '../../flows';
+import { loadRequestView, loadSystemView, messagesOf } from '../../flows';
 import { cardAttachment } from './card-kit';
 import { noteCheckpointPost } from './checkpoint-delivery';
 import { referenceForConversation } from './conversation-refs';
 import { digestCard } from './digest-card';
 import { unreachablePeople } from './digest-people';
 import { approvalEscalationCard, approvalReminderCard, closedReviewCard, memberLabel, reviewEscalationCard, reviewReminderCard, threadLink } from './job-cards';
+import type { PostRecorder } from './post-record';
 import type { Posted, TeamsTransport } from './teams-transport';
 import { mentionParts } from './teams-transport';
 
@@ -36,7 +39,19 @@ import { mentionParts } from './teams-transport';
 export const JOB_KINDS = new Set(['review.reminder', 'review.escalation', 'approval.reminder', 'approval.escalation', 'digest.weekly']);
 
 /** One-off posts are recorded against their notification row: this subject type. */
-const NOTIFICATION = 'notification';
+export const NOTIFICATION = 'notification';
+
+/** The record of a Teams post. */
+export function teamsCopy(
+  row: Pick<OutboxRow, 'workspaceId'>,
+  subjectType: string,
+  subjectId: number,
+  role: string,
+  posted: Pick<Posted, 'conversationId' | 'messageId'>,
+  extra: { threadId?: string | null; stepId?: number | null } = {},
+): MessageCopy {
+  return { workspaceId: row.workspaceId, subjectType, subjectId, platform: 'teams', role, conversationId: posted.conversationId, messageId: posted.messageId, ...extra };
+}
 
 const OK: DeliveryResult = { ok: true };
 
@@ -46,20 +61,20 @@ async function personOf(db: Db, id: number) {
 }
 
 /** Builds the job deliveries on a transport. */
-export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransport }) {
-  const { deps, transport } = opts;
+export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransport; recorder: PostRecorder }) {
+  const { deps, transport, recorder } = opts;
   const { db, policy } = deps;
 
   /** Teams copies of a subject recorded with `role` at or after `since`. */
   const recorded = (workspaceId: number, subjectType: string, subjectId: number, role: string, since: Date) =>
     messagesOf(db, workspaceId, subjectType, subjectId, { platform: 'teams', role, since });
 
-  const record = (row: OutboxRow, subjectType: string, subjectId: number, role: string, posted: Posted, extra: { threadId?: string | null; stepId?: number | null } = {}) =>
-    recordMessage(
-      db,
-      { workspaceId: row.workspaceId, subjectType, subjectId, platform: 'teams', role, conversationId: posted.conversationId, messageId: posted.messageId, ...extra },
-      deps.clock.now(),
-    );
+  /** Posts the one message of a one-off row and records it against the row. */
+  const postOnce = (row: OutboxRow, post: () => Promise<Posted>, extra: (posted: Posted) => { threadId?: string | null; stepId?: number | null } = () => ({})) =>
+    recorder.once(row, row.kind, async () => {
+      const posted = await post();
+      return teamsCopy(row, NOTIFICATION, row.id, row.kind, posted, extra(posted));
+    });
 
   /** Whether an earlier attempt of this one-off row already posted. */
   const done = async (row: OutboxRow) => (await recorded(row.workspaceId, NOTIFICATION, row.id, row.kind, new Date(0))).length > 0;
@@ -75,8 +90,9 @@ export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransp
     // One reminder row per review is in flight at a time, and the next one is written days
     // later: a reminder copy recorded since this row was written is this row's.
     if ((await recorded(row.workspaceId, 'review', p.reviewId, 'reminder', row.createdAt)).length > 0) return OK;
-    const posted = await transport.sendToPerson(row.workspaceId, system.owner, reviewReminderCard(system, p));
-    await record(row, 'review', p.reviewId, 'reminder', posted);
+    await recorder.once(row, 'reminder', async () =>
+      teamsCopy(row, 'review', p.reviewId, 'reminder', await transport.sendToPerson(row.workspaceId, system.owner, reviewReminderCard(system, p))),
+    );
     return OK;
   };
 
@@ -84,9 +100,11 @@ export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransp
     if (await done(row)) return OK;
     const [review] = await db.select({ status: reviews.status }).from(reviews).where(eq(reviews.id, p.reviewId));
     if (!review || review.status !== 'open') return OK;
-    const channel = await transport.digestChannel(row.workspaceId);
-    const messageId = await transport.send(channel.ref, { type: 'message', attachments: [cardAttachment(reviewEscalationCard(p))] });
-    await record(row, NOTIFICATION, row.id, row.kind, { conversationId: channel.id, messageId, via: 'channel' });
+    await postOnce(row, async () => {
+      const channel = await transport.digestChannel(row.workspaceId);
+      const messageId = await transport.send(channel.ref, { type: 'message', attachments: [cardAttachment(reviewEscalationCard(p))] });
+      return { conversationId: channel.id, messageId, via: 'channel' };
+    });
     return OK;
   };
 
@@ -103,41 +121,56 @@ export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransp
     const thread = p.thread?.platform === 'teams' ? p.thread : null;
     const inThread = (conversationId: string) => (thread && thread.conversationId === conversationId ? (thread.threadId ?? thread.messageId) : undefined);
     const r = row.recipient as { person?: number; channel?: string };
-    let posted: Posted;
+    let post: () => Promise<Posted>;
     if (typeof r.person === 'number') {
       const person = await personOf(db, r.person);
       if (!person) return { ok: false, permanent: true, error: 'recipient no longer exists' };
-      const route = await transport.personRoute(row.workspaceId, person.platformId);
-      posted = await transport.sendAlong(route, person, approvalReminderCard(p, link), inThread(route.conversationId));
+      post = async () => {
+        const route = await transport.personRoute(row.workspaceId, person.platformId);
+        return transport.sendAlong(route, person, approvalReminderCard(p, link), inThread(route.conversationId));
+      };
     } else {
       const channel = await transport.channelRef(row.workspaceId, 'approvals');
       if (!channel) return { ok: false, permanent: true, error: 'approval.reminder: no Teams approvals channel in the policy (channels.approvals.teams)' };
-      const aads = p.approvers.filter((a) => a.startsWith('teams:')).map((a) => a.slice('teams:'.length));
-      const others = p.approvers.filter((a) => !a.startsWith('teams:'));
-      const targets = await transport.memberNames(channel.ref, aads);
-      const m = mentionParts(targets);
-      const text = targets.length > 0 ? `${m.text}: the ${p.role} approval of ${p.ref} waits for you.` : `The ${p.role} approval of ${p.ref} waits for ${others.map(memberLabel).join(', ') || 'its approvers'}.`;
-      const replyTo = inThread(channel.id);
-      const messageId = await transport.send(channel.ref, { type: 'message', text, entities: m.entities, attachments: [cardAttachment(approvalReminderCard(p, link, others))] }, replyTo);
-      posted = { conversationId: channel.id, messageId, via: 'channel' };
+      post = async () => {
+        const aads = p.approvers.filter((a) => a.startsWith('teams:')).map((a) => a.slice('teams:'.length));
+        const others = p.approvers.filter((a) => !a.startsWith('teams:'));
+        const targets = await transport.memberNames(channel.ref, aads);
+        const m = mentionParts(targets);
+        const text = targets.length > 0 ? `${m.text}: the ${p.role} approval of ${p.ref} waits for you.` : `The ${p.role} approval of ${p.ref} waits for ${others.map(memberLabel).join(', ') || 'its approvers'}.`;
+        const replyTo = inThread(channel.id);
+        const messageId = await transport.send(channel.ref, { type: 'message', text, entities: m.entities, attachments: [cardAttachment(approvalReminderCard(p, link, others))] }, replyTo);
+        return { conversationId: channel.id, messageId, via: 'channel' };
+      };
     }
-    const threadId = posted.conversationId === thread?.conversationId ? (thread.threadId ?? thread.messageId) : null;
-    await record(row, NOTIFICATION, row.id, row.kind, posted, { threadId, stepId: p.stepId });
+    const threadId = (posted: Posted) => (posted.conversationId === thread?.conversationId ? (thread.threadId ?? thread.messageId) : null);
+    await postOnce(row, post, (posted) => ({ threadId: threadId(posted), stepId: p.stepId }));
     return OK;
   };
 
   const approvalEscalation = async (row: OutboxRow, p: ApprovalEscalationPayload): Promise<DeliveryResult> => {
     if (await done(row)) return OK;
     if (!(await stillPending(row.workspaceId, p.requestId, p.stepId))) return OK;
-    const channel = await transport.digestChannel(row.workspaceId);
     const card = approvalEscalationCard(p, threadLink(p.thread, await tenantOf(row.workspaceId)));
-    const messageId = await transport.send(channel.ref, { type: 'message', attachments: [cardAttachment(card)] });
-    await record(row, NOTIFICATION, row.id, row.kind, { conversationId: channel.id, messageId, via: 'channel' }, { stepId: p.stepId });
+    await postOnce(
+      row,
+      async () => {
+        const channel = await transport.digestChannel(row.workspaceId);
+        const messageId = await transport.send(channel.ref, { type: 'message', attachments: [cardAttachment(card)] });
+        return { conversationId: channel.id, messageId, via: 'channel' };
+      },
+      () => ({ stepId: p.stepId }),
+    );
     return OK;
   };
 
   const weeklyDigest = async (row: OutboxRow, p: WeeklyDigestPayload): Promise<DeliveryResult> => {
-    if (await done(row)) return OK;
+    const [earlier] = await recorded(row.workspaceId, NOTIFICATION, row.id, row.kind, new Date(0));
+    if (earlier) {
+      // Posted before; the checkpoint's location may not have been noted yet (it keeps the first).
+      await noteCheckpointPost(deps, row, earlier);
+      return OK;
+    }
     const channel = await transport.digestChannel(row.workspaceId);
     const unreachable = await unreachablePeople(db, policy, row.workspaceId, p.digest);
     const unseenTeams = unreachable.unseen.filter((m) => m.startsWith('teams:')).map((m) => m.slice('teams:'.length));
@@ -148,9 +181,11 @@ export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransp
       ...unreachable.unseen.filter((m) => !m.startsWith('teams:')).map((m) => ({ name: memberLabel(m) })),
     ];
     const card = digestCard(p.digest, notInstalled);
-    const messageId = await transport.send(channel.ref, { type: 'message', summary: p.text.split('\n')[0], attachments: [cardAttachment(card)] });
-    await record(row, NOTIFICATION, row.id, row.kind, { conversationId: channel.id, messageId, via: 'channel' });
-    await noteCheckpointPost(deps, row, { conversationId: channel.id, messageId });
+    const copy = await postOnce(row, async () => {
+      const messageId = await transport.send(channel.ref, { type: 'message', summary: p.text.split('\n')[0], attachments: [cardAttachment(card)] });
+      return { conversationId: channel.id, messageId, via: 'channel' };
+    });
+    await noteCheckpointPost(deps, row, copy);
     return OK;
   };
 

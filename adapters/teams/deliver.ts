@@ -2,20 +2,23 @@
  * The Teams deliverer of the notification outbox. It renders from the current database state at
  * delivery time (so a retried row never shows stale content), posts and updates through
  * continueConversation with stored references, and reports a connector 429 as "retry after".
+ * Every post is recorded the moment the connector answers (post-record.ts), so a retried row
+ * finds what it already posted.
  */
 import { eq } from 'drizzle-orm';
 import type { CloudAdapter } from 'botbuilder';
 import { people } from '../../db/schema';
 import type { Deliverer, DeliveryResult, FlowDeps, OutboxRow, RequestView } from '../../flows';
-import { loadRequestView, messagesOf, recordMessage } from '../../flows';
+import { loadRequestView, messagesOf } from '../../flows';
 import type { Logger } from 'pino';
 import { sharedApprovalCard } from './approval-actions';
 import type { CardJson } from './card-kit';
 import { adaptiveCard, cardAttachment, heading, markdown, messageCard, textBlock, words } from './card-kit';
 import { findReference, referenceForConversation } from './conversation-refs';
 import { deliverCheckpoint } from './checkpoint-delivery';
-import { createJobDelivery, JOB_KINDS } from './deliver-jobs';
-import type { Ref } from './teams-transport';
+import { createJobDelivery, JOB_KINDS, NOTIFICATION, teamsCopy } from './deliver-jobs';
+import { createPostRecorder } from './post-record';
+import type { Posted, Ref } from './teams-transport';
 import { createTeamsTransport, NoRoute } from './teams-transport';
 
 /** What the deliverer needs. */
@@ -33,7 +36,14 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
   const { db, policy } = deps;
   const transport = createTeamsTransport(opts);
   const { send, update, channelRef, createPersonal, sendToPerson } = transport;
-  const jobs = createJobDelivery({ deps, transport });
+  const recorder = createPostRecorder(deps);
+  const jobs = createJobDelivery({ deps, transport, recorder });
+
+  /** Whether an earlier attempt of this row already posted and recorded its message. */
+  const postedBefore = async (row: OutboxRow) => (await messagesOf(db, row.workspaceId, NOTIFICATION, row.id, { platform: 'teams', role: row.kind })).length > 0;
+  /** Posts the one message of `row` and records it against the row. */
+  const postOnce = (row: OutboxRow, post: () => Promise<Posted>) =>
+    recorder.once(row, row.kind, async () => teamsCopy(row, NOTIFICATION, row.id, row.kind, await post()));
 
   const postRequest = async (row: OutboxRow, request: RequestView): Promise<void> => {
     const existing = (await messagesOf(db, row.workspaceId, 'approval_request', request.id)).filter((m) => m.platform === 'teams');
@@ -41,22 +51,20 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
     const ctx = { deps, workspace: { id: row.workspaceId, platform: 'teams' as const, externalId: '' } };
     const card = await sharedApprovalCard(ctx, request);
     const activity = { type: 'message', attachments: [cardAttachment(card)] };
-    const channel = await channelRef(row.workspaceId, 'approvals');
-    let target: { conversationId: string; ref: Ref; role: string };
-    if (channel) {
-      target = { conversationId: channel.id, ref: channel.ref, role: 'parent' };
-    } else {
-      const key = `person:${request.owner.platformId}`;
-      const ref = (await findReference(db, row.workspaceId, key)) ?? (await createPersonal(row.workspaceId, request.owner.platformId));
-      if (!ref?.conversation?.id) throw new NoRoute(`no approvals channel for Teams in the policy and no chat with the owner ${request.owner.name}`);
-      target = { conversationId: ref.conversation.id, ref, role: 'dm' };
-    }
-    const messageId = await send(target.ref, activity);
-    await recordMessage(
-      db,
-      { workspaceId: row.workspaceId, subjectType: 'approval_request', subjectId: request.id, platform: 'teams', role: target.role, conversationId: target.conversationId, messageId },
-      deps.clock.now(),
-    );
+    await recorder.once(row, 'card', async () => {
+      const channel = await channelRef(row.workspaceId, 'approvals');
+      let target: { conversationId: string; ref: Ref; role: string };
+      if (channel) {
+        target = { conversationId: channel.id, ref: channel.ref, role: 'parent' };
+      } else {
+        const key = `person:${request.owner.platformId}`;
+        const ref = (await findReference(db, row.workspaceId, key)) ?? (await createPersonal(row.workspaceId, request.owner.platformId));
+        if (!ref?.conversation?.id) throw new NoRoute(`no approvals channel for Teams in the policy and no chat with the owner ${request.owner.name}`);
+        target = { conversationId: ref.conversation.id, ref, role: 'dm' };
+      }
+      const messageId = await send(target.ref, activity);
+      return teamsCopy(row, 'approval_request', request.id, target.role, { conversationId: target.conversationId, messageId });
+    });
   };
 
   const updateCopies = async (workspaceId: number, subjectType: string, subjectId: number, card: CardJson): Promise<void> => {
@@ -96,7 +104,8 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
       }
       case 'approval.outcome':
         if (!request) return gone;
-        await sendToPerson(row.workspaceId, request.submittedBy, outcomeCard(request, String(p.status ?? request.status)));
+        if (await postedBefore(row)) return { ok: true };
+        await postOnce(row, () => sendToPerson(row.workspaceId, request.submittedBy, outcomeCard(request, String(p.status ?? request.status))));
         return { ok: true };
       case 'audit.checkpoint':
         return deliverCheckpoint({ deps, transport }, row);
@@ -114,16 +123,17 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
     const text = typeof p.text === 'string' ? p.text : `${row.kind}: ${JSON.stringify(p)}`;
     const card = messageCard(text);
     const r = row.recipient as { person?: number; channel?: 'approvals' | 'digest' };
+    if ((typeof r.person === 'number' || r.channel) && (await postedBefore(row))) return { ok: true };
     if (typeof r.person === 'number') {
       const [person] = await db.select().from(people).where(eq(people.id, r.person));
       if (!person) return { ok: false, permanent: true, error: 'recipient no longer exists' };
-      await sendToPerson(row.workspaceId, { platformId: person.platformId, name: person.displayName ?? person.platformId }, card);
+      await postOnce(row, () => sendToPerson(row.workspaceId, { platformId: person.platformId, name: person.displayName ?? person.platformId }, card));
       return { ok: true };
     }
     if (r.channel) {
       const channel = await channelRef(row.workspaceId, r.channel);
       if (!channel) return { ok: false, permanent: true, error: `no Teams ${r.channel} channel in the policy` };
-      await send(channel.ref, { type: 'message', attachments: [cardAttachment(card)] });
+      await postOnce(row, async () => ({ conversationId: channel.id, messageId: await send(channel.ref, { type: 'message', attachments: [cardAttachment(card)] }), via: 'channel' }));
       return { ok: true };
     }
     return { ok: false, permanent: true, error: `${row.kind}: no Teams recipient` };

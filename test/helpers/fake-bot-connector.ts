@@ -16,6 +16,8 @@ export interface ConnectorCall {
   body: Record<string, unknown> | null;
   /** The status the fake answered. */
   status: number;
+  /** The id the fake gave a new activity (POST …/activities). */
+  answeredId?: string;
 }
 
 /** A member the fake knows (GET …/members/{id}). */
@@ -40,6 +42,8 @@ export interface FakeBotConnector {
   sent(conversationId?: string): ConnectorCall[];
   /** Successful updates (PUT …/activities/{id}). */
   updates(conversationId?: string): ConnectorCall[];
+  /** Calls `fn` with each successful call before it is answered, e.g. to inject a fault. */
+  tap(fn: ((call: ConnectorCall) => void) | null): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -62,6 +66,7 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
   const members = new Map<string, FakeMember>();
   const throttles: Array<{ method: string; pattern: RegExp; count: number; seconds: number }> = [];
   let nextId = 1;
+  let tapped: ((call: ConnectorCall) => void) | null = null;
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -78,7 +83,11 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
       const conversationId = m?.[1] ? decodeURIComponent(m[1]) : null;
       const sub = m?.[2] ?? null;
       const item = m?.[3] ? decodeURIComponent(m[3]) : null;
-      const record = (status: number) => calls.push({ method, path, conversationId, activityId: sub === 'activities' ? item : null, body, status });
+      const record = (status: number, answeredId?: string) => {
+        const call: ConnectorCall = { method, path, conversationId, activityId: sub === 'activities' ? item : null, body, status, ...(answeredId ? { answeredId } : {}) };
+        calls.push(call);
+        if (status < 300) tapped?.(call);
+      };
 
       const throttle = throttles.find((t) => t.count > 0 && t.method === method && t.pattern.test(path));
       if (throttle) {
@@ -91,8 +100,9 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
         return send(res, 201, { id: `a:new-conversation-${nextId++}`, activityId: `act-${nextId++}` });
       }
       if (method === 'POST' && sub === 'activities') {
-        record(201);
-        return send(res, 201, { id: `act-${nextId++}` });
+        const id = `act-${nextId++}`;
+        record(201, id);
+        return send(res, 201, { id });
       }
       if (method === 'PUT' && sub === 'activities' && item) {
         record(200);
@@ -121,6 +131,7 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
     throttleNext: (method, pattern, count = 1, seconds = 0) => void throttles.push({ method, pattern, count, seconds }),
     sent: (conv) => calls.filter((c) => c.method === 'POST' && c.status < 300 && c.path.includes('/activities') && (!conv || c.conversationId === conv)),
     updates: (conv) => calls.filter((c) => c.method === 'PUT' && c.status < 300 && (!conv || c.conversationId === conv)),
+    tap: (fn) => void (tapped = fn),
     reset: () => void calls.splice(0),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

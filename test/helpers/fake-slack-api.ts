@@ -4,6 +4,10 @@
  * answer one call of a method with HTTP 429 and a Retry-After. File uploads follow Slack's
  * external upload flow: `files.getUploadURLExternal` hands out an upload URL on this server
  * (recorded as method `file.upload`), and `files.completeUploadExternal` shares the file.
+ * Posted messages are kept per channel with their message metadata, and `conversations.history`
+ * (newest first) and `conversations.replies` (the parent, then its replies oldest first) answer
+ * from them as Slack documents: `oldest`/`latest`/`inclusive`, `limit` and cursors, and a
+ * message's `metadata` only when `include_all_metadata` is set.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -35,6 +39,21 @@ export interface FakeFile {
   shared: { channelId: string | undefined; threadTs: string | undefined; title: string | undefined; initialComment: string | undefined } | null;
 }
 
+/** A message as the fake keeps it (and as conversations.history returns it, metadata aside). */
+export interface FakeMessage {
+  type: 'message';
+  ts: string;
+  channel: string;
+  user: string;
+  bot_id: string;
+  app_id: string;
+  text: string;
+  blocks?: unknown;
+  thread_ts?: string;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  files?: Array<{ id: string; name: string; title: string | undefined }>;
+}
+
 /** The running fake. */
 export interface FakeSlackApi {
   /** Base URL ending in `/api/`, for SLACK_API_URL. */
@@ -50,6 +69,11 @@ export interface FakeSlackApi {
   limitedCalls: SlackCall[];
   /** Files by id, in the order their upload URLs were handed out. */
   files: FakeFile[];
+  /** Messages posted to a channel (top-level and replies), oldest first. */
+  messages(channel: string): FakeMessage[];
+  /** Calls `fn` with each call before it is answered (after a 429 check), e.g. to inject a fault. */
+  tap(fn: ((call: SlackCall) => void) | null): void;
+  /** Clears the recorded calls; posted messages stay, as they do in Slack. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -83,9 +107,22 @@ export async function startFakeSlackApi(opts: { team?: string; users?: FakeUser[
   let ts = 1_700_000_000;
   const nextTs = () => `${++ts}.000100`;
   const files: FakeFile[] = [];
-  // Where each posted message lives, for permalinks.
-  const posted = new Map<string, { channel: string; threadTs: string | undefined }>();
+  // Every posted message by ts, and each channel's messages oldest first.
+  const posted = new Map<string, FakeMessage>();
+  const channels = new Map<string, FakeMessage[]>();
+  let tapped: ((call: SlackCall) => void) | null = null;
   let base = '';
+
+  const store = (m: FakeMessage) => {
+    posted.set(m.ts, m);
+    const list = channels.get(m.channel) ?? [];
+    list.push(m);
+    channels.set(m.channel, list);
+    if (m.thread_ts) {
+      const parent = posted.get(m.thread_ts);
+      if (parent && parent.channel === m.channel) parent.thread_ts = parent.ts;
+    }
+  };
 
   const answer = (method: string, p: Record<string, unknown>): Record<string, unknown> => {
     switch (method) {
@@ -93,14 +130,33 @@ export async function startFakeSlackApi(opts: { team?: string; users?: FakeUser[
         return { ok: true, url: 'https://acme.slack.com/', team: 'Acme', user: 'aimsbot', team_id: team, user_id: 'U0BOT', bot_id: 'B0BOT' };
       case 'chat.postMessage': {
         const at = nextTs();
-        posted.set(at, { channel: String(p.channel), threadTs: typeof p.thread_ts === 'string' ? p.thread_ts : undefined });
-        return { ok: true, channel: p.channel, ts: at, message: { text: p.text } };
+        const m: FakeMessage = { type: 'message', ts: at, channel: String(p.channel), user: 'U0BOT', bot_id: 'B0BOT', app_id: 'A0AIMS', text: String(p.text ?? '') };
+        if (p.blocks !== undefined) m.blocks = p.blocks;
+        if (typeof p.thread_ts === 'string') m.thread_ts = p.thread_ts;
+        const meta = metadataOf(p.metadata);
+        if (meta) m.metadata = meta;
+        store(m);
+        return { ok: true, channel: p.channel, ts: at, message: withoutChannel(m, true) };
       }
       case 'chat.getPermalink': {
         const m = posted.get(String(p.message_ts));
         if (!m || m.channel !== p.channel) return { ok: false, error: 'message_not_found' };
         const link = `https://acme.slack.com/archives/${m.channel}/p${String(p.message_ts).replace('.', '')}`;
-        return { ok: true, channel: m.channel, permalink: m.threadTs ? `${link}?thread_ts=${m.threadTs}&cid=${m.channel}` : link };
+        const threadTs = m.thread_ts && m.thread_ts !== m.ts ? m.thread_ts : undefined;
+        return { ok: true, channel: m.channel, permalink: threadTs ? `${link}?thread_ts=${threadTs}&cid=${m.channel}` : link };
+      }
+      case 'conversations.history': {
+        const all = channels.get(String(p.channel)) ?? [];
+        // Top-level messages only (thread parents included), newest first.
+        const top = all.filter((m) => !m.thread_ts || m.thread_ts === m.ts).reverse();
+        return page(inRange(top, p), p, 100);
+      }
+      case 'conversations.replies': {
+        const parent = posted.get(String(p.ts));
+        if (!parent || parent.channel !== String(p.channel)) return { ok: false, error: 'thread_not_found' };
+        const root = parent.thread_ts ?? parent.ts;
+        const thread = (channels.get(parent.channel) ?? []).filter((m) => m.ts === root || m.thread_ts === root);
+        return page(inRange(thread, p), p, 1000);
       }
       case 'files.getUploadURLExternal': {
         const id = `F${String(files.length + 1).padStart(6, '0')}`;
@@ -117,10 +173,28 @@ export async function startFakeSlackApi(opts: { team?: string; users?: FakeUser[
           file.shared = { channelId: str(p.channel_id), threadTs: str(p.thread_ts), title: f.title, initialComment: str(p.initial_comment) };
           out.push({ id: file.id, name: file.filename, title: f.title });
         }
+        // Sharing posts a message with the files (in the thread, when one is given).
+        const channel = typeof p.channel_id === 'string' ? p.channel_id : undefined;
+        if (channel && out.length > 0) {
+          const m: FakeMessage = { type: 'message', ts: nextTs(), channel, user: 'U0BOT', bot_id: 'B0BOT', app_id: 'A0AIMS', text: String(p.initial_comment ?? '') };
+          if (typeof p.thread_ts === 'string') m.thread_ts = p.thread_ts;
+          m.files = out.map((f) => ({ id: f.id, name: f.name, title: f.title }));
+          store(m);
+        }
         return { ok: true, files: out };
       }
-      case 'chat.update':
+      case 'chat.update': {
+        // Messages the fake never saw (tests that made up a ts) are answered as before.
+        const m = posted.get(String(p.ts));
+        if (m && m.channel === p.channel) {
+          if (typeof p.text === 'string') m.text = p.text;
+          if (p.blocks !== undefined) m.blocks = p.blocks;
+          // Metadata is replaced only when the update carries some.
+          const meta = metadataOf(p.metadata);
+          if (meta) m.metadata = meta;
+        }
         return { ok: true, channel: p.channel, ts: p.ts, text: p.text };
+      }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: nextTs() };
       case 'views.open':
@@ -169,6 +243,7 @@ export async function startFakeSlackApi(opts: { team?: string; users?: FakeUser[
       return;
     }
     calls.push(call);
+    tapped?.(call);
     if (upload) {
       const file = files.find((f) => f.id === upload[1]);
       if (!file) {
@@ -193,11 +268,67 @@ export async function startFakeSlackApi(opts: { team?: string; users?: FakeUser[
     rateLimitOnce: (method, seconds, skip = 0) => void limited.set(method, { seconds, skip }),
     limitedCalls,
     files,
+    messages: (channel) => [...(channels.get(channel) ?? [])],
+    tap: (fn) => void (tapped = fn),
     reset: () => {
       calls.length = 0;
       limitedCalls.length = 0;
     },
     close: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}
+
+/** Message metadata as Slack keeps it: an `event_type` and an `event_payload` object, else none. */
+function metadataOf(v: unknown): FakeMessage['metadata'] | undefined {
+  const m = typeof v === 'string' ? safeJson(v) : v;
+  if (!m || typeof m !== 'object') return undefined;
+  const { event_type, event_payload } = m as { event_type?: unknown; event_payload?: unknown };
+  if (typeof event_type !== 'string' || !event_payload || typeof event_payload !== 'object') return undefined;
+  return { event_type, event_payload: event_payload as Record<string, unknown> };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Form fields arrive as text: `true`, `1`. */
+const truthy = (v: unknown) => v === true || v === 'true' || v === '1' || v === 1;
+
+/** A message as the read methods return it: no `channel`, and `metadata` only when asked for. */
+function withoutChannel(m: FakeMessage, withMetadata: boolean): Record<string, unknown> {
+  const { channel: _channel, metadata, ...rest } = m;
+  return withMetadata && metadata ? { ...rest, metadata } : rest;
+}
+
+/** `oldest` and `latest` bound the range; equal timestamps count only with `inclusive`. */
+function inRange(list: FakeMessage[], p: Record<string, unknown>): FakeMessage[] {
+  const inclusive = truthy(p.inclusive);
+  const oldest = p.oldest !== undefined ? Number(p.oldest) : undefined;
+  const latest = p.latest !== undefined ? Number(p.latest) : undefined;
+  return list.filter((m) => {
+    const t = Number(m.ts);
+    if (oldest !== undefined && (inclusive ? t < oldest : t <= oldest)) return false;
+    if (latest !== undefined && (inclusive ? t > latest : t >= latest)) return false;
+    return true;
+  });
+}
+
+/** One page of `list` from `cursor` (an offset the fake encodes), `limit` long. */
+function page(list: FakeMessage[], p: Record<string, unknown>, defaultLimit: number): Record<string, unknown> {
+  const limit = Math.max(1, Math.min(Number(p.limit ?? defaultLimit) || defaultLimit, 1000));
+  const start = typeof p.cursor === 'string' && p.cursor ? Number(Buffer.from(p.cursor, 'base64').toString('utf8').replace(/^offset:/, '')) || 0 : 0;
+  const slice = list.slice(start, start + limit);
+  const more = start + limit < list.length;
+  const withMetadata = truthy(p.include_all_metadata);
+  return {
+    ok: true,
+    messages: slice.map((m) => withoutChannel(m, withMetadata)),
+    has_more: more,
+    response_metadata: { next_cursor: more ? Buffer.from(`offset:${start + limit}`).toString('base64') : '' },
   };
 }
 

@@ -3,6 +3,7 @@
  * Bolt, the outbox dispatcher, a fresh database, and a fake Slack Web API. Requests go over HTTP.
  */
 import { pino } from 'pino';
+import type { Db } from '../../db/client';
 import type { FlowDeps } from '../../flows';
 import { createSlackAdapter } from '../../adapters/slack/create-slack-adapter';
 import type { SlackAdapter } from '../../adapters/slack/create-slack-adapter';
@@ -56,12 +57,12 @@ export interface SlackTestServer {
 }
 
 /** Starts the server. */
-export async function startSlackServer(o: { db?: 'pglite' | 'postgres'; policy?: unknown } = {}): Promise<SlackTestServer> {
+export async function startSlackServer(o: { db?: 'pglite' | 'postgres'; policy?: unknown; /** What the server sees instead of the database handle (fault injection). */ wrapDb?: (db: Db) => Db } = {}): Promise<SlackTestServer> {
   const fake = await startFakeSlackApi({ users: Object.values(USERS) });
   const database = await createTestDatabase(o.db ?? 'pglite');
   const clock = testClock(new Date().toISOString());
   const policy: Policy = parsePolicy(o.policy ?? TEST_POLICY);
-  const deps = { db: database.db, policy, clock };
+  const deps = { db: o.wrapDb ? o.wrapDb(database.db) : database.db, policy, clock };
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const dispatcher = createDispatcher(deps, logger);
   const adapter = createSlackAdapter({

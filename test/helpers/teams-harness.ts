@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
+import type { Db } from '../../db/client';
 import { createTeamsAdapter } from '../../adapters/teams';
 import type { Policy } from '../../flows';
 import { parsePolicy } from '../../flows';
@@ -153,12 +154,17 @@ export function formValues(fields: Record<string, string>, answers: Answers): Re
 }
 
 /** Starts a bench on a fresh database of `kind`. */
-export async function startTeamsBench(kind: 'pglite' | 'postgres' = 'pglite', policy = teamsPolicy()): Promise<TeamsBench> {
+export async function startTeamsBench(
+  kind: 'pglite' | 'postgres' = 'pglite',
+  policy = teamsPolicy(),
+  /** `wrapDb`: what the bot sees instead of the database handle (fault injection). */
+  opts: { wrapDb?: (db: Db) => Db } = {},
+): Promise<TeamsBench> {
   const db = await createTestDatabase(kind);
   const clock = testClock();
   const fake = await startFakeBotConnector();
   for (const u of Object.values(people)) fake.addMember({ id: `29:${u.aad}`, aadObjectId: u.aad, name: u.name, email: u.email, userPrincipalName: u.email });
-  const deps = { db: db.db, policy, clock };
+  const deps = { db: opts.wrapDb ? opts.wrapDb(db.db) : db.db, policy, clock };
   const logger = pino({ level: 'silent' });
   const dispatcher = createDispatcher(deps, logger);
   const teams = createTeamsAdapter({ deps, config: { appId: '', appPassword: undefined, tenantId: undefined, appType: 'MultiTenant' }, logger });

@@ -1,0 +1,1 @@
+ALTER TABLE "notifications" ADD COLUMN "reclaimed" boolean DEFAULT false NOT NULL;
