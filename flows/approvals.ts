@@ -124,12 +124,16 @@ export async function decideStep(
     });
   }
   const [stepRow] = await db
-    .select({ requestId: approvalSteps.requestId })
+    .select({ requestId: approvalSteps.requestId, systemId: approvalRequests.systemId })
     .from(approvalSteps)
+    .innerJoin(approvalRequests, eq(approvalRequests.id, approvalSteps.requestId))
     .where(and(eq(approvalSteps.id, input.stepId), eq(approvalSteps.workspaceId, ws)));
   if (!stepRow) return refuse('not_found', 'That approval step does not exist (any more).');
 
   const outcome = await db.transaction(async (tx) => {
+    // The system row first, as review actions lock it: a decision racing a retirement of the same
+    // system then waits for it instead of deadlocking.
+    await tx.select({ id: aiSystems.id }).from(aiSystems).where(eq(aiSystems.id, stepRow.systemId)).for('update');
     const [req] = await tx
       .select()
       .from(approvalRequests)
