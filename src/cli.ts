@@ -29,7 +29,9 @@ const HELP = `usage: aimsbot <command>
   classify [file|-]         classify triage answers {"answers": {...}} and print the result JSON
   export inventory|soa|audit --format csv|json [--out FILE]
   audit verify              recompute the audit hash chain
-  jobs run review-reminders|approval-reminders|weekly-digest [--at ISO-8601]`;
+  jobs run review-reminders|approval-reminders|weekly-digest [--at ISO-8601] [--dry-run]
+                            run one job as of --at (audit events keep the real time);
+                            --dry-run prints what would be sent and writes nothing`;
 
 /** Runs one command and returns its exit code. */
 export async function runCli(io: CliIo): Promise<number> {
