@@ -185,7 +185,7 @@ export async function decideStep(
       steps.map((s) => (s.id === step.id ? status : s.status)),
     );
     if (newStatus !== req.status) {
-      await closeRequest(tx, ctx, req, newStatus, now);
+      await closeRequest(tx, ctx, req, newStatus, now, step.id);
     }
     await enqueue(tx, {
       workspaceId: ws,
@@ -288,6 +288,7 @@ async function closeRequest(
   req: typeof approvalRequests.$inferSelect,
   status: RequestView['status'],
   now: Date,
+  decisiveStepId: number,
 ): Promise<void> {
   const ws = ctx.workspace.id;
   await tx.update(approvalRequests).set({ status, decidedAt: now }).where(eq(approvalRequests.id, req.id));
@@ -324,7 +325,8 @@ async function closeRequest(
     dedupeKey: `approval.outcome:${req.id}:${status}`,
     kind: 'approval.outcome',
     recipient: { person: req.submittedById },
-    payload: { requestId: req.id, status },
+    // The step whose decision settled the request: its decider and reason are what the submitter is told.
+    payload: { requestId: req.id, status, stepId: decisiveStepId },
     notBefore: now,
   });
 }

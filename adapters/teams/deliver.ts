@@ -7,11 +7,11 @@ import { eq } from 'drizzle-orm';
 import type { CloudAdapter } from 'botbuilder';
 import { people } from '../../db/schema';
 import type { Deliverer, DeliveryResult, FlowDeps, OutboxRow, RequestView } from '../../flows';
-import { loadRequestView, messagesOf, recordMessage } from '../../flows';
+import { loadRequestView, messagesOf, outcomeOf, recordMessage } from '../../flows';
 import type { Logger } from 'pino';
 import { sharedApprovalCard } from './approval-actions';
 import type { CardJson } from './card-kit';
-import { adaptiveCard, cardAttachment, heading, md, messageCard, textBlock, words } from './card-kit';
+import { adaptiveCard, cardAttachment, day, heading, md, messageCard, textBlock, words } from './card-kit';
 import { findReference, referenceForConversation } from './conversation-refs';
 import { createJobDelivery, JOB_KINDS } from './deliver-jobs';
 import type { Ref } from './teams-transport';
@@ -67,11 +67,16 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
     }
   };
 
-  const outcomeCard = (request: RequestView, status: string): CardJson => {
-    const reason = request.steps.find((s) => s.reason)?.reason;
+  const outcomeCard = (request: RequestView, status: RequestView['status'], stepId: number | undefined): CardJson => {
+    // The step that settled it, with its reason; other steps' comments are not the reason.
+    const d = outcomeOf(request, status, stepId).decisive;
+    const reason = d?.reason;
     const next = status === 'changes_requested' || status === 'rejected' ? `Change it and type **resubmit ${request.systemRef}**.` : '';
+    const verb = d ? words(d.status) : '';
+    const by = d?.by ? `${verb.charAt(0).toUpperCase()}${verb.slice(1)} by ${md(d.by.name)} (${md(d.role)} step) on ${day(d.at)}.` : '';
     return adaptiveCard([
       heading(`${request.systemRef} ${md(request.systemName)} was ${words(status)}`),
+      ...(by ? [textBlock(by)] : []),
       ...(reason ? [textBlock(`Reason: "${md(reason)}"`)] : []),
       ...(next ? [textBlock(next)] : []),
     ]);
@@ -95,7 +100,11 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
       }
       case 'approval.outcome':
         if (!request) return gone;
-        await sendToPerson(row.workspaceId, request.submittedBy, outcomeCard(request, String(p.status ?? request.status)));
+        await sendToPerson(
+          row.workspaceId,
+          request.submittedBy,
+          outcomeCard(request, (typeof p.status === 'string' ? p.status : request.status) as RequestView['status'], typeof p.stepId === 'number' ? p.stepId : undefined),
+        );
         return { ok: true };
       case 'review.updated':
         if (typeof p.reviewId !== 'number') return gone;
