@@ -15,6 +15,9 @@ import type { SystemView } from './views';
 
 const DAY_MS = 86_400_000;
 
+/** A second completion of a review within this time of the first is a replay of it (ms). */
+const REPLAY_WINDOW_MS = 10 * 60_000;
+
 /** A review row. */
 export type ReviewRow = typeof reviews.$inferSelect;
 
@@ -106,13 +109,11 @@ export async function lockForReview(
 }
 
 /**
- * The review completed a moment ago, when `open` is the review it opened, no reminder has gone
- * out for it and its reminder window has not started: then one review cycle is done.
+ * The review completed a moment ago, when `open` is the review it opened and either nobody has
+ * been asked about `open` yet (no reminder sent, its reminder window not started) or the
+ * completion is minutes old: then this review cycle is done, and completing it again is a replay.
  */
 async function justCompleted(tx: Db, ctx: FlowContext, open: ReviewRow): Promise<LockedSystem['completed']> {
-  if (open.remindersSent > 0) return null;
-  const windowOpens = open.dueAt.getTime() - ctx.deps.policy.reviews.remindBeforeDays * DAY_MS;
-  if (ctx.deps.clock.now().getTime() >= windowOpens) return null;
   const [prev] = await tx
     .select()
     .from(reviews)
@@ -120,6 +121,12 @@ async function justCompleted(tx: Db, ctx: FlowContext, open: ReviewRow): Promise
     .orderBy(desc(reviews.id))
     .limit(1);
   if (!prev || prev.status !== 'confirmed' || !prev.decidedAt || prev.decidedAt.getTime() !== open.createdAt.getTime()) return null;
+  const now = ctx.deps.clock.now().getTime();
+  const windowOpens = open.dueAt.getTime() - ctx.deps.policy.reviews.remindBeforeDays * DAY_MS;
+  const notAskedYet = open.remindersSent === 0 && now < windowOpens;
+  // Also with a review interval shorter than the reminder window, where the next cycle opens at once.
+  const minutesOld = now - prev.decidedAt.getTime() < REPLAY_WINDOW_MS;
+  if (!notAskedYet && !minutesOld) return null;
   const by = prev.decidedById === null ? 'someone' : await nameOf(tx, ctx.workspace.id, { id: prev.decidedById });
   return { status: prev.status, by, at: prev.decidedAt };
 }

@@ -10,7 +10,7 @@ import * as flows from '../../flows';
 import { createTestDatabase, DB_KINDS } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import { testClock } from '../helpers/clock';
-import { actors } from '../helpers/flows';
+import { actors, testPolicy } from '../helpers/flows';
 import { fieldsFor, minimalAnswers } from '../fixtures/answers';
 
 const DAY = 86_400_000;
@@ -92,6 +92,22 @@ describe.each(DB_KINDS)('idempotent review actions on %s', (kind) => {
     expect((await flows.confirmReview(bob, ref)).kind).toBe('confirmed');
     expect(await events(systemId, 'review.confirmed')).toHaveLength(2);
     expect(await openReviews(systemId)).toHaveLength(1);
+  });
+
+  it('a replay is caught when the reminder window is longer than the review interval', async () => {
+    const policy = testPolicy({ reviews: { minimalDays: 7, remindBeforeDays: 14 } });
+    const short = actors(database.db, clock, policy, 'shell', 'short-cycle');
+    const r = await flows.register(await short.as('alice'), { fields: fieldsFor('Weekly Tool', 'shell:bob'), answers: minimalAnswers });
+    if (r.kind !== 'registered') throw new Error(r.kind);
+    const bob = await short.as('bob');
+    expect((await flows.decideStep(bob, { stepId: r.request.steps[0]!.id, decision: 'approve' })).kind).toBe('recorded');
+    expect((await flows.confirmReview(bob, r.system.ref)).kind).toBe('confirmed');
+    clock.advance(2 * 60_000);
+    expect(await flows.confirmReview(bob, r.system.ref)).toMatchObject({ code: 'already_decided' });
+    expect(await events(r.system.id, 'review.confirmed')).toHaveLength(1);
+    // Later the same day it is a new confirmation: the next review is already in its reminder window.
+    clock.advance(3 * 3_600_000);
+    expect((await flows.confirmReview(bob, r.system.ref)).kind).toBe('confirmed');
   });
 
   it('concurrent snoozes: one snooze, one card update; the others are told until when and why', async () => {
