@@ -11,6 +11,7 @@ import { personLabel } from './identity';
 import type { FlowContext } from './ports';
 import type { Refusal } from './results';
 import { refuse } from './results';
+import type { Classification } from './triage/types';
 import type { SystemView } from './views';
 
 const DAY_MS = 86_400_000;
@@ -24,8 +25,9 @@ export type ReviewRow = typeof reviews.$inferSelect;
 /** What a review action finds once it holds the lock. */
 export interface LockedSystem {
   status: SystemView['status'];
-  /** The answers of the assessment in force, or null. */
+  /** The answers and classification of the assessment in force, or null. */
   answers: unknown;
+  result: Classification | null;
   /** The open review, if any (at most one: a partial unique index holds it). */
   open: ReviewRow | null;
   /**
@@ -99,10 +101,13 @@ export async function lockForReview(
     .orderBy(desc(reviews.id))
     .limit(1);
   const [assessment] =
-    row.assessmentId === null ? [] : await tx.select({ answers: assessments.answers }).from(assessments).where(eq(assessments.id, row.assessmentId));
+    row.assessmentId === null
+      ? []
+      : await tx.select({ answers: assessments.answers, result: assessments.result }).from(assessments).where(eq(assessments.id, row.assessmentId));
   return {
     status,
     answers: assessment?.answers ?? null,
+    result: (assessment?.result as Classification | undefined) ?? null,
     open: open ?? null,
     completed: open ? await justCompleted(tx, ctx, open) : null,
   };

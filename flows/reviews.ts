@@ -81,13 +81,12 @@ export async function confirmReview(ctx: FlowContext, ref: string): Promise<Revi
   const system = await reviewable(ctx, ref);
   if ('kind' in system) return system;
   const now = ctx.deps.clock.now();
-  const days = system.assessment?.result.reviewIntervalDays ?? null;
   const refused = await ctx.deps.db.transaction(async (tx) => {
     const state = await lockForReview(tx, ctx, system, ['approved']);
     if ('kind' in state) return state;
     if (state.completed && state.open) return alreadyConfirmed(system.ref, state.completed, state.open);
     await closeOpenReviews(tx, ctx, system.id, 'confirmed', now);
-    const due = await scheduleNext(tx, ctx, system.id, days, now);
+    const due = await scheduleNext(tx, ctx, system.id, state.result?.reviewIntervalDays ?? null, now);
     await appendAudit(tx, {
       workspaceId: ctx.workspace.id,
       actor: ctx.actor.platformId,
@@ -114,15 +113,16 @@ export async function retriage(ctx: FlowContext, ref: string, answersInput: unkn
   if (!a.ok) return invalid(a.errors);
   const { db, policy, clock } = ctx.deps;
   const result = classify(a.answers, triagePolicyOf(policy));
-  const before = system.assessment?.result;
-  const needsApproval =
-    !before || before.riskClass !== result.riskClass || result.approvers.some((r) => !before.approvers.includes(r));
   const now = clock.now();
   const outcome = await db.transaction(async (tx) => {
     const state = await lockForReview(tx, ctx, system, ['approved']);
     if ('kind' in state) return state;
     // The same answers again right after a completed review: a replay of that re-triage.
     if (state.completed && state.open && sameAnswers(state.answers, a.answers)) return alreadyConfirmed(system.ref, state.completed, state.open);
+    // Compared with the assessment in force now, under the lock.
+    const before = state.result;
+    const needsApproval =
+      !before || before.riskClass !== result.riskClass || result.approvers.some((r) => !before.approvers.includes(r));
     const assessmentId = await storeAssessment(tx, ctx, system.id, a.answers, result, now);
     await closeOpenReviews(tx, ctx, system.id, needsApproval ? 'retriaged' : 'confirmed', now);
     await appendAudit(tx, {
