@@ -3,6 +3,7 @@
  * on it: a workspace is one tenant (one Slack team, one Teams tenant, or the local shell).
  */
 
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
@@ -200,6 +201,8 @@ export const reviews = pgTable(
   (t) => [
     index('reviews_workspace_status_due_idx').on(t.workspaceId, t.status, t.dueAt),
     index('reviews_system_idx').on(t.systemId),
+    // At most one open review per system: a replayed or racing review action cannot leave two.
+    uniqueIndex('reviews_one_open_per_system_uq').on(t.systemId).where(sql`status = 'open'`),
   ],
 );
 

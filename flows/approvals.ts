@@ -125,12 +125,16 @@ export async function decideStep(
     });
   }
   const [stepRow] = await db
-    .select({ requestId: approvalSteps.requestId })
+    .select({ requestId: approvalSteps.requestId, systemId: approvalRequests.systemId })
     .from(approvalSteps)
+    .innerJoin(approvalRequests, eq(approvalRequests.id, approvalSteps.requestId))
     .where(and(eq(approvalSteps.id, input.stepId), eq(approvalSteps.workspaceId, ws)));
   if (!stepRow) return refuse('not_found', 'That approval step does not exist (any more).');
 
   const outcome = await db.transaction(async (tx) => {
+    // The system row first, as review actions lock it: a decision racing a retirement of the same
+    // system then waits for it instead of deadlocking.
+    await tx.select({ id: aiSystems.id }).from(aiSystems).where(eq(aiSystems.id, stepRow.systemId)).for('update');
     const [req] = await tx
       .select()
       .from(approvalRequests)
@@ -182,7 +186,7 @@ export async function decideStep(
       steps.map((s) => (s.id === step.id ? status : s.status)),
     );
     if (newStatus !== req.status) {
-      await closeRequest(tx, ctx, req, newStatus, now);
+      await closeRequest(tx, ctx, req, newStatus, now, step.id);
     }
     await enqueue(tx, {
       workspaceId: ws,
@@ -285,6 +289,7 @@ async function closeRequest(
   req: typeof approvalRequests.$inferSelect,
   status: RequestView['status'],
   now: Date,
+  decisiveStepId: number,
 ): Promise<void> {
   const ws = ctx.workspace.id;
   await tx.update(approvalRequests).set({ status, decidedAt: now }).where(eq(approvalRequests.id, req.id));
@@ -321,7 +326,8 @@ async function closeRequest(
     dedupeKey: `approval.outcome:${req.id}:${status}`,
     kind: 'approval.outcome',
     recipient: { person: req.submittedById },
-    payload: { requestId: req.id, status },
+    // The step whose decision settled the request: its decider and reason are what the submitter is told.
+    payload: { requestId: req.id, status, stepId: decisiveStepId },
     notBefore: now,
   });
 }

@@ -7,7 +7,8 @@
  *   one reply per step) in the approvals channel, or in a direct thread with the owner when the
  *   policy names no channel; record every copy with `recordMessage`.
  * - `approval.updated` {requestId, stepId?} → {copiesOf request}: re-render and update every copy.
- * - `approval.outcome` {requestId, status} → {person: submitter}: tell the submitter.
+ * - `approval.outcome` {requestId, status, stepId} → {person: submitter}: tell the submitter how it
+ *   ended, quoting the deciding step (`stepId`; see `outcomeOf`).
  * - `review.updated` {reviewId, systemId, status} → {copiesOf review}: update review cards.
  * - Scheduled jobs (flows/jobs) add `review.reminder`, `review.escalation`, `approval.reminder`,
  *   `approval.escalation` and `digest.weekly`; their payloads are documented there.
@@ -26,6 +27,8 @@ export * from './rules';
 export { register, findDuplicate, resubmit, systemByRef, validateSubmission } from './registration';
 export type { RegisterResult } from './registration';
 export { decideStep, decideForSystem, gateDecision, previewDecision, requestOutcome, REASON_MAX } from './approvals';
+export { decisiveStep, outcomeOf } from './outcome';
+export type { OutcomeView } from './outcome';
 export type { Decision, DecideResult } from './approvals';
 export { confirmReview, retriage, retire, snoozeReview, SNOOZE_MAX_DAYS } from './reviews';
 export { reviewable } from './reviews';

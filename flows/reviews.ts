@@ -10,6 +10,7 @@ import { openApprovalRequest } from './approvals';
 import { appendAudit } from './audit';
 import { enqueue } from './outbox';
 import { isGroupMember, triagePolicyOf } from './policy';
+import { alreadyConfirmed, alreadySnoozed, lockForReview, sameAnswers, statusRefusal } from './review-guard';
 import type { FlowContext } from './ports';
 import { storeAssessment, systemByRef } from './registration';
 import type { Refusal } from './results';
@@ -34,8 +35,12 @@ export type ReviewResult =
   | { kind: 'snoozed'; system: SystemView; until: Date }
   | Refusal;
 
-/** Loads the system and checks the actor may review it (the owner, or a compliance member). */
-export async function reviewable(ctx: FlowContext, ref: string, allowed: SystemView['status'][]): Promise<SystemView | Refusal> {
+/**
+ * Loads the system and checks the actor may review it (the owner, or a compliance member). The
+ * flows check the status under the system's lock, when the action is recorded; adapters pass
+ * `allowed` to check it before they open a form, so nobody fills in a form that cannot succeed.
+ */
+export async function reviewable(ctx: FlowContext, ref: string, allowed?: SystemView['status'][]): Promise<SystemView | Refusal> {
   const system = await systemByRef(ctx, ref);
   if ('kind' in system) return system;
   const isOwner = system.owner.id === ctx.actor.id;
@@ -43,9 +48,7 @@ export async function reviewable(ctx: FlowContext, ref: string, allowed: SystemV
   if (!isOwner && !isCompliance) {
     return refuse('not_authorised', `Only the owner of ${system.ref} (${system.owner.name}) or compliance can review it.`);
   }
-  if (!allowed.includes(system.status)) {
-    return refuse('not_allowed', `${system.ref} is ${system.status.replace('_', ' ')}; this review action needs it to be ${allowed.join(' or ').replace('_', ' ')}.`);
-  }
+  if (allowed && !allowed.includes(system.status)) return statusRefusal(ctx.deps.db, ctx, system, system.status, allowed);
   return system;
 }
 
@@ -78,13 +81,15 @@ async function scheduleNext(tx: Db, ctx: FlowContext, systemId: number, days: nu
 
 /** "Still accurate": the review is done and the next one is due after the class's interval. */
 export async function confirmReview(ctx: FlowContext, ref: string): Promise<ReviewResult> {
-  const system = await reviewable(ctx, ref, ['approved']);
+  const system = await reviewable(ctx, ref);
   if ('kind' in system) return system;
   const now = ctx.deps.clock.now();
-  const days = system.assessment?.result.reviewIntervalDays ?? null;
-  await ctx.deps.db.transaction(async (tx) => {
+  const refused = await ctx.deps.db.transaction(async (tx) => {
+    const state = await lockForReview(tx, ctx, system, ['approved']);
+    if ('kind' in state) return state;
+    if (state.completed && state.open) return alreadyConfirmed(system.ref, state.completed, state.open);
     await closeOpenReviews(tx, ctx, system.id, 'confirmed', now);
-    const due = await scheduleNext(tx, ctx, system.id, days, now);
+    const due = await scheduleNext(tx, ctx, system.id, state.result?.reviewIntervalDays ?? null, now);
     await appendAudit(tx, {
       workspaceId: ctx.workspace.id,
       actor: ctx.actor.platformId,
@@ -94,7 +99,9 @@ export async function confirmReview(ctx: FlowContext, ref: string): Promise<Revi
       data: { nextReviewAt: due?.toISOString() ?? null },
       at: now,
     });
+    return null;
   });
+  if (refused) return refused;
   return { kind: 'confirmed', system: (await loadSystemView(ctx.deps.db, ctx.workspace.id, system.id))! };
 }
 
@@ -103,17 +110,22 @@ export async function confirmReview(ctx: FlowContext, ref: string): Promise<Revi
  * approval starts; otherwise the review is confirmed with the new assessment.
  */
 export async function retriage(ctx: FlowContext, ref: string, answersInput: unknown): Promise<ReviewResult> {
-  const system = await reviewable(ctx, ref, ['approved']);
+  const system = await reviewable(ctx, ref);
   if ('kind' in system) return system;
   const a = validateAnswers(answersInput);
   if (!a.ok) return invalid(a.errors);
   const { db, policy, clock } = ctx.deps;
   const result = classify(a.answers, triagePolicyOf(policy));
-  const before = system.assessment?.result;
-  const needsApproval =
-    !before || before.riskClass !== result.riskClass || result.approvers.some((r) => !before.approvers.includes(r));
   const now = clock.now();
-  const requestId = await db.transaction(async (tx) => {
+  const outcome = await db.transaction(async (tx) => {
+    const state = await lockForReview(tx, ctx, system, ['approved']);
+    if ('kind' in state) return state;
+    // The same answers again right after a completed review: a replay of that re-triage.
+    if (state.completed && state.open && sameAnswers(state.answers, a.answers)) return alreadyConfirmed(system.ref, state.completed, state.open);
+    // Compared with the assessment in force now, under the lock.
+    const before = state.result;
+    const needsApproval =
+      !before || before.riskClass !== result.riskClass || result.approvers.some((r) => !before.approvers.includes(r));
     const assessmentId = await storeAssessment(tx, ctx, system.id, a.answers, result, now);
     await closeOpenReviews(tx, ctx, system.id, needsApproval ? 'retriaged' : 'confirmed', now);
     await appendAudit(tx, {
@@ -125,10 +137,12 @@ export async function retriage(ctx: FlowContext, ref: string, answersInput: unkn
       data: { from: before?.riskClass ?? null, to: result.riskClass, needsApproval },
       at: now,
     });
-    if (needsApproval) return openApprovalRequest(tx, ctx, { id: system.id, ownerId: system.owner.id }, assessmentId, result);
+    if (needsApproval) return { requestId: await openApprovalRequest(tx, ctx, { id: system.id, ownerId: system.owner.id }, assessmentId, result) };
     await scheduleNext(tx, ctx, system.id, result.reviewIntervalDays, now);
-    return null;
+    return { requestId: null };
   });
+  if ('kind' in outcome) return outcome;
+  const { requestId } = outcome;
   return {
     kind: 'retriaged',
     system: (await loadSystemView(db, ctx.workspace.id, system.id))!,
@@ -137,13 +151,18 @@ export async function retriage(ctx: FlowContext, ref: string, answersInput: unkn
   };
 }
 
+/** Every status but retired. */
+const RETIRABLE: SystemView['status'][] = ['approved', 'pending_approval', 'changes_requested', 'rejected', 'blocked', 'draft'];
+
 /** Retires a system: no more reviews, any open approval is superseded. */
 export async function retire(ctx: FlowContext, ref: string, reason?: string): Promise<ReviewResult> {
   reason = reason === undefined ? undefined : cleanMultiline(reason);
-  const system = await reviewable(ctx, ref, ['approved', 'pending_approval', 'changes_requested', 'rejected', 'blocked', 'draft']);
+  const system = await reviewable(ctx, ref);
   if ('kind' in system) return system;
   const now = ctx.deps.clock.now();
-  await ctx.deps.db.transaction(async (tx) => {
+  const refused = await ctx.deps.db.transaction(async (tx) => {
+    const state = await lockForReview(tx, ctx, system, RETIRABLE);
+    if ('kind' in state) return state;
     await closeOpenReviews(tx, ctx, system.id, 'retired', now);
     const open = await tx
       .update(approvalRequests)
@@ -176,7 +195,9 @@ export async function retire(ctx: FlowContext, ref: string, reason?: string): Pr
         notBefore: now,
       });
     }
+    return null;
   });
+  if (refused) return refused;
   return { kind: 'retired', system: (await loadSystemView(ctx.deps.db, ctx.workspace.id, system.id))! };
 }
 
@@ -189,39 +210,38 @@ export async function snoozeReview(ctx: FlowContext, ref: string, days: number, 
   }
   if (!reason.trim()) errors.push({ field: 'reason', message: 'Say why the review is postponed.' });
   if (errors.length) return invalid(errors);
-  const system = await reviewable(ctx, ref, ['approved']);
+  const system = await reviewable(ctx, ref);
   if ('kind' in system) return system;
   const now = ctx.deps.clock.now();
   const until = new Date(now.getTime() + days * DAY_MS);
-  const updated = await ctx.deps.db.transaction(async (tx) => {
-    const rows = await tx
-      .update(reviews)
-      .set({ snoozedUntil: until, snoozeReason: reason.trim() })
-      .where(and(eq(reviews.systemId, system.id), eq(reviews.status, 'open')))
-      .returning({ id: reviews.id });
-    if (rows.length === 0) return 0;
-    for (const r of rows) {
-      // Every posted copy of the review card says it is snoozed, so nobody acts on it twice.
-      await enqueue(tx, {
-        workspaceId: ctx.workspace.id,
-        dedupeKey: `review.updated:${r.id}:snoozed:${until.toISOString()}`,
-        kind: 'review.updated',
-        recipient: { copiesOf: { subjectType: 'review', subjectId: r.id } },
-        payload: { reviewId: r.id, systemId: system.id, status: 'snoozed', until: until.toISOString() },
-        notBefore: now,
-      });
-    }
+  const outcome = await ctx.deps.db.transaction(async (tx) => {
+    const state = await lockForReview(tx, ctx, system, ['approved']);
+    if ('kind' in state) return state;
+    const open = state.open;
+    if (!open) return refuse('not_found', `${system.ref} has no open review to snooze.`);
+    // One snooze per review: a replay, or a second snooze stretching the first past the limit.
+    if (open.snoozedUntil && open.snoozedUntil > now) return alreadySnoozed(tx, ctx, system, open);
+    await tx.update(reviews).set({ snoozedUntil: until, snoozeReason: reason.trim() }).where(eq(reviews.id, open.id));
+    // Every posted copy of the review card says it is snoozed, so nobody acts on it twice.
+    await enqueue(tx, {
+      workspaceId: ctx.workspace.id,
+      dedupeKey: `review.updated:${open.id}:snoozed:${until.toISOString()}`,
+      kind: 'review.updated',
+      recipient: { copiesOf: { subjectType: 'review', subjectId: open.id } },
+      payload: { reviewId: open.id, systemId: system.id, status: 'snoozed', until: until.toISOString() },
+      notBefore: now,
+    });
     await appendAudit(tx, {
       workspaceId: ctx.workspace.id,
       actor: ctx.actor.platformId,
       action: 'review.snoozed',
       subjectType: 'ai_system',
       subjectId: system.id,
-      data: { until: until.toISOString(), reason: reason.trim() },
+      data: { reviewId: open.id, until: until.toISOString(), reason: reason.trim() },
       at: now,
     });
-    return rows.length;
+    return null;
   });
-  if (!updated) return refuse('not_found', `${system.ref} has no open review to snooze.`);
+  if (outcome) return outcome;
   return { kind: 'snoozed', system, until };
 }

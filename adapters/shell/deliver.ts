@@ -1,8 +1,8 @@
 /** The shell's deliverer: prints each outbox notification as a line the reader can follow. */
 import { eq } from 'drizzle-orm';
 import { people } from '../../db/schema';
-import type { Deliverer, FlowDeps, OutboxRow } from '../../flows';
-import { loadRequestView } from '../../flows';
+import type { Deliverer, FlowDeps, OutboxRow, RequestView } from '../../flows';
+import { loadRequestView, outcomeOf } from '../../flows';
 import { checkpointPrinted } from './checkpoint';
 
 /** Kinds written by the scheduled jobs; each carries a plain `text`. */
@@ -30,10 +30,12 @@ export function shellDeliverer(deps: FlowDeps, print: (text: string) => void): D
       }
       case 'approval.outcome': {
         if (!request) break;
-        const reason = request.steps.find((s) => s.reason)?.reason;
-        print(
-          `[to ${request.submittedBy.name}] ${request.systemRef} "${request.systemName}" was ${String(p.status).replace('_', ' ')}${reason ? `: "${reason}"` : ''}`,
-        );
+        // The step that settled it, with its reason; other steps' comments are not the reason.
+        const status = (typeof p.status === 'string' ? p.status : request.status) as RequestView['status'];
+        const d = outcomeOf(request, status, typeof p.stepId === 'number' ? p.stepId : undefined).decisive;
+        const by = d?.by ? ` by ${d.by.name} (${d.role} step)` : '';
+        const reason = d?.reason ? `: "${d.reason}"` : '';
+        print(`[to ${request.submittedBy.name}] ${request.systemRef} "${request.systemName}" was ${status.replace('_', ' ')}${by}${reason}`);
         return { ok: true };
       }
       default:

@@ -4,7 +4,7 @@
  * current state every time, so any copy can be re-rendered and updated in place.
  */
 import type { RequestView, StepView } from '../../flows';
-import { RISK_CLASS_LABEL } from '../../flows';
+import { outcomeOf, RISK_CLASS_LABEL } from '../../flows';
 import type { Classification } from '../../flows/triage/types';
 import type { Block } from './blocks';
 import { button, context, header, limitBlocks, section, sectionsOf } from './blocks';
@@ -116,10 +116,10 @@ export function renderStepReply(r: RequestView, step: StepView, mentions: Mentio
 export function renderOutcome(r: RequestView, systemNextReview: Date | null): SlackMessage {
   const lead = `Your registration *${r.systemRef}* ${esc(r.systemName)} was *${words(r.status)}*.`;
   const lines = [lead];
-  for (const s of r.steps) {
-    if (s.decidedBy && s.status !== 'approved') {
-      lines.push(`${STEP_ICON[s.status]} ${esc(s.role)}: ${words(s.status)} by ${mention(s.decidedBy)}${s.reason ? ` — “${esc(s.reason)}”` : ''}`);
-    }
+  // The step that settled it, with its reason; other steps' comments are not the reason.
+  const d = outcomeOf(r).decisive;
+  if (d?.by) {
+    lines.push(`${STEP_ICON[d.status]} ${esc(d.role)} step: ${words(d.status)} by ${mention(d.by)} on ${day(d.at)}${d.reason ? ` — “${esc(d.reason)}”` : ''}`);
   }
   if (r.status === 'approved') {
     lines.push(`Class: ${classLabel(r.classification.riskClass)}. Next review: ${day(systemNextReview)}.`);

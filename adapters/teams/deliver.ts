@@ -9,11 +9,11 @@ import { eq } from 'drizzle-orm';
 import type { CloudAdapter } from 'botbuilder';
 import { people } from '../../db/schema';
 import type { Deliverer, DeliveryResult, FlowDeps, OutboxRow, RequestView } from '../../flows';
-import { loadRequestView, messagesOf } from '../../flows';
+import { loadRequestView, messagesOf, outcomeOf } from '../../flows';
 import type { Logger } from 'pino';
 import { sharedApprovalCard } from './approval-actions';
 import type { CardJson } from './card-kit';
-import { adaptiveCard, cardAttachment, heading, markdown, messageCard, textBlock, words } from './card-kit';
+import { adaptiveCard, cardAttachment, day, heading, markdown, messageCard, textBlock, words } from './card-kit';
 import { findReference, referenceForConversation } from './conversation-refs';
 import { deliverCheckpoint } from './checkpoint-delivery';
 import { createJobDelivery, JOB_KINDS, NOTIFICATION, teamsCopy } from './deliver-jobs';
@@ -76,11 +76,16 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
     }
   };
 
-  const outcomeCard = (request: RequestView, status: string): CardJson => {
-    const reason = request.steps.find((s) => s.reason)?.reason;
+  const outcomeCard = (request: RequestView, status: RequestView['status'], stepId: number | undefined): CardJson => {
+    // The step that settled it, with its reason; other steps' comments are not the reason.
+    const d = outcomeOf(request, status, stepId).decisive;
+    const reason = d?.reason;
     const next = status === 'changes_requested' || status === 'rejected' ? markdown`Change it and type **resubmit ${request.systemRef}**.` : null;
+    const verb = d ? words(d.status) : '';
+    const by = d?.by ? `${verb.charAt(0).toUpperCase()}${verb.slice(1)} by ${d.by.name} (${d.role} step) on ${day(d.at)}.` : '';
     return adaptiveCard([
       heading(`${request.systemRef} ${request.systemName} was ${words(status)}`),
+      ...(by ? [textBlock(by)] : []),
       ...(reason ? [textBlock(`Reason: "${reason}"`)] : []),
       ...(next ? [textBlock(next)] : []),
     ]);
@@ -105,7 +110,13 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
       case 'approval.outcome':
         if (!request) return gone;
         if (await postedBefore(row)) return { ok: true };
-        await postOnce(row, () => sendToPerson(row.workspaceId, request.submittedBy, outcomeCard(request, String(p.status ?? request.status))));
+        await postOnce(row, () =>
+          sendToPerson(
+            row.workspaceId,
+            request.submittedBy,
+            outcomeCard(request, (typeof p.status === 'string' ? p.status : request.status) as RequestView['status'], typeof p.stepId === 'number' ? p.stepId : undefined),
+          ),
+        );
         return { ok: true };
       case 'audit.checkpoint':
         return deliverCheckpoint({ deps, transport }, row);

@@ -61,7 +61,8 @@ export async function handleReviewAction(turn: FormTurn, action: ReviewAction): 
       break;
     }
   }
-  if (r.kind === 'refused') return reviewCard(found, r.message);
+  // A late click hears what already happened, without buttons to click again.
+  if (r.kind === 'refused') return r.code === 'already_decided' ? messageCard(r.message) : reviewCard(found, r.message);
   turn.afterChange();
   switch (r.kind) {
     case 'confirmed':

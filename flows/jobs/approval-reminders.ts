@@ -15,7 +15,7 @@ import { enqueue } from '../outbox';
 import type { Policy } from '../policy';
 import { systemRef } from '../views';
 import type { JobDeps, JobReport } from './common';
-import { plural } from './common';
+import { auditTime, plural } from './common';
 import { HOUR_MS, nextAllowedTime } from './time';
 
 /** Where the request's thread is, when a copy was posted (adapters turn it into a link). */
@@ -75,11 +75,12 @@ export async function runApprovalReminders(deps: JobDeps, now: Date): Promise<Jo
     .where(and(eq(approvalSteps.status, 'pending'), eq(approvalRequests.status, 'pending'), lte(approvalSteps.createdAt, firstDue)))
     .orderBy(asc(approvalSteps.id));
   let enqueued = 0;
-  for (const s of steps) enqueued += await remindStep(db, policy, s.id, now);
+  for (const s of steps) enqueued += await remindStep(deps, s.id, now);
   return { enqueued, examined: steps.length };
 }
 
-async function remindStep(db: Db, policy: Policy, stepId: number, now: Date): Promise<number> {
+async function remindStep(deps: JobDeps, stepId: number, now: Date): Promise<number> {
+  const { db, policy } = deps;
   return db.transaction(async (tx) => {
     const [step] = await tx.select().from(approvalSteps).where(eq(approvalSteps.id, stepId)).for('update');
     if (!step || step.status !== 'pending') return 0;
@@ -155,8 +156,9 @@ async function remindStep(db: Db, policy: Policy, stepId: number, now: Date): Pr
           action: 'approval.escalated',
           subjectType: 'approval_step',
           subjectId: step.id,
-          data: { requestId: step.requestId, role: step.role, reminders: n, ageHours },
-          at: now,
+          // Dated by the wall clock; the time the job ran "as of" is part of what it records.
+          data: { requestId: step.requestId, role: step.role, reminders: n, ageHours, asOf: now.toISOString() },
+          at: auditTime(deps),
         });
       }
     }

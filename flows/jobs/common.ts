@@ -2,10 +2,20 @@
 import { asc } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { workspaces } from '../../db/schema';
-import type { FlowDeps } from '../ports';
+import type { Clock, FlowDeps } from '../ports';
+import { systemClock } from '../ports';
 
-/** Dependencies of a job: the database and the policy (time is passed as `now`). */
-export type JobDeps = Pick<FlowDeps, 'db' | 'policy'>;
+/**
+ * Dependencies of a job: the database and the policy. The time the rules run at ("as of") is
+ * passed as `now`; `clock` is the wall clock that dates the audit events a job writes, so a run
+ * as of a simulated time never puts future dates in the trail. Default: the system clock.
+ */
+export type JobDeps = Pick<FlowDeps, 'db' | 'policy'> & { clock?: Clock | undefined };
+
+/** When a job's audit event happened: the wall clock, never the "as of" time. */
+export function auditTime(deps: JobDeps): Date {
+  return (deps.clock ?? systemClock).now();
+}
 
 /** What one job run wrote. */
 export interface JobReport {

@@ -13,6 +13,7 @@
  * - `digest.weekly` → {channel: 'digest'}: {@link WeeklyDigestPayload}.
  */
 export type { JobDeps, JobReport } from './common';
+export { auditTime } from './common';
 export { runReviewReminders } from './review-reminders';
 export type { ReviewReminderPayload, ReviewEscalationPayload } from './review-reminders';
 export { runApprovalReminders } from './approval-reminders';
@@ -24,3 +25,5 @@ export type { WeeklyDigest, DigestItem, DigestCount } from './digest';
 export { renderDigestText } from './digest-text';
 export { inventoryCsv, INVENTORY_COLUMNS } from './inventory-csv';
 export { nextAllowedTime, zonedParts, fromZoned, localDate, quietHoursHold, QUIET_HOURS_KINDS } from './time';
+export { dryRunJob } from './dry-run';
+export type { DryRun, PlannedNotification } from './dry-run';

@@ -10,14 +10,12 @@
  * key: two workers racing, or the same run twice at the same `now`, write one set.
  */
 import { and, eq, isNull, lte, or } from 'drizzle-orm';
-import type { Db } from '../../db/client';
 import { aiSystems, people, reviews } from '../../db/schema';
 import { appendAudit } from '../audit';
 import { enqueue } from '../outbox';
-import type { Policy } from '../policy';
 import { systemRef } from '../views';
 import type { JobDeps, JobReport } from './common';
-import { plural } from './common';
+import { auditTime, plural } from './common';
 import { DAY_MS, localDate, nextAllowedTime } from './time';
 
 /**
@@ -79,12 +77,13 @@ export async function runReviewReminders(deps: JobDeps, now: Date): Promise<JobR
     )
     .orderBy(reviews.id);
   let enqueued = 0;
-  for (const c of candidates) enqueued += await remindOne(db, policy, c, now);
+  for (const c of candidates) enqueued += await remindOne(deps, c, now);
   return { enqueued, examined: candidates.length };
 }
 
 /** Decides and writes what one review needs, under a lock on its row. Returns notifications written. */
-async function remindOne(db: Db, policy: Policy, c: Candidate, now: Date): Promise<number> {
+async function remindOne(deps: JobDeps, c: Candidate, now: Date): Promise<number> {
+  const { db, policy } = deps;
   return db.transaction(async (tx) => {
     const [r] = await tx.select().from(reviews).where(eq(reviews.id, c.reviewId)).for('update');
     if (!r || r.status !== 'open') return 0;
@@ -182,8 +181,9 @@ async function remindOne(db: Db, policy: Policy, c: Candidate, now: Date): Promi
         action: 'review.escalated',
         subjectType: 'ai_system',
         subjectId: system.id,
-        data: { reviewId: r.id, dueAt: r.dueAt.toISOString(), overdueDays },
-        at: now,
+        // Dated by the wall clock; the time the job ran "as of" is part of what it records.
+        data: { reviewId: r.id, dueAt: r.dueAt.toISOString(), overdueDays, asOf: now.toISOString() },
+        at: auditTime(deps),
       });
     }
     return written;

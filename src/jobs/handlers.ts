@@ -1,5 +1,5 @@
 /** The scheduled jobs by name, their default schedules, and one run of a job. */
-import type { FlowDeps, JobReport } from '../../flows';
+import type { JobDeps, JobReport } from '../../flows';
 import { runApprovalReminders, runReviewReminders, runWeeklyDigest } from '../../flows';
 import type { Policy } from '../../flows/policy';
 
@@ -12,8 +12,8 @@ export type JobName = (typeof JOB_NAMES)[number];
 /** When a job runs: a cron pattern in a time zone, or every `every` milliseconds (tests). */
 export type Schedule = { pattern: string; tz: string } | { every: number };
 
-/** Each job's work over the database as of `now`. */
-export const JOB_HANDLERS: Record<JobName, (deps: Pick<FlowDeps, 'db' | 'policy'>, now: Date) => Promise<JobReport>> = {
+/** Each job's work over the database as of `now` (audit events carry `deps.clock`, the wall clock). */
+export const JOB_HANDLERS: Record<JobName, (deps: JobDeps, now: Date) => Promise<JobReport>> = {
   'review-reminders': runReviewReminders,
   'approval-reminders': runApprovalReminders,
   'weekly-digest': runWeeklyDigest,
