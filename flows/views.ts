@@ -86,6 +86,7 @@ export const RISK_CLASS_LABEL: Readonly<Record<Classification['riskClass'], stri
   limited: 'limited risk (transparency duties)',
   minimal: 'minimal risk',
   out_of_scope: 'out of scope (no AI capability)',
+  excluded: 'excluded from the AI Act (Art. 2)',
 };
 
 /** `AI-<n>` from the stored number. */

@@ -7,6 +7,7 @@ import { openDatabase } from '../db/client';
 import type { Clock, FlowDeps } from '../flows/ports';
 import { systemClock } from '../flows/ports';
 import type { Policy } from '../flows/policy';
+import { policyWarnings } from '../flows/policy';
 import type { Config } from './config';
 import { loadPolicy } from './config';
 import type { Logger } from './logger';
@@ -36,6 +37,7 @@ export interface CoreOptions {
 export async function createCore(config: Config, options: CoreOptions = {}): Promise<Core> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const policy = options.policy ?? loadPolicy(config, options.policyFallback ?? 'default');
+  for (const warning of policyWarnings(policy)) logger.warn(warning);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   try {
     if (options.migrate ?? database.kind === 'pglite') await database.migrate();

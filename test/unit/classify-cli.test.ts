@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../flows/triage/classify';
+import { classifyV1 as classify } from '../../flows/triage/classify';
 import { cvScreening } from '../helpers/triage-answers';
 
 const dir = mkdtempSync(join(tmpdir(), 'aimsbot-classify-'));
