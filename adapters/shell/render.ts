@@ -1,6 +1,6 @@
 /** Plain-text rendering of the neutral views for the terminal. */
 import type { CheckView, PendingItem, RequestView, StepView, SystemView } from '../../flows';
-import { RISK_CLASS_LABEL } from '../../flows';
+import { RISK_CLASS_LABEL, obligationLines } from '../../flows';
 import type { Classification } from '../../flows/triage/types';
 
 
@@ -13,7 +13,7 @@ export function renderClassification(c: Classification): string {
   if (c.inScope) lines.push(`roles: EU AI Act ${c.aiActRoles.join(', ')}; ISO 42001 ${c.isoRoles.join(', ')}`);
   lines.push(`approvers: ${c.approvers.join(', ')}`);
   lines.push(`review every: ${c.reviewIntervalDays === null ? 'no review (cannot be used)' : `${c.reviewIntervalDays} days`}`);
-  if (c.obligations.length) lines.push(`obligations: ${c.obligations.map((o) => `${o.id} (${o.ref})`).join(', ')}`);
+  if (c.obligations.length) lines.push('obligations:', ...obligationLines(c.obligations).map((o) => `  - ${o}`));
   if (c.controls.length) lines.push(`Annex A controls: ${c.controls.join(', ')}`);
   lines.push('because:');
   for (const r of c.rationale) lines.push(`  - [${r.rule}] ${r.because} (${r.ref})`);
@@ -51,7 +51,7 @@ export function renderSystem(s: SystemView, request: RequestView | null): string
     `next review: ${day(s.nextReviewAt)}`,
     `submitted by: ${s.submittedBy.name} on ${day(s.createdAt)}`,
   ];
-  if (s.assessment) lines.push(`obligations: ${s.assessment.result.obligations.map((o) => o.id).join(', ') || 'none'}`);
+  if (s.assessment) lines.push(`obligations: ${obligationLines(s.assessment.result.obligations).join('; ') || 'none'}`);
   if (request) lines.push(renderRequest(request));
   return lines.join('\n');
 }
@@ -73,7 +73,7 @@ export function renderCheck(c: CheckView): string {
   return [
     `${c.system.ref} ${c.system.name}: ${verdict[c.verdict]}`,
     `class: ${c.system.riskClass ?? '—'}; owner: ${c.system.owner.name}`,
-    `conditions: ${c.conditions.map((o) => `${o.id} (${o.ref})`).join(', ') || 'none'}`,
+    `conditions: ${obligationLines(c.conditions).join('; ') || 'none'}`,
     `allowed data: ${c.allowedData.map(words).join(', ') || 'none'}`,
   ].join('\n');
 }

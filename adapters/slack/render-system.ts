@@ -6,6 +6,7 @@ import { context, header, limitBlocks, section, sectionsOf } from './blocks';
 import { day, esc, mention, words } from './mrkdwn';
 import type { Mentions, SlackMessage } from './render-request';
 import { approversText, classLabel, reasonLines } from './render-request';
+import { obligationLines } from '../../flows/obligation-text';
 
 /** The `/aims help` text (mrkdwn: the angle brackets of placeholders are escaped like any other). */
 export const HELP_LINES = [
@@ -122,6 +123,6 @@ export function renderSubmitted(verb: string, s: SystemView, c: Classification, 
     ...who,
   ];
   const blocks: Block[] = [...sectionsOf(lines)];
-  if (c.obligations.length) blocks.push(context(`Obligations: ${c.obligations.map((o) => `${esc(o.id)} (${esc(o.ref)})`).join(', ')}`));
+  if (c.obligations.length) blocks.push(context(`Obligations: ${obligationLines(c.obligations).map(esc).join('; ')}`));
   return { text: `${s.ref} ${esc(s.name)} ${verb}: ${classLabel(c.riskClass)}`, blocks: limitBlocks(blocks) };
 }
