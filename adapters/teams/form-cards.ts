@@ -5,6 +5,7 @@
  */
 import type { Question } from '../../flows/triage/questionnaire';
 import { askedQuestions, questionnaire, triagePages } from '../../flows/triage/questionnaire';
+import { techniqueWarnings } from '../../flows/triage/warnings-v2';
 import type { Answers, AnswerValue, FieldError } from '../../flows/triage/types';
 import type { CardJson } from './card-kit';
 import { adaptiveCard, errorText, executeAction, heading, md, textBlock } from './card-kit';
@@ -105,6 +106,8 @@ export function formCard(state: FormState, opts: FormRenderOptions = {}): CardJs
   ];
   if (state.page === 1 && state.flow === 'register') body.push(textBlock('First the registration, then the triage questions.', { isSubtle: true }));
   if (errors.length > 0) body.push(textBlock('Please correct the fields marked below.', { color: 'Attention', weight: 'Bolder' }));
+  // The "is it AI?" warnings follow from page 2; show them before anything is submitted.
+  if (state.page > 2) for (const w of techniqueWarnings(state.answers)) body.push(textBlock(`⚠ ${w.message}`, { color: 'Warning' }));
   for (const q of questions) {
     const value = opts.values?.[q.id] ?? (state.page === 1 ? (state.fields[q.id] ?? '') : inputString(opts.previous?.[q.id]));
     body.push(input(q, value, opts.speaker));
