@@ -5,7 +5,7 @@ import type { Deliverer, FlowDeps, OutboxRow } from '../../flows';
 import { loadRequestView } from '../../flows';
 
 /** Kinds written by the scheduled jobs; each carries a plain `text`. */
-const JOB_KINDS = new Set(['review.reminder', 'review.escalation', 'approval.reminder', 'approval.escalation', 'digest.weekly']);
+const JOB_KINDS = new Set(['review.reminder', 'review.escalation', 'approval.reminder', 'approval.escalation', 'digest.weekly', 'triage.retriage_needed']);
 
 /** Builds a deliverer that writes to `print`. */
 export function shellDeliverer(deps: FlowDeps, print: (text: string) => void): Deliverer {

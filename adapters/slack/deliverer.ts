@@ -17,6 +17,7 @@ import type { SlackMessage } from './render-request';
 import { renderOutcome, renderRequestParent, renderStepReply } from './render-request';
 import { renderReviewCard } from './render-review';
 import { failureOf, isGoneMessage } from './web-errors';
+import { deliverRetriagePrompt } from './retriage-delivery';
 
 /** What the deliverer needs. */
 export interface SlackDelivererDeps {
@@ -49,6 +50,8 @@ export function createSlackDeliverer(d: SlackDelivererDeps): Deliverer {
           return await deliverApprovalEscalation(d, row);
         case 'digest.weekly':
           return await deliverDigest(d, row);
+        case 'triage.retriage_needed':
+          return await deliverRetriagePrompt(d, row);
         default:
           return { ok: false, permanent: true, error: `slack: no delivery for ${row.kind}` };
       }

@@ -23,7 +23,9 @@ import type {
   WeeklyDigestPayload,
 } from '../../flows';
 import { loadRequestView, loadSystemView, messagesOf, recordMessage } from '../../flows';
-import { cardAttachment } from './card-kit';
+import { adaptiveCard, cardAttachment, textBlock } from './card-kit';
+import { reviewCard } from './review-actions';
+import type { RetriagePromptPayload } from '../../flows';
 import { referenceForConversation } from './conversation-refs';
 import { digestCard } from './digest-card';
 import { unreachablePeople } from './digest-people';
@@ -32,7 +34,7 @@ import type { Posted, TeamsTransport } from './teams-transport';
 import { mentionParts } from './teams-transport';
 
 /** The kinds handled here. */
-export const JOB_KINDS = new Set(['review.reminder', 'review.escalation', 'approval.reminder', 'approval.escalation', 'digest.weekly']);
+export const JOB_KINDS = new Set(['review.reminder', 'review.escalation', 'approval.reminder', 'approval.escalation', 'digest.weekly', 'triage.retriage_needed']);
 
 /** One-off posts are recorded against their notification row: this subject type. */
 const NOTIFICATION = 'notification';
@@ -76,6 +78,19 @@ export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransp
     if ((await recorded(row.workspaceId, 'review', p.reviewId, 'reminder', row.createdAt)).length > 0) return OK;
     const posted = await transport.sendToPerson(row.workspaceId, system.owner, reviewReminderCard(system, p));
     await record(row, 'review', p.reviewId, 'reminder', posted);
+    return OK;
+  };
+
+  // The owner of a v1-assessed system is asked to answer the v2 questions; an approved system's
+  // card carries the review buttons ("Update answers" starts the re-triage).
+  const retriagePrompt = async (row: OutboxRow, p: RetriagePromptPayload): Promise<DeliveryResult> => {
+    if (await done(row)) return OK;
+    const system = await loadSystemView(db, row.workspaceId, p.systemId);
+    if (!system || system.status === 'retired') return OK;
+    const intro = [textBlock(`🔄 ${p.text}`, { weight: 'Bolder', wrap: true })];
+    const card = system.status === 'approved' ? reviewCard(system, undefined, intro) : adaptiveCard(intro);
+    const posted = await transport.sendToPerson(row.workspaceId, system.owner, card);
+    await record(row, NOTIFICATION, row.id, row.kind, posted);
     return OK;
   };
 
@@ -167,6 +182,8 @@ export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransp
           return approvalEscalation(row, p as ApprovalEscalationPayload);
         case 'digest.weekly':
           return weeklyDigest(row, p as WeeklyDigestPayload);
+        case 'triage.retriage_needed':
+          return retriagePrompt(row, p as RetriagePromptPayload);
         default:
           return { ok: false, permanent: true, error: `${row.kind}: not a job notification` };
       }

@@ -54,6 +54,8 @@ export interface WeeklyDigest {
   highRisk: DigestItem[];
   /** Assessed as prohibited in the period. */
   prohibited: DigestItem[];
+  /** Systems flagged "re-triage needed (questionnaire v2)" and not re-triaged yet (not retired). */
+  retriageNeeded?: DigestItem[];
 }
 
 /** How far ahead "reviews due" looks, in days. */
@@ -173,6 +175,7 @@ export async function buildDigest(db: Db, policy: Policy, workspaceId: number, s
       .map(({ s }) => of(s.id)),
     highRisk: systems.filter(({ s }) => assessedIds.has(s.id) && s.riskClass === 'high').map(({ s }) => of(s.id)),
     prohibited: systems.filter(({ s }) => assessedIds.has(s.id) && s.riskClass === 'prohibited').map(({ s }) => of(s.id)),
+    retriageNeeded: inventory.filter(({ s }) => s.retriageNeededAt !== null).map(({ s }) => of(s.id)),
   };
   return digest;
 }
