@@ -1,0 +1,50 @@
+/**
+ * The re-triage prompt for a system assessed with questionnaire v1, delivered to Slack: one DM
+ * to the owner with the "Update answers" button, however often the job runs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { aiSystems, assessments } from '../../db/schema';
+import { runReviewReminders } from '../../flows';
+import { classifyV1 } from '../../flows/triage/classify';
+import { fieldsFor, minimalAnswers } from '../fixtures/answers';
+import { supportChatbot } from '../helpers/triage-answers';
+import { clickStep, seedRequest } from '../helpers/slack-flows';
+import type { SlackTestServer } from '../helpers/slack-server';
+import { startSlackServer, USERS } from '../helpers/slack-server';
+
+describe('Slack: re-triage needed (questionnaire v2)', () => {
+  let s: SlackTestServer;
+  let ref = '';
+  beforeAll(async () => {
+    s = await startSlackServer();
+    s.clock.set('2026-11-03T10:00:00Z');
+    const seeded = await seedRequest(s, USERS.alice.id, fieldsFor('Support Bot', 'slack:U0ALICE'), minimalAnswers);
+    await clickStep(s, USERS.alice.id, 'approval.approve', seeded.steps[0]!);
+    ref = seeded.system.ref;
+    // Stored as a v1 assessment with an answer v2 cannot map.
+    await s.deps.db
+      .update(assessments)
+      .set({ questionnaireVersion: 1, answers: supportChatbot, result: classifyV1(supportChatbot) })
+      .where(eq(assessments.systemId, seeded.system.id));
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  it('prompts the owner once in a DM with the Update answers button', async () => {
+    s.fake.reset();
+    await runReviewReminders(s.deps, s.clock.now());
+    await s.settle();
+    await runReviewReminders(s.deps, s.clock.now());
+    await s.settle();
+    const posts = s.fake.callsOf('chat.postMessage').filter((c) => JSON.stringify(c.params).includes('questionnaire v2'));
+    expect(posts).toHaveLength(1);
+    const body = JSON.stringify(posts[0]!.params);
+    expect(body).toContain(`${ref} \\"Support Bot\\": re-triage needed (questionnaire v2)`);
+    expect(body).toContain('model_origin = vendor_customized');
+    expect(body).toContain('"action_id":"review.update"');
+    const [system] = await s.deps.db.select().from(aiSystems).where(eq(aiSystems.name, 'Support Bot'));
+    expect(system?.retriageNeededAt).not.toBeNull();
+  });
+});
