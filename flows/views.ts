@@ -77,6 +77,8 @@ export interface SystemView {
   submittedBy: PersonView;
   createdAt: Date;
   assessment: AssessmentView | null;
+  /** Why the system needs a re-triage under questionnaire v2 (unmappable v1 answers), or null. */
+  retriageNeeded?: string | null;
 }
 
 /** How each risk class is named to people, in every adapter. */
@@ -164,6 +166,7 @@ export async function loadSystemViews(db: Db, workspaceId: number, systemIds: nu
       nextReviewAt: r.nextReviewAt,
       submittedBy: pv(r.submittedById),
       createdAt: r.createdAt,
+      retriageNeeded: r.retriageNeededAt ? (r.retriageReason ?? '') : null,
       assessment: a
         ? {
             id: a.id,

@@ -52,6 +52,7 @@ export function renderSystem(s: SystemView, request: RequestView | null): string
     `submitted by: ${s.submittedBy.name} on ${day(s.createdAt)}`,
   ];
   if (s.assessment) lines.push(`assessment: v${s.assessment.version} (questionnaire v${s.assessment.questionnaireVersion})`);
+  if (s.retriageNeeded != null) lines.push(`re-triage needed (questionnaire v2): ${s.retriageNeeded}`);
   if (s.assessment) lines.push(`obligations: ${obligationLines(s.assessment.result.obligations).join('; ') || 'none'}`);
   if (request) lines.push(renderRequest(request));
   return lines.join('\n');

@@ -82,6 +82,7 @@ export function renderShow(s: SystemView, request: RequestView | null, mentions:
     `Purpose: ${esc(s.purpose)}`,
     `Usage: ${words(s.usageStatus)} · next review: ${day(s.nextReviewAt)}`,
     `Submitted by ${mention(s.submittedBy)} on ${day(s.createdAt)}`,
+    ...(s.retriageNeeded != null ? [`:arrows_counterclockwise: Re-triage needed (questionnaire v2): ${esc(s.retriageNeeded)}`] : []),
   ];
   const blocks: Block[] = [header(s.ref), ...sectionsOf([`*${s.ref}* ${esc(s.name)}`, ...lines])];
   if (s.assessment) blocks.push(...sectionsOf(['*Why*', ...reasonLines(s.assessment.result)]));

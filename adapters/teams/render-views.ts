@@ -64,6 +64,7 @@ export function systemCard(s: SystemView, request: RequestView | null, note?: st
       ['Next review', day(s.nextReviewAt)],
       ['Submitted by', `${s.submittedBy.name} on ${day(s.createdAt)}`],
       ['Obligations', s.assessment ? obligationLines(s.assessment.result.obligations).join('; ') || 'none' : null],
+      ['Re-triage needed (questionnaire v2)', s.retriageNeeded ?? null],
     ]),
   );
   if (request) {

@@ -77,6 +77,8 @@ describe('re-triage needed (questionnaire v2)', () => {
     expect(bot!.retriageReason).toBe('model_origin = vendor_customized');
     const [plain] = await tdb.db.select().from(aiSystems).where(eq(aiSystems.id, plainId));
     expect(plain!.retriageNeededAt).toBeNull();
+    const view = await flows.loadSystemView(tdb.db, bot!.workspaceId, botId);
+    expect(view?.retriageNeeded).toBe('model_origin = vendor_customized');
     const audit = await tdb.db.select().from(auditEvents).where(eq(auditEvents.action, 'system.retriage_needed'));
     expect(audit.map((a) => a.subjectId)).toEqual([String(botId)]);
   });
