@@ -92,3 +92,14 @@ describe('policy: legalDates, publicSector, reviews.excludedDays', () => {
     expect(message({ reviews: { excludedDays: 400 } })).toContain('reviews.excludedDays');
   });
 });
+
+describe('obligation texts (§12.10, §12.11, §12.22)', () => {
+  it('every v2 obligation has a text; the clarified ones say what the specification asks', async () => {
+    const { obligationTextOf } = await import('../../flows/triage/obligation-texts');
+    for (const id of Object.keys(OBLIGATION_REFS_V2)) expect(obligationTextOf(id, 'organisation').length, id).toBeGreaterThan(10);
+    expect(obligationTextOf('ask_provider_art6_3', 'organisation')).toContain('record our own reasoning');
+    expect(obligationTextOf('disclose_ai_interaction', 'provider')).toContain('obvious from the context');
+    expect(obligationTextOf('disclose_ai_interaction', 'deployer')).toContain('check that it does');
+    expect(obligationTextOf('explanation_on_request', 'deployer')).toContain('known simplification');
+  });
+});
