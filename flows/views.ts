@@ -87,7 +87,7 @@ export const RISK_CLASS_LABEL: Readonly<Record<Classification['riskClass'], stri
   high: 'high-risk',
   limited: 'limited risk (transparency duties)',
   minimal: 'minimal risk',
-  out_of_scope: 'out of scope (no AI capability)',
+  out_of_scope: 'out of scope (not an AI system)',
   excluded: 'excluded from the AI Act (Art. 2)',
 };
 
