@@ -26,6 +26,8 @@ export const formStateSchema = z.object({
   answers: z.record(z.string(), answerValue),
   /** The system reference for resubmit / retriage. */
   ref: z.string().max(20).optional(),
+  /** The "is it AI?" warnings were shown on this page; submitting it again goes on. */
+  warned: z.boolean().optional(),
 });
 
 /** The form state carried in `private_metadata`. */
@@ -89,7 +91,7 @@ export function triageView(state: FormState, page: number, prefill: Answers = {}
   const blocks = [
     context(`${intro} Page ${page} of ${TOTAL()}.`),
     // The "is it AI?" warnings follow from page 2; show them before anything is submitted.
-    ...(page > 2 ? techniqueWarnings(state.answers).map((w) => context(`:warning: ${w.message}`)) : []),
+    ...(page > 2 || state.warned ? techniqueWarnings({ ...state.answers, ...prefill }).map((w) => context(`:warning: ${w.message}`)) : []),
     ...questions.map((q) => inputBlock(q, prefill[q.id])),
   ];
   return { view: modal(`Triage · page ${page} of ${TOTAL()}`, metadata, blocks, last ? 'Submit' : 'Next') };

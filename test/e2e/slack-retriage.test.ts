@@ -9,9 +9,29 @@ import { runReviewReminders } from '../../flows';
 import { classifyV1 } from '../../flows/triage/classify';
 import { fieldsFor, minimalAnswers } from '../fixtures/answers';
 import { supportChatbot } from '../helpers/triage-answers';
-import { clickStep, seedRequest } from '../helpers/slack-flows';
+import { clickStep, registerTool, seedRequest } from '../helpers/slack-flows';
 import type { SlackTestServer } from '../helpers/slack-server';
 import { startSlackServer, USERS } from '../helpers/slack-server';
+
+describe('Slack: "is it AI?" before submitting', () => {
+  let s: SlackTestServer;
+  beforeAll(async () => {
+    s = await startSlackServer();
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  it('shows the warning on page 2 once before a rule engine is registered as out of scope', async () => {
+    const answers = { technique: 'rules_by_people', ai_capabilities: ['predicts_or_scores'], data_categories: ['internal'] };
+    const { views, last } = await registerTool(s, USERS.alice.id, fieldsFor('Rule Scorer', 'slack:U0ALICE'), answers);
+    const titles = views.map((v) => v.title.text);
+    expect(titles.filter((t) => t.includes('page 2'))).toHaveLength(2);
+    expect(JSON.stringify(views.at(-1))).toContain('does not make a tool AI');
+    expect(JSON.stringify(views[1])).not.toContain('does not make a tool AI');
+    expect(JSON.stringify(last)).toContain('out of scope');
+  });
+});
 
 describe('Slack: re-triage needed (questionnaire v2)', () => {
   let s: SlackTestServer;
