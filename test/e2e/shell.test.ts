@@ -13,13 +13,14 @@ function start(input: string, extraEnv: Record<string, string> = {}) {
     input,
     env: { ...process.env, AIMS_DATA_DIR: dir, DATABASE_URL: '', SLACK_BOT_TOKEN: '', MICROSOFT_APP_ID: '', AIMS_TEAMS: '', AIMS_POLICY: '', LOG_LEVEL: 'silent', ...extraEnv },
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 85_000,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-describe('shell adapter (npm start on PGlite)', () => {
+// Each test starts the whole program on embedded Postgres; a busy machine needs more than the default.
+describe('shell adapter (npm start on PGlite)', { timeout: 90_000 }, () => {
   it('runs the README script: alice registers, bob, compliance and privacy approve, show prints approved', () => {
     const script = readFileSync('examples/shell-demo.txt', 'utf8');
     // The README shows this very script, line for line.
