@@ -56,6 +56,22 @@ describe('Teams commands', () => {
     expect(inputs(page3).map((i) => i.id)).toContain('ai_act_exclusion');
   });
 
+  it('shows the "is it AI?" warning on page 2 once before a tool that is not AI is submitted', async () => {
+    const first = await bench.say(people.alice, 'register');
+    const next = buttons(first).find((b) => b.data.action === 'form.next')!;
+    const page2 = await bench.execute(people.alice, { ...next.data, ...fieldsFor('Rule Scorer', people.alice.aad) });
+    const carried = buttons(page2).find((b) => b.data.action === 'form.next')!.data;
+    const answers = { technique: 'rules_by_people', ai_capabilities: 'predicts_or_scores', data_categories: 'internal' };
+    const warned = await bench.execute(people.alice, { ...carried, ...answers });
+    expect(cardText(warned)).toContain('does not make a tool AI');
+    expect(inputs(warned).map((i) => i.id)).toContain('technique');
+    const again = buttons(warned).find((b) => b.data.action === 'form.next')!.data;
+    expect(again.warned).toBe(true);
+    const done = await bench.execute(people.alice, { ...again, ...answers });
+    expect(cardText(done)).toContain('Registered AI-');
+    expect(cardText(done)).toContain('out of scope');
+  });
+
   it('shows invalid input on the same card, next to the fields, and stores nothing', async () => {
     const first = await bench.say(people.alice, 'register');
     const next = buttons(first).find((b) => b.data.action === 'form.next')!;
