@@ -86,6 +86,13 @@ export const aiSystems = pgTable(
       .notNull()
       .references(() => people.id),
     nextReviewAt: ts('next_review_at'),
+    /**
+     * Set when the current assessment was made with questionnaire v1 and its answers cannot be
+     * mapped to v2 ("re-triage needed (questionnaire v2)"); cleared by the next assessment.
+     */
+    retriageNeededAt: ts('retriage_needed_at'),
+    /** Which v1 answers could not be mapped, e.g. `model_origin = vendor_customized`. */
+    retriageReason: text('retriage_reason'),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull(),
   },

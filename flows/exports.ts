@@ -8,6 +8,7 @@ import type { Db } from '../db/client';
 import { aiSystems, auditEvents, workspaces } from '../db/schema';
 import { ANNEX_A_CONTROLS } from './annex-a';
 import { loadSystemViews } from './views';
+import type { Obligation } from './triage/types';
 
 /** One inventory row per registered system. */
 export interface InventoryRow {
@@ -27,10 +28,13 @@ export interface InventoryRow {
   ai_act_roles: string;
   iso_roles: string;
   approvers: string;
+  /** `id (ref; duty; from YYYY-MM-DD)` per obligation; v1 assessments have no duty or date. */
   obligations: string;
   controls: string;
   data_categories: string;
   assessment_version: string;
+  /** The questionnaire version the current assessment was made with (1 or 2). */
+  questionnaire_version: string;
   next_review_at: string;
   registered_at: string;
 }
@@ -43,6 +47,8 @@ export interface SoaRow {
   applicable: 'yes' | 'no';
   systems: string;
   justification: string;
+  /** The obligations of those systems with the date each applies from, earliest first. */
+  obligation_dates: string;
 }
 
 /** One audit event. */
@@ -66,17 +72,31 @@ async function workspaceLabels(db: Db): Promise<Map<number, string>> {
 
 const join = (xs: readonly string[] | undefined) => (xs ?? []).join('; ');
 
+/** An obligation with its duty and date for the exports: `id (ref; duty; from 2027-12-02)`. */
+function obligationCell(o: Obligation): string {
+  if (o.applicableFrom === undefined) return `${o.id} (${o.ref})`;
+  return `${o.id} (${o.ref}; ${o.duty ?? ''}; ${o.applicableFrom ? `from ${o.applicableFrom}` : 'no fixed date'})`;
+}
+
+/** Organisation-level controls: applicable whenever the AIMS exists (triage.md §10). */
+const ORGANISATION_CONTROLS = new Set(['A.2.2', 'A.2.3', 'A.2.4', 'A.3.2', 'A.3.3']);
+
 /** The inventory of every workspace (or one), by workspace and reference. */
 export async function inventoryRows(db: Db, workspaceId?: number): Promise<InventoryRow[]> {
+  return (await inventoryEntries(db, workspaceId)).map((e) => e.row);
+}
+
+/** Inventory rows with the obligations behind each. */
+async function inventoryEntries(db: Db, workspaceId?: number): Promise<Array<{ row: InventoryRow; obligations: Obligation[] }>> {
   const labels = await workspaceLabels(db);
-  const rows: InventoryRow[] = [];
+  const rows: Array<{ row: InventoryRow; obligations: Obligation[] }> = [];
   const ids = [...labels.keys()].filter((id) => workspaceId === undefined || id === workspaceId).sort((a, b) => a - b);
   for (const ws of ids) {
     const sys = await db.select({ id: aiSystems.id }).from(aiSystems).where(eq(aiSystems.workspaceId, ws)).orderBy(asc(aiSystems.refNumber));
     for (const s of await loadSystemViews(db, ws, sys.map((x) => x.id))) {
       const r = s.assessment?.result;
       const data = s.assessment?.answers['data_categories'];
-      rows.push({
+      const row: InventoryRow = {
         workspace: labels.get(ws)!,
         ref: s.ref,
         name: s.name,
@@ -93,13 +113,15 @@ export async function inventoryRows(db: Db, workspaceId?: number): Promise<Inven
         ai_act_roles: join(r?.aiActRoles),
         iso_roles: join(r?.isoRoles),
         approvers: join(r?.approvers),
-        obligations: join(r?.obligations.map((o) => `${o.id} (${o.ref})`)),
+        obligations: join(r?.obligations.map(obligationCell)),
         controls: join(r?.controls),
         data_categories: Array.isArray(data) ? data.join('; ') : '',
         assessment_version: s.assessment ? String(s.assessment.version) : '',
+        questionnaire_version: s.assessment ? String(s.assessment.questionnaireVersion) : '',
         next_review_at: s.nextReviewAt?.toISOString() ?? '',
         registered_at: s.createdAt.toISOString(),
-      });
+      };
+      rows.push({ row, obligations: r?.obligations ?? [] });
     }
   }
   return rows;
@@ -107,21 +129,33 @@ export async function inventoryRows(db: Db, workspaceId?: number): Promise<Inven
 
 /** The Statement of Applicability over the systems in use (not retired, not blocked, in scope). */
 export async function soaRows(db: Db, workspaceId?: number): Promise<SoaRow[]> {
-  const inventory = await inventoryRows(db, workspaceId);
-  const live = inventory.filter((r) => r.status !== 'retired' && r.status !== 'blocked' && r.in_scope === 'yes');
+  const inventory = await inventoryEntries(db, workspaceId);
+  const live = inventory.filter(({ row: r }) => r.status !== 'retired' && r.status !== 'blocked' && r.in_scope === 'yes');
   return ANNEX_A_CONTROLS.map((c) => {
-    const systems = live.filter((r) => r.controls.split('; ').includes(c.id)).map((r) => `${r.ref} ${r.name}`);
+    const needing = live.filter(({ row: r }) => r.controls.split('; ').includes(c.id));
+    const systems = needing.map(({ row: r }) => `${r.ref} ${r.name}`);
+    const organisation = ORGANISATION_CONTROLS.has(c.id);
     return {
       control: c.id,
       group: c.group,
       title: c.title,
-      applicable: systems.length ? 'yes' : 'no',
+      applicable: systems.length || organisation ? 'yes' : 'no',
       systems: systems.join('; '),
       justification: systems.length
         ? `required by the triage of ${systems.length} registered AI system${systems.length > 1 ? 's' : ''}`
-        : 'no registered AI system in use requires it; review when the inventory changes',
+        : organisation
+          ? 'organisation-level control: applies to the AI management system as a whole'
+          : 'no registered AI system in use requires it; review when the inventory changes',
+      obligation_dates: obligationDates(needing.flatMap((e) => e.obligations)),
     };
   });
+}
+
+/** Distinct dated obligations, earliest first: `id from 2027-12-02`. */
+function obligationDates(obligations: Obligation[]): string {
+  const seen = new Map<string, string>();
+  for (const o of obligations) if (o.applicableFrom) seen.set(`${o.id} from ${o.applicableFrom}`, o.applicableFrom);
+  return [...seen.entries()].sort((x, y) => x[1].localeCompare(y[1]) || x[0].localeCompare(y[0])).map(([k]) => k).join('; ');
 }
 
 /** The audit trail in chain order, per workspace. */
@@ -164,9 +198,9 @@ export const EXPORT_COLUMNS = {
   inventory: [
     'workspace', 'ref', 'name', 'vendor', 'url', 'purpose', 'owner', 'owner_email', 'department', 'usage_status', 'status',
     'risk_class', 'in_scope', 'ai_act_roles', 'iso_roles', 'approvers', 'obligations', 'controls', 'data_categories',
-    'assessment_version', 'next_review_at', 'registered_at',
+    'assessment_version', 'questionnaire_version', 'next_review_at', 'registered_at',
   ],
-  soa: ['control', 'group', 'title', 'applicable', 'systems', 'justification'],
+  soa: ['control', 'group', 'title', 'applicable', 'systems', 'justification', 'obligation_dates'],
   audit: ['workspace', 'seq', 'occurred_at', 'actor', 'action', 'subject_type', 'subject_id', 'data', 'prev_hash', 'hash'],
 } as const satisfies Record<string, readonly string[]>;
 

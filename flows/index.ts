@@ -17,6 +17,7 @@ export * from './ports';
 export * from './errors';
 export * from './results';
 export * from './views';
+export * from './obligation-text';
 export * from './policy';
 export * from './identity';
 export * from './audit';

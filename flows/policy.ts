@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { CronExpressionParser } from 'cron-parser';
 import { parse as parseYaml } from 'yaml';
 import type { TriagePolicy } from './triage/types';
+import { PUBLIC_SECTOR_VALUES } from './triage/types';
+import { LEGAL_DATE_IDS } from './triage/legal-dates';
 import { AimsError } from './errors';
 
 const memberId = z
@@ -39,6 +41,18 @@ const cron = z.string().refine(
   },
   { message: 'must be a five-field cron expression such as "0 9 * * 1"' },
 );
+const isoDate = z.string().refine(
+  (d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+  { message: 'must be an ISO date YYYY-MM-DD, e.g. 2027-12-02' },
+);
+/** Obligation dates that override the data file (triage.md §12.19); unknown ids are refused. */
+const legalDates = z.record(z.string(), isoDate).superRefine((dates, ctx) => {
+  for (const id of Object.keys(dates)) {
+    if (!LEGAL_DATE_IDS.includes(id)) {
+      ctx.addIssue({ code: 'custom', path: [id], message: `unknown obligation date id "${id}"; known ids: ${LEGAL_DATE_IDS.join(', ')}` });
+    }
+  }
+});
 const role = z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, { message: 'must be a lower-case role name' });
 
 /** The policy file schema, with the defaults of product.md. */
@@ -48,9 +62,18 @@ export const policySchema = z
       .strictObject({
         name: z.string().min(1).max(120).default('My organisation'),
         timezone: timezone.default('UTC'),
-        publicServiceProvider: z.boolean().default(false),
+        /** triage.md §12.13: the default of `public_sector`. */
+        publicSector: z.enum(PUBLIC_SECTOR_VALUES, { message: `must be one of ${PUBLIC_SECTOR_VALUES.join(', ')}` }).optional(),
+        /** Replaced by `publicSector`; `true` is read as `body_governed_by_public_law`, with a start-up warning. */
+        publicServiceProvider: z.boolean().optional(),
       })
-      .prefault({}),
+      .prefault({})
+      .transform((org) => ({
+        ...org,
+        publicSector: org.publicSector ?? (org.publicServiceProvider ? ('body_governed_by_public_law' as const) : ('no' as const)),
+      })),
+    /** Obligation dates by id (flows/triage/legal-dates.ts), ISO dates; counsel's corrections. */
+    legalDates: legalDates.default({}),
     /** Approver groups; members as slack:U…, teams:<id>, email:… or shell:<name>. */
     groups: z.record(role, z.array(memberId)).default({}),
     channels: z
@@ -62,6 +85,8 @@ export const policySchema = z
         limitedDays: days(180),
         minimalDays: days(365),
         outOfScopeDays: days(365),
+        /** Excluded systems (triage.md §12.3): at most 365 days. */
+        excludedDays: z.number().int().min(1).max(365).default(365),
         remindBeforeDays: z.number().int().min(0).max(365).default(14),
         /** Days between two reminders of the same review. */
         repeatEveryDays: z.number().int().min(1).max(30).default(3),
@@ -80,6 +105,7 @@ export const policySchema = z
             limited: z.array(role).optional(),
             minimal: z.array(role).optional(),
             out_of_scope: z.array(role).optional(),
+            excluded: z.array(role).optional(),
           })
           .default({}),
       })
@@ -147,11 +173,30 @@ export function demoPolicy(): Policy {
 /** The part of the policy the classifier reads. */
 export function triagePolicyOf(policy: Policy): TriagePolicy {
   const r = policy.reviews;
+  const org = policy.organization;
   return {
-    publicServiceProvider: policy.organization.publicServiceProvider,
-    reviewDays: { high: r.highDays, limited: r.limitedDays, minimal: r.minimalDays, out_of_scope: r.outOfScopeDays },
+    // Version 1 answers read the old flag; a policy that only sets publicSector implies it.
+    publicServiceProvider: org.publicServiceProvider ?? org.publicSector !== 'no',
+    publicSector: org.publicSector,
+    legalDates: policy.legalDates,
+    reviewDays: {
+      high: r.highDays,
+      limited: r.limitedDays,
+      minimal: r.minimalDays,
+      out_of_scope: r.outOfScopeDays,
+      excluded: r.excludedDays,
+    },
     extraApprovers: policy.approvals.extraApprovers,
   };
+}
+
+/** Start-up warnings about keys that still work but should change (logged, never fatal). */
+export function policyWarnings(policy: Policy): string[] {
+  const org = policy.organization;
+  if (org.publicServiceProvider === undefined) return [];
+  return [
+    `organization.publicServiceProvider is replaced by organization.publicSector; it is read as publicSector: "${org.publicSector}". Set organization.publicSector (one of ${PUBLIC_SECTOR_VALUES.join(', ')}) and remove publicServiceProvider`,
+  ];
 }
 
 /** Whether a person (platform id and optional email) is a member of a policy group. */

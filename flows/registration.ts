@@ -16,7 +16,6 @@ import { invalid, refuse } from './results';
 import { classify } from './triage/classify';
 import { validateAnswers, validateRegistration } from './triage/validate';
 import type { Answers, Classification, FieldError, RegistrationFields } from './triage/types';
-import { QUESTIONNAIRE_VERSION } from './triage/types';
 import type { RequestView, SystemView } from './views';
 import { loadRequestView, loadSystemView, nameKey, parseSystemRef } from './views';
 
@@ -149,7 +148,7 @@ export async function storeAssessment(
       workspaceId: ctx.workspace.id,
       systemId,
       version,
-      questionnaireVersion: QUESTIONNAIRE_VERSION,
+      questionnaireVersion: result.questionnaireVersion,
       answers,
       result,
       submittedById: ctx.actor.id,
@@ -158,7 +157,8 @@ export async function storeAssessment(
     .returning({ id: assessments.id });
   await tx
     .update(aiSystems)
-    .set({ currentAssessmentId: row!.id, riskClass: result.riskClass, updatedAt: now })
+    // A new assessment answers any "re-triage needed (questionnaire v2)" flag.
+    .set({ currentAssessmentId: row!.id, riskClass: result.riskClass, retriageNeededAt: null, retriageReason: null, updatedAt: now })
     .where(eq(aiSystems.id, systemId));
   await appendAudit(tx, {
     workspaceId: ctx.workspace.id,

@@ -77,6 +77,8 @@ export interface SystemView {
   submittedBy: PersonView;
   createdAt: Date;
   assessment: AssessmentView | null;
+  /** Why the system needs a re-triage under questionnaire v2 (unmappable v1 answers), or null. */
+  retriageNeeded?: string | null;
 }
 
 /** How each risk class is named to people, in every adapter. */
@@ -85,7 +87,8 @@ export const RISK_CLASS_LABEL: Readonly<Record<Classification['riskClass'], stri
   high: 'high-risk',
   limited: 'limited risk (transparency duties)',
   minimal: 'minimal risk',
-  out_of_scope: 'out of scope (no AI capability)',
+  out_of_scope: 'out of scope (not an AI system)',
+  excluded: 'excluded from the AI Act (Art. 2)',
 };
 
 /** `AI-<n>` from the stored number. */
@@ -163,6 +166,7 @@ export async function loadSystemViews(db: Db, workspaceId: number, systemIds: nu
       nextReviewAt: r.nextReviewAt,
       submittedBy: pv(r.submittedById),
       createdAt: r.createdAt,
+      retriageNeeded: r.retriageNeededAt ? (r.retriageReason ?? '') : null,
       assessment: a
         ? {
             id: a.id,

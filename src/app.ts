@@ -8,6 +8,7 @@ import { setAuditKey } from '../flows/audit-hash';
 import type { Clock, FlowDeps } from '../flows/ports';
 import { systemClock } from '../flows/ports';
 import type { Policy } from '../flows/policy';
+import { policyWarnings } from '../flows/policy';
 import type { Config } from './config';
 import { loadPolicy } from './config';
 import type { Logger } from './logger';
@@ -39,6 +40,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   const policy = options.policy ?? loadPolicy(config, options.policyFallback ?? 'default');
   // Every event this process appends is chained with the configured key (or plain SHA-256).
   setAuditKey(config.auditKey);
+  for (const warning of policyWarnings(policy)) logger.warn(warning);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   try {
     if (options.migrate ?? database.kind === 'pglite') await database.migrate();

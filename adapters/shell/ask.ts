@@ -5,6 +5,7 @@
 import type { Answers, AnswerValue } from '../../flows/triage/types';
 import type { Question } from '../../flows/triage/questionnaire';
 import { isAsked, parseAnswerText, questionnaire } from '../../flows/triage/questionnaire';
+import { techniqueWarnings } from '../../flows/triage/warnings-v2';
 import type { LineSource } from './line-source';
 
 /** Thrown when input ends in the middle of a conversation. */
@@ -67,10 +68,22 @@ export async function askTriage(io: Prompter, previous: Answers = {}): Promise<A
   const answers: Answers = {};
   for (const q of questionnaire.questions) {
     if (!isAsked(q.id, answers)) continue;
-    const value = await askQuestion(io, q, previous[q.id]);
+    const value = await askQuestion(io, q, stillValid(q, previous[q.id]));
     if (value !== undefined) answers[q.id] = value;
+    // "Is it AI?" is settled by the first two questions: say so before anything is submitted.
+    if (q.id === 'ai_capabilities') for (const w of techniqueWarnings(answers)) io.print(`  ! ${w.message} (${w.ref})`);
   }
   return answers;
+}
+
+/** A previous answer offered as the default only when the current questionnaire still accepts it. */
+function stillValid(q: Question, value: AnswerValue | undefined): AnswerValue | undefined {
+  if (value === undefined) return undefined;
+  const ids = (q.values ?? []).map((x) => x.id);
+  if (q.kind === 'bool') return typeof value === 'boolean' ? value : undefined;
+  if (q.kind === 'one') return typeof value === 'string' && ids.includes(value) ? value : undefined;
+  if (q.kind === 'many') return Array.isArray(value) && value.length > 0 && value.every((x) => ids.includes(x)) ? value : undefined;
+  return value;
 }
 
 /** Field checks done while asking, so a mistake is caught at the field rather than at the end. */

@@ -6,7 +6,7 @@ import { loadRequestView, outcomeOf } from '../../flows';
 import { checkpointPrinted } from './checkpoint';
 
 /** Kinds written by the scheduled jobs; each carries a plain `text`. */
-const JOB_KINDS = new Set(['review.reminder', 'review.escalation', 'approval.reminder', 'approval.escalation', 'digest.weekly', 'audit.checkpoint']);
+const JOB_KINDS = new Set(['review.reminder', 'review.escalation', 'approval.reminder', 'approval.escalation', 'digest.weekly', 'audit.checkpoint', 'triage.retriage_needed']);
 
 /** Builds a deliverer that writes to `print`. */
 export function shellDeliverer(deps: FlowDeps, print: (text: string) => void): Deliverer {

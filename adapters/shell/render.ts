@@ -1,11 +1,19 @@
 /** Plain-text rendering of the neutral views for the terminal. */
 import type { CheckView, PendingItem, RequestView, StepView, SystemView } from '../../flows';
-import { RISK_CLASS_LABEL } from '../../flows';
+import { RISK_CLASS_LABEL, isoDay, obligationLines, obligationText, sortedObligations } from '../../flows';
+import type { Obligation } from '../../flows/triage/types';
+import { obligationTextOf } from '../../flows/triage/obligation-texts';
 import type { Classification } from '../../flows/triage/types';
 
 
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '—');
 const words = (s: string) => s.replace(/_/g, ' ');
+
+/** One obligation line, and under it what it asks (version 2 obligations). */
+function obligationWithText(o: Obligation): string[] {
+  const text = o.duty ? obligationTextOf(o.id, o.duty) : '';
+  return [`  - ${obligationText(o, isoDay(new Date()))}`, ...(text ? [`      ${text}`] : [])];
+}
 
 /** The classification with its reasons, obligations and approvers. */
 export function renderClassification(c: Classification): string {
@@ -13,7 +21,7 @@ export function renderClassification(c: Classification): string {
   if (c.inScope) lines.push(`roles: EU AI Act ${c.aiActRoles.join(', ')}; ISO 42001 ${c.isoRoles.join(', ')}`);
   lines.push(`approvers: ${c.approvers.join(', ')}`);
   lines.push(`review every: ${c.reviewIntervalDays === null ? 'no review (cannot be used)' : `${c.reviewIntervalDays} days`}`);
-  if (c.obligations.length) lines.push(`obligations: ${c.obligations.map((o) => `${o.id} (${o.ref})`).join(', ')}`);
+  if (c.obligations.length) lines.push('obligations:', ...sortedObligations(c.obligations).flatMap(obligationWithText));
   if (c.controls.length) lines.push(`Annex A controls: ${c.controls.join(', ')}`);
   lines.push('because:');
   for (const r of c.rationale) lines.push(`  - [${r.rule}] ${r.because} (${r.ref})`);
@@ -51,7 +59,9 @@ export function renderSystem(s: SystemView, request: RequestView | null): string
     `next review: ${day(s.nextReviewAt)}`,
     `submitted by: ${s.submittedBy.name} on ${day(s.createdAt)}`,
   ];
-  if (s.assessment) lines.push(`obligations: ${s.assessment.result.obligations.map((o) => o.id).join(', ') || 'none'}`);
+  if (s.assessment) lines.push(`assessment: v${s.assessment.version} (questionnaire v${s.assessment.questionnaireVersion})`);
+  if (s.retriageNeeded != null) lines.push(`re-triage needed (questionnaire v2): ${s.retriageNeeded}`);
+  if (s.assessment) lines.push(`obligations: ${obligationLines(s.assessment.result.obligations).join('; ') || 'none'}`);
   if (request) lines.push(renderRequest(request));
   return lines.join('\n');
 }
@@ -73,7 +83,7 @@ export function renderCheck(c: CheckView): string {
   return [
     `${c.system.ref} ${c.system.name}: ${verdict[c.verdict]}`,
     `class: ${c.system.riskClass ?? '—'}; owner: ${c.system.owner.name}`,
-    `conditions: ${c.conditions.map((o) => `${o.id} (${o.ref})`).join(', ') || 'none'}`,
+    `conditions: ${obligationLines(c.conditions).join('; ') || 'none'}`,
     `allowed data: ${c.allowedData.map(words).join(', ') || 'none'}`,
   ].join('\n');
 }

@@ -21,6 +21,7 @@ import type { SlackMessage } from './render-request';
 import { renderOutcome, renderRequestParent, renderStepReply } from './render-request';
 import { renderReviewCard } from './render-review';
 import { failureOf, isGoneMessage } from './web-errors';
+import { deliverRetriagePrompt } from './retriage-delivery';
 
 /** What the deliverer needs. */
 export interface SlackDelivererDeps {
@@ -57,6 +58,8 @@ export function createSlackDeliverer(d: SlackDelivererDeps): Deliverer {
           return await deliverDigest(d, row);
         case 'audit.checkpoint':
           return await deliverCheckpoint(d, row);
+        case 'triage.retriage_needed':
+          return await deliverRetriagePrompt(d, row);
         default:
           return { ok: false, permanent: true, error: `slack: no delivery for ${row.kind}` };
       }

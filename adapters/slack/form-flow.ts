@@ -13,6 +13,7 @@ import type { ViewState } from './form-blocks';
 import { readAnswers } from './form-blocks';
 import type { FormState } from './form-views';
 import { messageView, nextPage, registrationView, triageView } from './form-views';
+import { techniqueWarnings } from '../../flows/triage/warnings-v2';
 import { clip, slackUserId } from './mrkdwn';
 import type { SlackMessage } from './render-request';
 import { renderNote, renderSubmitted } from './render-system';
@@ -80,6 +81,11 @@ export async function submitPage(rt: SlackRuntime, ctx: FlowContext, state: Form
     if (here.length) return errorsOf(keyedErrors(here, shown));
   }
   const next = nextPage(answers, state.page);
+  // Nothing follows page 2 for a tool that is not AI: show the "is it AI?" warning once before submitting.
+  if (next === null && shown.includes('technique') && !state.warned && techniqueWarnings(answers).length > 0) {
+    const r = triageView({ ...state, warned: true }, state.page, answers);
+    if ('view' in r) return update(r.view);
+  }
   if (next !== null) {
     const r = triageView({ ...state, answers }, next, await prefillOf(ctx, state));
     return 'view' in r ? update(r.view) : errorsOf({ [shown[0] ?? 'purpose']: 'The answers are too long to carry to the next page; shorten the longest text.' });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { types } from '@slack/bolt';
 import { askedQuestions, questionnaire, triagePages } from '../../flows/triage/questionnaire';
 import type { Answers } from '../../flows/triage/types';
+import { techniqueWarnings } from '../../flows/triage/warnings-v2';
 import type { Block } from './blocks';
 import { LIMITS, context, limitBlocks, plain, section } from './blocks';
 import { inputBlock } from './form-blocks';
@@ -26,6 +27,8 @@ export const formStateSchema = z.object({
   answers: z.record(z.string(), answerValue),
   /** The system reference for resubmit / retriage. */
   ref: z.string().max(20).optional(),
+  /** The "is it AI?" warnings were shown on this page; submitting it again goes on. */
+  warned: z.boolean().optional(),
 });
 
 /** The form state carried in `private_metadata`. */
@@ -88,6 +91,8 @@ export function triageView(state: FormState, page: number, prefill: Answers = {}
   const intro = state.ref ? `${esc(state.ref)}: answer the triage again (your earlier answers are filled in).` : 'Triage';
   const blocks = [
     context(`${intro} Page ${page} of ${TOTAL()}.`),
+    // The "is it AI?" warnings follow from page 2; show them before anything is submitted.
+    ...(page > 2 || state.warned ? techniqueWarnings({ ...state.answers, ...prefill }).map((w) => context(`:warning: ${w.message}`)) : []),
     ...questions.map((q) => inputBlock(q, prefill[q.id])),
   ];
   return { view: modal(`Triage · page ${page} of ${TOTAL()}`, metadata, blocks, last ? 'Submit' : 'Next') };

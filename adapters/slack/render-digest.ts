@@ -108,6 +108,7 @@ export function renderDigest(d: WeeklyDigest): SlackMessage {
       ...list(':no_entry: Prohibited practices assessed this week', d.prohibited, item),
       ...list(':warning: High-risk systems assessed this week', d.highRisk, item),
       ...list(':mag: Hidden AI surfaced (already in use when registered)', d.hiddenAi, item),
+      ...list(`:arrows_counterclockwise: Re-triage needed (questionnaire v2): ${d.retriageNeeded?.length ?? 0}`, d.retriageNeeded ?? [], item),
     ];
     if (watch.length) blocks.push(divider(), ...watch);
     const still = waiting(d);

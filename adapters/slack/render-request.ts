@@ -9,6 +9,7 @@ import type { Classification } from '../../flows/triage/types';
 import type { Block } from './blocks';
 import { button, context, header, limitBlocks, section, sectionsOf } from './blocks';
 import { day, esc, mention, words } from './mrkdwn';
+import { obligationLines } from '../../flows/obligation-text';
 
 /** A rendered message: blocks and the notification text. */
 export interface SlackMessage {
@@ -80,7 +81,7 @@ export function renderRequestParent(r: RequestView, mentions: Mentions): SlackMe
     ),
     ...sectionsOf(['*Why*', ...reasonLines(c)]),
   ];
-  if (c.obligations.length) blocks.push(context(`Obligations: ${c.obligations.map((o) => `${esc(o.id)} (${esc(o.ref)})`).join(', ')}`));
+  if (c.obligations.length) blocks.push(context(`Obligations: ${obligationLines(c.obligations).map(esc).join('; ')}`));
   blocks.push(...sectionsOf(['*Steps*', ...r.steps.map((s) => stepLine(s, mentions))]));
   if (r.status === 'blocked') blocks.push(context(':no_entry: Prohibited practice: this system cannot be approved.'));
   else if (r.status === 'pending') blocks.push(context('Each approver decides in the thread below.'));
@@ -123,7 +124,7 @@ export function renderOutcome(r: RequestView, systemNextReview: Date | null): Sl
   }
   if (r.status === 'approved') {
     lines.push(`Class: ${classLabel(r.classification.riskClass)}. Next review: ${day(systemNextReview)}.`);
-    if (r.classification.obligations.length) lines.push(`Conditions: ${r.classification.obligations.map((o) => esc(o.id)).join(', ')}.`);
+    if (r.classification.obligations.length) lines.push(`Conditions: ${obligationLines(r.classification.obligations).map(esc).join('; ')}.`);
   }
   const blocks: Block[] = [section(lines.join('\n'))];
   if (r.status === 'changes_requested' || r.status === 'rejected') {

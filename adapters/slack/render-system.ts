@@ -6,6 +6,7 @@ import { context, header, limitBlocks, section, sectionsOf } from './blocks';
 import { day, esc, mention, words } from './mrkdwn';
 import type { Mentions, SlackMessage } from './render-request';
 import { approversText, classLabel, reasonLines } from './render-request';
+import { obligationLines } from '../../flows/obligation-text';
 
 /** The `/aims help` text (mrkdwn: the angle brackets of placeholders are escaped like any other). */
 export const HELP_LINES = [
@@ -81,6 +82,7 @@ export function renderShow(s: SystemView, request: RequestView | null, mentions:
     `Purpose: ${esc(s.purpose)}`,
     `Usage: ${words(s.usageStatus)} · next review: ${day(s.nextReviewAt)}`,
     `Submitted by ${mention(s.submittedBy)} on ${day(s.createdAt)}`,
+    ...(s.retriageNeeded != null ? [`:arrows_counterclockwise: Re-triage needed (questionnaire v2): ${esc(s.retriageNeeded)}`] : []),
   ];
   const blocks: Block[] = [header(s.ref), ...sectionsOf([`*${s.ref}* ${esc(s.name)}`, ...lines])];
   if (s.assessment) blocks.push(...sectionsOf(['*Why*', ...reasonLines(s.assessment.result)]));
@@ -122,6 +124,6 @@ export function renderSubmitted(verb: string, s: SystemView, c: Classification, 
     ...who,
   ];
   const blocks: Block[] = [...sectionsOf(lines)];
-  if (c.obligations.length) blocks.push(context(`Obligations: ${c.obligations.map((o) => `${esc(o.id)} (${esc(o.ref)})`).join(', ')}`));
+  if (c.obligations.length) blocks.push(context(`Obligations: ${obligationLines(c.obligations).map(esc).join('; ')}`));
   return { text: `${s.ref} ${esc(s.name)} ${verb}: ${classLabel(c.riskClass)}`, blocks: limitBlocks(blocks) };
 }

@@ -145,7 +145,7 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
       case 'approval.open':
         return handleApprovalAction(turn.ctx, action as ApprovalAction, afterChange);
       case 'form.next':
-        return submitPage(turn, { flow: action.flow, ref: action.ref, page: action.page, fields: action.fields, answers: action.answers as Answers }, data);
+        return submitPage(turn, { flow: action.flow, ref: action.ref, page: action.page, fields: action.fields, answers: action.answers as Answers, warned: action.warned }, data);
       case 'form.cancel':
         return messageCard('Cancelled; nothing was submitted.');
       case 'show': {

@@ -23,10 +23,11 @@ import type {
   ReviewReminderPayload,
   WeeklyDigestPayload,
 } from '../../flows';
-import type { MessageCopy } from '../../flows';
+import type { MessageCopy, RetriagePromptPayload } from '../../flows';
 import { loadRequestView, loadSystemView, messagesOf } from '../../flows';
-import { cardAttachment } from './card-kit';
+import { adaptiveCard, cardAttachment, textBlock } from './card-kit';
 import { noteCheckpointPost } from './checkpoint-delivery';
+import { reviewCard } from './review-actions';
 import { referenceForConversation } from './conversation-refs';
 import { digestCard } from './digest-card';
 import { unreachablePeople } from './digest-people';
@@ -36,7 +37,7 @@ import type { Posted, TeamsTransport } from './teams-transport';
 import { mentionParts } from './teams-transport';
 
 /** The kinds handled here. */
-export const JOB_KINDS = new Set(['review.reminder', 'review.escalation', 'approval.reminder', 'approval.escalation', 'digest.weekly']);
+export const JOB_KINDS = new Set(['review.reminder', 'review.escalation', 'approval.reminder', 'approval.escalation', 'digest.weekly', 'triage.retriage_needed']);
 
 /** One-off posts are recorded against their notification row: this subject type. */
 export const NOTIFICATION = 'notification';
@@ -93,6 +94,18 @@ export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransp
     await recorder.once(row, 'reminder', async () =>
       teamsCopy(row, 'review', p.reviewId, 'reminder', await transport.sendToPerson(row.workspaceId, system.owner, reviewReminderCard(system, p))),
     );
+    return OK;
+  };
+
+  // The owner of a v1-assessed system is asked to answer the v2 questions; an approved system's
+  // card carries the review buttons ("Update answers" starts the re-triage).
+  const retriagePrompt = async (row: OutboxRow, p: RetriagePromptPayload): Promise<DeliveryResult> => {
+    if (await done(row)) return OK;
+    const system = await loadSystemView(db, row.workspaceId, p.systemId);
+    if (!system || system.status === 'retired') return OK;
+    const intro = [textBlock(`🔄 ${p.text}`, { weight: 'Bolder', wrap: true })];
+    const card = system.status === 'approved' ? reviewCard(system, undefined, intro) : adaptiveCard(intro);
+    await postOnce(row, () => transport.sendToPerson(row.workspaceId, system.owner, card));
     return OK;
   };
 
@@ -204,6 +217,8 @@ export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransp
           return approvalEscalation(row, p as ApprovalEscalationPayload);
         case 'digest.weekly':
           return weeklyDigest(row, p as WeeklyDigestPayload);
+        case 'triage.retriage_needed':
+          return retriagePrompt(row, p as RetriagePromptPayload);
         default:
           return { ok: false, permanent: true, error: `${row.kind}: not a job notification` };
       }

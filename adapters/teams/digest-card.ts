@@ -90,6 +90,7 @@ function render(d: WeeklyDigest, notInstalled: NotInstalled[], limit: number): C
       ['⚠ High-risk assessed', d.highRisk],
       ['⛔ Prohibited assessed', d.prohibited],
       ['Hidden AI (in use before registration)', d.hiddenAi],
+      [`Re-triage needed (questionnaire v2): ${d.retriageNeeded?.length ?? 0}`, d.retriageNeeded ?? []],
     ] as Array<[string, DigestItem[]]>
   )
     .filter(([, items]) => items.length > 0)

@@ -5,6 +5,7 @@
  */
 import type { Question } from '../../flows/triage/questionnaire';
 import { askedQuestions, questionnaire, triagePages } from '../../flows/triage/questionnaire';
+import { techniqueWarnings } from '../../flows/triage/warnings-v2';
 import type { Answers, AnswerValue, FieldError } from '../../flows/triage/types';
 import type { CardJson } from './card-kit';
 import { adaptiveCard, errorText, executeAction, heading, textBlock } from './card-kit';
@@ -22,10 +23,14 @@ export interface FormState {
   fields: Record<string, string>;
   /** Triage answers of the pages before this one. */
   answers: Answers;
+  /** The "is it AI?" warnings were shown on this page; submitting it again goes on. */
+  warned?: boolean | undefined;
 }
 
 /** What else a page shows: errors, typed values, defaults, who is filling it in. */
 export interface FormRenderOptions {
+  /** This page's answers, for the "is it AI?" warnings shown before submitting. */
+  warnAnswers?: Answers;
   errors?: FieldError[];
   /** Raw values to show again (after an error). */
   values?: Record<string, string>;
@@ -105,6 +110,9 @@ export function formCard(state: FormState, opts: FormRenderOptions = {}): CardJs
   ];
   if (state.page === 1 && state.flow === 'register') body.push(textBlock('First the registration, then the triage questions.', { isSubtle: true }));
   if (errors.length > 0) body.push(textBlock('Please correct the fields marked below.', { color: 'Attention', weight: 'Bolder' }));
+  // The "is it AI?" warnings follow from page 2; show them before anything is submitted.
+  const shownAnswers = state.warned ? { ...state.answers, ...(opts.warnAnswers ?? {}) } : state.answers;
+  if (state.page > 2 || state.warned) for (const w of techniqueWarnings(shownAnswers)) body.push(textBlock(`⚠ ${w.message}`, { color: 'Warning' }));
   for (const q of questions) {
     const value = opts.values?.[q.id] ?? (state.page === 1 ? (state.fields[q.id] ?? '') : inputString(opts.previous?.[q.id]));
     body.push(input(q, value, opts.speaker));
@@ -113,7 +121,7 @@ export function formCard(state: FormState, opts: FormRenderOptions = {}): CardJs
   }
   const stray = errors.filter((e) => !questions.some((q) => q.id === e.field));
   for (const e of stray) body.push(errorText(`${e.field}: ${e.message}`));
-  const data = { action: 'form.next', flow: state.flow, ...(state.ref ? { ref: state.ref } : {}), page: state.page, fields: state.fields, answers: state.answers };
+  const data = { action: 'form.next', flow: state.flow, ...(state.ref ? { ref: state.ref } : {}), page: state.page, fields: state.fields, answers: state.answers, ...(state.warned ? { warned: true } : {}) };
   return adaptiveCard(body, {
     actions: [executeAction(last ? 'Submit' : 'Next', data, { style: 'positive' }), executeAction('Cancel', { action: 'form.cancel' }, { associatedInputs: 'none' })],
   });

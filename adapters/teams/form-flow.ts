@@ -16,6 +16,7 @@ import { formCard, nextPage, pageQuestions } from './form-cards';
 import type { MemberDirectory } from './people';
 import { resolveOwner } from './people';
 import { classificationBlocks, systemCard } from './render-views';
+import { techniqueWarnings } from '../../flows/triage/warnings-v2';
 
 /** What the form needs from the turn. */
 export interface FormTurn {
@@ -86,6 +87,10 @@ export async function submitPage(turn: FormTurn, state: FormState, data: Record<
   }
   if (errors.length > 0) return again(errors);
   const next = nextPage(state.page, answers);
+  // Nothing follows page 2 for a tool that is not AI: show the "is it AI?" warning once before submitting.
+  if (next === null && questions.some((q) => q.id === 'technique') && !state.warned && techniqueWarnings(answers).length > 0) {
+    return formCard({ ...state, warned: true }, { values, speaker: turn.speaker, warnAnswers: answers });
+  }
   if (next !== null) {
     return formCard({ ...state, page: next, answers }, { speaker: turn.speaker, previous: await previousAnswers(turn, state) });
   }

@@ -112,6 +112,8 @@ export const cardActionSchema = z.discriminatedUnion('action', [
     page: z.coerce.number().int().min(1).max(9),
     fields: z.record(z.string(), z.string()).default({}),
     answers: answerRecord,
+    /** The "is it AI?" warnings were shown on this page; submitting it again goes on. */
+    warned: z.boolean().optional(),
   }),
   z.looseObject({ action: z.literal('form.cancel') }),
   z.looseObject({

@@ -4,6 +4,7 @@ import { RISK_CLASS_LABEL } from '../../flows';
 import type { Classification } from '../../flows/triage/types';
 import type { CardJson } from './card-kit';
 import { adaptiveCard, day, executeAction, facts, heading, Markdown, markdown, textBlock, words } from './card-kit';
+import { obligationLines } from '../../flows/obligation-text';
 
 
 /** The help text: the commands of the app manifest. */
@@ -35,7 +36,7 @@ export function classificationBlocks(c: Classification): CardJson[] {
       ['Roles', c.inScope ? `EU AI Act ${c.aiActRoles.join(', ')}; ISO 42001 ${c.isoRoles.join(', ')}` : null],
       ['Approvers', c.approvers.join(', ')],
       ['Review every', c.reviewIntervalDays === null ? 'no review (cannot be used)' : `${c.reviewIntervalDays} days`],
-      ['Obligations', c.obligations.map((o) => `${o.id} (${o.ref})`).join(', ') || 'none'],
+      ['Obligations', obligationLines(c.obligations).join('; ') || 'none'],
       ['Annex A controls', c.controls.join(', ') || null],
     ]),
   ];
@@ -62,7 +63,8 @@ export function systemCard(s: SystemView, request: RequestView | null, note?: st
       ['Usage', words(s.usageStatus)],
       ['Next review', day(s.nextReviewAt)],
       ['Submitted by', `${s.submittedBy.name} on ${day(s.createdAt)}`],
-      ['Obligations', s.assessment ? s.assessment.result.obligations.map((o) => o.id).join(', ') || 'none' : null],
+      ['Obligations', s.assessment ? obligationLines(s.assessment.result.obligations).join('; ') || 'none' : null],
+      ['Re-triage needed (questionnaire v2)', s.retriageNeeded ?? null],
     ]),
   );
   if (request) {
@@ -95,7 +97,7 @@ export function checkCard(c: CheckView): CardJson {
     facts([
       ['Class', c.system.riskClass ? words(c.system.riskClass) : '—'],
       ['Owner', c.system.owner.name],
-      ['Conditions', c.conditions.map((o) => `${o.id} (${o.ref})`).join(', ') || 'none'],
+      ['Conditions', obligationLines(c.conditions).join('; ') || 'none'],
       ['Allowed data', c.allowedData.map(words).join(', ') || 'none'],
     ]),
   ]);

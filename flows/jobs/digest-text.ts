@@ -43,6 +43,9 @@ export function renderDigestText(d: WeeklyDigest): string {
     out.push(`Reviews due in the next 14 days (${d.reviewsDueSoon.length}):`);
     for (const r of d.reviewsDueSoon) out.push(`  ${line(r)} — due ${localDate(new Date(r.dueAt), d.timezone)}, owner ${r.owner}`);
   }
+  if (d.retriageNeeded?.length) {
+    out.push(`Re-triage needed (questionnaire v2): ${d.retriageNeeded.length} — ${names(d.retriageNeeded)}`);
+  }
   if (!d.quiet || d.inventory.total > 0) {
     const inv = d.inventory;
     out.push(`Inventory: ${plural(inv.total, 'system')}`);

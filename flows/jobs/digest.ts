@@ -57,6 +57,8 @@ export interface WeeklyDigest {
   prohibited: DigestItem[];
   /** The audit head published with this digest (set by the weekly-digest job; absent on an empty trail). */
   checkpoint?: CheckpointView | null;
+  /** Systems flagged "re-triage needed (questionnaire v2)" and not re-triaged yet (not retired). */
+  retriageNeeded?: DigestItem[];
 }
 
 /** How far ahead "reviews due" looks, in days. */
@@ -176,6 +178,7 @@ export async function buildDigest(db: Db, policy: Policy, workspaceId: number, s
       .map(({ s }) => of(s.id)),
     highRisk: systems.filter(({ s }) => assessedIds.has(s.id) && s.riskClass === 'high').map(({ s }) => of(s.id)),
     prohibited: systems.filter(({ s }) => assessedIds.has(s.id) && s.riskClass === 'prohibited').map(({ s }) => of(s.id)),
+    retriageNeeded: inventory.filter(({ s }) => s.retriageNeededAt !== null).map(({ s }) => of(s.id)),
   };
   return digest;
 }

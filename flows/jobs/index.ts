@@ -11,11 +11,15 @@
  *   group members not yet known: {@link ApprovalReminderPayload}.
  * - `approval.escalation` → {channel: 'digest'}: {@link ApprovalEscalationPayload}.
  * - `digest.weekly` → {channel: 'digest'}: {@link WeeklyDigestPayload}.
+ * - `triage.retriage_needed` → {person: owner}: {@link RetriagePromptPayload}, written by the
+ *   questionnaire-v2 stage of the review-reminders job.
  */
 export type { JobDeps, JobReport } from './common';
 export { auditTime } from './common';
 export { runReviewReminders } from './review-reminders';
 export type { ReviewReminderPayload, ReviewEscalationPayload } from './review-reminders';
+export { runRetriageFlags, RETRIAGE_LABEL } from './retriage-flags';
+export type { RetriagePromptPayload } from './retriage-flags';
 export { runApprovalReminders } from './approval-reminders';
 export type { ApprovalReminderPayload, ApprovalEscalationPayload, ThreadRef } from './approval-reminders';
 export { runWeeklyDigest, DIGEST_PERIOD_DAYS } from './weekly-digest';

@@ -17,6 +17,7 @@ import { systemRef } from '../views';
 import type { JobDeps, JobReport } from './common';
 import { auditTime, plural } from './common';
 import { DAY_MS, localDate, nextAllowedTime } from './time';
+import { runRetriageFlags } from './retriage-flags';
 
 /**
  * Payload of `review.reminder` → `{person: ownerId}`: the owner's review card. Buttons (Slack
@@ -78,7 +79,9 @@ export async function runReviewReminders(deps: JobDeps, now: Date): Promise<JobR
     .orderBy(reviews.id);
   let enqueued = 0;
   for (const c of candidates) enqueued += await remindOne(deps, c, now);
-  return { enqueued, examined: candidates.length };
+  // Stage two: systems assessed with questionnaire v1 that need a re-triage (retriage-flags.ts).
+  const flags = await runRetriageFlags(deps, now);
+  return { enqueued: enqueued + flags.enqueued, examined: candidates.length + flags.examined };
 }
 
 /** Decides and writes what one review needs, under a lock on its row. Returns notifications written. */

@@ -115,6 +115,7 @@ export const QUIET_HOURS_KINDS: ReadonlySet<string> = new Set([
   'approval.reminder',
   'approval.escalation',
   'digest.weekly',
+  'triage.retriage_needed',
 ]);
 
 /**

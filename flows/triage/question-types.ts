@@ -1,4 +1,5 @@
-/** Shapes of the questionnaire data (triage.md §1–§2). */
+/** Shapes of the questionnaire data (triage.md §1–§2, §6). */
+import type { Answers, FieldError } from './types';
 
 /** How an answer is given: free text, a URL, a person, one value, a set of values, yes/no. */
 export type QuestionKind = 'text' | 'url' | 'person' | 'one' | 'many' | 'bool';
@@ -25,6 +26,8 @@ export interface Question {
   maxLength?: number;
   label: string;
   help: string;
+  /** A worked example in plain words (questions new in version 2 have one). */
+  example?: string;
   values?: QuestionValue[];
   /** Form page: each page's answers decide which questions the next page asks. */
   page: number;
@@ -48,3 +51,14 @@ export const HIGH_RISK_INPUTS = [
   'art6_3_conditions',
   'profiles_people',
 ];
+
+/** One questionnaire version: its questions in table order and the conditions that ask them. */
+export interface QuestionnaireDef {
+  version: 1 | 2;
+  /** Triage questions in table order; every question's conditions read only earlier ones. */
+  questions: readonly Question[];
+  /** Whether a question is asked given the answers so far; unknown ids are never asked. */
+  isAsked(questionId: string, answers: Answers): boolean;
+  /** Checks across answers that are valid one by one (e.g. an exclusion that cannot apply). */
+  crossChecks(answers: Answers): FieldError[];
+}

@@ -1,7 +1,7 @@
 /** The human-readable reasons behind a classification, each with its legal reference. */
 import type { Answers, RationaleItem, RiskClass } from './types';
 import { ANNEX_III_REFS, PROHIBITED_REFS, RULE_REFS } from './legal-refs';
-import { getQuestion } from './questionnaire';
+import { getQuestionV1 as getQuestion } from './questionnaire-v1';
 import {
   annexIIIExempt,
   anyOf,
@@ -125,12 +125,14 @@ export function roleReasons(a: Answers, high: boolean, byPurpose: boolean): Rati
   return items;
 }
 
-const CLASS_NAMES: Record<RiskClass, string> = {
+/** Class names used in review reasons. */
+export const CLASS_NAMES: Record<RiskClass, string> = {
   high: 'high-risk',
   limited: 'limited risk',
   minimal: 'minimal risk',
   out_of_scope: 'out of scope',
   prohibited: 'prohibited',
+  excluded: 'excluded from the AI Act',
 };
 
 /** Rule R. */

@@ -4,10 +4,9 @@
  */
 import { z } from 'zod';
 import type { Answers, FieldError, RegistrationFields } from './types';
-import type { Question } from './question-types';
+import type { Question, QuestionnaireDef } from './question-types';
 import { REGISTRATION_FIELDS } from './registration-fields';
-import { TRIAGE_QUESTIONS } from './triage-questions';
-import { isAsked } from './questionnaire';
+import { QUESTIONNAIRE_V2 } from './questionnaire';
 import { isHttpUrl } from './parse-answer';
 import { multiLineProblem, oneLineProblem, stripBidi } from '../text';
 
@@ -17,6 +16,8 @@ export type AnswersResult = { ok: true; answers: Answers } | { ok: false; errors
 export type RegistrationResult = { ok: true; fields: RegistrationFields } | { ok: false; errors: FieldError[] };
 
 const REGISTRATION_IDS = new Set(REGISTRATION_FIELDS.map((f) => f.id));
+/** Version 1 questions that version 2 replaced, with their successor. */
+const V1_ONLY = new Map([['public_service_provider', 'public_sector']]);
 
 function valueIds(q: Question): string[] {
   return (q.values ?? []).map((x) => x.id);
@@ -55,15 +56,23 @@ function manyChecks(q: Question, vals: string[], report: (message: string) => vo
   }
 }
 
-const schemas = new Map(TRIAGE_QUESTIONS.map((q) => [q.id, answerSchema(q)]));
+const schemaCache = new WeakMap<Question, z.ZodType>();
+
+function schemaOf(q: Question): z.ZodType {
+  let schema = schemaCache.get(q);
+  if (!schema) schemaCache.set(q, (schema = answerSchema(q)));
+  return schema;
+}
+
 const AnswersObject = z.record(z.string(), z.unknown());
 
 /**
- * Validates triage answers: shapes and values of each answer, then which questions must be
- * answered and which must not. A question whose condition reads an invalid or missing answer
- * is not checked for presence, so one mistake does not cascade into many errors.
+ * Validates triage answers against a questionnaire version (default: the current one): shapes
+ * and values of each answer, then which questions must be answered and which must not, then
+ * the checks across answers. A question whose condition reads an invalid or missing answer is
+ * not checked for presence, so one mistake does not cascade into many errors.
  */
-export function validateAnswers(input: unknown): AnswersResult {
+export function validateAnswers(input: unknown, def: QuestionnaireDef = QUESTIONNAIRE_V2): AnswersResult {
   const parsed = AnswersObject.safeParse(input);
   if (!parsed.success || Array.isArray(input)) {
     return { ok: false, errors: [{ field: 'answers', message: 'must be an object of question id to answer' }] };
@@ -73,11 +82,11 @@ export function validateAnswers(input: unknown): AnswersResult {
   const clean: Answers = {};
   const unsettled = new Set<string>();
 
-  for (const q of TRIAGE_QUESTIONS) {
+  for (const q of def.questions) {
     const present = Object.hasOwn(raw, q.id);
     const blocked = q.dependsOn.some((dep) => unsettled.has(dep));
     if (present) {
-      const result = (schemas.get(q.id) as z.ZodType).safeParse(raw[q.id]);
+      const result = schemaOf(q).safeParse(raw[q.id]);
       if (!result.success) {
         for (const issue of result.error.issues) errors.push({ field: q.id, message: issue.message });
         unsettled.add(q.id);
@@ -88,7 +97,7 @@ export function validateAnswers(input: unknown): AnswersResult {
       unsettled.add(q.id);
       continue;
     }
-    const asked = isAsked(q.id, clean);
+    const asked = def.isAsked(q.id, clean);
     if (asked && !present && q.required) {
       const why = q.when ? ` when ${q.when}` : '';
       errors.push({ field: q.id, message: `is required${why}; give an answer` });
@@ -100,11 +109,14 @@ export function validateAnswers(input: unknown): AnswersResult {
     }
   }
 
-  const known = new Set(TRIAGE_QUESTIONS.map((q) => q.id));
+  if (errors.length === 0) errors.push(...def.crossChecks(clean));
+  const known = new Set(def.questions.map((q) => q.id));
   for (const key of Object.keys(raw).filter((k) => !known.has(k)).sort()) {
     const message = REGISTRATION_IDS.has(key)
       ? 'is a registration field, not a triage answer; remove it from the answers'
-      : 'is not a question of this questionnaire; check the spelling or remove it';
+      : def.version === 2 && V1_ONLY.has(key)
+        ? `is a question of questionnaire version 1; answer ${V1_ONLY.get(key)} instead, or send {"questionnaireVersion": 1, "answers": …}`
+        : 'is not a question of this questionnaire; check the spelling or remove it';
     errors.push({ field: key, message });
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, answers: clean };

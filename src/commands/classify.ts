@@ -1,12 +1,13 @@
 /**
- * `aimsbot classify [file|-]`: reads `{"answers": {...}}` from a file or stdin and prints
- * the classification as JSON. Bad input exits 2 with one line naming the problem. With
- * AIMS_POLICY set, the policy's review caps and extra approvers apply.
+ * `aimsbot classify [file|-]`: reads `{"questionnaireVersion": 1|2, "answers": {...}}` (the
+ * version is optional and defaults to 2) from a file or stdin and prints the classification as
+ * JSON. Bad input exits 2 with one line naming the problem. With AIMS_POLICY set, the policy's
+ * review caps, extra approvers, public-sector default and legal dates apply.
  */
 import { readFile } from 'node:fs/promises';
-import type { Answers } from '../../flows/triage/types';
-import { classify } from '../../flows/triage/classify';
-import { formatFieldErrors, validateAnswers } from '../../flows/triage/validate';
+import type { QuestionnaireVersion } from '../../flows/triage/types';
+import { classifyVersion } from '../../flows/triage/classify';
+import { formatFieldErrors } from '../../flows/triage/validate';
 import { triagePolicyOf } from '../../flows/policy';
 import { loadPolicy } from '../config';
 import type { CliIo } from './io';
@@ -23,8 +24,14 @@ async function readInput(io: CliIo, source: string): Promise<string> {
   }
 }
 
-/** Parses the request envelope; only an `answers` object is allowed at the top level. */
-function parseRequest(text: string, source: string): unknown {
+/** The parsed request envelope. */
+interface ClassifyRequest {
+  version: QuestionnaireVersion;
+  answers: unknown;
+}
+
+/** Parses the request envelope: an `answers` object and an optional `questionnaireVersion`. */
+function parseRequest(text: string, source: string): ClassifyRequest {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -35,26 +42,29 @@ function parseRequest(text: string, source: string): unknown {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new UsageError('input must be a JSON object {"answers": {...}}');
   }
-  const extra = Object.keys(data).filter((k) => k !== 'answers');
+  const extra = Object.keys(data).filter((k) => k !== 'answers' && k !== 'questionnaireVersion');
   if (extra.length > 0) {
-    throw new UsageError(`unknown top-level key "${extra[0]}"; expected only "answers"`);
+    throw new UsageError(`unknown top-level key "${extra[0]}"; expected only "answers" and optionally "questionnaireVersion"`);
   }
-  const answers = (data as { answers?: unknown }).answers;
+  const { answers, questionnaireVersion } = data as { answers?: unknown; questionnaireVersion?: unknown };
+  if (questionnaireVersion !== undefined && questionnaireVersion !== 1 && questionnaireVersion !== 2) {
+    throw new UsageError(`questionnaireVersion must be 1 or 2 (a number), not ${JSON.stringify(questionnaireVersion)}; leave it out for version 2`);
+  }
   if (typeof answers !== 'object' || answers === null || Array.isArray(answers)) {
-    throw new UsageError('input needs an "answers" object: {"answers": {"ai_capabilities": [...], ...}}');
+    throw new UsageError('input needs an "answers" object: {"answers": {"technique": "...", "ai_capabilities": [...], ...}}');
   }
-  return answers;
+  return { version: questionnaireVersion ?? 2, answers };
 }
 
 /** Runs `classify`; returns the exit code (0 on success, 2 on bad input). */
 export async function classifyCommand(io: CliIo): Promise<number> {
   if (io.argv.length > 1) throw new UsageError('expects at most one argument: a file, or - for stdin');
   const source = io.argv[0] ?? '-';
-  const checked = validateAnswers(parseRequest(await readInput(io, source), source));
-  if (!checked.ok) throw new UsageError(formatFieldErrors(checked.errors));
-  // The organisation's policy (AIMS_POLICY) may shorten review intervals and add approvers.
+  const request = parseRequest(await readInput(io, source), source);
+  // The organisation's policy (AIMS_POLICY) may shorten review intervals, add approvers and correct dates.
   const policy = io.env.AIMS_POLICY ? triagePolicyOf(loadPolicy({ policyFile: io.env.AIMS_POLICY })) : {};
-  const result = classify(checked.answers satisfies Answers, policy);
-  io.stdout(JSON.stringify(result, null, 2) + '\n');
+  const outcome = classifyVersion(request.version, request.answers, policy);
+  if (!outcome.ok) throw new UsageError(formatFieldErrors(outcome.errors));
+  io.stdout(JSON.stringify(outcome.result, null, 2) + '\n');
   return 0;
 }

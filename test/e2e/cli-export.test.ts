@@ -39,7 +39,9 @@ describe('aimsbot export', () => {
       ['AI-1', 'Chat, "quoted"', 'minimal', 'pending_approval'],
       ['AI-2', 'CV Screen', 'high', 'pending_approval'],
     ]);
-    expect(rows[1]!.obligations).toContain('deployer_high_risk (Art. 26)');
+    expect(rows[1]!.obligations).toContain('deployer_high_risk (Art. 26; deployer; from 2027-12-02)');
+    expect(rows[1]!.obligations).toContain('dpia (GDPR Art. 35; organisation; from 2018-05-25)');
+    expect(rows.map((x) => x.questionnaire_version)).toEqual(['2', '2']);
   });
 
   it('Statement of Applicability as JSON lists all 38 controls with the systems that need them', () => {
@@ -49,6 +51,15 @@ describe('aimsbot export', () => {
     expect(rows).toHaveLength(38);
     expect(rows.find((x) => x.control === 'A.6.2.8')).toMatchObject({ applicable: 'yes', systems: 'AI-2 CV Screen' });
     expect(rows.find((x) => x.control === 'A.7.2')).toMatchObject({ applicable: 'no', systems: '' });
+  });
+
+  it('the Statement of Applicability carries the obligation dates and the organisation-level controls', () => {
+    const r = cli(['soa', '--format', 'json'], database.url!);
+    const rows = JSON.parse(r.stdout) as Array<{ control: string; applicable: string; systems: string; obligation_dates: string }>;
+    expect(rows.find((x) => x.control === 'A.6.2.8')?.obligation_dates).toBe(
+      'dpia from 2018-05-25; ai_literacy from 2025-02-02; deployer_high_risk from 2027-12-02; explanation_on_request from 2027-12-02; inform_affected_persons from 2027-12-02',
+    );
+    for (const id of ['A.2.3', 'A.2.4']) expect(rows.find((x) => x.control === id)).toMatchObject({ applicable: 'yes', systems: '' });
   });
 
   it('audit trail to a file, in chain order', () => {

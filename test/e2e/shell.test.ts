@@ -13,13 +13,14 @@ function start(input: string, extraEnv: Record<string, string> = {}) {
     input,
     env: { ...process.env, AIMS_DATA_DIR: dir, DATABASE_URL: '', SLACK_BOT_TOKEN: '', MICROSOFT_APP_ID: '', AIMS_TEAMS: '', AIMS_POLICY: '', LOG_LEVEL: 'silent', ...extraEnv },
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 85_000,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-describe('shell adapter (npm start on PGlite)', () => {
+// Each test starts the whole program on embedded Postgres; a busy machine needs more than the default.
+describe('shell adapter (npm start on PGlite)', { timeout: 90_000 }, () => {
   it('runs the README script: alice registers, bob, compliance and privacy approve, show prints approved', () => {
     const script = readFileSync('examples/shell-demo.txt', 'utf8');
     // The README shows this very script, line for line.
@@ -33,6 +34,13 @@ describe('shell adapter (npm start on PGlite)', () => {
     expect(r.out).toMatch(/\[to alice\] AI-1 "CV Screener" was approved/);
     const show = r.out.slice(r.out.lastIndexOf('/aims show AI-1'));
     expect(show).toMatch(/^status: approved$/m);
+    // The v2 questions are asked and the assessment keeps its questionnaire version.
+    for (const id of ['technique', 'ai_act_exclusion', 'substantially_modified', 'public_sector', 'decides_about_people']) {
+      expect(r.out).toContain(`[${id}]`);
+    }
+    expect(r.out).not.toContain('[public_service_provider]');
+    expect(show).toMatch(/^assessment: v1 \(questionnaire v2\)$/m);
+    expect(show).toMatch(/deployer_high_risk \(Art\. 26\) — deployer duty, applies (from|since) 2 Dec 2027/);
   });
 
   it('explains a bad answer and asks again; a list number and yes/no work', () => {
@@ -40,8 +48,9 @@ describe('shell adapter (npm start on PGlite)', () => {
       '/as alice',
       '/aims register',
       'Draft Buddy', '', '', 'Drafting internal memos', 'me', '', 'sometimes', '3',
-      '9', '1', // ai_capabilities: a wrong number, then generates_content
-      'informs', 'vendor_as_is', 'maybe', 'no', 'employees', 'internal', 'no', 'internal_staff', 'internal_only', 'none', 'none', 'false',
+      'machine_learning',
+      '10', '1', // ai_capabilities: a wrong number, then generates_content
+      'none', 'informs', 'vendor_as_is', 'maybe', 'no', 'employees', 'internal', 'no', 'internal_staff', 'internal_only', 'none', 'none', 'false',
       '/aims approve AI-1',
       '/aims show AI-1',
     ].join('\n');
@@ -59,7 +68,7 @@ describe('shell adapter (npm start on PGlite)', () => {
       '/as alice',
       '/aims register',
       'Draft Buddy', '', 'www.example.com', '', 'Drafting internal memos', 'shell:bob', '', 'already in use',
-      'Generates content', 'informs', 'vendor_as_is', 'TRUE', 'employees, 2', 'Internal', 'no', 'internal_staff', 'internal_only', 'none', 'none', 'False', '',
+      'Learns from data', 'Generates content', 'None of these', 'informs', 'vendor_as_is', 'TRUE', 'employees, 2', 'Internal', 'no', 'internal_staff', 'internal_only', 'none', 'none', 'False', '',
       '/aims show AI-1',
     ].join('\n');
     const r = start(script);
@@ -76,7 +85,7 @@ describe('shell adapter (npm start on PGlite)', () => {
 
   it('refuses a duplicate, an unauthorised approval and an unknown command without changing anything', () => {
     const script = [
-      '/as alice', '/aims register', 'Tool', '', '', 'p', 'bob', '', 'planned', 'none', 'none',
+      '/as alice', '/aims register', 'Tool', '', '', 'p', 'bob', '', 'planned', 'rules_by_people', 'none', 'none',
       '/aims register', 'TOOL!', 
       '/as mallory', '/aims approve AI-1', '/aims frobnicate',
       '/as bob', '/aims show AI-1',
@@ -87,6 +96,20 @@ describe('shell adapter (npm start on PGlite)', () => {
     expect(r.out).toMatch(/None of the steps of AI-1 is yours to decide/);
     expect(r.out).toMatch(/unknown command "frobnicate"/);
     expect(r.out.slice(r.out.lastIndexOf('/aims show AI-1'))).toMatch(/^status: pending_approval$/m);
+  });
+
+  it('shows the "is it AI?" warning right after the capabilities, before anything is submitted', () => {
+    const script = [
+      '/as alice', '/aims register', 'Sorter', '', '', 'Sort tickets by keyword', 'me', '', 'planned',
+      'rules_by_people', 'classifies_or_recommends', 'internal',
+      '/aims show AI-1',
+    ].join('\n');
+    const r = start(script);
+    expect(r.code).toBe(0);
+    const warning = r.out.indexOf('! Predicting, scoring, classifying or acting by fixed rules');
+    expect(warning).toBeGreaterThan(-1);
+    expect(warning).toBeLessThan(r.out.indexOf('[data_categories]'));
+    expect(r.out).toMatch(/class: out of scope/);
   });
 
   it('end of input in the middle of a registration exits 0 and submits nothing', () => {

@@ -1,7 +1,7 @@
 /** Register → triage → approved by every step, with the exact calls Slack receives. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { aiSystems, platformMessages } from '../../db/schema';
+import { aiSystems, assessments, platformMessages } from '../../db/schema';
 import { fieldsFor, highAnswers } from '../fixtures/answers';
 import { blockAction } from '../helpers/slack-requests';
 import { registerTool } from '../helpers/slack-flows';
@@ -33,6 +33,10 @@ describe('Slack: register, triage and approve', () => {
     expect(ids.every((b) => b.element?.action_id === b.block_id)).toBe(true);
     expect(ids.find((b) => b.block_id === 'owner')?.element?.type).toBe('users_select');
     expect(views.length).toBeGreaterThanOrEqual(4);
+    // The triage pages ask the v2 questions, from the questionnaire data.
+    const asked = views.slice(1).flatMap((v) => (v.blocks as Array<{ type: string; block_id?: string }>).filter((b) => b.type === 'input').map((b) => b.block_id));
+    for (const id of ['technique', 'ai_act_exclusion', 'substantially_modified', 'public_sector', 'decides_about_people']) expect(asked).toContain(id);
+    expect(asked).not.toContain('public_service_provider');
     expect(views.every((v) => v.title.text.length <= 24)).toBe(true);
     // The last response is the private summary: class, reasons, approvers.
     const summary = JSON.stringify(last.view);
@@ -43,6 +47,8 @@ describe('Slack: register, triage and approve', () => {
     expect(s.fake.callsOf('conversations.open').some((c) => c.params.users === USERS.alice.id)).toBe(true);
     const [system] = await s.deps.db.select().from(aiSystems);
     expect(system?.status).toBe('pending_approval');
+    const [assessment] = await s.deps.db.select().from(assessments).where(eq(assessments.systemId, system!.id));
+    expect(assessment?.questionnaireVersion).toBe(2);
 
     // The thread: a parent in the approvals channel, then one reply per step mentioning its approvers.
     const posts = s.fake.callsOf('chat.postMessage').filter((c) => c.params.channel === 'C0APPROVALS');

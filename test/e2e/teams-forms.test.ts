@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { teamsPeopleWithoutReference } from '../../adapters/teams';
-import { aiSystems, approvalRequests, conversationRefs, people as peopleTable } from '../../db/schema';
+import { aiSystems, approvalRequests, assessments, conversationRefs, people as peopleTable } from '../../db/schema';
 import { questionnaire } from '../../flows/triage/questionnaire';
 import { fieldsFor, highAnswers, minimalAnswers } from '../fixtures/answers';
 import type { TeamsBench } from '../helpers/teams-harness';
@@ -41,7 +41,33 @@ describe('Teams commands', () => {
     const carried = buttons(page2).find((b) => b.data.action === 'form.next')!.data;
     expect(carried.fields).toMatchObject({ name: 'Paged Tool', owner: `teams:${people.alice.aad}` });
     // "No AI at all" skips the AI pages: the next card is the result.
-    const done = await bench.execute(people.alice, { ...carried, ai_capabilities: 'none', data_categories: 'internal' });
+    const done = await bench.execute(people.alice, { ...carried, technique: 'rules_by_people', ai_capabilities: 'none', data_categories: 'internal' });
+    expect(cardText(done)).toContain('Registered AI-');
+    expect(cardText(done)).toContain('out of scope');
+  });
+
+  it('shows the "is it AI?" warning on the card after page 2', async () => {
+    const first = await bench.say(people.alice, 'register');
+    const next = buttons(first).find((b) => b.data.action === 'form.next')!;
+    const page2 = await bench.execute(people.alice, { ...next.data, ...fieldsFor('Stats Tool', people.alice.aad) });
+    const carried = buttons(page2).find((b) => b.data.action === 'form.next')!.data;
+    const page3 = await bench.execute(people.alice, { ...carried, technique: 'basic_statistics', ai_capabilities: 'generates_content', data_categories: 'internal' });
+    expect(cardText(page3)).toContain('The answers disagree');
+    expect(inputs(page3).map((i) => i.id)).toContain('ai_act_exclusion');
+  });
+
+  it('shows the "is it AI?" warning on page 2 once before a tool that is not AI is submitted', async () => {
+    const first = await bench.say(people.alice, 'register');
+    const next = buttons(first).find((b) => b.data.action === 'form.next')!;
+    const page2 = await bench.execute(people.alice, { ...next.data, ...fieldsFor('Rule Scorer', people.alice.aad) });
+    const carried = buttons(page2).find((b) => b.data.action === 'form.next')!.data;
+    const answers = { technique: 'rules_by_people', ai_capabilities: 'predicts_or_scores', data_categories: 'internal' };
+    const warned = await bench.execute(people.alice, { ...carried, ...answers });
+    expect(cardText(warned)).toContain('does not make a tool AI');
+    expect(inputs(warned).map((i) => i.id)).toContain('technique');
+    const again = buttons(warned).find((b) => b.data.action === 'form.next')!.data;
+    expect(again.warned).toBe(true);
+    const done = await bench.execute(people.alice, { ...again, ...answers });
     expect(cardText(done)).toContain('Registered AI-');
     expect(cardText(done)).toContain('out of scope');
   });
@@ -79,6 +105,10 @@ describe('Teams commands', () => {
     await bench.fillForm(people.alice, await bench.say(people.alice, 'register'), formValues(fieldsFor('CV Screener', people.bob.aad), highAnswers));
     const [sys] = await bench.db.db.select().from(aiSystems).where(eq(aiSystems.name, 'CV Screener'));
     const ref = `AI-${sys!.refNumber}`;
+    // The v2 questionnaire was asked and the assessment keeps its version.
+    const [assessment] = await bench.db.db.select().from(assessments).where(eq(assessments.systemId, sys!.id));
+    expect(assessment?.questionnaireVersion).toBe(2);
+    expect(assessment?.answers).toMatchObject({ technique: 'machine_learning', ai_act_exclusion: 'none', substantially_modified: false, decides_about_people: true });
     expect(cardText(await bench.say(people.alice, 'check cv screener'))).toContain('waiting for approval');
     expect(cardText(await bench.say(people.alice, 'list'))).toContain('CV Screener');
     expect(cardText(await bench.say(people.alice, `show ${ref}`))).toContain('Approval');

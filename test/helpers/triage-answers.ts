@@ -1,8 +1,8 @@
-/** Answer sets for triage tests, valid per triage.md §2 unless a test changes them. */
+/** Version 1 answer sets for triage tests, valid per triage.md §2 unless a test changes them. */
 import { expect } from 'vitest';
 import type { Answers, Classification, TriagePolicy } from '../../flows/triage/types';
-import { classifyInput } from '../../flows/triage/classify';
-import { highAnswers } from '../fixtures/answers';
+import { classifyInputV1 as classifyInput } from '../../flows/triage/classify';
+import { highAnswersV1 } from '../fixtures/answers';
 
 /** Example 1 of triage.md §5: a vendor chat assistant used as supplied for internal drafting. */
 export const internalAssistant: Answers = {
@@ -21,7 +21,7 @@ export const internalAssistant: Answers = {
 };
 
 /** Example 2: a CV-screening product bought for that purpose, personal data, profiling candidates. */
-export const cvScreening: Answers = highAnswers;
+export const cvScreening: Answers = highAnswersV1;
 
 /** Example 3: a customer-support chatbot on a vendor model with our knowledge base. */
 export const supportChatbot: Answers = {

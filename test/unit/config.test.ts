@@ -56,7 +56,9 @@ describe('policy file', () => {
     expect(p.reviews).toMatchObject({ highDays: 90, limitedDays: 180, minimalDays: 365, remindBeforeDays: 14, escalateAfterDays: 7 });
     expect(p.approvals).toMatchObject({ remindAfterHours: 48, escalateAfterReminders: 3 });
     expect(p.digest.cron).toBe('0 9 * * 1');
-    expect(p.organization).toMatchObject({ timezone: 'UTC', publicServiceProvider: false });
+    expect(p.organization).toMatchObject({ timezone: 'UTC', publicSector: 'no' });
+    expect(p.legalDates).toEqual({});
+    expect(p.reviews.excludedDays).toBe(365);
   });
 
   it('parses the example of product.md', () => {

@@ -1,42 +1,64 @@
 import { describe, expect, it } from 'vitest';
 import { askedQuestions, getQuestion, isAsked, parseAnswerText, questionnaire, triagePages } from '../../flows/triage/questionnaire';
 import type { Question } from '../../flows/triage/questionnaire';
-import { cvScreening, internalAssistant, noAi, withAnswers } from '../helpers/triage-answers';
+import { assistant, cvScreener, ruleEngine } from '../helpers/triage-answers-v2';
 
 const q = (id: string): Question => getQuestion(id) ?? expect.fail(`no question ${id}`);
 const ids = (qs: Question[]) => qs.map((x) => x.id);
 
-describe('questionnaire data', () => {
-  it('has version 1, the registration fields and the triage questions in table order', () => {
-    expect(questionnaire.version).toBe(1);
+describe('questionnaire data (version 2)', () => {
+  it('has version 2, the registration fields and the triage questions in table order', () => {
+    expect(questionnaire.version).toBe(2);
     expect(questionnaire.fields.map((f) => f.id)).toEqual(['name', 'vendor', 'url', 'purpose', 'owner', 'department', 'usage_status']);
     expect(questionnaire.questions.map((f) => f.id)).toEqual([
-      'ai_capabilities', 'decision_role', 'model_origin', 'offered_externally', 'affected_people', 'data_categories',
-      'vendor_trains_on_inputs', 'interacts_with_people', 'synthetic_media', 'prohibited_practices', 'annex_iii_uses',
-      'safety_component', 'art6_3_conditions', 'profiles_people', 'vendor_intended_purpose', 'public_service_provider',
+      'technique', 'ai_capabilities', 'ai_act_exclusion', 'decision_role', 'model_origin', 'offered_externally',
+      'affected_people', 'data_categories', 'vendor_trains_on_inputs', 'interacts_with_people', 'synthetic_media',
+      'editorial_control', 'prohibited_practices', 'annex_iii_uses', 'emotion_purpose', 'emotion_subjects',
+      'safety_component', 'art6_3_conditions', 'profiles_people', 'vendor_intended_purpose', 'substantially_modified',
+      'public_sector', 'decides_about_people',
     ]);
   });
   it('puts questions on the pages where earlier answers decide them', () => {
     const byPage = (page: number) => [...questionnaire.fields, ...questionnaire.questions].filter((x) => x.page === page).map((x) => x.id);
     expect(byPage(1)).toHaveLength(7);
-    expect(byPage(2)).toEqual(['ai_capabilities', 'data_categories']);
-    expect(byPage(4)).toEqual(['vendor_trains_on_inputs', 'art6_3_conditions', 'profiles_people']);
-    expect(byPage(5)).toEqual(['vendor_intended_purpose', 'public_service_provider']);
-    expect(byPage(3)).toHaveLength(9);
+    expect(byPage(2)).toEqual(['technique', 'ai_capabilities', 'data_categories']);
+    expect(byPage(4)).toEqual(['vendor_trains_on_inputs', 'editorial_control', 'emotion_purpose', 'emotion_subjects', 'art6_3_conditions', 'profiles_people']);
+    expect(byPage(5)).toEqual(['vendor_intended_purpose', 'substantially_modified', 'public_sector', 'decides_about_people']);
+    expect(byPage(3)).toHaveLength(10);
     expect(triagePages()).toEqual([2, 3, 4, 5]);
+    // A question never depends on a question of its own or a later page.
+    const pageOf = new Map(questionnaire.questions.map((x) => [x.id, x.page]));
+    for (const x of questionnaire.questions) for (const dep of x.dependsOn) expect(pageOf.get(dep), `${x.id} <- ${dep}`).toBeLessThan(x.page);
   });
   it('every question has a label, help, and values with label and help; many questions include none', () => {
     for (const x of [...questionnaire.fields, ...questionnaire.questions]) {
       expect(x.label.length, x.id).toBeGreaterThan(0);
       expect(x.help.length, x.id).toBeGreaterThan(0);
       for (const val of x.values ?? []) expect(val.label && val.help, `${x.id}.${val.id}`).toBeTruthy();
-      if (x.kind === 'many') expect(x.values?.map((v) => v.id)).toContain('none');
+      if (x.kind === 'many' && x.id !== 'emotion_subjects') expect(x.values?.map((v) => v.id)).toContain('none');
       if (x.kind === 'one' || x.kind === 'many') expect(x.values?.length).toBeGreaterThan(1);
     }
   });
-  it('only public_service_provider, vendor, url and department are optional', () => {
+  it('every question new in version 2 explains itself with an example', () => {
+    for (const id of ['technique', 'ai_act_exclusion', 'emotion_purpose', 'emotion_subjects', 'editorial_control', 'substantially_modified', 'public_sector', 'decides_about_people', 'synthetic_media']) {
+      expect(q(id).example, id).toBeTruthy();
+      expect(q(id).help, id).toContain(`Example: ${q(id).example}`);
+    }
+  });
+  it('the v2 values of changed questions', () => {
+    expect(q('model_origin').values?.map((x) => x.id)).toEqual(['vendor_as_is', 'vendor_configured', 'built_on_vendor_model', 'trained_in_house']);
+    expect(q('synthetic_media').kind).toBe('many');
+    expect(q('synthetic_media').values?.map((x) => x.id)).toEqual(['none', 'internal_only', 'deepfake', 'public_interest_text', 'published_other']);
+    expect(q('ai_capabilities').values?.map((x) => x.id)).toContain('sentiment_from_text');
+    expect(q('prohibited_practices').values?.map((x) => x.id)).not.toContain('emotion_recognition_work_or_school');
+    expect(q('public_sector').values?.map((x) => x.id)).toEqual(['public_authority', 'acting_for_public_authority', 'body_governed_by_public_law', 'private_public_service', 'no']);
+    expect(q('safety_component').help).toContain('pressure equipment');
+    expect(q('safety_component').help).toContain('not vehicles or aviation');
+    expect(q('safety_component').help).not.toMatch(/machine/i);
+  });
+  it('only public_sector, vendor, url and department are optional', () => {
     const optional = [...questionnaire.fields, ...questionnaire.questions].filter((x) => !x.required).map((x) => x.id);
-    expect(optional).toEqual(['vendor', 'url', 'department', 'public_service_provider']);
+    expect(optional).toEqual(['vendor', 'url', 'department', 'public_sector']);
   });
   it('getQuestion returns undefined for unknown ids', () => {
     expect(getQuestion('nope')).toBeUndefined();
@@ -45,33 +67,22 @@ describe('questionnaire data', () => {
 });
 
 describe('isAsked', () => {
-  it('ai_capabilities and data_categories are always asked', () => {
+  it('technique, ai_capabilities and data_categories are always asked', () => {
+    expect(isAsked('technique', {})).toBe(true);
     expect(isAsked('ai_capabilities', {})).toBe(true);
-    expect(isAsked('data_categories', noAi)).toBe(true);
+    expect(isAsked('data_categories', ruleEngine)).toBe(true);
   });
-  it('AI questions are asked only when ai_capabilities is not {none}', () => {
-    expect(isAsked('decision_role', noAi)).toBe(false);
+  it('scope questions are asked only when the system is in scope (rule O)', () => {
+    expect(isAsked('decision_role', ruleEngine)).toBe(false);
     expect(isAsked('decision_role', {})).toBe(false);
-    expect(isAsked('decision_role', { ai_capabilities: ['generates_content'] })).toBe(true);
+    expect(isAsked('decision_role', { technique: 'machine_learning', ai_capabilities: ['none'] })).toBe(true);
+    expect(isAsked('ai_act_exclusion', { technique: 'rules_by_people', ai_capabilities: ['generates_content'] })).toBe(true);
   });
-  it('vendor_trains_on_inputs only for vendor models', () => {
-    expect(isAsked('vendor_trains_on_inputs', { model_origin: 'vendor_customized' })).toBe(true);
-    expect(isAsked('vendor_trains_on_inputs', { model_origin: 'trained_in_house' })).toBe(false);
-  });
-  it('art6_3_conditions and profiles_people only with an Annex III use', () => {
-    expect(isAsked('art6_3_conditions', { annex_iii_uses: ['none'] })).toBe(false);
-    expect(isAsked('profiles_people', { annex_iii_uses: ['recruitment'] })).toBe(true);
-  });
-  it('vendor_intended_purpose when high-risk (rule H) and not trained in-house', () => {
-    expect(isAsked('vendor_intended_purpose', cvScreening)).toBe(true);
-    expect(isAsked('vendor_intended_purpose', withAnswers(cvScreening, { model_origin: 'trained_in_house' }))).toBe(false);
-    expect(isAsked('vendor_intended_purpose', withAnswers(cvScreening, { art6_3_conditions: ['preparatory'], profiles_people: false }))).toBe(false);
-    expect(isAsked('vendor_intended_purpose', withAnswers(cvScreening, { prohibited_practices: ['manipulation'] }))).toBe(false);
-    expect(isAsked('vendor_intended_purpose', withAnswers(internalAssistant, { safety_component: true }))).toBe(true);
-  });
-  it('public_service_provider when high-risk, also for in-house models', () => {
-    expect(isAsked('public_service_provider', withAnswers(cvScreening, { model_origin: 'trained_in_house' }))).toBe(true);
-    expect(isAsked('public_service_provider', internalAssistant)).toBe(false);
+  it('art6_3_conditions and profiles_people with a listed or implied Annex III use', () => {
+    const base = { technique: 'machine_learning', ai_capabilities: ['generates_content'] };
+    expect(isAsked('art6_3_conditions', { ...base, annex_iii_uses: ['none'] })).toBe(false);
+    expect(isAsked('profiles_people', { ...base, annex_iii_uses: ['recruitment'] })).toBe(true);
+    expect(isAsked('profiles_people', { ...base, ai_capabilities: ['emotion_recognition'], annex_iii_uses: ['none'] })).toBe(true);
   });
   it('unknown ids and registration fields are not asked', () => {
     expect(isAsked('nope', {})).toBe(false);
@@ -80,14 +91,14 @@ describe('isAsked', () => {
 });
 
 describe('askedQuestions', () => {
-  it('with no AI only the two always-asked questions remain', () => {
-    expect(ids(askedQuestions(noAi))).toEqual(['ai_capabilities', 'data_categories']);
+  it('out of scope only the three always-asked questions remain', () => {
+    expect(ids(askedQuestions(ruleEngine))).toEqual(['technique', 'ai_capabilities', 'data_categories']);
   });
   it('lists asked questions in table order, optionally of one page', () => {
-    expect(ids(askedQuestions(cvScreening, 4))).toEqual(['vendor_trains_on_inputs', 'art6_3_conditions', 'profiles_people']);
-    expect(ids(askedQuestions(cvScreening, 5))).toEqual(['vendor_intended_purpose', 'public_service_provider']);
-    expect(ids(askedQuestions(internalAssistant, 5))).toEqual([]);
-    expect(ids(askedQuestions(internalAssistant))).toEqual(Object.keys(internalAssistant).sort((a, b) => order(a) - order(b)));
+    expect(ids(askedQuestions(cvScreener, 4))).toEqual(['vendor_trains_on_inputs', 'art6_3_conditions', 'profiles_people']);
+    expect(ids(askedQuestions(cvScreener, 5))).toEqual(['vendor_intended_purpose', 'substantially_modified', 'public_sector', 'decides_about_people']);
+    expect(ids(askedQuestions(assistant, 5))).toEqual([]);
+    expect(ids(askedQuestions(assistant))).toEqual(Object.keys(assistant).sort((a, b) => order(a) - order(b)));
   });
 });
 const order = (id: string) => questionnaire.questions.findIndex((x) => x.id === id);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../flows/triage/classify';
+import { classifyV1 as classify } from '../../flows/triage/classify';
 import { cvScreening, internalAssistant, obligationIds, run, supportChatbot } from '../helpers/triage-answers';
 
 describe('triage.md §5 examples', () => {

@@ -1,6 +1,6 @@
 /** One named test per rule, role, approver and warning of triage.md §3 (obligations and controls: triage-rules-obligations). */
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../flows/triage/classify';
+import { classifyV1 as classify } from '../../flows/triage/classify';
 import { PROHIBITED_REFS } from '../../flows/triage/legal-refs';
 import type { Answers } from '../../flows/triage/types';
 import { cvScreening, internalAssistant, noAi, obligationIds, refs, run, supportChatbot, withAnswers } from '../helpers/triage-answers';

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatFieldErrors, validateAnswers, validateRegistration } from '../../flows/triage/validate';
-import { classifyInput } from '../../flows/triage/classify';
+import { formatFieldErrors, validateAnswers as validateAnswersOf, validateRegistration } from '../../flows/triage/validate';
+import { QUESTIONNAIRE_V1 } from '../../flows/triage/questionnaire-v1';
+import { classifyInputV1 as classifyInput } from '../../flows/triage/classify';
 import type { Answers, FieldError } from '../../flows/triage/types';
+
+/** These tests check the version 1 questionnaire, which stored assessments still use. */
+const validateAnswers = (input: unknown) => validateAnswersOf(input, QUESTIONNAIRE_V1);
 import { cvScreening, internalAssistant, noAi, withAnswers } from '../helpers/triage-answers';
 
 function errorsOf(input: unknown): FieldError[] {

@@ -1,4 +1,4 @@
-/** Triage questions (triage.md §2) in table order, with the form page each one is on. */
+/** Version 1 triage questions (triage.md §2) in table order, with the form page each one is on. */
 import type { Question } from './question-types';
 import { HIGH_RISK_INPUTS, v } from './question-types';
 
@@ -6,7 +6,7 @@ const IF_AI = 'ai_capabilities is not {none}';
 const t = { section: 'triage', required: true } as const;
 
 /** The triage questions in table order. */
-export const TRIAGE_QUESTIONS: Question[] = [
+export const TRIAGE_QUESTIONS_V1: Question[] = [
   {
     ...t, id: 'ai_capabilities', kind: 'many', page: 2, when: '', dependsOn: [],
     label: 'What does it do?',
