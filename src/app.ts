@@ -1,9 +1,8 @@
 /**
- * The composition root shared by every command: open the database (migrating it), load the
- * policy, and build the flow dependencies.
+ * The composition root shared by every command: open the database (migrating embedded data) and
+ * check its schema, load the policy, and build the flow dependencies.
  */
 import type { Database } from '../db/client';
-import { openDatabase } from '../db/client';
 import type { Clock, FlowDeps } from '../flows/ports';
 import { systemClock } from '../flows/ports';
 import type { Policy } from '../flows/policy';
@@ -11,6 +10,7 @@ import type { Config } from './config';
 import { loadPolicy } from './config';
 import type { Logger } from './logger';
 import { createLogger } from './logger';
+import { openUsableDatabase } from './open-database';
 
 /** A running core: database, policy, clock, logger. */
 export interface Core {
@@ -27,7 +27,8 @@ export interface CoreOptions {
   logger?: Logger;
   /** Which policy to use when no file is configured. Default `default`. */
   policyFallback?: 'default' | 'demo';
-  /** Apply migrations on open. Default: only for embedded Postgres. */
+  /** Apply migrations on open. Default: only for embedded Postgres. Either way the database must
+   * then be reachable with the current schema, or `DatabaseUnusableError` says why. */
   migrate?: boolean;
   policy?: Policy;
 }
@@ -36,13 +37,7 @@ export interface CoreOptions {
 export async function createCore(config: Config, options: CoreOptions = {}): Promise<Core> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const policy = options.policy ?? loadPolicy(config, options.policyFallback ?? 'default');
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    if (options.migrate ?? database.kind === 'pglite') await database.migrate();
-  } catch (err) {
-    await database.close();
-    throw err;
-  }
+  const database = await openUsableDatabase(config, { migrate: options.migrate ?? !config.databaseUrl });
   return {
     config,
     database,

@@ -5,6 +5,7 @@
 import type { CliIo } from './commands/io';
 import { UsageError } from './commands/io';
 import { AimsError } from '../flows/errors';
+import { DatabaseUnusableError } from '../db/schema-version';
 
 type Command = (io: CliIo) => Promise<number>;
 
@@ -50,6 +51,10 @@ export async function runCli(io: CliIo): Promise<number> {
     if (err instanceof UsageError || (err instanceof AimsError && (err.code === 'invalid_input' || err.code === 'invalid_policy'))) {
       io.stderr(`aimsbot ${name}: ${err.message}\n`);
       return 2;
+    }
+    if (err instanceof DatabaseUnusableError) {
+      io.stderr(`aimsbot ${name}: ${err.message}\n`);
+      return err.exitCode;
     }
     throw err;
   }

@@ -1,6 +1,6 @@
 /** `aimsbot audit verify`: recomputes every audit hash chain; exit 1 naming the first broken event. */
 import { loadConfig } from '../config';
-import { openDatabase } from '../../db/client';
+import { openExistingDatabase } from '../open-database';
 import { verifyAudit } from '../../flows/audit';
 import type { CliIo } from './io';
 import { UsageError } from './io';
@@ -10,9 +10,9 @@ export async function auditCommand(io: CliIo): Promise<number> {
   if (sub !== 'verify') throw new UsageError(`expected "audit verify", got "${io.argv.join(' ') || '(nothing)'}"`);
   if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
   const config = loadConfig(io.env);
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  // Read-only: checks the schema, never migrates.
+  const database = await openExistingDatabase(config);
   try {
-    await database.migrate();
     const result = await verifyAudit(database.db);
     if (result.ok) {
       io.stdout(`audit trail intact: ${result.events} events in ${result.workspaces} workspace(s)\n`);
