@@ -2,7 +2,7 @@
  * `aimsbot serve` as an operator runs it, on a fresh Postgres database, while Postgres terminates
  * that database's connections again and again (only that database's: other tests share the
  * server). The process stays up, people hit by a blip are told to try again, and `/readyz` turns
- * 503 while the database refuses connections and 200 once it takes them again.
+ * 503 while the database refuses connections (or lacks a migration) and 200 once it is usable.
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
@@ -182,4 +182,17 @@ describe('aimsbot serve when the database drops its connections', () => {
     expect(await until(async () => (await readyz()) === 200, 20_000)).toBe(true);
     expect(child.exitCode).toBeNull();
   }, 90_000);
+
+  it('/readyz is 503 while the schema is older than this version, as if a migration were missing', async () => {
+    const c = postgres(database.url!, { max: 1, onnotice: () => {} });
+    const [newest] = await c<{ id: number; hash: string; created_at: string }[]>`select id, hash, created_at from drizzle.__drizzle_migrations order by created_at desc limit 1`;
+    await c`delete from drizzle.__drizzle_migrations where id = ${newest!.id}`;
+    try {
+      expect(await readyz()).toBe(503);
+    } finally {
+      await c`insert into drizzle.__drizzle_migrations (id, hash, created_at) values (${newest!.id}, ${newest!.hash}, ${newest!.created_at})`;
+      await c.end();
+    }
+    expect(await readyz()).toBe(200);
+  });
 });
