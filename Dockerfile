@@ -6,6 +6,8 @@ ENV NODE_ENV=production \
     AIMS_DATA_DIR=/data \
     PORT=3000
 COPY package.json package-lock.json ./
+# postinstall applies these fixes to dependencies (patch-package); npm ci fails without them.
+COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY bin ./bin
 COPY src ./src

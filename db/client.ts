@@ -7,6 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import * as schema from './schema';
 import { lockEmbeddedDataDir } from './embedded-lock';
+import { postgresOptions } from './postgres-options';
 
 /** The drizzle database type shared by both drivers; a transaction is assignable to it. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -43,7 +44,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-    const client = postgres(options.url, { max: options.maxConnections ?? 10, onnotice: () => {} });
+    const client = postgres(options.url, postgresOptions(options.maxConnections ?? 10));
     const db = drizzle(client, { schema });
     return {
       db: db as unknown as Db,

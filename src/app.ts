@@ -1,9 +1,8 @@
 /**
- * The composition root shared by every command: open the database (migrating it), load the
- * policy, and build the flow dependencies.
+ * The composition root shared by every command: open the database (migrating embedded data) and
+ * check its schema, load the policy, and build the flow dependencies.
  */
 import type { Database } from '../db/client';
-import { openDatabase } from '../db/client';
 import { setAuditKey } from '../flows/audit-hash';
 import type { Clock, FlowDeps } from '../flows/ports';
 import { systemClock } from '../flows/ports';
@@ -13,6 +12,7 @@ import type { Config } from './config';
 import { loadPolicy } from './config';
 import type { Logger } from './logger';
 import { createLogger } from './logger';
+import { openUsableDatabase } from './open-database';
 
 /** A running core: database, policy, clock, logger. */
 export interface Core {
@@ -29,7 +29,8 @@ export interface CoreOptions {
   logger?: Logger;
   /** Which policy to use when no file is configured. Default `default`. */
   policyFallback?: 'default' | 'demo';
-  /** Apply migrations on open. Default: only for embedded Postgres. */
+  /** Apply migrations on open. Default: only for embedded Postgres. Either way the database must
+   * then be reachable with the current schema, or `DatabaseUnusableError` says why. */
   migrate?: boolean;
   policy?: Policy;
 }
@@ -41,13 +42,7 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   // Every event this process appends is chained with the configured key (or plain SHA-256).
   setAuditKey(config.auditKey);
   for (const warning of policyWarnings(policy)) logger.warn(warning);
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    if (options.migrate ?? database.kind === 'pglite') await database.migrate();
-  } catch (err) {
-    await database.close();
-    throw err;
-  }
+  const database = await openUsableDatabase(config, { migrate: options.migrate ?? !config.databaseUrl });
   return {
     config,
     database,

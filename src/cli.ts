@@ -6,6 +6,7 @@ import type { CliIo } from './commands/io';
 import { UsageError } from './commands/io';
 import { AimsError } from '../flows/errors';
 import { DataDirLockedError } from '../db/embedded-lock';
+import { DatabaseUnusableError } from '../db/schema-version';
 
 type Command = (io: CliIo) => Promise<number>;
 
@@ -60,6 +61,10 @@ export async function runCli(io: CliIo): Promise<number> {
     if (err instanceof DataDirLockedError) {
       io.stderr(`${err.message}\n`);
       return 2;
+    }
+    if (err instanceof DatabaseUnusableError) {
+      io.stderr(`aimsbot ${name}: ${err.message}\n`);
+      return err.exitCode;
     }
     throw err;
   }

@@ -76,7 +76,7 @@ export function registerApprovalActions(app: App, rt: SlackRuntime): void {
         await rt.client.views.open({ trigger_id: body.trigger_id, view: reasonView(stepId, decision, target) });
       } catch (err) {
         rt.logger.error({ err }, 'slack: approval action failed');
-        await tellPrivately(rt, target, renderNote('Something went wrong on our side; nothing was changed.')).catch(() => {});
+        await tellPrivately(rt, target, renderNote('Something went wrong on our side; nothing was changed. Please try again.')).catch(() => {});
       }
     });
   }

@@ -97,7 +97,7 @@ export function registerReviewActions(app: App, rt: SlackRuntime): void {
         if (r) await answer(rt, body, respond, r);
       } catch (err) {
         rt.logger.error({ err }, 'slack: review action failed');
-        await tellPrivately(rt, replyTargetOf(body, respond), renderNote('Something went wrong on our side; nothing was changed.')).catch(() => {});
+        await tellPrivately(rt, replyTargetOf(body, respond), renderNote('Something went wrong on our side; nothing was changed. Please try again.')).catch(() => {});
       }
     });
 

@@ -110,6 +110,11 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
     logger.error({ err, activity: context.activity.type }, 'Teams turn failed');
     if (context.activity.type === 'message') {
       await context.sendActivity('Something went wrong on our side; nothing was changed. Please try again.').catch(() => {});
+    } else if (context.activity.type === 'invoke' && context.activity.name === CARD_ACTION_INVOKE) {
+      // Failed before the handler answered (e.g. the database dropped while recording the
+      // conversation): answer the card anyway, or Teams gets a 501 and shows a generic error.
+      const card = cardResponse(messageCard('Something went wrong on our side; nothing was changed. Please try again.', { error: true }));
+      await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: card } }).catch(() => {});
     }
   };
 

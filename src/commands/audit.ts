@@ -5,7 +5,7 @@
  * the heads (audit-checkpoint.ts).
  */
 import { loadConfig } from '../config';
-import { openDatabase } from '../../db/client';
+import { openExistingDatabase } from '../open-database';
 import { verifyAudit } from '../../flows/audit';
 import { checkpointCommand } from './audit-checkpoint';
 import { parseVerifyArgs, printVerification } from './audit-report';
@@ -18,9 +18,9 @@ export async function auditCommand(io: CliIo): Promise<number> {
   if (sub !== 'verify') throw new UsageError(`expected "audit verify" or "audit checkpoint", got "${io.argv.join(' ') || '(nothing)'}"`);
   const args = parseVerifyArgs(rest);
   const config = loadConfig(io.env);
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  // Read-only: checks the schema, never migrates.
+  const database = await openExistingDatabase(config);
   try {
-    await database.migrate();
     const result = await verifyAudit(database.db, { key: config.auditKey, given: args.checkpoints });
     return printVerification(io, result, { keyGiven: config.auditKey !== null });
   } finally {

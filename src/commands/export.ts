@@ -1,8 +1,8 @@
 /** `aimsbot export inventory|soa|audit --format csv|json [--out FILE]`: evidence for auditors. */
 import { writeFileSync } from 'node:fs';
 import { auditRows, EXPORT_COLUMNS, inventoryRows, soaRows, toCsv } from '../../flows/exports';
-import { openDatabase } from '../../db/client';
 import { loadConfig } from '../config';
+import { openExistingDatabase } from '../open-database';
 import type { CliIo } from './io';
 import { UsageError } from './io';
 
@@ -34,9 +34,9 @@ export function parseExportArgs(argv: string[]): { kind: keyof typeof KINDS; for
 export async function exportCommand(io: CliIo): Promise<number> {
   const args = parseExportArgs(io.argv);
   const config = loadConfig(io.env);
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  // Read-only: checks the schema, never migrates.
+  const database = await openExistingDatabase(config);
   try {
-    await database.migrate();
     const rows = (await KINDS[args.kind](database.db)) as unknown as Array<Record<string, unknown>>;
     const text = args.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows, EXPORT_COLUMNS[args.kind]);
     if (args.out) {

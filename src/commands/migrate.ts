@@ -1,6 +1,7 @@
 /** `aimsbot migrate`: applies the SQL migrations to DATABASE_URL (or the embedded database). */
 import { loadConfig } from '../config';
 import { openDatabase } from '../../db/client';
+import { describeDatabaseError, describeTarget } from '../../db/schema-version';
 import type { CliIo } from './io';
 import { UsageError } from './io';
 
@@ -9,7 +10,9 @@ export async function migrateCommand(io: CliIo): Promise<number> {
   const config = loadConfig(io.env);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   try {
-    await database.migrate();
+    await database.migrate().catch((err: unknown) => {
+      throw describeDatabaseError(err, describeTarget(config.databaseUrl));
+    });
     io.stdout(`migrations applied (${database.kind === 'postgres' ? 'Postgres' : `embedded, ${config.dataDir}`})\n`);
     return 0;
   } finally {

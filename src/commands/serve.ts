@@ -6,6 +6,8 @@ import { createCore } from '../app';
 import { loadConfig } from '../config';
 import { createDispatcherFor } from '../deliverers';
 import { createHttpApp } from '../http-server';
+import { logUnhandledRejections } from '../process-guards';
+import { databaseReady } from '../../db/schema-version';
 import type { CliIo } from './io';
 import { UsageError } from './io';
 
@@ -14,7 +16,9 @@ export async function serveCommand(io: CliIo): Promise<number> {
   const config = loadConfig(io.env);
   const core = await createCore(config);
   const http = createHttpApp({ metrics: config.metrics });
-  http.addReadiness('database', () => core.database.ping());
+  const unguard = logUnhandledRejections(core.logger);
+  // Ready only while the database answers and holds the schema this version expects.
+  http.addReadiness('database', () => databaseReady(core.database));
   const print = (t: string) => io.stdout(`${t}\n`);
   // One dispatcher per process, with every deliverer this process has.
   const dispatcher = await createDispatcherFor(core, print, {}, http.dispatcherHooks);
@@ -53,5 +57,6 @@ export async function serveCommand(io: CliIo): Promise<number> {
   await slack?.stop();
   await dispatcher.stop();
   await core.close();
+  unguard();
   return 0;
 }
