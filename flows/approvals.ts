@@ -18,7 +18,7 @@ import { checkCanDecide, isStepApprover, INDEPENDENT_ROLES } from './rules';
 import type { Classification } from './triage/types';
 import type { RequestView } from './views';
 import { loadRequestView, parseSystemRef } from './views';
-import { cleanMultiline } from './text';
+import { cleanMultiline } from './triage/text';
 
 /** A decision on one step. */
 export type Decision = 'approve' | 'reject' | 'request_changes';

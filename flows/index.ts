@@ -34,7 +34,7 @@ export type { Decision, DecideResult } from './approvals';
 export { confirmReview, retriage, retire, snoozeReview, SNOOZE_MAX_DAYS } from './reviews';
 export { reviewable } from './reviews';
 export { resubmittable } from './registration';
-export { cleanMultiline, multiLineProblem, oneLineProblem, stripBidi } from './text';
+export { cleanMultiline, multiLineProblem, oneLineProblem, stripBidi } from './triage/text';
 export type { ReviewResult } from './reviews';
 export { check, listMine, show, pendingForMe, reviewsDue } from './queries';
 export type { CheckResult, CheckView, PendingItem } from './queries';

@@ -20,7 +20,7 @@ import { validateAnswers } from './triage/validate';
 import type { Classification } from './triage/types';
 import type { RequestView, SystemView } from './views';
 import { loadRequestView, loadSystemView } from './views';
-import { cleanMultiline } from './text';
+import { cleanMultiline } from './triage/text';
 
 const DAY_MS = 86_400_000;
 

@@ -26,7 +26,7 @@ export interface ReplayStoreOptions {
 export interface ReplayStore {
   /**
    * True the first time `key` is seen by any replica, false for a replay. Throws when the
-   * database cannot be asked (the caller answers 503; the key is then not remembered).
+   * database cannot be asked; the key is then remembered by this replica only.
    */
   firstSeen(key: string): Promise<boolean>;
 }
@@ -70,22 +70,19 @@ export function createReplayStore(opts: ReplayStoreOptions): ReplayStore {
       // Claimed here before the query, so a concurrent copy on this replica stops at the map.
       seen.set(key, at + REPLAY_RETENTION_MS);
       const nonce = randomBytes(12).toString('hex');
+      // When both attempts fail the error goes to the caller and the key stays in this replica's
+      // memory, so a copy of the request sent here again is still refused.
+      let first: boolean;
       try {
-        let first: boolean;
-        try {
-          first = await claim(key, nonce, at);
-        } catch {
-          // A dropped connection: the pool reconnects, and the nonce tells whether the first
-          // attempt's insert went through before the connection was lost.
-          first = await claim(key, nonce, at);
-        }
-        // A failed purge is tried again a minute later; it never refuses a request.
-        await forgetOld(at).catch(() => {});
-        return first;
-      } catch (err) {
-        seen.delete(key);
-        throw err;
+        first = await claim(key, nonce, at);
+      } catch {
+        // A dropped connection: the pool reconnects, and the nonce tells whether the first
+        // attempt's insert went through before the connection was lost.
+        first = await claim(key, nonce, at);
       }
+      // A failed purge is tried again a minute later; it never refuses a request.
+      await forgetOld(at).catch(() => {});
+      return first;
     },
   };
 }

@@ -7,8 +7,8 @@
  *  3. refuses a request whose signature was already accepted (replay-store.ts), on any replica.
  *     Slack's own retries of an event carry `X-Slack-Retry-Num` and a fresh signature; they pass
  *     here and are processed once by their event id, as before.
- * Answers: 401 (signature, timestamp, replay), 400 (malformed), 413 (too large), 503 (the replay
- * check could not reach the database). Bodies are short JSON sentences, never library text. The
+ * Answers: 401 (signature, timestamp, replay), 400 (malformed), 413 (too large). When the replay
+ * check cannot reach the database, this replica's memory alone decides (see below). Bodies are short JSON sentences, never library text. The
  * raw body is handed on as `req.rawBody`, which Bolt's receiver reads instead of the stream
  * (Bolt then checks the signature again, which passes).
  */
@@ -97,8 +97,11 @@ export function slackRequestGuard(opts: SlackRequestGuardOptions): Array<Request
       try {
         first = await replay.firstSeen(`slack:${signature!}`);
       } catch (err) {
-        logger.error({ err }, 'slack: replay check failed; request refused');
-        return refuse(res, { status: 503, body: { error: 'the request could not be checked just now; try again' } });
+        // The database is unreachable: this replica's memory has checked the request, and the
+        // flow behind it will tell the person to try again if the database is still down. Refusing
+        // here would show them Slack's own failure instead of our message.
+        logger.warn({ err }, 'slack: replay check could not reach the database; checked by this replica only');
+        first = true;
       }
       if (!first) {
         logger.warn('slack: replayed request refused');

@@ -8,7 +8,7 @@ import type { Question, QuestionnaireDef } from './question-types';
 import { REGISTRATION_FIELDS } from './registration-fields';
 import { QUESTIONNAIRE_V2 } from './questionnaire';
 import { isHttpUrl } from './parse-answer';
-import { multiLineProblem, oneLineProblem, stripBidi } from '../text';
+import { multiLineProblem, oneLineProblem, stripBidi } from './text';
 
 /** Outcome of validating triage answers. */
 export type AnswersResult = { ok: true; answers: Answers } | { ok: false; errors: FieldError[] };

@@ -4,7 +4,7 @@
  * comment. A final approval names the last approver.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,10 +95,9 @@ describe('shell: the outcome line quotes the deciding step', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('a rejection after an owner comment quotes the rejection and names the compliance member', () => {
-    const answers = [
-      'predicts_or_scores, classifies_or_recommends', 'human_review', 'vendor_as_is', 'no', 'job_applicants', 'personal',
-      'no', 'no', 'none', 'none', 'recruitment', 'no', 'none', 'yes', 'yes', '',
-    ];
+    // The triage answers of examples/shell-demo.txt (questionnaire v2).
+    const demo = readFileSync('examples/shell-demo.txt', 'utf8').split('\n');
+    const answers = demo.slice(demo.indexOf('planned') + 1, demo.indexOf('/as bob'));
     const script = [
       '/as alice', '/aims register', 'CV Screener', 'HireRight AI', 'https://hireright.example', 'Screen CVs', 'bob', 'HR', 'planned', ...answers,
       '/as bob', `/aims approve AI-1 ${OWNER_COMMENT}`,

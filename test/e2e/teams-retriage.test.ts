@@ -11,7 +11,7 @@ import { classifyV1 } from '../../flows/triage/classify';
 import { fieldsFor, minimalAnswers } from '../fixtures/answers';
 import { supportChatbot } from '../helpers/triage-answers';
 import type { TeamsBench } from '../helpers/teams-harness';
-import { TENANT, people, startTeamsBench } from '../helpers/teams-harness';
+import { TENANT, cardText, people, startTeamsBench } from '../helpers/teams-harness';
 
 describe('Teams: re-triage needed (questionnaire v2)', () => {
   let bench: TeamsBench;
@@ -36,7 +36,9 @@ describe('Teams: re-triage needed (questionnaire v2)', () => {
     await bench.drain();
     const sent = bench.fake.calls.slice(before).filter((c) => c.method === 'POST' && c.path.endsWith('/activities') && JSON.stringify(c.body ?? '').includes('questionnaire v2'));
     expect(sent).toHaveLength(1);
-    expect(JSON.stringify(sent[0]!.body)).toContain('model_origin = vendor_customized');
+    const card = (sent[0]!.body as { attachments: Array<{ content: Record<string, unknown> }> }).attachments[0]!.content;
+    // As people read it: the user text is escaped for Adaptive Card markdown.
+    expect(cardText(card)).toContain('model_origin = vendor_customized');
     expect((sent[0]!.conversationId ?? '').split(';')[0]).toBe(`a:personal-${people.bob.aad}`);
   });
 });
