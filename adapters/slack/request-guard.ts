@@ -30,6 +30,11 @@ const FORM = 'application/x-www-form-urlencoded';
 export interface SlackRequestGuardOptions {
   signingSecret: string;
   replay: ReplayStore;
+  /**
+   * How long the replay check may wait for the database before this replica's memory alone
+   * decides (ms). Slack wants its answer within 3 s. Default 1 000.
+   */
+  replayCheckMs?: number;
   logger: Logger;
   /**
    * Wall-clock time in ms. Default `Date.now`. Freshness is about real time, so this is not the
@@ -67,6 +72,19 @@ function parseBody(text: string, contentType: string | undefined): { body: unkno
   return { body: JSON.parse(text) as unknown, fields: false };
 }
 
+/** Default of `replayCheckMs`. */
+const REPLAY_CHECK_MS = 1000;
+
+/** `p`, or a rejection once `ms` have passed (the work behind `p` goes on). */
+function withinMs<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  p.catch(() => {}); // A late failure is nobody's to handle any more.
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 /** The middleware chain to mount before Bolt's receiver on the Slack endpoint. */
 export function slackRequestGuard(opts: SlackRequestGuardOptions): Array<RequestHandler | ErrorRequestHandler> {
   const { signingSecret, replay, logger } = opts;
@@ -95,7 +113,7 @@ export function slackRequestGuard(opts: SlackRequestGuardOptions): Array<Request
     if (!slackRetry) {
       let first: boolean;
       try {
-        first = await replay.firstSeen(`slack:${signature!}`);
+        first = await withinMs(replay.firstSeen(`slack:${signature!}`), opts.replayCheckMs ?? REPLAY_CHECK_MS);
       } catch (err) {
         // The database is unreachable: this replica's memory has checked the request, and the
         // flow behind it will tell the person to try again if the database is still down. Refusing

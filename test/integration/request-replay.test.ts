@@ -55,14 +55,14 @@ describe('replay store', () => {
 });
 
 describe('Slack gate and the database', () => {
-  const serve = async (store: ReturnType<typeof createReplayStore>) => {
+  const serve = async (store: ReturnType<typeof createReplayStore>, replayCheckMs?: number) => {
     const http = createHttpApp();
     const seen: string[] = [];
     const receiver = (req: Request, res: Response) => {
       seen.push(String((req as Request & { rawBody?: Buffer }).rawBody));
       res.json({ ok: true });
     };
-    http.app.post('/slack/events', ...slackRequestGuard({ signingSecret: SIGNING_SECRET, replay: store, logger: pino({ level: 'silent' }) }), receiver);
+    http.app.post('/slack/events', ...slackRequestGuard({ signingSecret: SIGNING_SECRET, replay: store, logger: pino({ level: 'silent' }), replayCheckMs }), receiver);
     const listening = await http.listen(0, '127.0.0.1');
     const post = (body: string, contentType: string, headers: Record<string, string>) =>
       fetch(`http://127.0.0.1:${listening.port}/slack/events`, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body });
@@ -94,6 +94,20 @@ describe('Slack gate and the database', () => {
     } finally {
       await app.close();
       await unreachable.close();
+    }
+  });
+
+  it('does not keep Slack waiting when the database is slow: past the limit the request goes on, checked by this replica', async () => {
+    const stuck = { firstSeen: () => new Promise<boolean>(() => {}) };
+    const app = await serve(stuck, 200);
+    try {
+      const req = slashCommand({ text: 'help', user: 'U0ALICE', responseUrl: 'http://127.0.0.1:9/r' });
+      const started = Date.now();
+      expect((await app.post(req.body, req.contentType, signatureHeaders(req.body))).status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(app.seen).toEqual([req.body]);
+    } finally {
+      await app.close();
     }
   });
 });
