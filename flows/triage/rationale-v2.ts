@@ -3,6 +3,7 @@ import type { Answers, RationaleItem } from './types';
 import { ANNEX_III_REFS, PROHIBITED_REFS, RULE_REFS } from './legal-refs';
 import { TRIAGE_QUESTIONS_V2 } from './triage-questions-v2';
 import { anyOf, boolOf, oneOf, setOf } from './risk-rules';
+import { deployerReason, providerByPurposeReason } from './rationale';
 import {
   aiOnlyCapabilities,
   annexIIIExemptV2,
@@ -154,13 +155,7 @@ export function roleReasonsV2(a: Answers, byPurpose: boolean, byModification: bo
   if (byModification) {
     items.push({ rule: 'role', ref: 'Art. 25(1)(b)', because: 'provider: we substantially modified a high-risk system and it stays high-risk' });
   }
-  if (byPurpose) {
-    items.push({
-      rule: 'role',
-      ref: RULE_REFS.providerByPurpose,
-      because: 'provider: the supplier does not offer the tool for this high-risk purpose, so using it for that purpose makes us its provider',
-    });
-  }
-  items.push({ rule: 'role', ref: RULE_REFS.deployer, because: 'deployer: the organisation uses the system it registers' });
+  if (byPurpose) items.push(providerByPurposeReason());
+  items.push(deployerReason());
   return items;
 }

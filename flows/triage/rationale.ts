@@ -114,15 +114,23 @@ export function roleReasons(a: Answers, high: boolean, byPurpose: boolean): Rati
         : 'provider: we build the model and put the system into service under our own name, also for our own use',
     });
   }
-  if (high && byPurpose) {
-    items.push({
-      rule: 'role',
-      ref: RULE_REFS.providerByPurpose,
-      because: 'provider: the supplier does not offer the tool for this high-risk purpose, so using it for that purpose makes us its provider',
-    });
-  }
-  items.push({ rule: 'role', ref: RULE_REFS.deployer, because: 'deployer: the organisation uses the system it registers' });
+  if (high && byPurpose) items.push(providerByPurposeReason());
+  items.push(deployerReason());
   return items;
+}
+
+/** Art. 25(1)(c): using a tool for a high-risk purpose its supplier does not offer it for. */
+export function providerByPurposeReason(): RationaleItem {
+  return {
+    rule: 'role',
+    ref: RULE_REFS.providerByPurpose,
+    because: 'provider: the supplier does not offer the tool for this high-risk purpose, so using it for that purpose makes us its provider',
+  };
+}
+
+/** The organisation deploys every system it registers. */
+export function deployerReason(): RationaleItem {
+  return { rule: 'role', ref: RULE_REFS.deployer, because: 'deployer: the organisation uses the system it registers' };
 }
 
 /** Class names used in review reasons. */
