@@ -25,6 +25,7 @@ export * from './audit-checkpoints';
 export * from './outbox';
 export * from './messages';
 export * from './rules';
+export * from './display';
 export { register, findDuplicate, resubmit, systemByRef, validateSubmission } from './registration';
 export type { RegisterResult } from './registration';
 export { decideStep, decideForSystem, gateDecision, previewDecision, requestOutcome, REASON_MAX } from './approvals';
