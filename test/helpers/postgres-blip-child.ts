@@ -3,8 +3,9 @@
  * named by `BUILD` (`esm` or `cjs`), and must stay alive: a transaction whose backend is
  * terminated mid-query (postgres.js then sends its own ROLLBACK on the dead connection), a
  * reserved connection whose backend is terminated while idle, and a burst of queries and
- * transactions while every backend of the database is terminated again and again. Prints one
- * JSON line of outcomes. Env: DATABASE_URL (a database of its own), BUILD.
+ * transactions while every backend of the database is terminated again and again, and queries
+ * while the database refuses connections after its backends died mid-query. Prints one JSON line
+ * of outcomes. Env: DATABASE_URL (a database of its own), ADMIN_URL (to refuse connections), BUILD.
  */
 import { createRequire } from 'node:module';
 import type postgresType from 'postgres';
@@ -82,6 +83,30 @@ result.burst = { total: outcomes.length, hung: outcomes.filter((o) => o === "han
 if (process.env.BLIP_DEBUG) result.hungAt = outcomes.flatMap((o, i) => (o === "hang" ? [i] : []));
 if (process.env.BLIP_DEBUG) result.outcomes = outcomes.join(" ");
 result.afterBurst = await outcome(sql`select 3 as three`.then((r) => r[0]!.three));
+
+// 4. Backends terminated in the middle of queries while the database refuses new connections
+// (`allow_connections false`, as during a failover or maintenance): every query issued meanwhile
+// must fail promptly, not wait for the database to come back.
+const dbName = new URL(url).pathname.slice(1);
+const admin = postgres(process.env.ADMIN_URL!, postgresOptions(1));
+const inFlight = [1, 2, 3, 4].map(() => outcome(sql`select pg_sleep(2)`, 8000));
+await new Promise((r) => setTimeout(r, 200));
+await admin.unsafe(`alter database "${dbName}" allow_connections false`);
+const refusing: Promise<string>[] = [];
+try {
+  await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${dbName}`;
+  for (let i = 0; i < 24; i++) {
+    refusing.push(outcome(sql`select ${i}::int as i`, 5000));
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const settled = await Promise.all(refusing);
+  result.refusing = { total: settled.length, hung: settled.filter((o) => o === 'hang').length, ok: settled.filter((o) => o.startsWith('ok')).length };
+  await Promise.all(inFlight);
+} finally {
+  await admin.unsafe(`alter database "${dbName}" allow_connections true`);
+}
+result.afterRefusing = await outcome(sql`select 4 as four`.then((r) => r[0]!.four), 8000);
+await admin.end({ timeout: 1 });
 
 await Promise.all([sql.end({ timeout: 1 }), killer.end({ timeout: 1 })]);
 // Exit as soon as the outcomes are out; reconnect timers of the terminated pool may linger.
