@@ -141,7 +141,10 @@ async function loadExtras(db: Db, ws: number, ids: number[]): Promise<Extras> {
     .from(reviews)
     .where(and(eq(reviews.workspaceId, ws), inArray(reviews.systemId, ids), inArray(reviews.status, ['confirmed', 'retriaged', 'retired'])));
   const lastReview = new Map<number, Date>();
-  for (const r of done) if (r.decidedAt && !(r.decidedAt <= (lastReview.get(r.systemId) ?? new Date(0)))) lastReview.set(r.systemId, r.decidedAt);
+  for (const r of done) {
+    const before = lastReview.get(r.systemId);
+    if (r.decidedAt && (!before || r.decidedAt > before)) lastReview.set(r.systemId, r.decidedAt);
+  }
   const copies = reqIds.length
     ? await db
         .select()
@@ -230,6 +233,6 @@ function toRecord(workspace: string, s: SystemView, x: Extras, tz: string, tenan
   };
 }
 
-/** `roleLabel`, for the CSV cells people read. */
+/** A decision as one CSV cell: `privacy changes requested by pat on 2026-11-12 09:00 (Europe/Berlin): reason`. */
 export const decisionCell = (d: DecisionRecord): string =>
   `${roleLabel(d.role)} ${d.decision.replace('_', ' ')} by ${d.by} on ${d.at_local}: ${d.reason ?? ''}`;
