@@ -1,16 +1,27 @@
 /**
  * Evidence for auditors: the inventory (ISO 42001 clause 4.3), the Statement of Applicability
- * (6.1.3) and the audit trail (7.5), as rows that the CLI writes as CSV or JSON.
+ * (6.1.3) and the audit trail (7.5). Each comes as records with real types (the JSON export)
+ * and as rows of text cells (the CSV export, which the CLI writes with a UTF-8 BOM so that
+ * spreadsheets read it as UTF-8). Times are ISO UTC, with a `*_local` twin in the policy's zone.
  */
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, lte } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../db/client';
-import { aiSystems, auditEvents, workspaces } from '../db/schema';
+import { auditEvents, workspaces } from '../db/schema';
 import { ANNEX_A_CONTROLS } from './annex-a';
-import { loadSystemViews } from './views';
+import { localDateTime, roleLabel } from './display';
+import type { ExportOptions } from './export-filter';
+import { subjectSystems, systemIdsByRef } from './export-filter';
+import type { InventoryRecord, ObligationRecord } from './export-inventory';
+import { decisionCell, inventoryRecords } from './export-inventory';
 import type { Obligation } from './triage/types';
 
-/** One inventory row per registered system. */
+export type { ExportOptions } from './export-filter';
+export type { DecisionRecord, InventoryRecord, ObligationRecord } from './export-inventory';
+export { inventoryRecords } from './export-inventory';
+export { decisionThreadLink, slackPermalink, teamsMessageLink } from './export-links';
+
+/** One inventory row per registered system, as CSV cells (lists joined with `; `). */
 export interface InventoryRow {
   workspace: string;
   ref: string;
@@ -37,9 +48,37 @@ export interface InventoryRow {
   questionnaire_version: string;
   next_review_at: string;
   registered_at: string;
+  owner_id: string;
+  submitted_by: string;
+  submitted_by_id: string;
+  approved_at: string;
+  approved_at_local: string;
+  /** `name (role)` per approving step of the latest approved request. */
+  approved_by: string;
+  /** `role decision by name on date: reason` per decision that gave one, oldest first. */
+  decision_reasons: string;
+  decision_link: string;
+  last_review_at: string;
+  last_review_at_local: string;
+  next_review_at_local: string;
+  registered_at_local: string;
+  updated_at: string;
+  updated_at_local: string;
 }
 
-/** Statement of Applicability: every Annex A control, and the systems that need it. */
+/** The Statement of Applicability with real types: every Annex A control, and the systems that need it. */
+export interface SoaRecord {
+  control: string;
+  group: string;
+  title: string;
+  applicable: boolean;
+  systems: Array<{ ref: string; name: string }>;
+  justification: string;
+  /** The obligations of those systems with the date each applies from, earliest first. */
+  obligation_dates: Array<{ obligation: string; from: string }>;
+}
+
+/** A Statement of Applicability row as CSV cells. */
 export interface SoaRow {
   control: string;
   group: string;
@@ -47,100 +86,105 @@ export interface SoaRow {
   applicable: 'yes' | 'no';
   systems: string;
   justification: string;
-  /** The obligations of those systems with the date each applies from, earliest first. */
+  /** `id from YYYY-MM-DD`, earliest first. */
   obligation_dates: string;
 }
 
-/** One audit event. */
-export interface AuditRow {
+/** One audit event with real types: `data` is the recorded object. */
+export interface AuditRecord {
   workspace: string;
   seq: number;
   occurred_at: string;
+  occurred_at_local: string;
   actor: string;
   action: string;
   subject_type: string;
   subject_id: string;
-  data: string;
+  data: Record<string, unknown>;
   prev_hash: string;
   hash: string;
 }
 
-async function workspaceLabels(db: Db): Promise<Map<number, string>> {
-  const rows = await db.select().from(workspaces);
-  return new Map(rows.map((w) => [w.id, `${w.platform}:${w.externalId}`]));
-}
+/** An audit event as CSV cells: `data` is its JSON text. */
+export type AuditRow = Omit<AuditRecord, 'data'> & { data: string };
 
 const join = (xs: readonly string[] | undefined) => (xs ?? []).join('; ');
 
-/** An obligation with its duty and date for the exports: `id (ref; duty; from 2027-12-02)`. */
-function obligationCell(o: Obligation): string {
-  if (o.applicableFrom === undefined) return `${o.id} (${o.ref})`;
-  return `${o.id} (${o.ref}; ${o.duty ?? ''}; ${o.applicableFrom ? `from ${o.applicableFrom}` : 'no fixed date'})`;
+/** An obligation for the CSV: `id (ref; duty; from 2027-12-02)`; a v1 one has no duty or date. */
+function obligationCell(o: ObligationRecord, v1: boolean): string {
+  if (v1) return `${o.id} (${o.ref})`;
+  return `${o.id} (${o.ref}; ${o.duty ?? ''}; ${o.applicable_from ? `from ${o.applicable_from}` : 'no fixed date'})`;
 }
 
 /** Organisation-level controls: applicable whenever the AIMS exists (triage.md §10). */
 const ORGANISATION_CONTROLS = new Set(['A.2.2', 'A.2.3', 'A.2.4', 'A.3.2', 'A.3.3']);
 
-/** The inventory of every workspace (or one), by workspace and reference. */
-export async function inventoryRows(db: Db, workspaceId?: number): Promise<InventoryRow[]> {
-  return (await inventoryEntries(db, workspaceId)).map((e) => e.row);
+/** An inventory record as CSV cells. */
+export function inventoryCells(r: InventoryRecord, obligations: readonly Obligation[]): InventoryRow {
+  const v1 = (o: Obligation) => o.applicableFrom === undefined;
+  return {
+    workspace: r.workspace,
+    ref: r.ref,
+    name: r.name,
+    vendor: r.vendor,
+    url: r.url ?? '',
+    purpose: r.purpose,
+    owner: r.owner,
+    owner_email: r.owner_email ?? '',
+    department: r.department,
+    usage_status: r.usage_status,
+    status: r.status,
+    risk_class: r.risk_class ?? '',
+    in_scope: r.in_scope === null ? '' : r.in_scope ? 'yes' : 'no',
+    ai_act_roles: join(r.ai_act_roles),
+    iso_roles: join(r.iso_roles),
+    approvers: join(r.approvers),
+    obligations: join(r.obligations.map((o, i) => obligationCell(o, obligations[i] ? v1(obligations[i]) : false))),
+    controls: join(r.controls),
+    data_categories: join(r.data_categories),
+    assessment_version: r.assessment_version === null ? '' : String(r.assessment_version),
+    questionnaire_version: r.questionnaire_version === null ? '' : String(r.questionnaire_version),
+    next_review_at: r.next_review_at ?? '',
+    registered_at: r.registered_at,
+    owner_id: r.owner_id,
+    submitted_by: r.submitted_by,
+    submitted_by_id: r.submitted_by_id,
+    approved_at: r.approved_at ?? '',
+    approved_at_local: r.approved_at_local ?? '',
+    approved_by: join(r.approved_by.map((a) => `${a.name} (${roleLabel(a.role)})`)),
+    decision_reasons: join(r.decision_reasons.map(decisionCell)),
+    decision_link: r.decision_link ?? '',
+    last_review_at: r.last_review_at ?? '',
+    last_review_at_local: r.last_review_at_local ?? '',
+    next_review_at_local: r.next_review_at_local ?? '',
+    registered_at_local: r.registered_at_local,
+    updated_at: r.updated_at,
+    updated_at_local: r.updated_at_local,
+  };
 }
 
-/** Inventory rows with the obligations behind each. */
-async function inventoryEntries(db: Db, workspaceId?: number): Promise<Array<{ row: InventoryRow; obligations: Obligation[] }>> {
-  const labels = await workspaceLabels(db);
-  const rows: Array<{ row: InventoryRow; obligations: Obligation[] }> = [];
-  const ids = [...labels.keys()].filter((id) => workspaceId === undefined || id === workspaceId).sort((a, b) => a - b);
-  for (const ws of ids) {
-    const sys = await db.select({ id: aiSystems.id }).from(aiSystems).where(eq(aiSystems.workspaceId, ws)).orderBy(asc(aiSystems.refNumber));
-    for (const s of await loadSystemViews(db, ws, sys.map((x) => x.id))) {
-      const r = s.assessment?.result;
-      const data = s.assessment?.answers['data_categories'];
-      const row: InventoryRow = {
-        workspace: labels.get(ws)!,
-        ref: s.ref,
-        name: s.name,
-        vendor: s.vendor,
-        url: s.url ?? '',
-        purpose: s.purpose,
-        owner: s.owner.name,
-        owner_email: s.owner.email ?? '',
-        department: s.department,
-        usage_status: s.usageStatus,
-        status: s.status,
-        risk_class: s.riskClass ?? '',
-        in_scope: r ? (r.inScope ? 'yes' : 'no') : '',
-        ai_act_roles: join(r?.aiActRoles),
-        iso_roles: join(r?.isoRoles),
-        approvers: join(r?.approvers),
-        obligations: join(r?.obligations.map(obligationCell)),
-        controls: join(r?.controls),
-        data_categories: Array.isArray(data) ? data.join('; ') : '',
-        assessment_version: s.assessment ? String(s.assessment.version) : '',
-        questionnaire_version: s.assessment ? String(s.assessment.questionnaireVersion) : '',
-        next_review_at: s.nextReviewAt?.toISOString() ?? '',
-        registered_at: s.createdAt.toISOString(),
-      };
-      rows.push({ row, obligations: r?.obligations ?? [] });
-    }
-  }
-  return rows;
+/** Accepts a workspace id (the digest's call) or the export options. */
+const optionsOf = (o: number | ExportOptions | undefined): ExportOptions => (typeof o === 'number' ? { workspaceId: o } : (o ?? {}));
+
+/** The inventory as CSV cells, by workspace and reference. */
+export async function inventoryRows(db: Db, o?: number | ExportOptions): Promise<InventoryRow[]> {
+  return (await inventoryRecords(db, optionsOf(o))).map((e) => inventoryCells(e.record, e.obligations));
 }
 
-/** The Statement of Applicability over the systems in use (not retired, not blocked, in scope). */
-export async function soaRows(db: Db, workspaceId?: number): Promise<SoaRow[]> {
-  const inventory = await inventoryEntries(db, workspaceId);
-  const live = inventory.filter(({ row: r }) => r.status !== 'retired' && r.status !== 'blocked' && r.in_scope === 'yes');
+/** The Statement of Applicability over the systems in use (not retired, not blocked, in scope) that `o` selects. */
+export async function soaRecords(db: Db, o?: number | ExportOptions): Promise<SoaRecord[]> {
+  const inventory = await inventoryRecords(db, optionsOf(o));
+  const live = inventory.filter(({ record: r }) => r.status !== 'retired' && r.status !== 'blocked' && r.in_scope === true);
   return ANNEX_A_CONTROLS.map((c) => {
-    const needing = live.filter(({ row: r }) => r.controls.split('; ').includes(c.id));
-    const systems = needing.map(({ row: r }) => `${r.ref} ${r.name}`);
+    const needing = live.filter(({ record: r }) => r.controls.includes(c.id));
+    const systems = needing.map(({ record: r }) => ({ ref: r.ref, name: r.name }));
     const organisation = ORGANISATION_CONTROLS.has(c.id);
     return {
       control: c.id,
       group: c.group,
       title: c.title,
-      applicable: systems.length || organisation ? 'yes' : 'no',
-      systems: systems.join('; '),
+      applicable: systems.length > 0 || organisation,
+      systems,
       justification: systems.length
         ? `required by the triage of ${systems.length} registered AI system${systems.length > 1 ? 's' : ''}`
         : organisation
@@ -151,36 +195,58 @@ export async function soaRows(db: Db, workspaceId?: number): Promise<SoaRow[]> {
   });
 }
 
-/** Distinct dated obligations, earliest first: `id from 2027-12-02`. */
-function obligationDates(obligations: Obligation[]): string {
-  const seen = new Map<string, string>();
-  for (const o of obligations) if (o.applicableFrom) seen.set(`${o.id} from ${o.applicableFrom}`, o.applicableFrom);
-  return [...seen.entries()].sort((x, y) => x[1].localeCompare(y[1]) || x[0].localeCompare(y[0])).map(([k]) => k).join('; ');
+/** The Statement of Applicability as CSV cells. */
+export async function soaRows(db: Db, o?: number | ExportOptions): Promise<SoaRow[]> {
+  return (await soaRecords(db, o)).map((r) => ({
+    ...r,
+    applicable: r.applicable ? 'yes' : 'no',
+    systems: r.systems.map((s) => `${s.ref} ${s.name}`).join('; '),
+    obligation_dates: r.obligation_dates.map((d) => `${d.obligation} from ${d.from}`).join('; '),
+  }));
 }
 
-/** The audit trail in chain order, per workspace. */
-export async function auditRows(db: Db, workspaceId?: number, batchSize = 1000): Promise<AuditRow[]> {
-  const labels = await workspaceLabels(db);
-  const out: AuditRow[] = [];
-  const ids = [...labels.keys()].filter((id) => workspaceId === undefined || id === workspaceId).sort((a, b) => a - b);
-  for (const ws of ids) {
+/** Distinct dated obligations, earliest first. */
+function obligationDates(obligations: Obligation[]): Array<{ obligation: string; from: string }> {
+  const seen = new Map<string, { obligation: string; from: string }>();
+  for (const o of obligations) if (o.applicableFrom) seen.set(`${o.id} from ${o.applicableFrom}`, { obligation: o.id, from: o.applicableFrom });
+  return [...seen.entries()].sort((x, y) => x[1].from.localeCompare(y[1].from) || x[0].localeCompare(y[0])).map(([, v]) => v);
+}
+
+/** The audit trail in chain order, per workspace: events in the range of `o`, about the systems of `o.refs`. */
+export async function auditRecords(db: Db, o?: number | ExportOptions, batchSize = 1000): Promise<AuditRecord[]> {
+  const opts = optionsOf(o);
+  const tz = opts.timezone ?? 'UTC';
+  const spaces = (await db.select().from(workspaces).orderBy(asc(workspaces.id))).filter((w) => opts.workspaceId === undefined || w.id === opts.workspaceId);
+  const out: AuditRecord[] = [];
+  for (const w of spaces) {
+    const about = opts.refs?.length ? await subjectsOf(db, w.id, opts.refs) : null;
+    if (about && about.size === 0) continue;
     for (let after = 0; ; ) {
       const rows = await db
         .select()
         .from(auditEvents)
-        .where(and(eq(auditEvents.workspaceId, ws), gt(auditEvents.seq, after)))
+        .where(
+          and(
+            eq(auditEvents.workspaceId, w.id),
+            gt(auditEvents.seq, after),
+            opts.since ? gte(auditEvents.occurredAt, opts.since) : undefined,
+            opts.until ? lte(auditEvents.occurredAt, opts.until) : undefined,
+          ),
+        )
         .orderBy(asc(auditEvents.seq))
         .limit(batchSize);
       for (const e of rows) {
+        if (about && !about.has(`${e.subjectType}:${e.subjectId}`)) continue;
         out.push({
-          workspace: labels.get(ws)!,
+          workspace: `${w.platform}:${w.externalId}`,
           seq: e.seq,
           occurred_at: e.occurredAt.toISOString(),
+          occurred_at_local: localDateTime(e.occurredAt, tz),
           actor: e.actor,
           action: e.action,
           subject_type: e.subjectType,
           subject_id: e.subjectId,
-          data: JSON.stringify(e.data),
+          data: e.data as Record<string, unknown>,
           prev_hash: e.prevHash,
           hash: e.hash,
         });
@@ -192,17 +258,33 @@ export async function auditRows(db: Db, workspaceId?: number, batchSize = 1000):
   return out;
 }
 
+/** The audit trail as CSV cells. */
+export async function auditRows(db: Db, o?: number | ExportOptions, batchSize = 1000): Promise<AuditRow[]> {
+  return (await auditRecords(db, o, batchSize)).map((r) => ({ ...r, data: JSON.stringify(r.data) }));
+}
 
-/** Every column of each export, in order. */
+/** The audit subjects (`type:id`) of the systems with these references in a workspace. */
+async function subjectsOf(db: Db, workspaceId: number, refs: readonly number[]): Promise<Set<string>> {
+  const ids = await systemIdsByRef(db, workspaceId, refs);
+  const subjects = await subjectSystems(db, workspaceId);
+  return new Set([...subjects].filter(([, systemId]) => ids.has(systemId)).map(([key]) => key));
+}
+
+/** Every CSV column of each export, in order: the original ones first, then those added later. */
 export const EXPORT_COLUMNS = {
   inventory: [
     'workspace', 'ref', 'name', 'vendor', 'url', 'purpose', 'owner', 'owner_email', 'department', 'usage_status', 'status',
     'risk_class', 'in_scope', 'ai_act_roles', 'iso_roles', 'approvers', 'obligations', 'controls', 'data_categories',
     'assessment_version', 'questionnaire_version', 'next_review_at', 'registered_at',
+    'owner_id', 'submitted_by', 'submitted_by_id', 'approved_at', 'approved_at_local', 'approved_by', 'decision_reasons',
+    'decision_link', 'last_review_at', 'last_review_at_local', 'next_review_at_local', 'registered_at_local', 'updated_at', 'updated_at_local',
   ],
   soa: ['control', 'group', 'title', 'applicable', 'systems', 'justification', 'obligation_dates'],
-  audit: ['workspace', 'seq', 'occurred_at', 'actor', 'action', 'subject_type', 'subject_id', 'data', 'prev_hash', 'hash'],
+  audit: ['workspace', 'seq', 'occurred_at', 'actor', 'action', 'subject_type', 'subject_id', 'data', 'prev_hash', 'hash', 'occurred_at_local'],
 } as const satisfies Record<string, readonly string[]>;
+
+/** The byte order mark that makes Excel read a CSV file as UTF-8 (without it, `é` turns into `Ã©`). */
+export const CSV_BOM = '\uFEFF';
 
 /**
  * A cell a spreadsheet could run as a formula: it starts with = + - @ (or their full-width forms

@@ -29,7 +29,9 @@ const HELP = `usage: aimsbot <command>
   worker                    scheduled jobs only
   migrate                   apply database migrations
   classify [file|-]         classify triage answers {"answers": {...}} and print the result JSON
-  export inventory|soa|audit --format csv|json [--out FILE]
+  export inventory|soa|audit --format csv|json [--out FILE] [--since DATE] [--until DATE] [--ref AI-n]...
+                            evidence for auditors; --since/--until: ISO dates or times (UTC),
+                            --ref: repeatable or a comma list
   audit verify [--checkpoint <seq>:<hash>]
                             recompute the audit hash chains (HMAC with AIMS_AUDIT_KEY) and compare
                             them with every published checkpoint, or with one copied from chat

@@ -1,44 +1,41 @@
-/** `aimsbot export inventory|soa|audit --format csv|json [--out FILE]`: evidence for auditors. */
+/**
+ * `aimsbot export inventory|soa|audit --format csv|json [--out FILE] [--since D] [--until D]
+ * [--ref AI-n]...`: evidence for auditors. CSV starts with a UTF-8 byte order mark so Excel
+ * reads it as UTF-8; JSON keeps real types (booleans, numbers, lists, nested objects).
+ */
 import { writeFileSync } from 'node:fs';
-import { auditRows, EXPORT_COLUMNS, inventoryRows, soaRows, toCsv } from '../../flows/exports';
-import { loadConfig } from '../config';
+import type { ExportOptions } from '../../flows/exports';
+import { auditRecords, auditRows, CSV_BOM, EXPORT_COLUMNS, inventoryRecords, inventoryRows, soaRecords, soaRows, toCsv } from '../../flows/exports';
+import type { Db } from '../../db/client';
+import { loadConfig, loadPolicy } from '../config';
 import { openExistingDatabase } from '../open-database';
+import type { ExportArgs } from './export-args';
+import { parseExportArgs } from './export-args';
 import type { CliIo } from './io';
 import { UsageError } from './io';
 
-const KINDS = { inventory: inventoryRows, soa: soaRows, audit: auditRows } as const;
+export { parseExportArgs } from './export-args';
 
-/** Parses the arguments; throws UsageError naming what is wrong. */
-export function parseExportArgs(argv: string[]): { kind: keyof typeof KINDS; format: 'csv' | 'json'; out: string | undefined } {
-  const [kind, ...rest] = argv;
-  if (!kind || !(kind in KINDS)) throw new UsageError(`what to export: inventory, soa or audit (got "${kind ?? ''}")`);
-  let format: string | undefined;
-  let out: string | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    const value = rest[i + 1];
-    if (a === '--format' || a === '--out') {
-      if (!value || value.startsWith('--')) throw new UsageError(`${a} needs a value`);
-      if (a === '--format') format = value;
-      else out = value;
-      i++;
-    } else if (a.startsWith('--format=')) format = a.slice(9);
-    else if (a.startsWith('--out=')) out = a.slice(6);
-    else throw new UsageError(`unexpected argument "${a}"`);
-  }
-  if (format === undefined) throw new UsageError('--format is required: csv or json');
-  if (format !== 'csv' && format !== 'json') throw new UsageError(`--format must be csv or json (got "${format}")`);
-  return { kind: kind as keyof typeof KINDS, format, out };
-}
+type Rows = Array<Record<string, unknown>>;
+
+/** Each export's JSON records and CSV rows. */
+const KINDS: Record<ExportArgs['kind'], { json(db: Db, o: ExportOptions): Promise<unknown[]>; csv(db: Db, o: ExportOptions): Promise<unknown[]> }> = {
+  inventory: { json: async (db, o) => (await inventoryRecords(db, o)).map((e) => e.record), csv: inventoryRows },
+  soa: { json: soaRecords, csv: soaRows },
+  audit: { json: (db, o) => auditRecords(db, o), csv: (db, o) => auditRows(db, o) },
+};
 
 export async function exportCommand(io: CliIo): Promise<number> {
   const args = parseExportArgs(io.argv);
   const config = loadConfig(io.env);
+  // The `*_local` columns are in the policy's time zone.
+  const timezone = loadPolicy(config).organization.timezone;
   // Read-only: checks the schema, never migrates.
   const database = await openExistingDatabase(config);
   try {
-    const rows = (await KINDS[args.kind](database.db)) as unknown as Array<Record<string, unknown>>;
-    const text = args.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : toCsv(rows, EXPORT_COLUMNS[args.kind]);
+    const options: ExportOptions = { since: args.since, until: args.until, refs: args.refs, timezone };
+    const rows = (await KINDS[args.kind][args.format](database.db, options)) as Rows;
+    const text = args.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : CSV_BOM + toCsv(rows, EXPORT_COLUMNS[args.kind]);
     if (args.out) {
       try {
         writeFileSync(args.out, text);

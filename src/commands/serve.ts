@@ -3,6 +3,7 @@
  * `--with-jobs` (used by `start`) also runs the scheduled jobs in this process.
  */
 import { createCore } from '../app';
+import type { Config } from '../config';
 import { loadConfig } from '../config';
 import { createDispatcherFor } from '../deliverers';
 import { createHttpApp } from '../http-server';
@@ -11,10 +12,26 @@ import { databaseReady } from '../../db/schema-version';
 import type { CliIo } from './io';
 import { UsageError } from './io';
 
+/**
+ * Without Slack or Teams settings `serve` answers only the health and metrics routes: say so,
+ * and name the variables that turn a platform on. Null when a platform is configured.
+ */
+export function noPlatformWarning(config: Pick<Config, 'slack' | 'teams'>): string | null {
+  if (config.slack || config.teams) return null;
+  return (
+    'no chat platform is configured, so only /healthz, /readyz and /metrics answer. ' +
+    'For Slack set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP mode) or SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode); ' +
+    'for Teams set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (or AIMS_TEAMS=1 for unauthenticated local testing); ' +
+    'to try aimsbot without a platform run `aimsbot shell`'
+  );
+}
+
 export async function serveCommand(io: CliIo): Promise<number> {
   for (const a of io.argv) if (a !== '--with-jobs') throw new UsageError(`unexpected argument "${a}"`);
   const config = loadConfig(io.env);
   const core = await createCore(config);
+  const unconfigured = noPlatformWarning(config);
+  if (unconfigured) core.logger.warn(unconfigured);
   const http = createHttpApp({ metrics: config.metrics });
   const unguard = logUnhandledRejections(core.logger);
   // Ready only while the database answers and holds the schema this version expects.

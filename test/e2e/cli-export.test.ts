@@ -47,19 +47,21 @@ describe('aimsbot export', () => {
   it('Statement of Applicability as JSON lists all 38 controls with the systems that need them', () => {
     const r = cli(['soa', '--format', 'json'], database.url!);
     expect(r.code).toBe(0);
-    const rows = JSON.parse(r.stdout) as Array<{ control: string; applicable: string; systems: string }>;
+    const rows = JSON.parse(r.stdout) as Array<{ control: string; applicable: boolean; systems: unknown[] }>;
     expect(rows).toHaveLength(38);
-    expect(rows.find((x) => x.control === 'A.6.2.8')).toMatchObject({ applicable: 'yes', systems: 'AI-2 CV Screen' });
-    expect(rows.find((x) => x.control === 'A.7.2')).toMatchObject({ applicable: 'no', systems: '' });
+    expect(rows.find((x) => x.control === 'A.6.2.8')).toMatchObject({ applicable: true, systems: [{ ref: 'AI-2', name: 'CV Screen' }] });
+    expect(rows.find((x) => x.control === 'A.7.2')).toMatchObject({ applicable: false, systems: [] });
   });
 
   it('the Statement of Applicability carries the obligation dates and the organisation-level controls', () => {
-    const r = cli(['soa', '--format', 'json'], database.url!);
-    const rows = JSON.parse(r.stdout) as Array<{ control: string; applicable: string; systems: string; obligation_dates: string }>;
+    const r = cli(['soa', '--format', 'csv'], database.url!);
+    const rows = parse(r.stdout, { columns: true, bom: true }) as Array<{ control: string; applicable: string; systems: string; obligation_dates: string }>;
     expect(rows.find((x) => x.control === 'A.6.2.8')?.obligation_dates).toBe(
       'dpia from 2018-05-25; ai_literacy from 2025-02-02; deployer_high_risk from 2027-12-02; explanation_on_request from 2027-12-02; inform_affected_persons from 2027-12-02',
     );
     for (const id of ['A.2.3', 'A.2.4']) expect(rows.find((x) => x.control === id)).toMatchObject({ applicable: 'yes', systems: '' });
+    const json = JSON.parse(cli(['soa', '--format', 'json'], database.url!).stdout) as Array<{ control: string; obligation_dates: unknown }>;
+    expect(json.find((x) => x.control === 'A.6.2.8')?.obligation_dates).toContainEqual({ obligation: 'deployer_high_risk', from: '2027-12-02' });
   });
 
   it('audit trail to a file, in chain order', () => {
