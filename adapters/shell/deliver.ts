@@ -13,6 +13,8 @@ import { classLabel, memberName } from './render';
 type Payload = Record<string, unknown>;
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+// Reminders name the role as the jobs' own text does ("the owner approval of …").
+const words = (s: string) => s.replace(/_/g, ' ');
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Builds a deliverer that writes to `print`. */
@@ -62,14 +64,14 @@ async function sentence(deps: FlowDeps, row: OutboxRow, p: Payload, request: Req
       const age = ageText(num(p.ageHours) ?? 0);
       const n = num(p.reminderNumber) ?? 1;
       return (
-        `${await addressOf(deps, row)} Reminder: the ${roleLabel(str(p.role) ?? 'approval')} approval of ${ref} "${str(p.name) ?? ''}" has been waiting for ${age}. ` +
-        `Decide with /aims approve ${ref}, /aims reject ${ref} <reason> or /aims changes ${ref} <reason>.${n > 1 ? ` (reminder ${n})` : ''}`
+        `${await addressOf(deps, row)} Reminder: the ${words(str(p.role) ?? 'approval')} approval of ${ref} "${str(p.name) ?? ''}" has been waiting for ${age}. ` +
+        `Please approve, reject or request changes: /aims approve ${ref}, /aims reject ${ref} <reason> or /aims changes ${ref} <reason>.${n > 1 ? ` (reminder ${n})` : ''}`
       );
     }
     case 'approval.escalation': {
       const approvers = Array.isArray(p.approvers) ? p.approvers.filter((a): a is string => typeof a === 'string').map(memberName) : [];
       return (
-        `${await addressOf(deps, row)} Stalled approval: the ${roleLabel(str(p.role) ?? 'approval')} step of ${str(p.ref)} "${str(p.name) ?? ''}" ` +
+        `${await addressOf(deps, row)} Stalled approval: the ${words(str(p.role) ?? 'approval')} step of ${str(p.ref)} "${str(p.name) ?? ''}" ` +
         `has waited ${ageText(num(p.ageHours) ?? 0)} despite ${plural(num(p.reminders) ?? 0, 'reminder')} (approvers: ${approvers.join(', ') || 'none configured'}).`
       );
     }

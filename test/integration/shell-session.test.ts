@@ -135,7 +135,7 @@ describe('shell session', () => {
     await deliver(row('other.kind', { count: 3 }));
     await deliver(row('review.updated', { reviewId: 1, systemId: 1, status: 'snoozed', until: '2026-11-09T20:00:00.000Z' }, { copiesOf: { subjectType: 'review', subjectId: 1 } }));
     const text = out.join('\n');
-    expect(out[0]).toBe('[#approvals] Reminder: the business owner approval of AI-7 "Tool" has been waiting for 2 days. Decide with /aims approve AI-7, /aims reject AI-7 <reason> or /aims changes AI-7 <reason>. (reminder 2)');
+    expect(out[0]).toBe('[#approvals] Reminder: the owner approval of AI-7 "Tool" has been waiting for 2 days. Please approve, reject or request changes: /aims approve AI-7, /aims reject AI-7 <reason> or /aims changes AI-7 <reason>. (reminder 2)');
     expect(out[1]).toMatch(/^\[#digest\] Stalled approval: the compliance step of AI-7 "Tool" has waited 4 days despite 3 reminders \(approvers: carol, dpo@acme\.example\)\.$/);
     expect(out[2]).toBe('[#approvals] there is news about AI-7 "Tool" (something new) — see /aims show AI-7.');
     expect(out[3]).toBe('[#approvals] there is news (other kind).');
