@@ -6,7 +6,7 @@
 import { eq } from 'drizzle-orm';
 import { people } from '../../db/schema';
 import type { Deliverer, FlowDeps, OutboxRow, RequestView } from '../../flows';
-import { REQUEST_STATUS_LABEL, STEP_STATUS_LABEL, loadRequestView, loadSystemView, localDay, outcomeOf, roleLabel } from '../../flows';
+import { REQUEST_STATUS_LABEL, RISK_CLASS_LABEL, STEP_STATUS_LABEL, loadRequestView, loadSystemView, localDay, outcomeOf, roleLabel } from '../../flows';
 import { checkpointPrinted } from './checkpoint';
 import { classLabel, memberName } from './render';
 
@@ -75,6 +75,10 @@ async function sentence(deps: FlowDeps, row: OutboxRow, p: Payload, request: Req
         `has waited ${ageText(num(p.ageHours) ?? 0)} despite ${plural(num(p.reminders) ?? 0, 'reminder')} (approvers: ${approvers.join(', ') || 'none configured'}).`
       );
     }
+    case 'triage.retriage_needed':
+      return retriageNeeded(deps, row, p);
+    case 'digest.weekly':
+      return `${await addressOf(deps, row)} ${digestText(str(p.text) ?? '')}`;
     case 'review.reminder':
       return `${await addressOf(deps, row)} ${plain(str(p.text) ?? '')}${str(p.ref) ? ` — /aims review ${str(p.ref)}` : ''}`;
     default:
@@ -95,6 +99,35 @@ async function reviewUpdated(deps: FlowDeps, row: OutboxRow, p: Payload, tz: str
     snoozed: `is snoozed until ${until ? localDay(new Date(until), tz) : 'later'}`,
   };
   return `[update] the review of ${system.ref} "${system.name}" ${what[str(p.status) ?? ''] ?? 'changed'}`;
+}
+
+/** The owner is asked to answer the new questionnaire: how, in the shell's words. */
+async function retriageNeeded(deps: FlowDeps, row: OutboxRow, p: Payload): Promise<string | null> {
+  const systemId = num(p.systemId);
+  const system = systemId === null ? null : await loadSystemView(deps.db, row.workspaceId, systemId);
+  if (!system) return null;
+  const reasons = Array.isArray(p.reasons) ? p.reasons.filter((r): r is string => typeof r === 'string') : [];
+  const how = system.status === 'approved' ? `Answer the new questions with /aims review ${system.ref} (2, update answers).` : `Answer the triage again when you resubmit ${system.ref}.`;
+  return (
+    `${await addressOf(deps, row)} ${system.ref} "${system.name}" needs a re-triage: it was assessed with the first version of the questionnaire` +
+    `${reasons.length ? `, and these answers have no equivalent in the new one: ${reasons.join(', ')}` : ''}. ${how} If the class changes, a new approval starts.`
+  );
+}
+
+/** The digest's text with risk classes by their labels. */
+function digestText(text: string): string {
+  return plain(text)
+    .split('\n')
+    .map((l) =>
+      l.startsWith('  by risk class: ')
+        ? `  by risk class: ${l
+            .slice('  by risk class: '.length)
+            .split(', ')
+            .map((part) => part.replace(/^(\w+)(?= \d+$)/, (k) => (k in RISK_CLASS_LABEL ? RISK_CLASS_LABEL[k as keyof typeof RISK_CLASS_LABEL] : words(k))))
+            .join(', ')}`
+        : l,
+    )
+    .join('\n');
 }
 
 /** Any other notification: its text when it has one, else a sentence naming what happened. */

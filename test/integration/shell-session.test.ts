@@ -134,12 +134,17 @@ describe('shell session', () => {
     await deliver(row('something.new', { ref: 'AI-7', name: 'Tool', detail: { nested: true } }));
     await deliver(row('other.kind', { count: 3 }));
     await deliver(row('review.updated', { reviewId: 1, systemId: 1, status: 'snoozed', until: '2026-11-09T20:00:00.000Z' }, { copiesOf: { subjectType: 'review', subjectId: 1 } }));
+    await deliver(row('digest.weekly', { digest: {}, csv: 'x', csvName: 'x.csv', text: 'Weekly digest\n  AI-7 Tool — waiting 3 days for shell:carol\nInventory: 3 systems\n  by risk class: high 1, out_of_scope 2' }, { channel: 'digest' }));
+    await deliver(row('triage.retriage_needed', { systemId: 1, ref: 'AI-1', name: 'Screener One', reasons: ['old_answer'], text: 'Choose "Update answers" on its review card' }, { person: 1 }));
     const text = out.join('\n');
     expect(out[0]).toBe('[#approvals] Reminder: the owner approval of AI-7 "Tool" has been waiting for 2 days. Please approve, reject or request changes: /aims approve AI-7, /aims reject AI-7 <reason> or /aims changes AI-7 <reason>. (reminder 2)');
     expect(out[1]).toMatch(/^\[#digest\] Stalled approval: the compliance step of AI-7 "Tool" has waited 4 days despite 3 reminders \(approvers: carol, dpo@acme\.example\)\.$/);
     expect(out[2]).toBe('[#approvals] there is news about AI-7 "Tool" (something new) — see /aims show AI-7.');
     expect(out[3]).toBe('[#approvals] there is news (other kind).');
     expect(out[4]).toBe('[update] the review of AI-1 "Screener One" is snoozed until 2026-11-10');
-    for (const bad of ['{', 'thread', 'shell:', 'email:', '[something.new]']) expect(text).not.toContain(bad);
+    expect(out[5]).toContain('  AI-7 Tool — waiting 3 days for carol\n');
+    expect(out[5]).toContain('  by risk class: high-risk 1, out of scope (not an AI system) 2');
+    expect(out[6]).toMatch(/^\[to \w+\] AI-1 "Screener One" needs a re-triage: .*old_answer\. Answer the new questions with \/aims review AI-1/);
+    for (const bad of ['{', 'thread', 'card', 'out_of_scope', 'shell:', 'email:', '[something.new]']) expect(text).not.toContain(bad);
   });
 });
