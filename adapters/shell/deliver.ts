@@ -44,7 +44,7 @@ async function sentence(deps: FlowDeps, row: OutboxRow, p: Payload, request: Req
     case 'approval.updated': {
       if (!request) return null;
       const steps = request.steps.map((s) => `${roleLabel(s.role)} ${STEP_STATUS_LABEL[s.status]}${s.decidedBy ? ` by ${s.decidedBy.name}` : ''}`);
-      return `[update] the approval of ${request.systemRef} "${request.systemName}" is ${REQUEST_STATUS_LABEL[request.status]}: ${steps.join('; ')}`;
+      return `[update] approval of ${request.systemRef} "${request.systemName}": ${REQUEST_STATUS_LABEL[request.status]} — ${steps.join('; ')}`;
     }
     case 'approval.outcome': {
       if (!request) return null;

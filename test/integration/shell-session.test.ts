@@ -108,6 +108,7 @@ describe('shell session', () => {
   it('tells the submitter that changes were requested, in a sentence', async () => {
     const t = await session(['/as dpo@acme.example', '/aims changes AI-2 add the vendor contract', '/as alice', '/aims show AI-2']);
     expect(t).toMatch(/\[to alice\] AI-2 "Screener Two": changes were requested by dpo@acme\.example \(business owner step\): "add the vendor contract"/);
+    expect(t).toMatch(/^\[update\] approval of AI-2 "Screener Two": changes requested — business owner changes requested by dpo@acme\.example; compliance cancelled; privacy cancelled$/m);
     expect(t).toMatch(/^status: changes requested$/m);
     expect(t).toMatch(/business owner: changes requested by dpo@acme\.example on 2026-11-03/);
     expect(t).toMatch(/compliance: cancelled/);
