@@ -7,6 +7,7 @@ import type { Question } from '../../flows/triage/questionnaire';
 import { isAsked, parseAnswerText, questionnaire } from '../../flows/triage/questionnaire';
 import { techniqueWarnings } from '../../flows/triage/warnings-v2';
 import type { LineSource } from './line-source';
+import type { PersonResult, ShellPerson } from './people';
 
 /** Thrown when input ends in the middle of a conversation. */
 export class InputEnded extends Error {}
@@ -26,10 +27,13 @@ export interface Prompter {
   echo: boolean;
 }
 
-/** Reads one answer line; throws InputEnded at end of input. */
-export async function readAnswer(io: Prompter, prompt: string): Promise<string> {
-  io.print(prompt);
-  const line = await io.lines.next();
+/**
+ * Prints a question and reads one answer line; throws InputEnded at end of input. On a terminal
+ * `prompt` is shown where the answer is typed, so the person sees what is being asked.
+ */
+export async function readAnswer(io: Prompter, question: string, prompt = 'answer> '): Promise<string> {
+  io.print(question);
+  const line = await io.lines.next(prompt);
   if (line === null) throw new InputEnded();
   // An empty answer is echoed without the prompt's trailing space, so the next output starts its own line.
   if (io.echo) io.print(line.trim() ? `  > ${line}` : '  >');
@@ -48,10 +52,17 @@ function describe(q: Question, current?: AnswerValue): string {
   return lines.join('\n');
 }
 
+/** The terminal prompt of a question: its id and the choices, e.g. `usage_status [1-3]> `. */
+function promptOf(q: Question): string {
+  const n = q.values?.length ?? 0;
+  const choices = q.kind === 'bool' ? ' [yes/no]' : q.kind === 'one' && n ? ` [1-${n}]` : q.kind === 'many' && n ? ` [1-${n}, comma-separated]` : '';
+  return `${q.id}${choices}> `;
+}
+
 /** Asks one triage question until the answer parses; undefined when an optional one is skipped. */
 async function askQuestion(io: Prompter, q: Question, current?: AnswerValue): Promise<AnswerValue | undefined> {
   for (;;) {
-    const text = await readAnswer(io, describe(q, current));
+    const text = await readAnswer(io, describe(q, current), promptOf(q));
     if (text === '' && current !== undefined) return current;
     if (text === '' && !q.required) return undefined;
     const parsed = parseAnswerText(q, text);
@@ -91,24 +102,31 @@ function checkField(q: Question, text: string): string | null {
   if (q.required && text === '') return 'This field is required.';
   if (q.maxLength && text.length > q.maxLength) return `At most ${q.maxLength} characters (you typed ${text.length}).`;
   if (q.kind === 'url' && text && !/^https?:\/\/[^\s/$.?#].[^\s]*$/i.test(text)) return 'Give a web address starting with http:// or https://.';
-  if (q.kind === 'person' && text && !/^[\w.-]+$/.test(text)) return 'Give a person as one word, e.g. bob (or "me").';
   return null;
+}
+
+/** The registration fields as typed, and the owner they name. */
+export interface RegistrationAnswers {
+  fields: Record<string, string>;
+  owner: ShellPerson | null;
 }
 
 /**
  * Asks the registration fields. `afterName` may stop the conversation (duplicate name) by
- * returning false. A person is typed as a name (`bob` or `shell:bob` → `shell:bob`; `me` is the speaker).
+ * returning false. The owner is typed as a person (`bob`, `@bob`, `Bob`, `shell:bob`, `me`, or
+ * an `email:` member of the policy) and `person` says whom it means.
  */
 export async function askRegistration(
   io: Prompter,
-  speaker: string,
+  person: (typed: string) => PersonResult,
   afterName: (name: string) => Promise<boolean>,
-): Promise<Record<string, string> | null> {
+): Promise<RegistrationAnswers | null> {
   const fields: Record<string, string> = {};
+  let owner: ShellPerson | null = null;
   for (const q of questionnaire.fields) {
     let value: string;
     for (;;) {
-      const text = await readAnswer(io, describe(q));
+      const text = await readAnswer(io, describe(q), promptOf(q));
       if (q.kind === 'one') {
         if (text === '' && !q.required) {
           value = '';
@@ -122,18 +140,26 @@ export async function askRegistration(
         io.print(`  ✗ ${parsed.message}`);
         continue;
       }
-      // A person may be typed as `bob` or as the id `shell:bob`.
-      const typed = q.kind === 'person' ? text.replace(/^shell:/, '') : text;
-      const problem = checkField(q, typed);
-      if (!problem) {
-        value = typed;
+      const problem = checkField(q, text);
+      if (problem) {
+        io.print(`  ✗ ${problem}`);
+        continue;
+      }
+      if (q.kind === 'person' && text) {
+        const found = person(text);
+        if (!found.ok) {
+          io.print(`  ✗ ${found.message}`);
+          continue;
+        }
+        owner = found.person;
+        value = found.person.platformId;
         break;
       }
-      io.print(`  ✗ ${problem}`);
+      value = text;
+      break;
     }
-    if (q.kind === 'person' && value) value = `shell:${value === 'me' ? speaker : value}`;
     if (value !== '' || q.id === 'vendor' || q.id === 'department') fields[q.id] = value;
     if (q.id === 'name' && !(await afterName(value))) return null;
   }
-  return fields;
+  return { fields, owner };
 }

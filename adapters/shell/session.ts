@@ -1,32 +1,25 @@
 /**
- * The shell adapter: the same commands as the chat platforms, read from a terminal or a pipe,
- * with `/as <name>` to speak as someone else (people are `shell:<name>`). End of input exits.
+ * The shell adapter: the same commands as the chat platforms, read from a terminal (with line
+ * editing, history and a prompt) or a pipe, with `/as <name>` to speak as someone else (people
+ * are `shell:<name>`). End of input exits; on a terminal Ctrl-C cancels a form and a second
+ * Ctrl-C at the command prompt exits.
  */
-import type { FlowContext, FlowDeps, Refusal } from '../../flows';
+import type { FlowContext, FlowDeps } from '../../flows';
 import * as flows from '../../flows';
 import { dispatchDue } from '../../flows';
-import type { Answers } from '../../flows/triage/types';
-import { askRegistration, askTriage, InputEnded, Interrupted, readAnswer } from './ask';
+import { InputEnded, Interrupted } from './ask';
 import type { Prompter } from './ask';
+import { SHELL_HELP, unknownCommand } from './commands';
+import type { FormOutcome } from './conversations';
+import { ABANDONED, printRefusal, registerConversation, resubmitConversation, reviewConversation } from './conversations';
 import { shellDeliverer } from './deliver';
+import { CtrlC } from './line-source';
 import type { LineSource } from './line-source';
-import { renderCheck, renderClassification, renderPending, renderRequest, renderSystem, renderSystemLine } from './render';
+import type { ShellPerson } from './people';
+import { resolvePerson } from './people';
+import { renderCheck, renderPending, renderRequest, renderSystem, renderSystemLine } from './render';
 
-export const SHELL_HELP = `commands:
-  /aims register              register an AI tool and answer the triage questions
-  /aims check <name>          is this tool approved, and under which conditions?
-  /aims list                  the tools you own or registered
-  /aims show <ref>            one tool in full, e.g. /aims show AI-1
-  /aims pending               approvals waiting for you
-  /aims approve <ref>         approve your step of a tool's request
-  /aims reject <ref> <reason> reject it, with a reason
-  /aims changes <ref> <reason> request changes, with a reason
-  /aims resubmit <ref>        answer the triage again after changes were requested
-  /aims review <ref>          confirm, update, retire or snooze a tool's review
-  /as <name>                  speak as someone else (e.g. /as compliance)
-  /aims help                  this list
-  a line starting with / while answering questions cancels them
-  (end of input or /quit leaves)`;
+export { SHELL_HELP } from './commands';
 
 /** Options of a shell session. */
 export interface ShellOptions {
@@ -35,48 +28,81 @@ export interface ShellOptions {
   print: (text: string) => void;
   /** Echo input lines (piped input), so the transcript reads like a session. */
   echo: boolean;
-  /** Who speaks first. Default `you`. */
+  /** Who speaks first, as typed (`bob`, `@bob`, an `email:` member). Default `you`. */
   speaker?: string;
 }
 
+/** The prompt of the command line on a terminal. */
+export const COMMAND_PROMPT = 'aims> ';
+
 const SHELL_WORKSPACE = { platform: 'shell' as const, externalId: 'local', name: 'Local shell' };
 
-/** Runs the shell until end of input. */
+/** Runs the shell until end of input (or /quit, or Ctrl-C twice on a terminal). */
 export async function runShell(opts: ShellOptions): Promise<void> {
   const io: Prompter = { lines: opts.lines, print: opts.print, echo: opts.echo };
-  let speaker = opts.speaker ?? 'you';
+  const interactive = opts.lines.interactive === true;
+  const first = resolvePerson(opts.speaker ?? 'you', opts.deps.policy);
+  let speaker: ShellPerson = first.ok ? first.person : { platformId: 'shell:you', name: 'you' };
   const context = (): Promise<FlowContext> =>
-    flows.flowContext(opts.deps, SHELL_WORKSPACE, { platformId: `shell:${speaker}`, displayName: speaker });
+    flows.flowContext(opts.deps, SHELL_WORKSPACE, { platformId: speaker.platformId, displayName: speaker.name, email: speaker.email });
   const deliver = shellDeliverer(opts.deps, opts.print);
-  opts.print(`aimsbot shell — you are "${speaker}". Type /aims help for the commands.`);
+  opts.print(`aimsbot shell — you are "${speaker.name}". Type help for the commands.`);
+  if (interactive) opts.print('Arrow keys edit and recall lines; Ctrl-C cancels a form, and twice at the prompt leaves.');
   let pending: string | null = null;
+  // Piped input after a form stopped early: its remaining answers are skipped up to the next command.
+  let skipping: { form: string; lines: number } | null = null;
+  let ctrlC = false;
+  const endSkip = () => {
+    if (skipping?.lines) opts.print(`(skipped ${skipping.lines} line${skipping.lines === 1 ? '' : 's'} meant as answers to the ${skipping.form} that stopped; reading commands again)`);
+    skipping = null;
+  };
   for (;;) {
     let text: string;
     if (pending !== null) {
       text = pending;
       pending = null;
     } else {
-      if (!opts.echo) opts.print(`${speaker}> `);
-      const line = await opts.lines.next();
+      if (!opts.echo && !interactive) opts.print(`${speaker.name}> `);
+      let line: string | null;
+      try {
+        line = await opts.lines.next(COMMAND_PROMPT);
+      } catch (err) {
+        if (!(err instanceof CtrlC)) throw err;
+        // Ctrl-C on a half-typed line clears it; on an empty prompt, twice leaves.
+        if (err.hadText) ctrlC = false;
+        else if (ctrlC) break;
+        else {
+          ctrlC = true;
+          opts.print('(press Ctrl-C again, or type /quit, to leave)');
+        }
+        continue;
+      }
       if (line === null) break;
+      ctrlC = false;
       text = line.trim();
-      if (opts.echo && text) opts.print(`${speaker}> ${text}`);
+      if (skipping) {
+        if (!text.startsWith('/')) {
+          if (text) skipping.lines += 1;
+          continue;
+        }
+        endSkip();
+      }
+      if (opts.echo && text) opts.print(`${speaker.name}> ${text}`);
     }
     if (!text || text.startsWith('#')) continue;
     if (text === '/quit' || text === '/exit') break;
-    const as = /^\/as\s+([\w.-]+)$/.exec(text);
-    if (as) {
-      speaker = as[1]!;
-      opts.print(`you are now "${speaker}"`);
-      continue;
-    }
-    if (text.startsWith('/as')) {
-      opts.print('usage: /as <name> (one word, e.g. /as bob)');
+    if (/^\/as(\s|$)/i.test(text)) {
+      const who = resolvePerson(text.slice(3), opts.deps.policy);
+      if (who.ok) {
+        speaker = who.person;
+        opts.print(`you are now "${speaker.name}"`);
+      } else opts.print(`✗ ${who.message} (usage: /as <name>, e.g. /as bob)`);
       continue;
     }
     try {
       const ctx = await context();
-      await runCommand(ctx, io, speaker, text.replace(/^\/aims\b\s*/, ''));
+      const outcome = await runCommand(ctx, io, speaker, text);
+      if (outcome === ABANDONED && !interactive) skipping = { form: formName(text), lines: 0 };
       await dispatchDue(opts.deps.db, opts.deps.clock, deliver, { workspaceIds: [ctx.workspace.id] });
     } catch (err) {
       if (err instanceof InputEnded) {
@@ -88,26 +114,42 @@ export async function runShell(opts: ShellOptions): Promise<void> {
         pending = err.line;
         continue;
       }
+      if (err instanceof CtrlC) {
+        opts.print('form cancelled, nothing saved');
+        ctrlC = true;
+        continue;
+      }
       // One failing command must not take the shell down.
       opts.print(`error: ${(err as Error).message}`);
     }
   }
+  endSkip();
 }
 
-function printRefusal(io: Prompter, r: Refusal): void {
-  io.print(r.code === 'invalid' && r.errors?.length ? r.errors.map((e) => `✗ ${e.field}: ${e.message}`).join('\n') : `✗ ${r.message}`);
+function formName(text: string): string {
+  const word = commandWords(text)[0] ?? '';
+  return word === 'register' ? 'registration' : word === 'resubmit' ? 'resubmission' : word;
 }
 
-async function runCommand(ctx: FlowContext, io: Prompter, speaker: string, command: string): Promise<void> {
-  const [sub = 'help', ...rest] = command.split(/\s+/);
+/** `/aims list`, `list` and `/list` are the same command; `/aims` alone is help. */
+function commandWords(text: string): string[] {
+  const rest = text.replace(/^\/aims\b/i, '').replace(/^\//, '').trim();
+  return rest ? rest.split(/\s+/) : ['help'];
+}
+
+async function runCommand(ctx: FlowContext, io: Prompter, speaker: ShellPerson, text: string): Promise<FormOutcome> {
+  const [typed = 'help', ...rest] = commandWords(text);
+  const sub = typed.toLowerCase();
   const arg = rest.join(' ');
-  switch (sub.toLowerCase()) {
+  const tz = ctx.deps.policy.organization.timezone;
+  switch (sub) {
     case 'help':
-      io.print(SHELL_HELP);
-      return;
+    case '?':
+      return io.print(SHELL_HELP);
     case 'register':
       return registerConversation(ctx, io, speaker);
     case 'check': {
+      if (!arg) return io.print('usage: /aims check <name>, e.g. /aims check ChatGPT');
       const r = await flows.check(ctx, arg);
       if (r.kind === 'refused') return printRefusal(io, r);
       if (r.kind === 'found') return io.print(renderCheck(r.check));
@@ -117,19 +159,16 @@ async function runCommand(ctx: FlowContext, io: Prompter, speaker: string, comma
     }
     case 'list': {
       const systems = await flows.listMine(ctx);
-      io.print(systems.length ? systems.map(renderSystemLine).join('\n') : 'you own or registered no tools yet — /aims register');
-      return;
+      return io.print(systems.length ? systems.map((s) => renderSystemLine(s, tz)).join('\n') : 'you own or registered no tools yet — /aims register');
     }
     case 'show': {
       if (!arg) return io.print('usage: /aims show <ref>, e.g. /aims show AI-1');
       const r = await flows.show(ctx, arg);
       if (r.kind === 'refused') return printRefusal(io, r);
-      io.print(renderSystem(r.system, r.request));
-      return;
+      return io.print(renderSystem(r.system, r.request, tz));
     }
     case 'pending':
-      io.print(renderPending(await flows.pendingForMe(ctx)));
-      return;
+      return io.print(renderPending(await flows.pendingForMe(ctx)));
     case 'approve':
     case 'reject':
     case 'changes': {
@@ -138,91 +177,13 @@ async function runCommand(ctx: FlowContext, io: Prompter, speaker: string, comma
       const decision = sub === 'approve' ? 'approve' : sub === 'reject' ? 'reject' : 'request_changes';
       const r = await flows.decideForSystem(ctx, ref, decision, reasonWords.join(' '));
       if (r.kind === 'refused') return printRefusal(io, r);
-      io.print(`recorded. ${renderRequest(r.request)}`);
-      return;
+      return io.print(`recorded. ${renderRequest(r.request, tz)}`);
     }
     case 'resubmit':
       return resubmitConversation(ctx, io, arg);
     case 'review':
       return reviewConversation(ctx, io, arg);
     default:
-      io.print(`unknown command "${sub}".\n${SHELL_HELP}`);
-  }
-}
-
-async function registerConversation(ctx: FlowContext, io: Prompter, speaker: string): Promise<void> {
-  io.print('Registering an AI tool. First the registration, then the triage questions.');
-  const fields = await askRegistration(io, speaker, async (name) => {
-    const dup = await flows.findDuplicate(ctx, name);
-    if (!dup) return true;
-    io.print(`"${name}" is already registered as ${dup.ref} "${dup.name}" (${dup.status.replace('_', ' ')}, owner ${dup.owner.name}).`);
-    io.print(`See it with /aims show ${dup.ref}; nothing new was registered.`);
-    return false;
-  });
-  if (!fields) return;
-  const answers = await askTriage(io);
-  // Shell people are named by their id, so the owner is known by name before they ever speak.
-  const r = await flows.register(ctx, { fields, answers, ownerName: fields.owner?.replace(/^shell:/, '') });
-  if (r.kind === 'refused') return printRefusal(io, r);
-  if (r.kind === 'duplicate') return io.print(`already registered as ${r.system.ref}; nothing new was registered`);
-  io.print(`registered ${r.system.ref} "${r.system.name}" — ${r.system.status.replace('_', ' ')}`);
-  io.print(renderClassification(r.classification));
-}
-
-async function resubmitConversation(ctx: FlowContext, io: Prompter, ref: string): Promise<void> {
-  if (!ref) return io.print('usage: /aims resubmit <ref>');
-  const found = await flows.systemByRef(ctx, ref);
-  if ('kind' in found) return printRefusal(io, found);
-  if (found.status !== 'changes_requested' && found.status !== 'rejected') {
-    return io.print(`✗ ${found.ref} is ${found.status.replace('_', ' ')}; only a tool with changes requested or rejected can be resubmitted.`);
-  }
-  io.print(`Answer the triage for ${found.ref} again (an empty line keeps the previous answer).`);
-  const answers = await askTriage(io, (found.assessment?.answers ?? {}) as Answers);
-  const r = await flows.resubmit(ctx, ref, answers);
-  if (r.kind === 'refused') return printRefusal(io, r);
-  io.print(`resubmitted ${r.system.ref} — ${r.system.status.replace('_', ' ')}`);
-  io.print(renderClassification(r.classification));
-}
-
-async function reviewConversation(ctx: FlowContext, io: Prompter, ref: string): Promise<void> {
-  if (!ref) return io.print('usage: /aims review <ref>');
-  const found = await flows.systemByRef(ctx, ref);
-  if ('kind' in found) return printRefusal(io, found);
-  io.print(renderSystem(found, null));
-  const choice = await readAnswer(io, 'Review: 1) confirm still accurate  2) update answers  3) retire  4) snooze');
-  let r: flows.ReviewResult;
-  switch (choice.toLowerCase()) {
-    case '1':
-    case 'confirm':
-      r = await flows.confirmReview(ctx, ref);
-      break;
-    case '2':
-    case 'update':
-      r = await flows.retriage(ctx, ref, await askTriage(io, (found.assessment?.answers ?? {}) as Answers));
-      break;
-    case '3':
-    case 'retire':
-      r = await flows.retire(ctx, ref, await readAnswer(io, 'Why is it retired? (optional)'));
-      break;
-    case '4':
-    case 'snooze': {
-      const days = Number(await readAnswer(io, `Snooze for how many days (1–${flows.SNOOZE_MAX_DAYS})?`));
-      r = await flows.snoozeReview(ctx, ref, days, await readAnswer(io, 'Why?'));
-      break;
-    }
-    default:
-      return io.print('✗ choose 1, 2, 3 or 4; nothing was changed');
-  }
-  if (r.kind === 'refused') return printRefusal(io, r);
-  switch (r.kind) {
-    case 'confirmed':
-      return io.print(`review recorded; next review of ${r.system.ref} on ${r.system.nextReviewAt?.toISOString().slice(0, 10) ?? '—'}`);
-    case 'retriaged':
-      io.print(renderClassification(r.classification));
-      return io.print(r.request ? `the class or approvers changed: a new approval started.\n${renderRequest(r.request)}` : `no change in class or approvers; next review on ${r.system.nextReviewAt?.toISOString().slice(0, 10) ?? '—'}`);
-    case 'retired':
-      return io.print(`${r.system.ref} retired`);
-    case 'snoozed':
-      return io.print(`review reminders for ${r.system.ref} paused until ${r.until.toISOString().slice(0, 10)}`);
+      return io.print(unknownCommand(typed));
   }
 }

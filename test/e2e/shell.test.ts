@@ -29,7 +29,7 @@ describe('shell adapter (npm start on PGlite)', { timeout: 90_000 }, () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     // The last answer is an empty line; what follows it still starts a line of its own.
-    expect(r.out).toMatch(/^registered AI-1 "CV Screener" — pending approval$/m);
+    expect(r.out).toMatch(/^registered AI-1 "CV Screener" — waiting for approval$/m);
     expect(r.out).toMatch(/class: high-risk/);
     expect(r.out).toMatch(/\[to alice\] AI-1 "CV Screener" was approved/);
     const show = r.out.slice(r.out.lastIndexOf('/aims show AI-1'));
@@ -74,7 +74,7 @@ describe('shell adapter (npm start on PGlite)', { timeout: 90_000 }, () => {
     const r = start(script);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/> www.example.com\n {2}✗ Give a web address starting with http:\/\/ or https:\/\/\.\nLink/);
-    expect(r.out).toMatch(/^registered AI-1 "Draft Buddy" — pending approval$/m);
+    expect(r.out).toMatch(/^registered AI-1 "Draft Buddy" — waiting for approval$/m);
     // offered_externally answered TRUE makes the organisation a provider.
     expect(r.out).toMatch(/^roles: EU AI Act provider, deployer/m);
     const show = r.out.slice(r.out.lastIndexOf('/aims show AI-1'));
@@ -94,8 +94,8 @@ describe('shell adapter (npm start on PGlite)', { timeout: 90_000 }, () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/already registered as AI-1/);
     expect(r.out).toMatch(/None of the steps of AI-1 is yours to decide/);
-    expect(r.out).toMatch(/unknown command "frobnicate"/);
-    expect(r.out.slice(r.out.lastIndexOf('/aims show AI-1'))).toMatch(/^status: pending_approval$/m);
+    expect(r.out).toMatch(/unknown command `frobnicate`/);
+    expect(r.out.slice(r.out.lastIndexOf('/aims show AI-1'))).toMatch(/^status: waiting for approval$/m);
   });
 
   it('shows the "is it AI?" warning right after the capabilities, before anything is submitted', () => {

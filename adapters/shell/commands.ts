@@ -1,0 +1,52 @@
+/** The shell's command words, its help, and the nearest command to a typo. */
+
+export const SHELL_HELP = `commands:
+  /aims register              register an AI tool and answer the triage questions
+  /aims check <name>          is this tool approved, and under which conditions?
+  /aims list                  the tools you own or registered
+  /aims show <ref>            one tool in full, e.g. /aims show AI-1
+  /aims pending               approvals waiting for you
+  /aims approve <ref>         approve your step of a tool's request
+  /aims reject <ref> <reason> reject it, with a reason
+  /aims changes <ref> <reason> request changes, with a reason
+  /aims resubmit <ref>        answer the triage again after changes were requested
+  /aims review <ref>          confirm, update, retire or snooze a tool's review
+  /as <name>                  speak as someone else (e.g. /as compliance, /as @bob)
+  /aims help                  this list
+  a line starting with / while answering questions cancels them (on a terminal, so does Ctrl-C)
+  (end of input, /quit or Ctrl-C twice leaves)`;
+
+/** Every word `/aims` understands. */
+export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'help'] as const;
+
+/** Levenshtein distance: insertions, deletions and substitutions (a swap counts two). */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** The command a typo most likely meant (at most 2 edits, or a prefix such as `reg`), or null. */
+export function nearestCommand(typed: string): string | null {
+  const word = typed.toLowerCase();
+  let best: { command: string; distance: number } | null = null;
+  for (const command of COMMANDS) {
+    const distance = editDistance(word, command);
+    if (!best || distance < best.distance) best = { command, distance };
+  }
+  if (best && best.distance <= Math.min(2, Math.floor(word.length / 2))) return best.command;
+  const prefixed = COMMANDS.filter((c) => word.length >= 3 && c.startsWith(word));
+  return prefixed.length === 1 ? prefixed[0]! : null;
+}
+
+/** The answer to an unknown command: what was typed, and the nearest command or the help. */
+export function unknownCommand(typed: string): string {
+  const near = nearestCommand(typed);
+  return near ? `unknown command \`${typed}\` — did you mean \`${near}\`?` : `unknown command \`${typed}\`.\n${SHELL_HELP}`;
+}
