@@ -24,6 +24,13 @@ export interface Directory {
   dmChannel(userId: string): Promise<string>;
 }
 
+/** A policy member who is not on Slack, as people read it: `shell:carol` → `carol`, never a raw id. */
+export function memberLabel(memberId: string): string {
+  if (memberId.startsWith('teams:')) return 'a member on Microsoft Teams';
+  const rest = memberId.replace(/^[a-z]+:/, '');
+  return rest || 'someone';
+}
+
 /** How long a look-up is kept, in ms. Default 10 minutes. */
 const TTL_MS = 10 * 60_000;
 
@@ -87,7 +94,7 @@ export function createDirectory(client: webApi.WebClient, now: () => number = Da
         else if (m.startsWith('email:')) {
           const found = await lookup(m.slice('email:'.length));
           out.set(m, found ? `<@${found}>` : esc(m.slice('email:'.length)));
-        } else out.set(m, esc(m));
+        } else out.set(m, esc(memberLabel(m)));
       }
       return out;
     },

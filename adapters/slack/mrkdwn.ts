@@ -3,6 +3,7 @@
  * name stays inert), mentions of people we know, and truncation to Block Kit limits.
  */
 import { stripBidi } from '../../flows';
+import { localDay } from '../../flows/display';
 
 /**
  * Escapes the three characters Slack's mrkdwn treats as control characters, and drops
@@ -44,9 +45,9 @@ export function mention(person: { platformId: string; name: string }): string {
   return id ? `<@${id}>` : esc(person.name);
 }
 
-/** `2026-11-02` or an em dash. */
-export function day(d: Date | null | undefined): string {
-  return d ? d.toISOString().slice(0, 10) : '—';
+/** `2026-11-02`: the calendar day in the policy's time zone `tz`, or an em dash. */
+export function day(d: Date | null | undefined, tz: string): string {
+  return localDay(d, tz);
 }
 
 /** `changes_requested` → `changes requested`. */

@@ -23,8 +23,8 @@ function link(url: string | null, label: string): string {
 }
 
 /** The review card sent as a reminder: the buttons, and how late the review is. */
-export function renderReviewReminder(system: SystemView, p: Pick<ReviewReminderPayload, 'overdueDays' | 'dueInDays' | 'reminderNumber' | 'escalated'>): SlackMessage {
-  const card = renderReviewCard(system, 'open');
+export function renderReviewReminder(system: SystemView, p: Pick<ReviewReminderPayload, 'overdueDays' | 'dueInDays' | 'reminderNumber' | 'escalated'>, tz: string): SlackMessage {
+  const card = renderReviewCard(system, tz, 'open');
   const when = p.overdueDays > 0 ? `:warning: Overdue by ${plural(p.overdueDays, 'day')}.` : p.dueInDays > 0 ? `Due in ${plural(p.dueInDays, 'day')}.` : 'Due today.';
   const notes = [when];
   if (p.escalated) notes.push('Compliance has been told that this review is overdue.');
@@ -36,10 +36,10 @@ export function renderReviewReminder(system: SystemView, p: Pick<ReviewReminderP
 }
 
 /** For the digest channel: a review is overdue; the owner is named. */
-export function renderReviewEscalation(p: ReviewEscalationPayload): SlackMessage {
+export function renderReviewEscalation(p: ReviewEscalationPayload, tz: string): SlackMessage {
   const owner = mention({ platformId: p.owner.platformId, name: p.owner.name });
   const email = p.owner.email && !p.owner.platformId.startsWith('slack:') ? ` (${esc(p.owner.email)})` : '';
-  const due = day(new Date(p.dueAt));
+  const due = day(new Date(p.dueAt), tz);
   return {
     text: `Overdue review: ${p.ref} ${esc(p.name)}, ${plural(p.overdueDays, 'day')} overdue`,
     blocks: [
