@@ -5,7 +5,7 @@
  */
 import type { webApi } from '@slack/bolt';
 import type { ActorInput } from '../../flows';
-import { esc, slackUserId } from './mrkdwn';
+import { esc, memberLabel, slackUserId } from './mrkdwn';
 
 /** A person's Slack profile, as far as we could learn it. */
 export interface Profile {
@@ -22,13 +22,6 @@ export interface Directory {
   mentions(memberIds: Iterable<string>): Promise<Map<string, string>>;
   /** The direct-message channel with a user. Throws the Web API error on failure. */
   dmChannel(userId: string): Promise<string>;
-}
-
-/** A policy member who is not on Slack, as people read it: `shell:carol` → `carol`, never a raw id. */
-export function memberLabel(memberId: string): string {
-  if (memberId.startsWith('teams:')) return 'a member on Microsoft Teams';
-  const rest = memberId.replace(/^[a-z]+:/, '');
-  return rest || 'someone';
 }
 
 /** How long a look-up is kept, in ms. Default 10 minutes. */

@@ -50,6 +50,13 @@ export function day(d: Date | null | undefined, tz: string): string {
   return localDay(d, tz);
 }
 
+/** A policy member who is not on Slack, as people read it: `shell:carol` → `carol`, never a raw id. */
+export function memberLabel(memberId: string): string {
+  if (memberId.startsWith('teams:')) return 'a member on Microsoft Teams';
+  const rest = memberId.replace(/^[a-z]+:/, '');
+  return rest || 'someone';
+}
+
 /** `changes_requested` → `changes requested`. */
 export function words(s: string): string {
   return s.replace(/_/g, ' ');

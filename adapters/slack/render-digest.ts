@@ -117,7 +117,7 @@ export function renderDigest(d: WeeklyDigest): SlackMessage {
     blocks.push(divider(), ...inventory(d));
   }
   // The foot is never cut: the checkpoint is evidence, and the CSV note tells where the rest is.
-  const foot = [...digestCheckpointBlocks(d.checkpoint), context('The full inventory is attached as CSV.')];
+  const foot = [...digestCheckpointBlocks(d.checkpoint, d.timezone), context('The full inventory is attached as CSV.')];
   const text = clipMrkdwn(`Weekly AI compliance digest for ${esc(d.organization)}, ${esc(d.periodLabel)}${d.quiet ? ': a quiet week' : ''}`, LIMITS.messageText);
   return { text, blocks: [...limitBlocks(blocks, LIMITS.messageBlocks - foot.length), ...foot] };
 }

@@ -8,7 +8,7 @@ import { outcomeOf, RISK_CLASS_LABEL } from '../../flows';
 import type { Classification } from '../../flows/triage/types';
 import type { Block } from './blocks';
 import { button, context, header, limitBlocks, section, sectionsOf } from './blocks';
-import { day, esc, mention } from './mrkdwn';
+import { day, esc, memberLabel, mention } from './mrkdwn';
 import { obligationLines } from '../../flows/obligation-text';
 import { REQUEST_STATUS_LABEL, roleLabel, STEP_STATUS_LABEL } from '../../flows/display';
 
@@ -48,7 +48,7 @@ export function classLabel(c: Classification['riskClass'] | null): string {
 /** Who may decide a step, as mentions. */
 export function approversText(step: StepView, mentions: Mentions): string {
   if (step.approvers.length === 0) return `nobody yet: add members to the \`${esc(step.group ?? step.role)}\` group of the policy`;
-  return step.approvers.map((a) => mentions.get(a) ?? esc(a.replace(/^email:/, ''))).join(', ');
+  return step.approvers.map((a) => mentions.get(a) ?? esc(memberLabel(a))).join(', ');
 }
 
 /** How a request ended (or stands), as a sentence about it: "changes were requested". */

@@ -73,3 +73,19 @@ describe('Slack mrkdwn of fixed texts', () => {
     expect(help.text).toContain('/aims check &lt;name&gt;');
   });
 });
+
+describe('Slack words for people and roles', () => {
+  it('names policy members who are not on Slack without their ids, and roles as people say them', async () => {
+    const { createDirectory } = await import('../../adapters/slack/directory');
+    const { renderApprovalReminder } = await import('../../adapters/slack/render-reminders');
+    const directory = createDirectory({} as never);
+    const mentions = await directory.mentions(['shell:carol', 'teams:0f1e2d3c-aaaa-bbbb-cccc-111122223333', 'slack:U1']);
+    const p = { requestId: 1, stepId: 2, role: 'owner', ref: 'AI-1', name: 'Tool', ageHours: 50, reminderNumber: 1, approvers: ['shell:carol', 'teams:0f1e2d3c-aaaa-bbbb-cccc-111122223333', 'slack:U1'], thread: null, text: '' };
+    const m = renderApprovalReminder(p, 'channel', mentions, null);
+    const all = JSON.stringify(m);
+    expect(all).toContain('carol, a member on Microsoft Teams, <@U1>');
+    expect(all).not.toMatch(/shell:|teams:|0f1e2d3c/);
+    expect(all).toContain('*business owner* approval');
+    expect(m.text).toContain('business owner approval');
+  });
+});
