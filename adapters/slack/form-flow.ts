@@ -115,7 +115,7 @@ async function stillAllowed(ctx: FlowContext, data: FormData): Promise<Refusal |
 
 /** Handles one submitted page of a stored form. */
 export async function submitPage(rt: SlackRuntime, ctx: FlowContext, store: FormStore, form: StoredForm, page: number, values: ViewState): Promise<PageOutcome> {
-  if (form.doneRef) return update(messageView('Already submitted', renderNote(alreadyDone(form.data, form.doneRef))));
+  if (form.doneRef) return doneOutcome(ctx, form.data, form.doneRef);
   if (form.data.mode === 'register' && page === 1) return submitRegistration(ctx, store, form, values);
   const refused = await stillAllowed(ctx, form.data);
   if (refused) return update(messageView('Not possible now', renderNote(refused.message)));
@@ -139,6 +139,12 @@ export async function submitPage(rt: SlackRuntime, ctx: FlowContext, store: Form
   await store.save(form.key, data);
   if (next !== null) return update(triageView(form.key, data, next, await prefillOf(ctx, data)));
   return finishOnce(rt, ctx, store, { ...form, data }, shown);
+}
+
+/** The answer to a form submitted again after it was recorded: what the flows say happened, else what the form did. */
+async function doneOutcome(ctx: FlowContext, data: FormData, ref: string): Promise<PageOutcome> {
+  const refused = await stillAllowed(ctx, data);
+  return update(messageView('Already submitted', renderNote(refused?.message ?? alreadyDone(data, ref))));
 }
 
 function alreadyDone(data: FormData, ref: string): string {
@@ -191,8 +197,8 @@ function refusalOutcome(r: Refusal, shown: string[], title: string): PageOutcome
 async function finishOnce(rt: SlackRuntime, ctx: FlowContext, store: FormStore, form: StoredForm, shown: string[]): Promise<PageOutcome> {
   const claim = await store.claim(form.key);
   if (!claim.claimed) {
-    const text = claim.doneRef ? alreadyDone(form.data, claim.doneRef) : 'This form is being submitted already; wait a moment and look at /aims list.';
-    return update(messageView('Already submitted', renderNote(text)));
+    if (claim.doneRef) return doneOutcome(ctx, form.data, claim.doneRef);
+    return update(messageView('Already submitted', renderNote('This form is being submitted already; wait a moment and look at /aims list.')));
   }
   let done: { outcome: PageOutcome; ref: string | null };
   try {
