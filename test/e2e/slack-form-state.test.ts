@@ -151,3 +151,39 @@ describe('Slack: form state between pages', () => {
     expect(await s.deps.db.select().from(aiSystems).where(eq(aiSystems.name, 'Twice Submitted'))).toHaveLength(1);
   });
 });
+
+describe('Slack: form state across replicas (Postgres)', () => {
+  let a: SlackTestServer;
+  let b: SlackTestServer;
+  beforeAll(async () => {
+    a = await startSlackServer({ db: 'postgres' });
+    b = await startSlackServer({ shareDatabase: a.database });
+  });
+  afterAll(async () => {
+    await b.close();
+    await a.close();
+  });
+
+  it('takes each page on whichever replica gets it, and registers once when both get the last page', async () => {
+    expect(await command(a, USERS.alice.id, 'register')).toBe(200);
+    const answers = { ...fieldsFor('Two Replicas', 'slack:U0ALICE'), url: link(1500), purpose: 'r'.repeat(900), ...minimalAnswers };
+    const pageOf = (v: View) => (JSON.parse(v.private_metadata) as { p: number }).p;
+    let view = lastOpenedView(a);
+    // Pages alternate between the replicas.
+    for (let i = 0; pageOf(view) === 1 || nextPage(minimalAnswers, pageOf(view)) !== null; i += 1) {
+      view = (await submit(i % 2 === 0 ? b : a, USERS.alice.id, view, answers)).view as View;
+      expect(view.callback_id).toBe('aims.form');
+    }
+    const send = (s: SlackTestServer) =>
+      s.send(viewSubmission({ user: USERS.alice.id, callbackId: view.callback_id, privateMetadata: view.private_metadata, values: fillView(view, answers), blocks: view.blocks }));
+    const replies = await Promise.all([send(a), send(b)]);
+    const titles = (await Promise.all(replies.map((r) => r.text()))).map((t) => (JSON.parse(t) as { view: View }).view.title.text).sort();
+    await a.settle();
+    await b.settle();
+    expect(titles[0]).toBe('Already submitted');
+    expect(titles[1]).toMatch(/^Registered AI-\d+$/);
+    const systems = await a.deps.db.select().from(aiSystems).where(eq(aiSystems.name, 'Two Replicas'));
+    expect(systems).toHaveLength(1);
+    expect(systems[0]?.url).toBe(link(1500));
+  });
+});
