@@ -307,6 +307,30 @@ export const requestReplay = pgTable(
   (t) => [index('request_replay_seen_at_idx').on(t.seenAt)],
 );
 
+/**
+ * The answers of a Slack registration / triage modal between its pages, kept here rather than in
+ * the view's `private_metadata` (3,000 characters), which only carries `key`. Any replica can
+ * handle the next page. A row expires (`expires_at`, 24 hours after the last page) and is purged
+ * then. `submitting_at` claims the last page, so two submissions of one view register once;
+ * `done_ref` is the system it registered (or resubmitted, re-triaged), for the late one.
+ */
+export const slackFormStates = pgTable(
+  'slack_form_states',
+  {
+    key: text('key').primaryKey(),
+    teamId: text('team_id').notNull(),
+    userId: text('user_id').notNull(),
+    data: jsonb('data').notNull(),
+    submittingAt: ts('submitting_at'),
+    doneRef: text('done_ref'),
+    doneAt: ts('done_at'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('slack_form_states_expires_at_idx').on(t.expiresAt)],
+);
+
 /** Append-only, hash-chained audit trail (ISO 42001 clause 7.5). */
 export const auditEvents = pgTable(
   'audit_events',

@@ -17,7 +17,7 @@ export async function deliverCheckpoint(d: SlackDelivererDeps, row: OutboxRow): 
   if (!posted) {
     const where = policyChannel(d.deps, 'digest');
     if ('failure' in where) return where.failure;
-    const msg = renderCheckpoint(checkpoint);
+    const msg = renderCheckpoint(checkpoint, d.deps.policy.organization.timezone);
     // Through the outbox's poster: the message carries its dedupe key, and a re-claimed row adopts
     // the copy an earlier attempt posted instead of posting a second one.
     const r = await postOnce(d, row)({ channel: where.channel }, msg);

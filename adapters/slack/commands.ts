@@ -21,7 +21,8 @@ export function registerCommands(app: App, rt: SlackRuntime): void {
     const reply = (m: SlackMessage) => respond({ response_type: 'ephemeral', text: m.text, blocks: m.blocks });
     try {
       const ctx = await slackContext(rt, context.teamId ?? command.team_id, command.user_id);
-      await run(rt, ctx, command.text ?? '', command.trigger_id, command.user_id, reply);
+      const who = { teamId: context.teamId ?? command.team_id, userId: command.user_id };
+      await run(rt, ctx, command.text ?? '', command.trigger_id, who, reply);
     } catch (err) {
       rt.logger.error({ err }, 'slack: /aims failed');
       await reply(renderNote('Something went wrong on our side; nothing was changed. Please try again.')).catch(() => {});
@@ -34,7 +35,7 @@ async function run(
   ctx: flows.FlowContext,
   text: string,
   triggerId: string,
-  userId: string,
+  who: { teamId: string; userId: string },
   reply: (m: SlackMessage) => ReturnType<RespondFn>,
 ): Promise<void> {
   const [rawSub = '', ...rest] = text.trim().split(/\s+/);
@@ -46,7 +47,7 @@ async function run(
       await reply(renderHelp());
       return;
     case 'register':
-      await rt.client.views.open({ trigger_id: triggerId, view: registerView(userId) });
+      await rt.client.views.open({ trigger_id: triggerId, view: await registerView(rt.forms, who.teamId, who.userId) });
       return;
     case 'check': {
       if (!arg) return void (await reply(renderNote('Name the tool to check, e.g. /aims check ChatGPT')));
@@ -56,14 +57,14 @@ async function run(
       return;
     }
     case 'list':
-      await reply(renderList(await flows.listMine(ctx)));
+      await reply(renderList(await flows.listMine(ctx), rt.deps.policy.organization.timezone));
       return;
     case 'show': {
       if (!arg) return void (await reply(renderNote('Which tool? e.g. /aims show AI-1')));
       const r = await flows.show(ctx, arg);
       if (r.kind === 'refused') return void (await reply(renderNote(r.message)));
       const mentions = await rt.directory.mentions(r.request?.steps.flatMap((s) => s.approvers) ?? []);
-      await reply(renderShow(r.system, r.request, mentions));
+      await reply(renderShow(r.system, r.request, mentions, rt.deps.policy.organization.timezone));
       return;
     }
     case 'pending':
@@ -71,19 +72,17 @@ async function run(
       return;
     case 'review': {
       if (!arg) return void (await reply(renderNote('Which tool? e.g. /aims review AI-1')));
-      const found = await flows.systemByRef(ctx, arg);
+      // Who may review, and whether the tool has reviews, is checked before the card offers anything.
+      const found = await flows.reviewable(ctx, arg, ['approved']);
       if ('kind' in found) return void (await reply(renderNote(found.message)));
-      if (found.status !== 'approved') {
-        return void (await reply(renderNote(`${found.ref} is ${found.status.replace('_', ' ')}; only an approved tool has reviews.`)));
-      }
-      await reply(renderReviewCard(found));
+      await reply(renderReviewCard(found, rt.deps.policy.organization.timezone));
       return;
     }
     case 'resubmit': {
       if (!arg) return void (await reply(renderNote('Which tool? e.g. /aims resubmit AI-1')));
       const found = await flows.resubmittable(ctx, arg);
       if ('kind' in found) return void (await reply(renderNote(found.message)));
-      await rt.client.views.open({ trigger_id: triggerId, view: await reanswerView(ctx, 'resubmit', found.ref) });
+      await rt.client.views.open({ trigger_id: triggerId, view: await reanswerView(ctx, rt.forms, who.teamId, who.userId, 'resubmit', found.ref) });
       return;
     }
     default:

@@ -18,7 +18,9 @@ import { registerCommands, SLASH_COMMAND } from './commands';
 import { createDirectory } from './directory';
 import { createSlackDeliverer } from './deliverer';
 import { registerForms } from './form-handler';
-import { FORM_CALLBACK } from './form-views';
+import { createFormStore } from './form-store';
+import type { FormStore } from './form-store';
+import { FORM_BACK_ACTION, FORM_CALLBACK } from './form-views';
 import { registerHome } from './home';
 import { APPROVAL_ACTIONS, RESUBMIT_ACTION } from './render-request';
 import { REVIEW_ACTIONS } from './render-review';
@@ -64,6 +66,8 @@ export interface SlackAdapter {
   stop(): Promise<void>;
   /** The outbox deliverer for platform `slack`. */
   deliverer: Deliverer;
+  /** Where the registration / triage modals keep their answers between pages. */
+  forms: FormStore;
   /** Resolves when no Slack request is being handled (tests). */
   idle(): Promise<void>;
 }
@@ -114,7 +118,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   });
 
   const directory = createDirectory(client);
-  const rt: SlackRuntime = { deps, directory, client, logger, afterChange: opts.afterChange };
+  const rt: SlackRuntime = { deps, directory, client, logger, forms: createFormStore(deps.db, deps.clock), afterChange: opts.afterChange };
 
   const inflight = new Set<Promise<void>>();
   bolt.use(async ({ next }) => {
@@ -142,7 +146,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
 
   bolt.use(
     ackUnhandled({
-      actions: [...Object.values(APPROVAL_ACTIONS), RESUBMIT_ACTION, ...Object.values(REVIEW_ACTIONS)],
+      actions: [...Object.values(APPROVAL_ACTIONS), RESUBMIT_ACTION, FORM_BACK_ACTION, ...Object.values(REVIEW_ACTIONS)],
       views: [FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK],
       commands: [SLASH_COMMAND],
     }),
@@ -170,6 +174,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
       if (socket) await bolt.stop();
     },
     deliverer: createSlackDeliverer({ deps, client, directory, logger }),
+    forms: rt.forms,
     idle: async () => {
       // A request's handlers start a moment after its response; give them a turn first.
       for (let quiet = 0; quiet < 2; ) {

@@ -82,16 +82,17 @@ async function requestOf(d: SlackDelivererDeps, row: OutboxRow): Promise<Request
 const gone = (row: OutboxRow): DeliveryResult => ({ ok: false, permanent: true, error: `${row.kind}: its subject no longer exists` });
 
 async function render(d: SlackDelivererDeps, workspaceId: number, r: RequestView, copy: Pick<StoredMessage, 'role' | 'stepId'>): Promise<SlackMessage | null> {
+  const tz = d.deps.policy.organization.timezone;
   if (copy.role === 'outcome') {
     const system = await loadSystemView(d.deps.db, workspaceId, r.systemId);
-    return renderOutcome(r, system?.nextReviewAt ?? null);
+    return renderOutcome(r, system?.nextReviewAt ?? null, tz);
   }
   const mentions = await d.directory.mentions(r.steps.flatMap((s) => s.approvers));
   if (copy.role === 'step') {
     const step = r.steps.find((s) => s.id === copy.stepId);
-    return step ? renderStepReply(r, step, mentions) : null;
+    return step ? renderStepReply(r, step, mentions, tz) : null;
   }
-  return renderRequestParent(r, mentions);
+  return renderRequestParent(r, mentions, tz);
 }
 
 /** Where a request's thread goes: the policy's approvals channel, else a DM with the owner. */
@@ -181,5 +182,5 @@ async function updateReviewCopies(d: SlackDelivererDeps, row: OutboxRow): Promis
   if (!system) return gone(row);
   const copies = await messagesOf(d.deps.db, row.workspaceId, 'review', p.reviewId);
   const state = typeof p.status === 'string' ? p.status : 'open';
-  return updateCopies(d, copies, async () => renderReviewCard(system, state));
+  return updateCopies(d, copies, async () => renderReviewCard(system, d.deps.policy.organization.timezone, state));
 }

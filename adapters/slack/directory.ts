@@ -5,7 +5,7 @@
  */
 import type { webApi } from '@slack/bolt';
 import type { ActorInput } from '../../flows';
-import { esc, slackUserId } from './mrkdwn';
+import { esc, memberLabel, slackUserId } from './mrkdwn';
 
 /** A person's Slack profile, as far as we could learn it. */
 export interface Profile {
@@ -87,7 +87,7 @@ export function createDirectory(client: webApi.WebClient, now: () => number = Da
         else if (m.startsWith('email:')) {
           const found = await lookup(m.slice('email:'.length));
           out.set(m, found ? `<@${found}>` : esc(m.slice('email:'.length)));
-        } else out.set(m, esc(m));
+        } else out.set(m, esc(memberLabel(m)));
       }
       return out;
     },

@@ -12,6 +12,9 @@ import { clip } from './mrkdwn';
 /** The state of a submitted view: block id → action id → value. */
 export type ViewState = Record<string, Record<string, ViewStateValue | undefined> | undefined>;
 
+/** The longest link the form takes (characters); browsers and Slack's own links stay below it. */
+export const URL_MAX_LENGTH = 2000;
+
 const YES = 'yes';
 const NO = 'no';
 
@@ -40,11 +43,11 @@ function element(q: Question, initial: AnswerValue | undefined): types.InputBloc
   switch (q.kind) {
     case 'text':
     case 'url': {
-      const max = Math.min(q.maxLength ?? LIMITS.sectionText, LIMITS.sectionText);
+      const max = Math.min(q.maxLength ?? (q.kind === 'url' ? URL_MAX_LENGTH : LIMITS.sectionText), LIMITS.sectionText);
       return {
         type: 'plain_text_input',
         action_id: id,
-        multiline: max > 200,
+        multiline: q.kind !== 'url' && max > 200,
         max_length: max,
         ...(typeof initial === 'string' && initial ? { initial_value: clip(initial, max) } : {}),
       };

@@ -1,18 +1,20 @@
 /**
  * The registration / triage modal flow: each submitted page is validated (errors keyed by block
- * id), then either the next page replaces it (`response_action: update`) or, after the last
- * page, the answers go to the flow and the modal shows the summary.
+ * id), its answers are saved server-side (form-store.ts), then either the next page replaces it
+ * (`response_action: update`) or, after the last page, the answers go to the flow and the modal
+ * shows the summary. "Back" shows the page before with every answer kept.
  */
 import type { types } from '@slack/bolt';
 import type { FlowContext, Refusal } from '../../flows';
 import * as flows from '../../flows';
-import { askedQuestions, questionnaire, triagePages } from '../../flows/triage/questionnaire';
+import { SYSTEM_STATUS_LABEL } from '../../flows/display';
+import { askedQuestions, isAsked, questionnaire, triagePages } from '../../flows/triage/questionnaire';
 import { validateAnswers, validateRegistration } from '../../flows/triage/validate';
 import type { Answers, FieldError } from '../../flows/triage/types';
 import type { ViewState } from './form-blocks';
-import { readAnswers } from './form-blocks';
-import type { FormState } from './form-views';
-import { messageView, nextPage, registrationView, triageView } from './form-views';
+import { URL_MAX_LENGTH, readAnswers } from './form-blocks';
+import type { FormData, FormStore, StoredForm } from './form-store';
+import { messageView, nextPage, previousPage, registrationView, triageView } from './form-views';
 import { techniqueWarnings } from '../../flows/triage/warnings-v2';
 import { clip, slackUserId } from './mrkdwn';
 import type { SlackMessage } from './render-request';
@@ -49,66 +51,135 @@ export function firstTriagePage(answers: Answers = {}): number {
   return nextPage(answers, 1) ?? triagePages()[0]!;
 }
 
+/** Only the answers to questions still asked, given the answers before them (a changed answer can drop later questions). */
+export function keepAsked(answers: Answers): Answers {
+  const kept: Answers = {};
+  for (const q of questionnaire.questions) {
+    const a = answers[q.id];
+    if (a !== undefined && isAsked(q.id, kept)) kept[q.id] = a;
+  }
+  return kept;
+}
+
 /** Answers given earlier, to prefill a re-triage or resubmission. */
-async function prefillOf(ctx: FlowContext, state: FormState): Promise<Answers> {
-  if (!state.ref) return {};
-  const found = await flows.systemByRef(ctx, state.ref);
+async function prefillOf(ctx: FlowContext, data: FormData): Promise<Answers> {
+  if (!data.ref) return {};
+  const found = await flows.systemByRef(ctx, data.ref);
   return 'kind' in found ? {} : ((found.assessment?.answers ?? {}) as Answers);
 }
 
-/** The view that opens a re-answer of the triage (resubmit or review update). */
-export async function reanswerView(ctx: FlowContext, mode: 'resubmit' | 'retriage', ref: string): Promise<types.ModalView> {
-  const state: FormState = { mode, page: 1, answers: {}, ref };
-  const r = triageView(state, firstTriagePage(), await prefillOf(ctx, state));
-  return 'view' in r ? r.view : messageView('Triage', renderNote('The form could not be opened.'));
+/** Starts a re-answer of the triage (resubmit or review update) and returns its first page. */
+export async function reanswerView(ctx: FlowContext, store: FormStore, teamId: string, userId: string, mode: 'resubmit' | 'retriage', ref: string): Promise<types.ModalView> {
+  const data: FormData = { mode, answers: {}, ref };
+  const key = await store.create({ teamId, userId }, data);
+  return triageView(key, data, firstTriagePage(), await prefillOf(ctx, data));
 }
 
-/** The registration view, with the person registering as the default owner. */
-export function registerView(userId: string): types.ModalView {
-  return registrationView({ owner: `slack:${userId}` });
+/** Starts a registration, with the person registering as the default owner, and returns page 1. */
+export async function registerView(store: FormStore, teamId: string, userId: string): Promise<types.ModalView> {
+  const key = await store.create({ teamId, userId }, { mode: 'register', answers: {} });
+  return registrationView(key, { owner: `slack:${userId}` });
 }
 
-/** Handles one submitted page. */
-export async function submitPage(rt: SlackRuntime, ctx: FlowContext, state: FormState, values: ViewState): Promise<PageOutcome> {
-  if (state.mode === 'register' && state.page === 1) return submitRegistration(ctx, state, values);
-  const questions = askedQuestions(state.answers, state.page);
+/** The view of `page` of a stored form (Back, or the page after a registration). */
+export async function pageView(ctx: FlowContext, form: StoredForm, page: number): Promise<types.ModalView> {
+  if (page === 1 && form.data.mode === 'register') return registrationView(form.key, form.data.fields ?? {});
+  return triageView(form.key, form.data, page, await prefillOf(ctx, form.data));
+}
+
+/** The page before `page`, with this page's answers kept unchecked; null when there is none. */
+export async function backView(ctx: FlowContext, store: FormStore, form: StoredForm, page: number, values: ViewState): Promise<types.ModalView | null> {
+  const prev = previousPage(form.data, page);
+  if (prev === null) return null;
+  let data = form.data;
+  if (page > 1) {
+    const questions = askedQuestions(data.answers, page);
+    data = { ...data, answers: withPage(data.answers, questions.map((q) => q.id), readAnswers(questions, values)) };
+    await store.save(form.key, data);
+  }
+  return pageView(ctx, { ...form, data }, prev);
+}
+
+/** The answers after a page: that page's answers replace what it showed (a cleared answer goes). */
+function withPage(before: Answers, shown: string[], given: Answers): Answers {
+  const rest = Object.fromEntries(Object.entries(before).filter(([id]) => !shown.includes(id)));
+  return { ...rest, ...given };
+}
+
+/** A resubmission or review that the person may no longer make (someone else acted meanwhile). */
+async function stillAllowed(ctx: FlowContext, data: FormData): Promise<Refusal | null> {
+  if (data.mode === 'register' || !data.ref) return null;
+  const r = data.mode === 'resubmit' ? await flows.resubmittable(ctx, data.ref) : await flows.reviewable(ctx, data.ref, ['approved']);
+  return 'kind' in r ? r : null;
+}
+
+/** Handles one submitted page of a stored form. */
+export async function submitPage(rt: SlackRuntime, ctx: FlowContext, store: FormStore, form: StoredForm, page: number, values: ViewState): Promise<PageOutcome> {
+  if (form.doneRef) return doneOutcome(ctx, form.data, form.doneRef);
+  if (form.data.mode === 'register' && page === 1) return submitRegistration(ctx, store, form, values);
+  const refused = await stillAllowed(ctx, form.data);
+  if (refused) return update(messageView('Not possible now', renderNote(refused.message)));
+  const questions = askedQuestions(form.data.answers, page);
   const shown = questions.map((q) => q.id);
-  const answers: Answers = { ...state.answers, ...readAnswers(questions, values) };
+  const answers = keepAsked(withPage(form.data.answers, shown, readAnswers(questions, values)));
   const checked = validateAnswers(answers);
   if (!checked.ok) {
     // Later pages are not answered yet; only this page's problems count now.
     const here = checked.errors.filter((e) => shown.includes(e.field));
     if (here.length) return errorsOf(keyedErrors(here, shown));
   }
-  const next = nextPage(answers, state.page);
+  const next = nextPage(answers, page);
+  let data: FormData = { ...form.data, answers };
   // Nothing follows page 2 for a tool that is not AI: show the "is it AI?" warning once before submitting.
-  if (next === null && shown.includes('technique') && !state.warned && techniqueWarnings(answers).length > 0) {
-    const r = triageView({ ...state, warned: true }, state.page, answers);
-    if ('view' in r) return update(r.view);
+  if (next === null && shown.includes('technique') && !data.warned?.includes(page) && techniqueWarnings(answers).length > 0) {
+    data = { ...data, warned: [...(data.warned ?? []), page] };
+    await store.save(form.key, data);
+    return update(triageView(form.key, data, page, await prefillOf(ctx, data)));
   }
-  if (next !== null) {
-    const r = triageView({ ...state, answers }, next, await prefillOf(ctx, state));
-    return 'view' in r ? update(r.view) : errorsOf({ [shown[0] ?? 'purpose']: 'The answers are too long to carry to the next page; shorten the longest text.' });
-  }
-  return finish(rt, ctx, state, answers, shown);
+  await store.save(form.key, data);
+  if (next !== null) return update(triageView(form.key, data, next, await prefillOf(ctx, data)));
+  return finishOnce(rt, ctx, store, { ...form, data }, shown);
 }
 
-async function submitRegistration(ctx: FlowContext, state: FormState, values: ViewState): Promise<PageOutcome> {
+/** The answer to a form submitted again after it was recorded: what the flows say happened, else what the form did. */
+async function doneOutcome(ctx: FlowContext, data: FormData, ref: string): Promise<PageOutcome> {
+  const refused = await stillAllowed(ctx, data);
+  return update(messageView('Already submitted', renderNote(refused?.message ?? alreadyDone(data, ref))));
+}
+
+function alreadyDone(data: FormData, ref: string): string {
+  const what = data.mode === 'register' ? 'registered' : data.mode === 'resubmit' ? 'resubmitted' : 'reviewed';
+  return `This form was already submitted: ${ref} was ${what}; nothing new was recorded. See /aims show ${ref}.`;
+}
+
+/** The link is checked here too: the input's limit is the client's, and a request can carry more. */
+function urlProblem(fields: Record<string, string>): string | null {
+  const url = fields.url ?? '';
+  if (url.length <= URL_MAX_LENGTH) return null;
+  return `The link is ${url.length.toLocaleString('en')} characters long; at most ${URL_MAX_LENGTH.toLocaleString('en')} are allowed. Give a shorter address, e.g. the product’s home page.`;
+}
+
+async function submitRegistration(ctx: FlowContext, store: FormStore, form: StoredForm, values: ViewState): Promise<PageOutcome> {
   const shown = questionnaire.fields.map((f) => f.id);
   const raw = readAnswers(questionnaire.fields, values);
   const fields: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') fields[k] = v;
   const checked = validateRegistration(fields);
+  const errors = checked.ok ? {} : keyedErrors(checked.errors, shown);
+  const tooLong = urlProblem(fields);
+  if (tooLong) errors.url = tooLong;
+  if (Object.keys(errors).length) return errorsOf(errors);
   if (!checked.ok) return errorsOf(keyedErrors(checked.errors, shown));
   const dup = await flows.findDuplicate(ctx, checked.fields.name);
   if (dup) {
     return errorsOf({
-      name: `Already registered as ${dup.ref} “${clip(dup.name, 80)}” (${dup.status.replace('_', ' ')}, owner ${clip(dup.owner.name, 60)}). See /aims show ${dup.ref}; nothing new was registered.`,
+      name: `Already registered as ${dup.ref} “${clip(dup.name, 80)}” (${SYSTEM_STATUS_LABEL[dup.status]}, owner ${clip(dup.owner.name, 60)}). See /aims show ${dup.ref}; nothing new was registered.`,
     });
   }
-  const next: FormState = { ...state, fields, answers: {} };
-  const r = triageView(next, firstTriagePage());
-  return 'view' in r ? update(r.view) : errorsOf({ purpose: 'Too long to carry to the next page; shorten the purpose.' });
+  // Triage answers given before going back to page 1 are kept.
+  const data: FormData = { ...form.data, fields };
+  await store.save(form.key, data);
+  return update(triageView(form.key, data, firstTriagePage(data.answers)));
 }
 
 function refusalOutcome(r: Refusal, shown: string[], title: string): PageOutcome {
@@ -118,30 +189,55 @@ function refusalOutcome(r: Refusal, shown: string[], title: string): PageOutcome
   return update(messageView(title, renderNote(r.message)));
 }
 
-async function finish(rt: SlackRuntime, ctx: FlowContext, state: FormState, answers: Answers, shown: string[]): Promise<PageOutcome> {
+/**
+ * Runs the flow for the last page once: the first submission claims the form, a second one (a
+ * double click, a retry, another replica) is told what the first did. A refusal or a failure
+ * gives the claim back, so the person can correct the answers and submit again.
+ */
+async function finishOnce(rt: SlackRuntime, ctx: FlowContext, store: FormStore, form: StoredForm, shown: string[]): Promise<PageOutcome> {
+  const claim = await store.claim(form.key);
+  if (!claim.claimed) {
+    if (claim.doneRef) return doneOutcome(ctx, form.data, claim.doneRef);
+    return update(messageView('Already submitted', renderNote('This form is being submitted already; wait a moment and look at /aims list.')));
+  }
+  let done: { outcome: PageOutcome; ref: string | null };
+  try {
+    done = await finish(rt, ctx, form.data, shown);
+  } catch (err) {
+    await store.release(form.key).catch(() => {});
+    throw err;
+  }
+  if (done.ref) await store.finish(form.key, done.ref);
+  else await store.release(form.key);
+  return done.outcome;
+}
+
+async function finish(rt: SlackRuntime, ctx: FlowContext, data: FormData, shown: string[]): Promise<{ outcome: PageOutcome; ref: string | null }> {
+  const answers = data.answers;
   const mentionsOf = (steps: { approvers: string[] }[]) => rt.directory.mentions(steps.flatMap((s) => s.approvers));
-  if (state.mode === 'register') {
-    const fields = state.fields ?? {};
+  if (data.mode === 'register') {
+    const fields = data.fields ?? {};
     const ownerId = slackUserId(fields.owner ?? '');
     const owner = ownerId ? await rt.directory.profile(ownerId) : {};
     const r = await flows.register(ctx, { fields, answers, ...(owner.displayName ? { ownerName: owner.displayName } : {}), ...(owner.email ? { ownerEmail: owner.email } : {}) });
-    if (r.kind === 'refused') return refusalOutcome(r, shown, 'Not registered');
+    if (r.kind === 'refused') return { outcome: refusalOutcome(r, shown, 'Not registered'), ref: null };
     if (r.kind === 'duplicate') {
-      return update(messageView('Already registered', renderNote(`“${r.system.name}” is already registered as ${r.system.ref}; nothing new was registered. See /aims show ${r.system.ref}.`)));
+      const note = renderNote(`“${r.system.name}” is already registered as ${r.system.ref}; nothing new was registered. See /aims show ${r.system.ref}.`);
+      return { outcome: update(messageView('Already registered', note)), ref: null };
     }
     const summary = renderSubmitted('registered', r.system, r.classification, r.request, await mentionsOf(r.request.steps));
-    return { ...update(messageView(`Registered ${r.system.ref}`, summary)), summary, changed: true };
+    return { outcome: { ...update(messageView(`Registered ${r.system.ref}`, summary)), summary, changed: true }, ref: r.system.ref };
   }
-  const ref = state.ref ?? '';
-  if (state.mode === 'resubmit') {
+  const ref = data.ref ?? '';
+  if (data.mode === 'resubmit') {
     const r = await flows.resubmit(ctx, ref, answers);
-    if (r.kind === 'refused') return refusalOutcome(r, shown, 'Not resubmitted');
+    if (r.kind === 'refused') return { outcome: refusalOutcome(r, shown, 'Not resubmitted'), ref: null };
     const summary = renderSubmitted('resubmitted', r.system, r.classification, r.request, await mentionsOf(r.request.steps));
-    return { ...update(messageView(`Resubmitted ${r.system.ref}`, summary)), summary, changed: true };
+    return { outcome: { ...update(messageView(`Resubmitted ${r.system.ref}`, summary)), summary, changed: true }, ref: r.system.ref };
   }
   const r = await flows.retriage(ctx, ref, answers);
-  if (r.kind === 'refused') return refusalOutcome(r, shown, 'Review not recorded');
-  if (r.kind !== 'retriaged') return update(messageView('Review', renderNote('Review recorded.')));
+  if (r.kind === 'refused') return { outcome: refusalOutcome(r, shown, 'Review not recorded'), ref: null };
+  if (r.kind !== 'retriaged') return { outcome: update(messageView('Review', renderNote('Review recorded.'))), ref };
   const summary = renderSubmitted('re-triaged', r.system, r.classification, r.request, await mentionsOf(r.request?.steps ?? []));
-  return { ...update(messageView(`Reviewed ${r.system.ref}`, summary)), summary, changed: true };
+  return { outcome: { ...update(messageView(`Reviewed ${r.system.ref}`, summary)), summary, changed: true }, ref: r.system.ref };
 }

@@ -1,26 +1,47 @@
-/** Bolt wiring of the registration / triage modals and the "answer again" button. */
+/** Bolt wiring of the registration / triage modals, their Back button, and the "answer again" button. */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import * as flows from '../../flows';
-import { FORM_CALLBACK, messageView, parseFormState } from './form-views';
-import { reanswerView, submitPage } from './form-flow';
+import type { ViewState } from './form-blocks';
+import type { FormMissing, FormStore, StoredForm } from './form-store';
+import { FORM_BACK_ACTION, FORM_CALLBACK, messageView, parseFormMeta } from './form-views';
+import { backView, reanswerView, submitPage } from './form-flow';
 import { RESUBMIT_ACTION } from './render-request';
 import { renderNote } from './render-system';
 import { replyTargetOf } from './approval-actions';
 import type { SlackRuntime } from './runtime';
 import { slackContext, tellPrivately } from './runtime';
 
-/** Registers the form submission handler and the resubmit button. */
+/** What the person reads when a form cannot be continued. */
+function missingText(why: FormMissing['missing'] | 'damaged'): string {
+  switch (why) {
+    case 'expired':
+      return 'This form expired: answers are kept for 24 hours after the last page. Nothing was registered; start again with /aims register.';
+    case 'not_yours':
+      return 'This form belongs to someone else; nothing was changed. Start your own with /aims register.';
+    default:
+      return 'This form is no longer known (it may be from an older version of aimsbot). Nothing was registered; start again with /aims register.';
+  }
+}
+
+/** The stored form a view shows, or the sentence explaining why there is none. */
+async function formOf(store: FormStore, metadata: string | null | undefined, userId: string): Promise<{ form: StoredForm; page: number } | { text: string }> {
+  const meta = parseFormMeta(metadata);
+  if (!meta) return { text: missingText('damaged') };
+  const form = await store.load(meta.k, userId);
+  if ('missing' in form) return { text: missingText(form.missing) };
+  return { form, page: meta.p };
+}
+
+/** Registers the form submission handler, the Back button and the resubmit button. */
 export function registerForms(app: App, rt: SlackRuntime): void {
+  const store = rt.forms;
   app.view(FORM_CALLBACK, async ({ ack, body, view, context }) => {
-    const state = parseFormState(view.private_metadata);
-    if (!state) {
-      await ack({ response_action: 'update', view: messageView('Form expired', renderNote('This form is damaged or from an older version; start again with /aims register.')) });
-      return;
-    }
     let outcome;
     try {
+      const found = await formOf(store, view.private_metadata, body.user.id);
+      if ('text' in found) return void (await ack({ response_action: 'update', view: messageView('Form expired', renderNote(found.text)) }));
       const ctx = await slackContext(rt, context.teamId ?? body.team?.id, body.user.id);
-      outcome = await submitPage(rt, ctx, state, view.state.values);
+      outcome = await submitPage(rt, ctx, store, found.form, found.page, view.state.values as ViewState);
     } catch (err) {
       // The person sees a sentence, the log the stack; nothing half-done was stored (flows use transactions).
       rt.logger.error({ err }, 'slack: form page failed');
@@ -34,6 +55,26 @@ export function registerForms(app: App, rt: SlackRuntime): void {
     }
   });
 
+  app.action<BlockAction<ButtonAction>>(FORM_BACK_ACTION, async ({ ack, body }) => {
+    await ack();
+    const view = body.view;
+    if (!view) return;
+    const swap = (v: Parameters<typeof rt.client.views.update>[0] & object) => rt.client.views.update(v);
+    try {
+      const found = await formOf(store, view.private_metadata, body.user.id);
+      if ('text' in found) {
+        await swap({ view_id: view.id, view: messageView('Form expired', renderNote(found.text)) });
+        return;
+      }
+      const ctx = await slackContext(rt, body.team?.id, body.user.id);
+      const prev = await backView(ctx, store, found.form, found.page, (view.state?.values ?? {}) as ViewState);
+      // The hash makes Slack refuse the update when the view changed meanwhile (a Next already went through).
+      if (prev) await swap({ view_id: view.id, hash: view.hash, view: prev });
+    } catch (err) {
+      rt.logger.error({ err }, 'slack: form back failed');
+    }
+  });
+
   app.action<BlockAction<ButtonAction>>(RESUBMIT_ACTION, async ({ ack, body, action, context, respond }) => {
     await ack();
     try {
@@ -41,7 +82,8 @@ export function registerForms(app: App, rt: SlackRuntime): void {
       // The button value is whatever the client sent: check the system and the clicker first.
       const found = await flows.resubmittable(ctx, action.value ?? '');
       if ('kind' in found) return void (await tellPrivately(rt, replyTargetOf(body, respond), renderNote(found.message)));
-      await rt.client.views.open({ trigger_id: body.trigger_id, view: await reanswerView(ctx, 'resubmit', found.ref) });
+      const view = await reanswerView(ctx, store, context.teamId ?? body.team?.id ?? 'unknown', body.user.id, 'resubmit', found.ref);
+      await rt.client.views.open({ trigger_id: body.trigger_id, view });
     } catch (err) {
       rt.logger.error({ err }, 'slack: resubmit failed');
       await tellPrivately(rt, replyTargetOf(body, respond), renderNote('The form could not be opened; try /aims resubmit <ref>.')).catch(() => {});

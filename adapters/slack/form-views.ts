@@ -1,6 +1,7 @@
 /**
  * The registration and triage modals, page by page, rendered from the questionnaire data. The
- * answers so far travel in `private_metadata`, so any server replica can handle the next page.
+ * answers so far are kept server-side (form-store.ts); `private_metadata` carries only the form's
+ * key and the page shown, so any server replica can handle the next page and long answers fit.
  */
 import { z } from 'zod';
 import type { types } from '@slack/bolt';
@@ -8,46 +9,35 @@ import { askedQuestions, questionnaire, triagePages } from '../../flows/triage/q
 import type { Answers } from '../../flows/triage/types';
 import { techniqueWarnings } from '../../flows/triage/warnings-v2';
 import type { Block } from './blocks';
-import { LIMITS, context, limitBlocks, plain, section } from './blocks';
+import { LIMITS, button, context, limitBlocks, plain, section } from './blocks';
 import { inputBlock } from './form-blocks';
+import type { FormData } from './form-store';
 import { esc } from './mrkdwn';
 import type { SlackMessage } from './render-request';
 
 /** Callback id of every registration / triage page. */
 export const FORM_CALLBACK = 'aims.form';
 
-const answerValue = z.union([z.string(), z.array(z.string()), z.boolean()]);
+/** Action id of the "Back" button of a form page (its value: the page shown). */
+export const FORM_BACK_ACTION = 'form.back';
 
-/** What a form carries from page to page. */
-export const formStateSchema = z.object({
-  /** register: a new system; resubmit: after changes were requested; retriage: a review update. */
-  mode: z.enum(['register', 'resubmit', 'retriage']),
-  page: z.number().int().min(1).max(20),
-  fields: z.record(z.string(), z.string()).optional(),
-  answers: z.record(z.string(), answerValue),
-  /** The system reference for resubmit / retriage. */
-  ref: z.string().max(20).optional(),
-  /** The "is it AI?" warnings were shown on this page; submitting it again goes on. */
-  warned: z.boolean().optional(),
+/** What a page carries in `private_metadata`: the form's key and the page it shows. */
+export const formMetaSchema = z.object({
+  k: z.string().min(16).max(64),
+  p: z.number().int().min(1).max(20),
 });
 
-/** The form state carried in `private_metadata`. */
-export type FormState = z.infer<typeof formStateSchema>;
+/** The small `private_metadata` of a form page. */
+export type FormMeta = z.infer<typeof formMetaSchema>;
 
-/** Parses `private_metadata`; null when it is not ours or is damaged. */
-export function parseFormState(metadata: string): FormState | null {
+/** Parses `private_metadata`; null when it is not ours or is damaged (or from an older version). */
+export function parseFormMeta(metadata: string | null | undefined): FormMeta | null {
   try {
-    const r = formStateSchema.safeParse(JSON.parse(metadata));
+    const r = formMetaSchema.safeParse(JSON.parse(metadata ?? ''));
     return r.success ? r.data : null;
   } catch {
     return null;
   }
-}
-
-/** Serialises form state, or null when it would not fit Slack's 3,000-character limit. */
-export function serialiseFormState(state: FormState): string | null {
-  const text = JSON.stringify(state);
-  return text.length <= LIMITS.privateMetadata ? text : null;
 }
 
 /** The first triage page after `page` that asks anything, given the answers so far; null when done. */
@@ -58,44 +48,58 @@ export function nextPage(answers: Answers, page: number): number | null {
 
 const TOTAL = () => Math.max(...triagePages());
 
-function modal(title: string, metadata: string, blocks: Block[], submit: string | null): types.ModalView {
+function modal(title: string, meta: FormMeta, blocks: Block[], submit: string | null): types.ModalView {
   return {
     type: 'modal',
     callback_id: FORM_CALLBACK,
     title: plain(title, LIMITS.modalTitle),
     ...(submit ? { submit: plain(submit, LIMITS.submitText) } : {}),
     close: plain('Cancel', LIMITS.submitText),
-    private_metadata: metadata,
+    private_metadata: JSON.stringify(meta),
     blocks: limitBlocks(blocks, LIMITS.viewBlocks),
   };
 }
 
-/** Page 1: the registration fields. */
-export function registrationView(prefill: Record<string, string> = {}): types.ModalView {
-  const state: FormState = { mode: 'register', page: 1, answers: {} };
+/** The "Back" button under a page's questions; the answers of every page are kept. */
+function backBlock(page: number): Block {
+  return { type: 'actions', block_id: 'form.nav', elements: [button('Back', FORM_BACK_ACTION, String(page))] };
+}
+
+/** Page 1: the registration fields, prefilled (the owner defaults to the person registering). */
+export function registrationView(key: string, prefill: Record<string, string> = {}): types.ModalView {
   const blocks = [
     context('Page 1 of ' + TOTAL() + ': what the tool is. The next pages ask what it does; each page’s answers decide the next questions.'),
     ...questionnaire.fields.map((f) => inputBlock(f, prefill[f.id])),
   ];
-  return modal('Register an AI tool', JSON.stringify(state), blocks, 'Next');
+  return modal('Register an AI tool', { k: key, p: 1 }, blocks, 'Next');
 }
 
-/** A triage page, prefilled from earlier answers when re-answering. */
-export function triageView(state: FormState, page: number, prefill: Answers = {}): { view: types.ModalView } | { tooLong: true } {
-  const next: FormState = { ...state, page };
-  const metadata = serialiseFormState(next);
-  if (metadata === null) return { tooLong: true };
-  const questions = askedQuestions(state.answers, page);
+/** The page before `page` that asks anything, given the answers; 1 (registration) or null at the start. */
+export function previousPage(data: FormData, page: number): number | null {
+  const earlier = triagePages().filter((p) => p < page && askedQuestions(data.answers, p).length > 0);
+  if (earlier.length) return earlier.at(-1)!;
+  return data.mode === 'register' && page > 1 ? 1 : null;
+}
+
+/**
+ * A triage page, prefilled with the answers given so far (over `prefill`, the earlier
+ * assessment's answers when re-answering), with a Back button when a page comes before it.
+ */
+export function triageView(key: string, data: FormData, page: number, prefill: Answers = {}): types.ModalView {
+  const shown: Answers = { ...prefill, ...data.answers };
+  const questions = askedQuestions(data.answers, page);
   // Whether another page follows depends on this page's answers; only the last page is certain.
   const last = page === TOTAL();
-  const intro = state.ref ? `${esc(state.ref)}: answer the triage again (your earlier answers are filled in).` : 'Triage';
+  const warned = data.warned?.includes(page) ?? false;
+  const intro = data.ref ? `${esc(data.ref)}: answer the triage again (your earlier answers are filled in).` : 'Triage';
   const blocks = [
     context(`${intro} Page ${page} of ${TOTAL()}.`),
     // The "is it AI?" warnings follow from page 2; show them before anything is submitted.
-    ...(page > 2 || state.warned ? techniqueWarnings({ ...state.answers, ...prefill }).map((w) => context(`:warning: ${w.message}`)) : []),
-    ...questions.map((q) => inputBlock(q, prefill[q.id])),
+    ...(page > 2 || warned ? techniqueWarnings(shown).map((w) => context(`:warning: ${w.message}`)) : []),
+    ...questions.map((q) => inputBlock(q, shown[q.id])),
+    ...(previousPage(data, page) !== null ? [backBlock(page)] : []),
   ];
-  return { view: modal(`Triage · page ${page} of ${TOTAL()}`, metadata, blocks, last ? 'Submit' : 'Next') };
+  return modal(`Triage · page ${page} of ${TOTAL()}`, { k: key, p: page }, blocks, last ? 'Submit' : 'Next');
 }
 
 /** A modal that only shows a message (the summary at the end, or a duplicate). */

@@ -13,7 +13,7 @@ export function registerHome(app: App, rt: SlackRuntime): void {
       const ctx = await slackContext(rt, context.teamId ?? (body as { team_id?: string }).team_id, event.user);
       const days = rt.deps.policy.reviews.remindBeforeDays;
       const [mine, waiting, due] = await Promise.all([flows.listMine(ctx), flows.pendingForMe(ctx), flows.reviewsDue(ctx, days)]);
-      await rt.client.views.publish({ user_id: event.user, view: renderHome({ mine, waiting, due, dueWithinDays: days }) });
+      await rt.client.views.publish({ user_id: event.user, view: renderHome({ mine, waiting, due, dueWithinDays: days }, rt.deps.policy.organization.timezone) });
     } catch (err) {
       rt.logger.error({ err }, 'slack: app home failed');
     }

@@ -43,7 +43,7 @@ export async function deliverReviewReminder(d: SlackDelivererDeps, row: OutboxRo
   const user = await personUserId(d.deps, person);
   if (!user) return { ok: false, permanent: true, error: 'slack: the owner is not a Slack user' };
   const channel = await d.directory.dmChannel(user);
-  const posted = await post(d, row, channel, renderReviewReminder(system, p));
+  const posted = await post(d, row, channel, renderReviewReminder(system, p, d.deps.policy.organization.timezone));
   const copy = { conversationId: posted.channel, messageId: posted.ts };
   await recordPosted(d.deps, row, { role: 'reminder', ...copy }, [
     { workspaceId: row.workspaceId, subjectType: 'review', subjectId: p.reviewId, platform: 'slack', role: 'reminder', ...copy },
@@ -59,7 +59,7 @@ export async function deliverReviewEscalation(d: SlackDelivererDeps, row: Outbox
   if (!(await openReview(d, p.reviewId))) return done;
   const where = policyChannel(d.deps, 'digest');
   if ('failure' in where) return where.failure;
-  const posted = await post(d, row, where.channel, renderReviewEscalation(p));
+  const posted = await post(d, row, where.channel, renderReviewEscalation(p, d.deps.policy.organization.timezone));
   await recordPosted(d.deps, row, { role: 'escalation', conversationId: posted.channel, messageId: posted.ts });
   return done;
 }

@@ -3,6 +3,7 @@
  * name stays inert), mentions of people we know, and truncation to Block Kit limits.
  */
 import { stripBidi } from '../../flows';
+import { localDay } from '../../flows/display';
 
 /**
  * Escapes the three characters Slack's mrkdwn treats as control characters, and drops
@@ -44,9 +45,16 @@ export function mention(person: { platformId: string; name: string }): string {
   return id ? `<@${id}>` : esc(person.name);
 }
 
-/** `2026-11-02` or an em dash. */
-export function day(d: Date | null | undefined): string {
-  return d ? d.toISOString().slice(0, 10) : '—';
+/** `2026-11-02`: the calendar day in the policy's time zone `tz`, or an em dash. */
+export function day(d: Date | null | undefined, tz: string): string {
+  return localDay(d, tz);
+}
+
+/** A policy member who is not on Slack, as people read it: `shell:carol` → `carol`, never a raw id. */
+export function memberLabel(memberId: string): string {
+  if (memberId.startsWith('teams:')) return 'a member on Microsoft Teams';
+  const rest = memberId.replace(/^[a-z]+:/, '');
+  return rest || 'someone';
 }
 
 /** `changes_requested` → `changes requested`. */

@@ -12,6 +12,7 @@ import { clipMrkdwn, day, esc, words } from './mrkdwn';
 import type { SlackMessage } from './render-request';
 import { digestCheckpointBlocks } from './render-checkpoint';
 import { ageText } from './render-reminders';
+import { roleLabel } from '../../flows/display';
 
 /** Lines shown per list; the rest are counted ("…and 12 more, see the CSV"). */
 export const DIGEST_LIST_LINES = 20;
@@ -66,9 +67,9 @@ function weekCounts(d: WeeklyDigest): Block {
 
 function waiting(d: WeeklyDigest): Block[] {
   return [
-    ...list('Pending approvals', d.pendingApprovals, (p) => `${named(p)} — waiting ${ageText(p.ageHours)} for ${p.waitingFor.map((r) => esc(r)).join(', ') || 'nobody'}`),
-    ...list('Overdue reviews', d.reviewsOverdue, (r) => `${named(r)} — ${plural(r.overdueDays, 'day')} overdue (due ${day(new Date(r.dueAt))}), owner ${esc(r.owner)}`),
-    ...list('Reviews due in the next 14 days', d.reviewsDueSoon, (r) => `${named(r)} — due ${day(new Date(r.dueAt))} (in ${plural(r.dueInDays, 'day')}), owner ${esc(r.owner)}`),
+    ...list('Pending approvals', d.pendingApprovals, (p) => `${named(p)} — waiting ${ageText(p.ageHours)} for ${p.waitingFor.map((r) => esc(roleLabel(r))).join(', ') || 'nobody'}`),
+    ...list('Overdue reviews', d.reviewsOverdue, (r) => `${named(r)} — ${plural(r.overdueDays, 'day')} overdue (due ${day(new Date(r.dueAt), d.timezone)}), owner ${esc(r.owner)}`),
+    ...list('Reviews due in the next 14 days', d.reviewsDueSoon, (r) => `${named(r)} — due ${day(new Date(r.dueAt), d.timezone)} (in ${plural(r.dueInDays, 'day')}), owner ${esc(r.owner)}`),
   ];
 }
 
@@ -96,7 +97,7 @@ export function renderDigest(d: WeeklyDigest): SlackMessage {
   } else {
     const a = d.activity;
     blocks.push(weekCounts(d));
-    const item = (i: DigestItem) => `${named(i)} (${esc(words(i.riskClass ?? 'unclassified'))}, ${esc(i.department)}, owner ${esc(i.owner)})`;
+    const item = (i: DigestItem) => `${named(i)} (${RISK_LABEL[i.riskClass ?? 'unclassified'] ?? esc(words(i.riskClass ?? ''))}, ${esc(i.department)}, owner ${esc(i.owner)})`;
     blocks.push(
       ...list('Registered', a.registered, item),
       ...list('Approved', a.approved, named),
@@ -116,7 +117,7 @@ export function renderDigest(d: WeeklyDigest): SlackMessage {
     blocks.push(divider(), ...inventory(d));
   }
   // The foot is never cut: the checkpoint is evidence, and the CSV note tells where the rest is.
-  const foot = [...digestCheckpointBlocks(d.checkpoint), context('The full inventory is attached as CSV.')];
+  const foot = [...digestCheckpointBlocks(d.checkpoint, d.timezone), context('The full inventory is attached as CSV.')];
   const text = clipMrkdwn(`Weekly AI compliance digest for ${esc(d.organization)}, ${esc(d.periodLabel)}${d.quiet ? ': a quiet week' : ''}`, LIMITS.messageText);
   return { text, blocks: [...limitBlocks(blocks, LIMITS.messageBlocks - foot.length), ...foot] };
 }

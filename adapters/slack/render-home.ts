@@ -25,17 +25,17 @@ function part(title: string, lines: string[], empty: string, maxBlocks: number):
 }
 
 /** Renders the home tab view. */
-export function renderHome(d: HomeData): types.HomeView {
+export function renderHome(d: HomeData, tz: string): types.HomeView {
   const blocks: Block[] = [
     section('Register AI tools with `/aims register`, check one with `/aims check &lt;name&gt;`. Everything here is audit evidence.'),
     divider(),
-    ...part('My tools', d.mine.map(systemLine), 'You own or registered no tools yet.', 25),
+    ...part('My tools', d.mine.map((s) => systemLine(s, tz)), 'You own or registered no tools yet.', 25),
     divider(),
     ...part('Waiting for me', d.waiting.map(pendingLine), 'Nothing waits for your decision.', 25),
     divider(),
     ...part(
       `Reviews due (next ${d.dueWithinDays} days)`,
-      d.due.map((s) => `${systemLine(s)} — due *${day(s.nextReviewAt)}* · \`/aims review ${s.ref}\``),
+      d.due.map((s) => `${systemLine(s, tz)} — due *${day(s.nextReviewAt, tz)}* · \`/aims review ${s.ref}\``),
       'No reviews due.',
       25,
     ),

@@ -6,7 +6,8 @@
 import type { ApprovalEscalationPayload, ApprovalReminderPayload, ReviewEscalationPayload, ReviewReminderPayload, SystemView } from '../../flows';
 import type { Block } from './blocks';
 import { context, limitBlocks, section } from './blocks';
-import { day, esc, mention } from './mrkdwn';
+import { day, esc, memberLabel, mention } from './mrkdwn';
+import { roleLabel } from '../../flows/display';
 import type { Mentions, SlackMessage } from './render-request';
 import { renderReviewCard } from './render-review';
 
@@ -23,8 +24,8 @@ function link(url: string | null, label: string): string {
 }
 
 /** The review card sent as a reminder: the buttons, and how late the review is. */
-export function renderReviewReminder(system: SystemView, p: Pick<ReviewReminderPayload, 'overdueDays' | 'dueInDays' | 'reminderNumber' | 'escalated'>): SlackMessage {
-  const card = renderReviewCard(system, 'open');
+export function renderReviewReminder(system: SystemView, p: Pick<ReviewReminderPayload, 'overdueDays' | 'dueInDays' | 'reminderNumber' | 'escalated'>, tz: string): SlackMessage {
+  const card = renderReviewCard(system, tz, 'open');
   const when = p.overdueDays > 0 ? `:warning: Overdue by ${plural(p.overdueDays, 'day')}.` : p.dueInDays > 0 ? `Due in ${plural(p.dueInDays, 'day')}.` : 'Due today.';
   const notes = [when];
   if (p.escalated) notes.push('Compliance has been told that this review is overdue.');
@@ -36,10 +37,10 @@ export function renderReviewReminder(system: SystemView, p: Pick<ReviewReminderP
 }
 
 /** For the digest channel: a review is overdue; the owner is named. */
-export function renderReviewEscalation(p: ReviewEscalationPayload): SlackMessage {
+export function renderReviewEscalation(p: ReviewEscalationPayload, tz: string): SlackMessage {
   const owner = mention({ platformId: p.owner.platformId, name: p.owner.name });
   const email = p.owner.email && !p.owner.platformId.startsWith('slack:') ? ` (${esc(p.owner.email)})` : '';
-  const due = day(new Date(p.dueAt));
+  const due = day(new Date(p.dueAt), tz);
   return {
     text: `Overdue review: ${p.ref} ${esc(p.name)}, ${plural(p.overdueDays, 'day')} overdue`,
     blocks: [
@@ -51,7 +52,7 @@ export function renderReviewEscalation(p: ReviewEscalationPayload): SlackMessage
 
 /** Who decides, as mentions (`email:` members resolved by the directory). */
 function who(approvers: string[], mentions: Mentions): string {
-  return approvers.map((a) => mentions.get(a) ?? esc(a.replace(/^email:/, ''))).join(', ') || 'nobody (add members to the policy group)';
+  return approvers.map((a) => mentions.get(a) ?? esc(memberLabel(a))).join(', ') || 'nobody (add members to the policy group)';
 }
 
 /**
@@ -60,25 +61,25 @@ function who(approvers: string[], mentions: Mentions): string {
  */
 export function renderApprovalReminder(p: ApprovalReminderPayload, to: 'person' | 'channel', mentions: Mentions, permalink: string | null): SlackMessage {
   const age = ageText(p.ageHours);
-  const subject = `the *${esc(p.role)}* approval of *${esc(p.ref)}* ${esc(p.name)}`;
+  const subject = `the *${esc(roleLabel(p.role))}* approval of *${esc(p.ref)}* ${esc(p.name)}`;
   const lead = to === 'channel' ? `${who(p.approvers, mentions)}: ${subject}` : `Reminder: ${subject}`;
   const where = permalink ? ` in ${link(permalink, 'the request’s thread')}` : ' in the request’s thread in the approvals channel';
   const blocks: Block[] = [
     section(`:hourglass_flowing_sand: ${lead} has been waiting for *${age}*.\nPlease approve, reject or request changes${where}.`),
   ];
   if (p.reminderNumber > 1) blocks.push(context(`Reminder ${p.reminderNumber}.`));
-  return { text: `Reminder: ${esc(p.role)} approval of ${esc(p.ref)} ${esc(p.name)} waiting ${age}`, blocks };
+  return { text: `Reminder: ${esc(roleLabel(p.role))} approval of ${esc(p.ref)} ${esc(p.name)} waiting ${age}`, blocks };
 }
 
 /** For the digest channel: a step is still pending after the reminders. */
 export function renderApprovalEscalation(p: ApprovalEscalationPayload, mentions: Mentions, permalink: string | null): SlackMessage {
   const age = ageText(p.ageHours);
   return {
-    text: `Stalled approval: ${esc(p.role)} step of ${esc(p.ref)} ${esc(p.name)}, waiting ${age}`,
+    text: `Stalled approval: ${esc(roleLabel(p.role))} step of ${esc(p.ref)} ${esc(p.name)}, waiting ${age}`,
     blocks: [
       section(
         `:rotating_light: *Stalled approval: ${esc(p.ref)}* ${esc(p.name)}\n` +
-          `The *${esc(p.role)}* step has waited *${age}* despite ${plural(p.reminders, 'reminder')}. Approvers: ${who(p.approvers, mentions)}.`,
+          `The *${esc(roleLabel(p.role))}* step has waited *${age}* despite ${plural(p.reminders, 'reminder')}. Approvers: ${who(p.approvers, mentions)}.`,
       ),
       context(permalink ? link(permalink, 'Open the request’s thread') : 'The request’s thread was not posted in Slack.'),
     ],

@@ -8,8 +8,9 @@ import { outcomeOf, RISK_CLASS_LABEL } from '../../flows';
 import type { Classification } from '../../flows/triage/types';
 import type { Block } from './blocks';
 import { button, context, header, limitBlocks, section, sectionsOf } from './blocks';
-import { day, esc, mention, words } from './mrkdwn';
+import { day, esc, memberLabel, mention } from './mrkdwn';
 import { obligationLines } from '../../flows/obligation-text';
+import { REQUEST_STATUS_LABEL, roleLabel, STEP_STATUS_LABEL } from '../../flows/display';
 
 /** A rendered message: blocks and the notification text. */
 export interface SlackMessage {
@@ -47,14 +48,47 @@ export function classLabel(c: Classification['riskClass'] | null): string {
 /** Who may decide a step, as mentions. */
 export function approversText(step: StepView, mentions: Mentions): string {
   if (step.approvers.length === 0) return `nobody yet: add members to the \`${esc(step.group ?? step.role)}\` group of the policy`;
-  return step.approvers.map((a) => mentions.get(a) ?? esc(a.replace(/^email:/, ''))).join(', ');
+  return step.approvers.map((a) => mentions.get(a) ?? esc(memberLabel(a))).join(', ');
 }
 
-function stepLine(step: StepView, mentions: Mentions): string {
-  const head = `${STEP_ICON[step.status]} *${step.position}. ${esc(step.role)}*: ${words(step.status)}`;
+/** How a request ended (or stands), as a sentence about it: "changes were requested". */
+export function requestPhrase(status: RequestView['status']): string {
+  switch (status) {
+    case 'changes_requested':
+      return 'changes were requested';
+    case 'pending':
+      return 'the request is waiting for approval';
+    case 'blocked':
+      return 'the request is blocked as a prohibited practice';
+    case 'superseded':
+      return 'a newer request replaced it';
+    default:
+      return `the request was ${REQUEST_STATUS_LABEL[status]}`;
+  }
+}
+
+/** "AI-3 Name was approved." — how a request ended, `strong` marking the outcome. */
+function outcomeSentence(subject: string, status: RequestView['status'], strong: (s: string) => string): string {
+  switch (status) {
+    case 'approved':
+    case 'rejected':
+      return `${subject} was ${strong(status)}.`;
+    case 'changes_requested':
+      return `${subject}: ${strong('changes were requested')}.`;
+    case 'blocked':
+      return `${subject} is ${strong('blocked')}: a prohibited practice cannot be approved.`;
+    case 'superseded':
+      return `${subject} was ${strong('superseded by a newer request')}.`;
+    case 'pending':
+      return `${subject} is ${strong('waiting for approval')}.`;
+  }
+}
+
+function stepLine(step: StepView, mentions: Mentions, tz: string): string {
+  const head = `${STEP_ICON[step.status]} *${step.position}. ${esc(roleLabel(step.role))}*: ${STEP_STATUS_LABEL[step.status]}`;
   if (step.decidedBy) {
     const reason = step.reason ? ` — “${esc(step.reason)}”` : '';
-    return `${head} by ${mention(step.decidedBy)} on ${day(step.decidedAt)}${reason}`;
+    return `${head} by ${mention(step.decidedBy)} on ${day(step.decidedAt, tz)}${reason}`;
   }
   return step.status === 'pending' ? `${head} — ${approversText(step, mentions)}` : head;
 }
@@ -68,7 +102,7 @@ export function reasonLines(c: Classification): string[] {
 }
 
 /** The parent message of a request's thread. */
-export function renderRequestParent(r: RequestView, mentions: Mentions): SlackMessage {
+export function renderRequestParent(r: RequestView, mentions: Mentions, tz: string): SlackMessage {
   const c = r.classification;
   const blocks: Block[] = [
     // Headers carry no user text: only mrkdwn can be escaped reliably.
@@ -76,25 +110,25 @@ export function renderRequestParent(r: RequestView, mentions: Mentions): SlackMe
     section(
       [
         `*${r.systemRef}* ${esc(r.systemName)} — *${classLabel(c.riskClass)}*, assessment v${r.assessmentVersion}`,
-        `Status: *${words(r.status)}* · submitted by ${mention(r.submittedBy)} · owner ${mention(r.owner)}`,
+        `Status: *${REQUEST_STATUS_LABEL[r.status]}* · submitted by ${mention(r.submittedBy)} · owner ${mention(r.owner)}`,
       ].join('\n'),
     ),
     ...sectionsOf(['*Why*', ...reasonLines(c)]),
   ];
   if (c.obligations.length) blocks.push(context(`Obligations: ${obligationLines(c.obligations).map(esc).join('; ')}`));
-  blocks.push(...sectionsOf(['*Steps*', ...r.steps.map((s) => stepLine(s, mentions))]));
+  blocks.push(...sectionsOf(['*Steps*', ...r.steps.map((s) => stepLine(s, mentions, tz))]));
   if (r.status === 'blocked') blocks.push(context(':no_entry: Prohibited practice: this system cannot be approved.'));
   else if (r.status === 'pending') blocks.push(context('Each approver decides in the thread below.'));
   return {
-    text: `Approval ${words(r.status)}: ${r.systemRef} ${esc(r.systemName)} (${classLabel(c.riskClass)})`,
+    text: `Approval ${REQUEST_STATUS_LABEL[r.status]}: ${r.systemRef} ${esc(r.systemName)} (${classLabel(c.riskClass)})`,
     blocks: limitBlocks(blocks),
   };
 }
 
 /** The thread reply of one step: who decides, and the buttons while it is open. */
-export function renderStepReply(r: RequestView, step: StepView, mentions: Mentions): SlackMessage {
+export function renderStepReply(r: RequestView, step: StepView, mentions: Mentions, tz: string): SlackMessage {
   const open = step.status === 'pending' && (r.status === 'pending' || r.status === 'blocked');
-  const blocks: Block[] = [section(`*Step ${step.position} · ${esc(step.role)}* of ${r.systemRef} ${esc(r.systemName)}\n${stepLine(step, mentions)}`)];
+  const blocks: Block[] = [section(`*Step ${step.position} · ${esc(roleLabel(step.role))}* of ${r.systemRef} ${esc(r.systemName)}\n${stepLine(step, mentions, tz)}`)];
   if (open) {
     const value = String(step.id);
     blocks.push({
@@ -107,28 +141,28 @@ export function renderStepReply(r: RequestView, step: StepView, mentions: Mentio
       ],
     });
   } else if (step.status === 'cancelled' || step.status === 'pending') {
-    blocks.push(context(`No decision needed any more: the request is ${words(r.status)}.`));
+    blocks.push(context(`No decision needed any more: ${requestPhrase(r.status)}.`));
   }
-  const who = step.status === 'pending' ? `${approversText(step, mentions)}: please decide` : words(step.status);
-  return { text: `${r.systemRef} ${esc(r.systemName)} — ${esc(step.role)} step: ${who}`, blocks: limitBlocks(blocks) };
+  const who = step.status === 'pending' ? `${approversText(step, mentions)}: please decide` : STEP_STATUS_LABEL[step.status];
+  return { text: `${r.systemRef} ${esc(r.systemName)} — ${esc(roleLabel(step.role))} step: ${who}`, blocks: limitBlocks(blocks) };
 }
 
 /** The message telling the submitter how their request ended. */
-export function renderOutcome(r: RequestView, systemNextReview: Date | null): SlackMessage {
-  const lead = `Your registration *${r.systemRef}* ${esc(r.systemName)} was *${words(r.status)}*.`;
+export function renderOutcome(r: RequestView, systemNextReview: Date | null, tz: string): SlackMessage {
+  const lead = outcomeSentence(`Your registration *${r.systemRef}* ${esc(r.systemName)}`, r.status, (x) => `*${x}*`);
   const lines = [lead];
   // The step that settled it, with its reason; other steps' comments are not the reason.
   const d = outcomeOf(r).decisive;
   if (d?.by) {
-    lines.push(`${STEP_ICON[d.status]} ${esc(d.role)} step: ${words(d.status)} by ${mention(d.by)} on ${day(d.at)}${d.reason ? ` — “${esc(d.reason)}”` : ''}`);
+    lines.push(`${STEP_ICON[d.status]} ${esc(roleLabel(d.role))} step: ${STEP_STATUS_LABEL[d.status]} by ${mention(d.by)} on ${day(d.at, tz)}${d.reason ? ` — “${esc(d.reason)}”` : ''}`);
   }
   if (r.status === 'approved') {
-    lines.push(`Class: ${classLabel(r.classification.riskClass)}. Next review: ${day(systemNextReview)}.`);
+    lines.push(`Class: ${classLabel(r.classification.riskClass)}. Next review: ${day(systemNextReview, tz)}.`);
     if (r.classification.obligations.length) lines.push(`Conditions: ${obligationLines(r.classification.obligations).map(esc).join('; ')}.`);
   }
   const blocks: Block[] = [section(lines.join('\n'))];
   if (r.status === 'changes_requested' || r.status === 'rejected') {
     blocks.push({ type: 'actions', block_id: 'outcome', elements: [button('Answer again and resubmit', RESUBMIT_ACTION, r.systemRef, 'primary')] });
   }
-  return { text: `${r.systemRef} ${esc(r.systemName)} was ${words(r.status)}`, blocks: limitBlocks(blocks) };
+  return { text: outcomeSentence(`${r.systemRef} ${esc(r.systemName)}`, r.status, (x) => x), blocks: limitBlocks(blocks) };
 }

@@ -5,7 +5,8 @@
 import type { SystemView } from '../../flows';
 import type { Block } from './blocks';
 import { button, context, limitBlocks, section } from './blocks';
-import { day, esc, mention, words } from './mrkdwn';
+import { day, esc, mention } from './mrkdwn';
+import { SYSTEM_STATUS_LABEL } from '../../flows/display';
 import type { SlackMessage } from './render-request';
 import { classLabel } from './render-request';
 
@@ -20,12 +21,21 @@ export const REVIEW_ACTIONS = {
 /** What happened to the review, when it is no longer open. */
 export type ReviewCardState = 'open' | 'confirmed' | 'retriaged' | 'retired' | 'snoozed' | 'superseded' | (string & {});
 
-/** Renders the review card of a system; buttons only while the review is open. */
-export function renderReviewCard(system: SystemView, state: ReviewCardState = 'open'): SlackMessage {
+/** What happened to a review that is no longer open, as people read it. */
+const REVIEW_DONE: Record<string, string> = {
+  confirmed: 'the review was confirmed',
+  retriaged: 'the answers were updated and a new approval started',
+  retired: 'the tool was retired',
+  snoozed: 'the review reminders are paused',
+  superseded: 'a newer review replaced this one',
+};
+
+/** Renders the review card of a system (dates in the policy's time zone `tz`); buttons only while the review is open. */
+export function renderReviewCard(system: SystemView, tz: string, state: ReviewCardState = 'open'): SlackMessage {
   const due = system.nextReviewAt;
   const lines = [
-    `:calendar: *Review of ${system.ref}* ${esc(system.name)} — due ${day(due)}`,
-    `Class: ${classLabel(system.riskClass)} · status ${words(system.status)} · owner ${mention(system.owner)}`,
+    `:calendar: *Review of ${system.ref}* ${esc(system.name)} — due ${day(due, tz)}`,
+    `Class: ${classLabel(system.riskClass)} · status ${SYSTEM_STATUS_LABEL[system.status]} · owner ${mention(system.owner)}`,
     'Is the registration still accurate? Confirm it, update the answers, retire the tool, or snooze the reminder.',
   ];
   const blocks: Block[] = [section(lines.join('\n'))];
@@ -46,8 +56,8 @@ export function renderReviewCard(system: SystemView, state: ReviewCardState = 'o
       ],
     });
   } else {
-    const what = state === 'open' ? `the system is ${words(system.status)}` : `review ${words(state)}`;
-    blocks.push(context(`Done: ${what}. Next review ${day(system.nextReviewAt)}.`));
+    const what = state === 'open' ? `the tool is ${SYSTEM_STATUS_LABEL[system.status]}` : (REVIEW_DONE[state] ?? 'the review is closed');
+    blocks.push(context(`Done: ${what}. Next review ${day(system.nextReviewAt, tz)}.`));
   }
-  return { text: `Review of ${system.ref} ${esc(system.name)} due ${day(due)}`, blocks: limitBlocks(blocks) };
+  return { text: `Review of ${system.ref} ${esc(system.name)} due ${day(due, tz)}`, blocks: limitBlocks(blocks) };
 }

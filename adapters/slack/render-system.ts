@@ -7,6 +7,7 @@ import { day, esc, mention, words } from './mrkdwn';
 import type { Mentions, SlackMessage } from './render-request';
 import { approversText, classLabel, reasonLines } from './render-request';
 import { obligationLines } from '../../flows/obligation-text';
+import { REQUEST_STATUS_LABEL, roleLabel, STEP_STATUS_LABEL, SYSTEM_STATUS_LABEL } from '../../flows/display';
 
 /** The `/aims help` text (mrkdwn: the angle brackets of placeholders are escaped like any other). */
 export const HELP_LINES = [
@@ -39,6 +40,15 @@ const VERDICT: Record<CheckView['verdict'], string> = {
   retired: ':file_cabinet: retired — no longer approved for use',
 };
 
+/** The verdict in the notification text (no emoji). */
+const VERDICT_TEXT: Record<CheckView['verdict'], string> = {
+  approved: 'approved',
+  pending: 'waiting for approval',
+  not_approved: 'not approved',
+  blocked: 'prohibited — do not use',
+  retired: 'retired',
+};
+
 /** The answer to `/aims check`. */
 export function renderCheck(c: CheckView): SlackMessage {
   const s = c.system;
@@ -48,7 +58,7 @@ export function renderCheck(c: CheckView): SlackMessage {
     `Conditions: ${c.conditions.map((o) => `${esc(o.id)} (${esc(o.ref)})`).join(', ') || 'none'}`,
     `Allowed data: ${c.allowedData.map((d) => esc(words(d))).join(', ') || 'none'}`,
   ];
-  return { text: `${s.ref} ${esc(s.name)}: ${c.verdict}`, blocks: sectionsOf(lines) };
+  return { text: `${s.ref} ${esc(s.name)}: ${VERDICT_TEXT[c.verdict]}`, blocks: sectionsOf(lines) };
 }
 
 /** "Not registered", with suggestions. */
@@ -58,30 +68,30 @@ export function renderNotFound(query: string, suggestions: SystemView[]): SlackM
   return { text: lines[0]!, blocks: sectionsOf(lines) };
 }
 
-/** One line per system. */
-export function systemLine(s: SystemView): string {
+/** One line per system; dates in the policy's time zone `tz`. */
+export function systemLine(s: SystemView, tz: string): string {
   const cls = s.riskClass ? `, ${classLabel(s.riskClass)}` : '';
-  return `*${s.ref}* ${esc(s.name)} — ${words(s.status)}${cls} · owner ${mention(s.owner)} · next review ${day(s.nextReviewAt)}`;
+  return `*${s.ref}* ${esc(s.name)} — ${SYSTEM_STATUS_LABEL[s.status]}${cls} · owner ${mention(s.owner)} · next review ${day(s.nextReviewAt, tz)}`;
 }
 
 /** The answer to `/aims list`: long lists are split over sections and capped at 50 blocks. */
-export function renderList(systems: SystemView[]): SlackMessage {
+export function renderList(systems: SystemView[], tz: string): SlackMessage {
   if (systems.length === 0) return renderNote('You own or registered no tools yet — /aims register');
   return {
     text: `Your tools (${systems.length})`,
-    blocks: limitBlocks([section(`*Your tools (${systems.length})*`), ...sectionsOf(systems.map(systemLine))]),
+    blocks: limitBlocks([section(`*Your tools (${systems.length})*`), ...sectionsOf(systems.map((s) => systemLine(s, tz)))]),
   };
 }
 
 /** One system in full, with its latest request. */
-export function renderShow(s: SystemView, request: RequestView | null, mentions: Mentions): SlackMessage {
+export function renderShow(s: SystemView, request: RequestView | null, mentions: Mentions, tz: string): SlackMessage {
   const lines = [
-    `Status: *${words(s.status)}* · class: ${classLabel(s.riskClass)}`,
+    `Status: *${SYSTEM_STATUS_LABEL[s.status]}* · class: ${classLabel(s.riskClass)}`,
     `Owner: ${mention(s.owner)} · department: ${esc(s.department || '—')}`,
     `Vendor: ${esc(s.vendor || 'built in-house')}${s.url ? ` · ${esc(s.url)}` : ''}`,
     `Purpose: ${esc(s.purpose)}`,
-    `Usage: ${words(s.usageStatus)} · next review: ${day(s.nextReviewAt)}`,
-    `Submitted by ${mention(s.submittedBy)} on ${day(s.createdAt)}`,
+    `Usage: ${words(s.usageStatus)} · next review: ${day(s.nextReviewAt, tz)}`,
+    `Submitted by ${mention(s.submittedBy)} on ${day(s.createdAt, tz)}`,
     ...(s.retriageNeeded != null ? [`:arrows_counterclockwise: Re-triage needed (questionnaire v2): ${esc(s.retriageNeeded)}`] : []),
   ];
   const blocks: Block[] = [header(s.ref), ...sectionsOf([`*${s.ref}* ${esc(s.name)}`, ...lines])];
@@ -89,16 +99,16 @@ export function renderShow(s: SystemView, request: RequestView | null, mentions:
   if (request) {
     const steps = request.steps.map((st) => {
       const by = st.decidedBy ? ` by ${mention(st.decidedBy)}` : st.status === 'pending' ? ` — ${approversText(st, mentions)}` : '';
-      return `${st.position}. ${esc(st.role)}: ${words(st.status)}${by}${st.reason ? ` — “${esc(st.reason)}”` : ''}`;
+      return `${st.position}. ${esc(roleLabel(st.role))}: ${STEP_STATUS_LABEL[st.status]}${by}${st.reason ? ` — “${esc(st.reason)}”` : ''}`;
     });
-    blocks.push(...sectionsOf([`*Approval* (assessment v${request.assessmentVersion}): ${words(request.status)}`, ...steps]));
+    blocks.push(...sectionsOf([`*Approval* (assessment v${request.assessmentVersion}): ${REQUEST_STATUS_LABEL[request.status]}`, ...steps]));
   }
-  return { text: `${s.ref} ${esc(s.name)}: ${words(s.status)}`, blocks: limitBlocks(blocks) };
+  return { text: `${s.ref} ${esc(s.name)}: ${SYSTEM_STATUS_LABEL[s.status]}`, blocks: limitBlocks(blocks) };
 }
 
 /** Pending line of one request. */
 export function pendingLine(i: PendingItem): string {
-  const roles = i.request.steps.filter((s) => i.stepIds.includes(s.id)).map((s) => esc(s.role));
+  const roles = i.request.steps.filter((s) => i.stepIds.includes(s.id)).map((s) => esc(roleLabel(s.role)));
   return `*${i.request.systemRef}* ${esc(i.request.systemName)} (${classLabel(i.request.classification.riskClass)}) — your step: ${roles.join(', ')}`;
 }
 
@@ -114,10 +124,10 @@ export function renderPending(items: PendingItem[]): SlackMessage {
 /** The private summary after a registration or resubmission: class, reasons, who approves. */
 export function renderSubmitted(verb: string, s: SystemView, c: Classification, request: RequestView | null, mentions: Mentions): SlackMessage {
   const who = request
-    ? request.steps.map((st) => `• ${esc(st.role)}: ${approversText(st, mentions)}`)
+    ? request.steps.map((st) => `• ${esc(roleLabel(st.role))}: ${approversText(st, mentions)}`)
     : ['• no approval needed: the class and approvers did not change'];
   const lines = [
-    `*${s.ref}* ${esc(s.name)} ${verb}: *${classLabel(c.riskClass)}*, status ${words(s.status)}.`,
+    `*${s.ref}* ${esc(s.name)} ${verb}: *${classLabel(c.riskClass)}*, status ${SYSTEM_STATUS_LABEL[s.status]}.`,
     '*Why*',
     ...reasonLines(c),
     request?.status === 'blocked' ? '*Blocked*: a prohibited practice cannot be approved.' : '*Who must approve*',

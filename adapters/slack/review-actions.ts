@@ -49,14 +49,26 @@ export function snoozeView(ref: string, channel: string | undefined, thread: str
   };
 }
 
-function resultNote(r: Exclude<ReviewResult, { kind: 'refused' }>): string {
+/** What went wrong with the number of days, or null when it is 1 to SNOOZE_MAX_DAYS whole days. */
+export function snoozeDaysProblem(text: string): string | null {
+  const t = text.trim();
+  const max = flows.SNOOZE_MAX_DAYS;
+  if (!t) return `Enter how many days to pause the reminders, from 1 to ${max}.`;
+  if (!/^-?\d+$/.test(t)) return `“${t.slice(0, 20)}” is not a whole number of days; enter 1 to ${max}.`;
+  const n = Number(t);
+  if (n < 1) return `Snooze for at least 1 day (1 to ${max}).`;
+  if (n > max) return `${n} days is too long: reminders can be paused for at most ${max} days.`;
+  return null;
+}
+
+function resultNote(r: Exclude<ReviewResult, { kind: 'refused' }>, tz: string): string {
   switch (r.kind) {
     case 'confirmed':
-      return `Review recorded; the next review of ${r.system.ref} is on ${day(r.system.nextReviewAt)}.`;
+      return `Review recorded; the next review of ${r.system.ref} is on ${day(r.system.nextReviewAt, tz)}.`;
     case 'retired':
       return `${r.system.ref} is retired.`;
     case 'snoozed':
-      return `Review reminders for ${r.system.ref} are paused until ${day(r.until)}.`;
+      return `Review reminders for ${r.system.ref} are paused until ${day(r.until, tz)}.`;
     case 'retriaged':
       return r.request ? `The class or approvers of ${r.system.ref} changed: a new approval started.` : `Review of ${r.system.ref} recorded.`;
   }
@@ -67,10 +79,11 @@ async function answer(rt: SlackRuntime, body: BlockAction, respond: Parameters<t
   const target = replyTargetOf(body, respond);
   if (r.kind === 'refused') return tellPrivately(rt, target, renderNote(r.message));
   rt.afterChange();
-  const note = renderNote(resultNote(r));
+  const tz = rt.deps.policy.organization.timezone;
+  const note = renderNote(resultNote(r, tz));
   const ephemeral = (body.container as { is_ephemeral?: boolean } | undefined)?.is_ephemeral === true;
   if (ephemeral && respond) {
-    const card: SlackMessage = renderReviewCard(r.system, r.kind);
+    const card: SlackMessage = renderReviewCard(r.system, tz, r.kind);
     await respond({ response_type: 'ephemeral', replace_original: true, text: note.text, blocks: [...card.blocks, ...note.blocks] });
     return;
   }
@@ -108,7 +121,8 @@ export function registerReviewActions(app: App, rt: SlackRuntime): void {
   on(REVIEW_ACTIONS.update, async (ctx, ref, body) => {
     const system = await flows.reviewable(ctx, ref, ['approved']);
     if ('kind' in system) return system;
-    await rt.client.views.open({ trigger_id: body.trigger_id, view: await reanswerView(ctx, 'retriage', system.ref) });
+    const view = await reanswerView(ctx, rt.forms, body.team?.id ?? 'unknown', body.user.id, 'retriage', system.ref);
+    await rt.client.views.open({ trigger_id: body.trigger_id, view });
     return null;
   });
   on(REVIEW_ACTIONS.snooze, async (ctx, ref, body) => {
@@ -123,9 +137,11 @@ export function registerReviewActions(app: App, rt: SlackRuntime): void {
     const meta = snoozeMeta.safeParse(jsonOrNull(view.private_metadata));
     const daysText = view.state.values.days?.days?.value ?? '';
     const reason = view.state.values.reason?.reason?.value?.trim() ?? '';
-    const days = Number(daysText);
+    const days = Number(daysText.trim());
     const errors: Record<string, string> = {};
-    if (!/^\d+$/.test(daysText.trim()) || days < 1 || days > flows.SNOOZE_MAX_DAYS) errors.days = `Enter a whole number of days from 1 to ${flows.SNOOZE_MAX_DAYS}.`;
+    // Each answer is checked as given, next to its input.
+    const daysProblem = snoozeDaysProblem(daysText);
+    if (daysProblem) errors.days = daysProblem;
     if (!reason) errors.reason = 'Say why the review is postponed.';
     if (!meta.success) errors.reason = 'This form is damaged; close it and click Snooze again.';
     if (Object.keys(errors).length || !meta.success) return void (await ack({ response_action: 'errors', errors }));
@@ -138,12 +154,14 @@ export function registerReviewActions(app: App, rt: SlackRuntime): void {
       return void (await ack({ response_action: 'errors', errors: { reason: 'Something went wrong on our side; nothing was changed. Please try again.' } }));
     }
     if (r.kind === 'refused' && r.code === 'invalid') {
-      return void (await ack({ response_action: 'errors', errors: { days: r.message } }));
+      const keyed: Record<string, string> = {};
+      for (const e of r.errors ?? []) keyed[e.field === 'reason' ? 'reason' : 'days'] = e.message;
+      return void (await ack({ response_action: 'errors', errors: Object.keys(keyed).length ? keyed : { days: r.message } }));
     }
     await ack();
     const target = { userId: body.user.id, channelId: meta.data.channel, threadTs: meta.data.thread };
     if (r.kind === 'refused') return tellPrivately(rt, target, renderNote(r.message));
     rt.afterChange();
-    await tellPrivately(rt, target, renderNote(resultNote(r)));
+    await tellPrivately(rt, target, renderNote(resultNote(r, rt.deps.policy.organization.timezone)));
   });
 }

@@ -4,6 +4,7 @@ import type { FlowContext, FlowDeps } from '../../flows';
 import { flowContext } from '../../flows';
 import type { Logger } from 'pino';
 import type { Directory } from './directory';
+import type { FormStore } from './form-store';
 import type { SlackMessage } from './render-request';
 
 /** Shared by the handlers of one adapter. */
@@ -13,6 +14,8 @@ export interface SlackRuntime {
   /** Client for answers to people (views, ephemeral messages). */
   client: webApi.WebClient;
   logger: Logger;
+  /** Where the registration / triage modals keep their answers between pages. */
+  forms: FormStore;
   /** Call after a flow call that may have written notifications. */
   afterChange(): void;
 }

@@ -64,7 +64,7 @@ describe('audit checkpoints published in Slack', () => {
     const posts = postsTo(COMPLIANCE);
     expect(posts).toHaveLength(1);
     const text = JSON.stringify(posts[0]!.params.blocks);
-    expect(text).toContain(`*Audit trail checkpoint*: event *${published.seq}*, hash \`${published.hash}\`, recorded 2026-11-30 09:00 UTC.`);
+    expect(text).toContain(`*Audit trail checkpoint*: event *${published.seq}*, hash \`${published.hash}\`, recorded 2026-11-30 09:00 (UTC).`);
     expect(text).toContain(`\`aimsbot audit verify --checkpoint ${published.seq}:${published.hash}\``);
     const [copy] = await s.deps.db.select().from(platformMessages).where(eq(platformMessages.role, 'checkpoint'));
     expect(copy).toMatchObject({ platform: 'slack', conversationId: COMPLIANCE });

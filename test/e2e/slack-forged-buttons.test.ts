@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as flows from '../../flows';
 import { fieldsFor, minimalAnswers } from '../fixtures/answers';
-import { command, lastOpenedView, seedRequest } from '../helpers/slack-flows';
+import { command, formOfView, lastOpenedView, seedRequest } from '../helpers/slack-flows';
 import { blockAction } from '../helpers/slack-requests';
 import type { SlackTestServer } from '../helpers/slack-server';
 import { startSlackServer, USERS } from '../helpers/slack-server';
@@ -56,7 +56,7 @@ describe('Slack: modals opened from a button value or command text', () => {
 
   it('resubmit button: the submitter gets the form of the canonical reference', async () => {
     await click('system.resubmit', sentBack.toLowerCase(), USERS.alice.id);
-    expect(JSON.parse(lastOpenedView(s).private_metadata)).toMatchObject({ mode: 'resubmit', ref: sentBack });
+    expect(await formOfView(s, lastOpenedView(s), USERS.alice.id)).toMatchObject({ mode: 'resubmit', ref: sentBack });
   });
 
   it.each([
@@ -75,7 +75,7 @@ describe('Slack: modals opened from a button value or command text', () => {
 
   it('review buttons: the owner gets the modals', async () => {
     await click('review.update', approved, USERS.alice.id);
-    expect(JSON.parse(lastOpenedView(s).private_metadata)).toMatchObject({ mode: 'retriage', ref: approved });
+    expect(await formOfView(s, lastOpenedView(s), USERS.alice.id)).toMatchObject({ mode: 'retriage', ref: approved });
     await click('review.snooze', approved, USERS.alice.id);
     expect(JSON.parse(lastOpenedView(s).private_metadata)).toMatchObject({ ref: approved });
   });

@@ -70,7 +70,7 @@ describe('Slack: reminders, escalations and the weekly digest', () => {
     expect(s.fake.callsOf('chat.getPermalink').map((c) => c.params.message_ts)).toContain(ownerStep.copy.messageId);
     const link = `https://acme.slack.com/archives/C0APPROVALS/p${ownerStep.copy.messageId.replace('.', '')}?thread_ts=${screener.parent.messageId}`;
     expect(json(dm[0])).toContain(link);
-    expect(json(dm[0])).toContain('*owner* approval of *AI-3* Screener');
+    expect(json(dm[0])).toContain('*business owner* approval of *AI-3* Screener');
     // Compliance and privacy members have never used the bot: one post per step in the channel.
     const channel = postsTo(s, 'C0APPROVALS');
     expect(channel).toHaveLength(2);
@@ -135,7 +135,7 @@ describe('Slack: reminders, escalations and the weekly digest', () => {
     await s.settle();
     const update = s.fake.callsOf('chat.update').find((u) => u.params.ts === cardTs);
     expect(update?.params.channel).toBe(`D${USERS.alice.id}`);
-    expect(json(update)).toContain('review confirmed');
+    expect(json(update)).toContain('the review was confirmed');
     expect(json(update)).not.toContain('review.confirm');
 
     // Three days later Mallory is reminded again; Alice is not.
@@ -167,7 +167,7 @@ describe('Slack: reminders, escalations and the weekly digest', () => {
     expect(counts).toEqual(['*Registered*\n4', '*Approved*\n2', '*Rejected*\n0', '*Changes requested*\n0', '*Blocked (prohibited)*\n1']);
     const text = JSON.stringify(blocks);
     expect(text).toContain('Acme · 2026-10-05 – 2026-10-12');
-    expect(text).toMatch(/Pending approvals \(1\)\*\\n• \*AI-3\* Screener — waiting 7 days for owner, compliance, privacy/);
+    expect(text).toMatch(/Pending approvals \(1\)\*\\n• \*AI-3\* Screener — waiting 7 days for business owner, compliance, privacy/);
     expect(text).toContain(`*${late}* ${LATE_ESCAPED} — due 2026-10-25 (in 13 days)`);
     expect(text).toContain('*Reviews due in the next 14 days (1)*');
     expect(text).toContain('By risk class: Minimal risk: *2* · High-risk: *1* · Prohibited: *1*');

@@ -8,7 +8,7 @@ import { aiSystems, approvalSteps, auditEvents, reviews } from '../../db/schema'
 import { fieldsFor, minimalAnswers } from '../fixtures/answers';
 import type { SlackBody } from '../helpers/slack-requests';
 import { blockAction, signatureHeaders, slashCommand, viewSubmission } from '../helpers/slack-requests';
-import { clickStep, command, seedRequest } from '../helpers/slack-flows';
+import { clickStep, command, lastOpenedView, seedRequest } from '../helpers/slack-flows';
 import type { SlackTestServer } from '../helpers/slack-server';
 import { startSlackServer, USERS } from '../helpers/slack-server';
 
@@ -106,19 +106,26 @@ describe('Slack: unexpected requests', () => {
   it('refuses tampered modal state through the flows, and changes nothing', async () => {
     const before = await snapshot();
     s.fake.reset();
-    // A last triage page of a registration whose page 1 never happened: no fields at all.
-    const noFields = await timed(
-      viewSubmission({ user: USERS.mallory.id, callbackId: 'aims.form', privateMetadata: JSON.stringify({ mode: 'register', page: 5, answers: minimalAnswers }), values: {} }),
-    );
-    const answer = JSON.parse(noFields.text) as { response_action: string; errors?: Record<string, string> };
-    // Slack refuses an errors response with no errors in it; the person must be told something.
-    if (answer.response_action === 'errors') expect(Object.keys(answer.errors ?? {})).not.toHaveLength(0);
-    else expect(answer).toMatchObject({ response_action: 'update', view: { title: { text: 'Not registered' } } });
+    // Answers no longer travel in private_metadata: a form state made up by the client is unknown.
+    const forged = [
+      JSON.stringify({ mode: 'register', page: 5, answers: minimalAnswers }),
+      JSON.stringify({ k: 'made-up-key-0123456789', p: 5 }),
+    ];
+    for (const privateMetadata of forged) {
+      const r = await timed(viewSubmission({ user: USERS.mallory.id, callbackId: 'aims.form', privateMetadata, values: {} }));
+      expect(JSON.parse(r.text)).toMatchObject({ response_action: 'update', view: { title: { text: 'Form expired' } } });
+    }
+    // Alice's real form, submitted by Mallory: not hers to continue.
+    expect(await command(s, USERS.alice.id, 'register')).toBe(200);
+    const alices = lastOpenedView(s);
+    const stolen = await timed(viewSubmission({ user: USERS.mallory.id, callbackId: 'aims.form', privateMetadata: alices.private_metadata, values: {} }));
+    expect(JSON.stringify(JSON.parse(stolen.text))).toContain('belongs to someone else');
 
-    // Someone else's system, re-triaged or resubmitted by a forged form state.
-    for (const mode of ['retriage', 'resubmit']) {
-      const r = await timed(viewSubmission({ user: USERS.mallory.id, callbackId: 'aims.form', privateMetadata: JSON.stringify({ mode, page: 5, answers: minimalAnswers, ref }), values: {} }));
-      expect(JSON.parse(r.text)).toMatchObject({ response_action: 'update', view: { title: { text: expect.stringMatching(/^Not|not recorded/) } } });
+    // A stored re-triage or resubmission of someone else's system (as if the state were tampered with).
+    for (const mode of ['retriage', 'resubmit'] as const) {
+      const key = await s.adapter.forms.create({ teamId: 'T0TEAM', userId: USERS.mallory.id }, { mode, answers: minimalAnswers, ref });
+      const r = await timed(viewSubmission({ user: USERS.mallory.id, callbackId: 'aims.form', privateMetadata: JSON.stringify({ k: key, p: 5 }), values: {} }));
+      expect(JSON.parse(r.text)).toMatchObject({ response_action: 'update', view: { title: { text: 'Not possible now' } } });
     }
     // A reason modal pointed at a step Mallory may not decide.
     const decided = await timed(

@@ -20,6 +20,13 @@ export function lastOpenedView(s: SlackTestServer): View {
   return open!.params.view as View;
 }
 
+/** What a form view stands for: the stored form state its small `private_metadata` key names. */
+export async function formOfView(s: SlackTestServer, view: { private_metadata: string }, user: string): Promise<unknown> {
+  const meta = JSON.parse(view.private_metadata) as { k: string };
+  const form = await s.adapter.forms.load(meta.k, user);
+  return 'data' in form ? form.data : form;
+}
+
 /** Submits a view filled with answers and returns Slack's response body. */
 export async function submit(s: SlackTestServer, user: string, view: View, answers: Record<string, unknown>): Promise<Record<string, unknown>> {
   const res = await s.send(

@@ -111,6 +111,51 @@ export function viewSubmission(o: { user: string; callbackId: string; privateMet
   });
 }
 
+/**
+ * A click on a button inside an open modal (block_actions with a view container), as Slack
+ * sends it: the view with its id, hash, private_metadata and the values typed so far.
+ */
+export function viewBlockAction(o: {
+  actionId: string;
+  value: string;
+  user: string;
+  view: { callback_id: string; private_metadata: string; blocks: unknown[] };
+  values?: Record<string, unknown>;
+  viewId?: string;
+  team?: string;
+}): SlackBody {
+  const team = o.team ?? 'T0TEAM';
+  const viewId = o.viewId ?? 'V0VIEW';
+  return interactive({
+    type: 'block_actions',
+    user: { id: o.user, username: o.user.toLowerCase(), name: o.user.toLowerCase(), team_id: team },
+    api_app_id: 'A0AIMS',
+    token: 'deprecated-verification-token',
+    container: { type: 'view', view_id: viewId },
+    trigger_id: `trigger-${Math.random().toString(36).slice(2)}`,
+    team: { id: team, domain: 'acme' },
+    enterprise: null,
+    is_enterprise_install: false,
+    view: {
+      id: viewId,
+      team_id: team,
+      type: 'modal',
+      blocks: o.view.blocks,
+      private_metadata: o.view.private_metadata,
+      callback_id: o.view.callback_id,
+      state: { values: o.values ?? {} },
+      hash: '1.abc',
+      title: { type: 'plain_text', text: 'x' },
+      root_view_id: viewId,
+      previous_view_id: null,
+      app_id: 'A0AIMS',
+      external_id: '',
+      bot_id: 'B0BOT',
+    },
+    actions: [{ type: 'button', action_id: o.actionId, block_id: 'form.nav', text: { type: 'plain_text', text: 'Back' }, value: o.value, action_ts: `${Date.now() / 1000}` }],
+  });
+}
+
 /** An Events API callback (JSON). */
 export function eventCallback(o: { event: Record<string, unknown>; eventId: string; team?: string }): SlackBody {
   const team = o.team ?? 'T0TEAM';

@@ -57,9 +57,18 @@ export interface SlackTestServer {
 }
 
 /** Starts the server. */
-export async function startSlackServer(o: { db?: 'pglite' | 'postgres'; policy?: unknown; /** What the server sees instead of the database handle (fault injection). */ wrapDb?: (db: Db) => Db } = {}): Promise<SlackTestServer> {
+export async function startSlackServer(
+  o: {
+    db?: 'pglite' | 'postgres';
+    policy?: unknown;
+    /** What the server sees instead of the database handle (fault injection). */
+    wrapDb?: (db: Db) => Db;
+    /** Another server's database, to run a second replica on it (left open on close). */
+    shareDatabase?: TestDatabase;
+  } = {},
+): Promise<SlackTestServer> {
   const fake = await startFakeSlackApi({ users: Object.values(USERS) });
-  const database = await createTestDatabase(o.db ?? 'pglite');
+  const database = o.shareDatabase ?? (await createTestDatabase(o.db ?? 'pglite'));
   const clock = testClock(new Date().toISOString());
   const policy: Policy = parsePolicy(o.policy ?? TEST_POLICY);
   const deps = { db: o.wrapDb ? o.wrapDb(database.db) : database.db, policy, clock };
@@ -99,7 +108,7 @@ export async function startSlackServer(o: { db?: 'pglite' | 'postgres'; policy?:
       await dispatcher.stop();
       await listening.close();
       await fake.close();
-      await database.destroy();
+      if (!o.shareDatabase) await database.destroy();
     },
   };
 }

@@ -46,7 +46,7 @@ describe('the checkpoint in the digest', () => {
     const msg = renderDigest(digest(300, CHECKPOINT));
     expect(msg.blocks.length).toBeLessThanOrEqual(50);
     const foot = JSON.stringify(msg.blocks.slice(-2));
-    expect(foot).toContain(`Audit trail checkpoint: event *41*, hash \`${HASH}\`, recorded 2026-11-30 09:00 UTC`);
+    expect(foot).toContain(`Audit trail checkpoint: event *41*, hash \`${HASH}\`, recorded 2026-11-30 09:00 (UTC)`);
     expect(foot).toContain(`\`${COMMAND}\``);
     expect(foot).toContain('The full inventory is attached as CSV.');
     expect(JSON.stringify(renderDigest(digest(3, null)).blocks)).not.toContain('checkpoint');
@@ -73,7 +73,10 @@ describe('the checkpoint in the digest', () => {
   });
 
   it('the checkpoint on its own: Slack message and Teams card', () => {
-    expect(JSON.stringify(renderCheckpoint(CHECKPOINT).blocks)).toContain(`\`${COMMAND}\``);
+    const slack = JSON.stringify(renderCheckpoint(CHECKPOINT, 'Europe/Berlin').blocks);
+    expect(slack).toContain(`\`${COMMAND}\``);
+    // Slack says when in the policy's time zone (09:00 UTC is 10:00 in Berlin in November).
+    expect(slack).toContain('recorded 2026-11-30 10:00 (Europe/Berlin)');
     expect(JSON.stringify(checkpointCard(CHECKPOINT))).toContain(`event 41, hash ${HASH}, recorded 2026-11-30 09:00 UTC.`);
   });
 });

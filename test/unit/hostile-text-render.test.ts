@@ -166,6 +166,10 @@ function teamsCards(h: Hostile): Array<[string, CardJson]> {
   ];
 }
 
+/** The policy time zone and a form key of the renders. */
+const TZ = 'Europe/Berlin';
+const FORM_KEY = 'k'.repeat(22);
+
 function slackRenders(h: Hostile): Array<[string, { text?: unknown; blocks?: unknown }]> {
   const f = fixtures(h);
   const mentions = new Map([['slack:UCOMP', '<@UCOMP>'], [`email:${h.one}`, esc(h.one)]]);
@@ -174,29 +178,28 @@ function slackRenders(h: Hostile): Array<[string, { text?: unknown; blocks?: unk
     ['note', renderNote(h.many)],
     ['check', renderCheck(f.check)],
     ['not found', renderNotFound(h.one, [f.system])],
-    ['list', renderList([f.system])],
-    ['show', renderShow(f.system, f.rejected, mentions)],
+    ['list', renderList([f.system], TZ)],
+    ['show', renderShow(f.system, f.rejected, mentions, TZ)],
     ['pending', renderPending([f.waiting])],
     ['submitted', renderSubmitted('registered', f.system, classification, f.pending, mentions)],
-    ['request parent', renderRequestParent(f.rejected, mentions)],
-    ['step reply, open', renderStepReply(f.pending, f.steps[0]!, mentions)],
-    ['step reply, decided', renderStepReply(f.rejected, f.steps[1]!, mentions)],
-    ['outcome', renderOutcome(f.rejected, at)],
-    ['review card', renderReviewCard(f.system)],
-    ['review reminder', renderReviewReminder(f.system, f.reviewReminder)],
-    ['review escalation', renderReviewEscalation(f.reviewEscalation)],
+    ['request parent', renderRequestParent(f.rejected, mentions, TZ)],
+    ['step reply, open', renderStepReply(f.pending, f.steps[0]!, mentions, TZ)],
+    ['step reply, decided', renderStepReply(f.rejected, f.steps[1]!, mentions, TZ)],
+    ['outcome', renderOutcome(f.rejected, at, TZ)],
+    ['review card', renderReviewCard(f.system, TZ)],
+    ['review reminder', renderReviewReminder(f.system, f.reviewReminder, TZ)],
+    ['review escalation', renderReviewEscalation(f.reviewEscalation, TZ)],
     ['approval reminder to the channel', renderApprovalReminder(f.approvalReminder, 'channel', mentions, PERMALINK)],
     ['approval reminder to a person', renderApprovalReminder(f.approvalReminder, 'person', mentions, PERMALINK)],
     ['approval escalation', renderApprovalEscalation(f.approvalEscalation, mentions, PERMALINK)],
     ['digest', renderDigest(f.digest)],
     ['digest, quiet week', renderDigest({ ...f.digest, quiet: true })],
-    ['home', renderHome({ mine: [f.system], waiting: [f.waiting], due: [f.system], dueWithinDays: 14 })],
-    ['registration modal', registrationView({ name: h.one, purpose: h.many, url: h.one })],
+    ['home', renderHome({ mine: [f.system], waiting: [f.waiting], due: [f.system], dueWithinDays: 14 }, TZ)],
+    ['registration modal', registrationView(FORM_KEY, { name: h.one, purpose: h.many, url: h.one })],
     ['message modal', messageView(h.one, renderNote(h.many))],
     ['snooze modal', snoozeView(h.one, 'C0APPROVALS', '1.2')],
   ];
-  const triage = triageView({ mode: 'resubmit', page: 1, answers: {}, ref: h.one }, 2);
-  if ('view' in triage) messages.push(['re-triage modal with a forged reference', triage.view]);
+  messages.push(['re-triage modal with a forged reference', triageView(FORM_KEY, { mode: 'resubmit', answers: {}, ref: h.one }, 2)]);
   return messages;
 }
 
