@@ -81,7 +81,8 @@ describe('scheduled jobs over a seeded dataset', () => {
     expect(names(d.prohibited)).toEqual(['AI-4 Scorer']);
     expect(p.text).toContain('This week: 6 registrations, 2 approvals, 1 rejection, 1 changes requested, 1 blocked.');
     expect(p.text).toContain('AI-3 Pending Tool — waiting 3 days for owner, compliance, privacy');
-    const csv = p.csv.trim().split('\n');
+    expect(p.csv.startsWith('\uFEFFref,')).toBe(true);
+    const csv = p.csv.slice(1).trim().split('\n');
     expect(csv[0]).toBe('ref,name,vendor,url,purpose,owner,owner_email,department,usage_status,status,risk_class,approvers,obligations,next_review_at,registered_at');
     expect(csv).toHaveLength(7);
     expect(csv[2]).toMatch(/^AI-2,Screener,Acme AI,.*,bob,,HR,planned,approved,high,owner; compliance; privacy,/);
