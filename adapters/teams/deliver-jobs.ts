@@ -30,6 +30,7 @@ import { adaptiveCard, cardAttachment, textBlock } from './card-kit';
 import { noteCheckpointPost } from './checkpoint-delivery';
 import { reviewCard } from './review-actions';
 import { referenceForConversation } from './conversation-refs';
+import { memberNames } from './people';
 import { digestCard } from './digest-card';
 import { unreachablePeople } from './digest-people';
 import { approvalEscalationCard, approvalReminderCard, closedReviewCard, memberLabel, membersText, reviewEscalationCard, reviewReminderCard, threadLink } from './job-cards';
@@ -167,7 +168,7 @@ export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransp
   const approvalEscalation = async (row: OutboxRow, p: ApprovalEscalationPayload): Promise<DeliveryResult> => {
     if (await done(row)) return OK;
     if (!(await stillPending(row.workspaceId, p.requestId, p.stepId))) return OK;
-    const card = approvalEscalationCard(p, threadLink(p.thread, await tenantOf(row.workspaceId)));
+    const card = approvalEscalationCard(p, threadLink(p.thread, await tenantOf(row.workspaceId)), await memberNames(db, row.workspaceId, p.approvers));
     await postOnce(
       row,
       async () => {

@@ -22,11 +22,11 @@ export function memberLabel(member: string): string {
 }
 
 /**
- * Policy members as people read them: emails and names as written, Teams members (AAD object ids,
- * which mean nothing to a reader) counted.
+ * Policy members as people read them: the names in `names` (by member id), emails as written, the
+ * other Teams members (AAD object ids, which mean nothing to a reader) counted.
  */
-export function membersText(members: string[]): string {
-  const shown = members.filter((m) => !m.startsWith('teams:')).map(memberLabel);
+export function membersText(members: string[], names: Record<string, string> = {}): string {
+  const shown = members.filter((m) => !!names[m] || !m.startsWith('teams:')).map((m) => names[m] ?? memberLabel(m));
   const teams = members.length - shown.length;
   if (teams > 0) shown.push(`${teams} Teams ${teams === 1 ? 'member' : 'members'} of the group`);
   return shown.join(', ');
@@ -92,12 +92,12 @@ export function approvalReminderCard(p: ApprovalReminderPayload, link: string | 
 }
 
 /** A stalled approval, told to the digest channel. */
-export function approvalEscalationCard(p: ApprovalEscalationPayload, link: string | null): CardJson {
+export function approvalEscalationCard(p: ApprovalEscalationPayload, link: string | null, names: Record<string, string> = {}): CardJson {
   return adaptiveCard(
     [
       heading(`Stalled approval: ${p.ref} ${p.name}`),
       textBlock(markdown`The **${roleLabel(p.role)}** step has waited ${age(p.ageHours)} despite ${plural(p.reminders, 'reminder')}.`, { color: 'Attention' }),
-      facts([['Approvers', membersText(p.approvers) || 'none configured: add the group to the policy']]),
+      facts([['Approvers', membersText(p.approvers, names) || 'none configured: add the group to the policy']]),
     ],
     { actions: requestActions(p.requestId, link) },
   );

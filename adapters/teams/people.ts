@@ -140,7 +140,12 @@ export async function refreshUserIds(db: Db, workspaceId: number, request: Reque
  * for the people the bot has met; the card shows these instead of ids.
  */
 export async function approverNames(db: Db, workspaceId: number, request: RequestView): Promise<Record<string, string>> {
-  const members = [...new Set(request.steps.filter((s) => s.status === 'pending').flatMap((s) => s.approvers))];
+  return memberNames(db, workspaceId, request.steps.filter((s) => s.status === 'pending').flatMap((s) => s.approvers));
+}
+
+/** The names of policy members (`teams:…`, `email:…`) the bot has met, by member id. */
+export async function memberNames(db: Db, workspaceId: number, list: string[]): Promise<Record<string, string>> {
+  const members = [...new Set(list)];
   const teamsIds = members.filter((m) => m.startsWith('teams:'));
   const emails = members.filter((m) => m.startsWith('email:')).map((m) => m.slice('email:'.length).toLowerCase());
   const out: Record<string, string> = {};
@@ -150,6 +155,16 @@ export async function approverNames(db: Db, workspaceId: number, request: Reques
       .from(people)
       .where(and(eq(people.workspaceId, workspaceId), inArray(people.platformId, teamsIds)));
     for (const r of rows) if (r.displayName) out[r.platformId] = r.displayName;
+    // People who installed the app but never acted: the name their conversation reference keeps.
+    const unnamed = teamsIds.filter((id) => !out[id]).map((id) => id.slice('teams:'.length));
+    if (unnamed.length > 0) {
+      const userOf = (field: string) => sql<string | null>`${conversationRefs.reference}->'user'->>${field}`;
+      const refs = await db
+        .selectDistinct({ aad: userOf('aadObjectId'), name: userOf('name') })
+        .from(conversationRefs)
+        .where(and(eq(conversationRefs.workspaceId, workspaceId), inArray(userOf('aadObjectId'), unnamed)));
+      for (const r of refs) if (r.aad && r.name) out[`teams:${r.aad}`] = r.name;
+    }
   }
   if (emails.length > 0) {
     const rows = await db
