@@ -120,7 +120,7 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
     } else if (context.activity.type === 'invoke' && context.activity.name === CARD_ACTION_INVOKE) {
       // Failed before the handler answered (e.g. the database dropped while recording the
       // conversation): answer with an error response, or Teams gets a 501 and says nothing useful.
-      await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: errorResponse(500, 'InternalError', TRY_AGAIN) } }).catch(() => {});
+      await context.sendActivity({ type: 'invokeResponse', value: { status: 500, body: errorResponse(500, 'InternalError', TRY_AGAIN) } }).catch(() => {});
     }
   };
 
