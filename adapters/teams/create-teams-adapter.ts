@@ -109,7 +109,6 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
     ...(opts.openIdMetadataUrl ? publicCloudWithKeysAt(opts.openIdMetadataUrl) : {}),
   } as never);
   const adapter = new TeamsCloudAdapter(auth);
-  if (!config.appId) logger.warn(UNAUTHENTICATED_WARNING);
   const directory = createMemberDirectory();
   const remembered = new Set<string>();
 
@@ -249,6 +248,8 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
     adapter,
     deliverer: createTeamsDeliverer({ adapter, appId: config.appId, deps, logger }),
     install(app) {
+      // Said where requests are taken: a worker that only delivers has nothing to authenticate.
+      if (!config.appId) logger.warn(UNAUTHENTICATED_WARNING);
       app.post('/api/messages', ...teamsInbound({ adapter, auth, logic, logger, authTimeoutMs: opts.authTimeoutMs ?? 5000 }));
     },
   };
