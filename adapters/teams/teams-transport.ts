@@ -116,10 +116,13 @@ export function createTeamsTransport(opts: { adapter: CloudAdapter; appId: strin
     });
   };
 
-  /** The names Teams gives these users (looked up in `ref`'s conversation); the id when unknown. */
+  /**
+   * The names Teams gives these users (looked up in `ref`'s conversation); "approver" when Teams
+   * does not say (an AAD object id means nothing to the people reading the mention).
+   */
   const memberNames = async (ref: Ref, aads: string[]): Promise<MentionTarget[]> => {
     if (aads.length === 0) return [];
-    const out: MentionTarget[] = aads.map((aad) => ({ aad, name: aad }));
+    const out: MentionTarget[] = aads.map((aad) => ({ aad, name: 'approver' }));
     await proactive(ref, async (ctx) => {
       for (const t of out) {
         try {
