@@ -8,7 +8,7 @@
  * - The app version is the version in package.json.
  * - The developer name and pages come from AIMS_TEAMS_DEVELOPER_NAME, AIMS_TEAMS_WEBSITE_URL,
  *   AIMS_TEAMS_PRIVACY_URL and AIMS_TEAMS_TERMS_URL, else the policy's `teamsApp` (AIMS_POLICY);
- *   missing pages fail the command too, unless `--placeholder` is given.
+ *   without them the package shows example.com pages and the command says which keys to set.
  * Errors: exit code 2 and one line on stderr.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -57,6 +57,7 @@ function main(): void {
   if (!appId && !args.placeholder) {
     fail('MICROSOFT_APP_ID is not set: set it to the Azure bot\'s app id, or pass --placeholder for a package with a placeholder id that cannot be uploaded');
   }
+  const warnings: string[] = [];
   let version: string;
   let developer: TeamsDeveloper;
   try {
@@ -64,7 +65,7 @@ function main(): void {
     const found = developerFrom(env, loadPolicy({ policyFile: env.AIMS_POLICY?.trim() || undefined }));
     if (found.invalid.length > 0) fail(found.invalid.join('; '));
     if (found.missing.length > 0 && !args.placeholder) {
-      fail(`the app's pages are not set: ${found.missing.join(', ')}; set them, or pass --placeholder for a package with example.com pages`);
+      warnings.push(`the app's pages are not set, so the package shows example.com pages; set ${found.missing.join(', ')} before publishing it`);
     }
     developer = { ...PLACEHOLDER_DEVELOPER, ...found.developer };
   } catch (err) {
@@ -84,7 +85,8 @@ function main(): void {
   } catch (err) {
     fail(`cannot write ${out} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  if (!appId) process.stderr.write('teams:package: the package uses a placeholder bot id and pages; set MICROSOFT_APP_ID and the pages before uploading\n');
+  if (!appId) warnings.push('the package uses a placeholder bot id and pages; set MICROSOFT_APP_ID and the pages before uploading');
+  for (const w of warnings) process.stderr.write(`teams:package: ${w}\n`);
   process.stdout.write(`${out}\n`);
 }
 

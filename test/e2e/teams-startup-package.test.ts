@@ -109,9 +109,11 @@ describe('Teams start-up and app package', () => {
     );
     const out = join(dir, 'real.zip');
     const appId = '11111111-2222-3333-4444-555555555555';
+    // Without pages the package is built, and the command names the keys to set before publishing.
     const missing = teamsPackage({ MICROSOFT_APP_ID: appId }, ['--out', out]);
-    expect(missing.code).toBe(2);
-    expect(missing.err).toContain('teamsApp.websiteUrl');
+    expect(missing.code, missing.err).toBe(0);
+    expect(missing.err).toContain('set teamsApp.websiteUrl (or AIMS_TEAMS_WEBSITE_URL)');
+    expect(manifestOf(out).version).toBe(version);
 
     const built = teamsPackage({ MICROSOFT_APP_ID: appId, AIMS_POLICY: policyFile, AIMS_TEAMS_PRIVACY_URL: 'https://legal.acme.example/privacy' }, ['--out', out]);
     expect(built.code, built.err).toBe(0);
