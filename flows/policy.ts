@@ -18,6 +18,7 @@ const memberId = z
   });
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a time HH:MM' });
 const days = (def: number) => z.number().int().min(1).max(3650).default(def);
+const httpsUrl = z.url({ protocol: /^https$/, message: 'must be an https:// address' }).max(2048);
 const channelRef = z.strictObject({ slack: z.string().min(1).optional(), teams: z.string().min(1).optional() });
 const timezone = z.string().refine(
   (tz) => {
@@ -79,6 +80,18 @@ export const policySchema = z
     channels: z
       .strictObject({ approvals: channelRef.optional(), digest: channelRef.optional() })
       .prefault({}),
+    /**
+     * The developer block of the Teams app manifest (`npm run teams:package`): who publishes the
+     * app and its https pages. Optional; the AIMS_TEAMS_* variables override it.
+     */
+    teamsApp: z
+      .strictObject({
+        developerName: z.string().min(1).max(32).optional(),
+        websiteUrl: httpsUrl.optional(),
+        privacyUrl: httpsUrl.optional(),
+        termsOfUseUrl: httpsUrl.optional(),
+      })
+      .optional(),
     reviews: z
       .strictObject({
         highDays: days(90),

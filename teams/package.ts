@@ -1,21 +1,93 @@
 /**
- * `npm run teams:package`: writes teams/build/aimsbot-teams.zip (manifest with the bot id from
- * MICROSOFT_APP_ID, and the two icons) and refreshes the committed manifest and icons next to it.
+ * `npm run teams:package [-- --placeholder] [-- --out FILE]`: writes the Teams app package
+ * (default teams/build/aimsbot-teams.zip) and refreshes the committed manifest template and icons
+ * next to this script.
+ *
+ * - The bot id is MICROSOFT_APP_ID; without it the command fails (exit 2), unless `--placeholder`
+ *   asks for a package with a placeholder id, for looking at, not for uploading.
+ * - The app version is the version in package.json.
+ * - The developer name and pages come from AIMS_TEAMS_DEVELOPER_NAME, AIMS_TEAMS_WEBSITE_URL,
+ *   AIMS_TEAMS_PRIVACY_URL and AIMS_TEAMS_TERMS_URL, else the policy's `teamsApp` (AIMS_POLICY);
+ *   without them the package shows example.com pages and the command says which keys to set.
+ * Errors: exit code 2 and one line on stderr.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildTeamsPackage, colorIcon, outlineIcon, PLACEHOLDER_APP_ID, teamsManifest } from '../adapters/teams/app-package';
+import {
+  buildTeamsPackage,
+  colorIcon,
+  developerFrom,
+  outlineIcon,
+  packageVersion,
+  PLACEHOLDER_APP_ID,
+  PLACEHOLDER_DEVELOPER,
+  teamsManifest,
+} from '../adapters/teams/app-package';
+import type { TeamsDeveloper } from '../adapters/teams/app-package';
+import { loadPolicy } from '../src/config';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const appId = process.env.MICROSOFT_APP_ID?.trim() || PLACEHOLDER_APP_ID;
-if (appId === PLACEHOLDER_APP_ID) {
-  process.stderr.write('teams:package: MICROSOFT_APP_ID is not set; the package uses a placeholder bot id — set it before uploading\n');
+const USAGE = 'usage: npm run teams:package [-- --placeholder] [-- --out FILE]';
+
+function fail(message: string): never {
+  process.stderr.write(`teams:package: ${message}\n`);
+  process.exit(2);
 }
-writeFileSync(join(here, 'manifest.json'), `${JSON.stringify(teamsManifest(PLACEHOLDER_APP_ID), null, 2)}\n`);
-writeFileSync(join(here, 'color.png'), colorIcon());
-writeFileSync(join(here, 'outline.png'), outlineIcon());
-mkdirSync(join(here, 'build'), { recursive: true });
-const out = join(here, 'build', 'aimsbot-teams.zip');
-writeFileSync(out, buildTeamsPackage(appId));
-process.stdout.write(`${out}\n`);
+
+function parseArgs(argv: string[]): { placeholder: boolean; out: string | null } {
+  let placeholder = false;
+  let out: string | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--placeholder') placeholder = true;
+    else if (arg === '--out') {
+      const next = argv[++i];
+      if (!next) fail(`--out needs a file name; ${USAGE}`);
+      out = next;
+    } else fail(`unknown argument "${arg}"; ${USAGE}`);
+  }
+  return { placeholder, out };
+}
+
+function main(): void {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const args = parseArgs(process.argv.slice(2));
+  const env = process.env;
+  const appId = env.MICROSOFT_APP_ID?.trim() ?? '';
+  if (!appId && !args.placeholder) {
+    fail('MICROSOFT_APP_ID is not set: set it to the Azure bot\'s app id, or pass --placeholder for a package with a placeholder id that cannot be uploaded');
+  }
+  const warnings: string[] = [];
+  let version: string;
+  let developer: TeamsDeveloper;
+  try {
+    version = packageVersion();
+    const found = developerFrom(env, loadPolicy({ policyFile: env.AIMS_POLICY?.trim() || undefined }));
+    if (found.invalid.length > 0) fail(found.invalid.join('; '));
+    if (found.missing.length > 0 && !args.placeholder) {
+      warnings.push(`the app's pages are not set, so the package shows example.com pages; set ${found.missing.join(', ')} before publishing it`);
+    }
+    developer = { ...PLACEHOLDER_DEVELOPER, ...found.developer };
+  } catch (err) {
+    fail((err as Error).message.split('\n')[0]!);
+  }
+  const zip = buildTeamsPackage(appId || PLACEHOLDER_APP_ID, { version, developer });
+  const out = args.out ? resolve(args.out) : join(here, 'build', 'aimsbot-teams.zip');
+  try {
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, zip);
+    if (!args.out) {
+      // The committed template: placeholder id and pages, the current version.
+      writeFileSync(join(here, 'manifest.json'), `${JSON.stringify(teamsManifest(PLACEHOLDER_APP_ID, { version, developer: PLACEHOLDER_DEVELOPER }), null, 2)}\n`);
+      writeFileSync(join(here, 'color.png'), colorIcon());
+      writeFileSync(join(here, 'outline.png'), outlineIcon());
+    }
+  } catch (err) {
+    fail(`cannot write ${out} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  if (!appId) warnings.push('the package uses a placeholder bot id and pages; set MICROSOFT_APP_ID and the pages before uploading');
+  for (const w of warnings) process.stderr.write(`teams:package: ${w}\n`);
+  process.stdout.write(`${out}\n`);
+}
+
+main();

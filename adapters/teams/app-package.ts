@@ -1,28 +1,83 @@
 /**
- * The Teams app package: manifest.json (bot id from MICROSOFT_APP_ID, the commands of the help
+ * The Teams app package: manifest.json (bot id from MICROSOFT_APP_ID, version from package.json,
+ * developer pages from the policy's `teamsApp` or AIMS_TEAMS_* variables, the commands of the help
  * card), color.png (192×192) and outline.png (32×32, white on transparent), zipped. PNG and zip
  * are written with node:zlib only, so packaging needs no extra dependency.
  */
+import { readFileSync } from 'node:fs';
 import { crc32, deflateSync } from 'node:zlib';
+import type { Policy } from '../../flows';
 import { TEAMS_HELP } from './render-views';
 
-/** A placeholder bot id used when MICROSOFT_APP_ID is not set (replace it before uploading). */
+/** A placeholder bot id used only with `teams:package --placeholder` (replace it before uploading). */
 export const PLACEHOLDER_APP_ID = '00000000-0000-0000-0000-000000000000';
 
+/** The developer block of the manifest: who publishes the app and its https pages. */
+export interface TeamsDeveloper {
+  name: string;
+  websiteUrl: string;
+  privacyUrl: string;
+  termsOfUseUrl: string;
+}
+
+/** Placeholder pages, for a package that is not meant to be published (`--placeholder`). */
+export const PLACEHOLDER_DEVELOPER: TeamsDeveloper = {
+  name: 'aimsbot',
+  websiteUrl: 'https://example.com',
+  privacyUrl: 'https://example.com/privacy',
+  termsOfUseUrl: 'https://example.com/terms',
+};
+
+/** The version in package.json: the app's version, so a new release is a new app version. */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  if (typeof pkg.version !== 'string' || !/^\d+\.\d+\.\d+$/.test(pkg.version)) {
+    throw new Error(`package.json: version "${String(pkg.version)}" is not the MAJOR.MINOR.PATCH a Teams manifest needs`);
+  }
+  return pkg.version;
+}
+
+/** The `teamsApp` keys of the policy and the variables that override them. */
+const DEVELOPER_SOURCES = [
+  ['name', 'developerName', 'AIMS_TEAMS_DEVELOPER_NAME'],
+  ['websiteUrl', 'websiteUrl', 'AIMS_TEAMS_WEBSITE_URL'],
+  ['privacyUrl', 'privacyUrl', 'AIMS_TEAMS_PRIVACY_URL'],
+  ['termsOfUseUrl', 'termsOfUseUrl', 'AIMS_TEAMS_TERMS_URL'],
+] as const;
+
+/**
+ * The developer block from the environment (AIMS_TEAMS_DEVELOPER_NAME, _WEBSITE_URL, _PRIVACY_URL,
+ * _TERMS_URL), else the policy's `teamsApp`; `missing` names what neither gives (the name
+ * defaults to the organisation's). Environment URLs must be https.
+ */
+export function developerFrom(
+  env: Record<string, string | undefined>,
+  policy: Pick<Policy, 'teamsApp' | 'organization'>,
+): { developer: Partial<TeamsDeveloper>; missing: string[]; invalid: string[] } {
+  const developer: Partial<TeamsDeveloper> = {};
+  const missing: string[] = [];
+  const invalid: string[] = [];
+  for (const [field, key, variable] of DEVELOPER_SOURCES) {
+    const fromEnv = env[variable]?.trim();
+    const value = fromEnv || policy.teamsApp?.[key];
+    if (fromEnv && field !== 'name' && !/^https:\/\/[^\s/]+\S*$/.test(fromEnv)) invalid.push(`${variable} must be an https:// address`);
+    if (value) developer[field] = field === 'name' ? value.slice(0, 32) : value;
+    else if (field === 'name') developer.name = policy.organization.name.slice(0, 32);
+    else missing.push(`teamsApp.${key} (or ${variable})`);
+  }
+  return { developer, missing, invalid };
+}
+
 /** The app manifest (schema 1.16: Universal Actions, bots in personal, team and group chat). */
-export function teamsManifest(appId: string, opts: { version?: string; host?: string } = {}): Record<string, unknown> {
+export function teamsManifest(appId: string, opts: { version?: string; developer?: TeamsDeveloper } = {}): Record<string, unknown> {
   const commands = TEAMS_HELP.map(([command, description]) => ({ title: command.split(' ')[0]!, description: description.slice(0, 128) }));
+  const developer = opts.developer ?? PLACEHOLDER_DEVELOPER;
   return {
     $schema: 'https://developer.microsoft.com/en-us/json-schemas/teams/v1.16/MicrosoftTeams.schema.json',
     manifestVersion: '1.16',
-    version: opts.version ?? '0.1.0',
+    version: opts.version ?? packageVersion(),
     id: appId,
-    developer: {
-      name: 'aimsbot',
-      websiteUrl: opts.host ?? 'https://example.com',
-      privacyUrl: `${opts.host ?? 'https://example.com'}/privacy`,
-      termsOfUseUrl: `${opts.host ?? 'https://example.com'}/terms`,
-    },
+    developer: { name: developer.name, websiteUrl: developer.websiteUrl, privacyUrl: developer.privacyUrl, termsOfUseUrl: developer.termsOfUseUrl },
     name: { short: 'aimsbot', full: 'aimsbot — AI management system (ISO/IEC 42001)' },
     description: {
       short: 'Register AI tools, triage them and route approvals.',
@@ -143,9 +198,9 @@ export function zip(files: Array<{ name: string; data: Buffer }>): Buffer {
 }
 
 /** The whole package as zip bytes. */
-export function buildTeamsPackage(appId: string): Buffer {
+export function buildTeamsPackage(appId: string, opts: { version?: string; developer?: TeamsDeveloper } = {}): Buffer {
   return zip([
-    { name: 'manifest.json', data: Buffer.from(JSON.stringify(teamsManifest(appId), null, 2)) },
+    { name: 'manifest.json', data: Buffer.from(JSON.stringify(teamsManifest(appId, opts), null, 2)) },
     { name: 'color.png', data: colorIcon() },
     { name: 'outline.png', data: outlineIcon() },
   ]);

@@ -8,11 +8,14 @@ import { approvalSteps } from '../../db/schema';
 import type { FlowContext, RequestView } from '../../flows';
 import * as flows from '../../flows';
 import { loadRequestView } from '../../flows';
+import { roleLabel, timezoneOf } from '../../flows/display';
 import type { CardJson } from './card-kit';
 import { messageCard } from './card-kit';
 import type { ApproverView } from './approval-card';
 import { approvalCard } from './approval-card';
-import { refreshUserIds } from './people';
+import type { ApprovalCardOptions } from './approval-card';
+import type { Roster } from './people';
+import { approverNames, refreshUserIds } from './people';
 
 /** A decision as parsed from the card: our cards carry both ids, a request id alone also works. */
 export type DecisionAction = {
@@ -44,8 +47,13 @@ async function requestIdOfStep(ctx: FlowContext, stepId: number): Promise<number
 }
 
 /** The card of a request as `ctx.actor` should see it: with their buttons if a step waits for them. */
-export async function cardForViewer(ctx: FlowContext, request: RequestView, extra: Partial<ApproverView> & { notice?: { text: string; error?: boolean } } = {}): Promise<CardJson> {
-  const userIds = await refreshUserIds(ctx.deps.db, ctx.workspace.id, request);
+export async function cardForViewer(
+  ctx: FlowContext,
+  request: RequestView,
+  extra: Partial<ApproverView> & { notice?: { text: string; error?: boolean } } = {},
+  roster?: Roster,
+): Promise<CardJson> {
+  const shared = await sharedOptions(ctx, request, roster);
   let approver: ApproverView | undefined;
   if (request.status === 'pending' || request.status === 'blocked') {
     // pendingForMe applies the flows' rules (membership, one step per person, independence).
@@ -60,21 +68,34 @@ export async function cardForViewer(ctx: FlowContext, request: RequestView, extr
         : request.steps.find((s) => s.id === mine?.stepIds[0]);
     if (step) approver = { step, reason: extra.reason, reasonError: extra.reasonError };
   }
-  return approvalCard(request, { refreshUserIds: userIds, approver, notice: extra.notice });
+  return approvalCard(request, { ...shared, approver, notice: extra.notice });
 }
 
-/** The shared card (no buttons), as posted in the channel and updated in place. */
-export async function sharedApprovalCard(ctx: Pick<FlowContext, 'deps' | 'workspace'>, request: RequestView): Promise<CardJson> {
-  return approvalCard(request, { refreshUserIds: await refreshUserIds(ctx.deps.db, ctx.workspace.id, request) });
+/**
+ * The shared card (no buttons), as posted in the channel and updated in place; `roster` finds the
+ * MRIs of approvers no stored reference knows.
+ */
+export async function sharedApprovalCard(ctx: Pick<FlowContext, 'deps' | 'workspace'>, request: RequestView, roster?: Roster): Promise<CardJson> {
+  return approvalCard(request, await sharedOptions(ctx, request, roster));
+}
+
+/** What every viewer's card has: who refreshes it, the approvers' names, the policy's time zone. */
+async function sharedOptions(ctx: Pick<FlowContext, 'deps' | 'workspace'>, request: RequestView, roster?: Roster): Promise<ApprovalCardOptions> {
+  const { db, policy } = ctx.deps;
+  return {
+    refreshUserIds: await refreshUserIds(db, ctx.workspace.id, request, roster),
+    approverNames: await approverNames(db, ctx.workspace.id, request),
+    tz: timezoneOf(policy),
+  };
 }
 
 /** Handles an approval action; returns the card for the person who clicked. */
-export async function handleApprovalAction(ctx: FlowContext, action: ApprovalAction, afterChange: () => void): Promise<CardJson> {
+export async function handleApprovalAction(ctx: FlowContext, action: ApprovalAction, afterChange: () => void, roster?: Roster): Promise<CardJson> {
   const { db, policy } = ctx.deps;
   if (!isDecision(action)) {
     const request = await loadRequestView(db, policy, ctx.workspace.id, action.requestId);
     if (!request) return messageCard('That approval request does not exist (any more).', { error: true });
-    return cardForViewer(ctx, request);
+    return cardForViewer(ctx, request, {}, roster);
   }
   const stepId = action.stepId ?? (await stepOfViewer(ctx, action.requestId!));
   if (stepId === null) return messageCard('That approval request does not exist (any more).', { error: true });
@@ -84,16 +105,16 @@ export async function handleApprovalAction(ctx: FlowContext, action: ApprovalAct
   if (result.kind === 'recorded') {
     afterChange();
     const step = result.request.steps.find((s) => s.id === result.stepId);
-    return sharedWithNotice(ctx, result.request, `Recorded: you ${DONE[decision]} the ${step?.role ?? ''} step.`, false);
+    return sharedWithNotice(ctx, result.request, `Recorded: you ${DONE[decision]} the ${roleLabel(step?.role ?? '')} step.`, false, roster);
   }
   const requestId = result.request?.id ?? action.requestId ?? (await requestIdOfStep(ctx, stepId));
   const request = result.request ?? (requestId ? await loadRequestView(db, policy, ctx.workspace.id, requestId) : null);
   if (!request) return messageCard(result.message, { error: true });
   if (result.code === 'invalid') {
     const reasonError = result.errors?.find((e) => e.field === 'reason')?.message ?? result.message;
-    return cardForViewer(ctx, request, { reason, reasonError, notice: { text: result.message, error: true } });
+    return cardForViewer(ctx, request, { reason, reasonError, notice: { text: result.message, error: true } }, roster);
   }
-  return sharedWithNotice(ctx, request, result.message, true);
+  return sharedWithNotice(ctx, request, result.message, true, roster);
 }
 
 /**
@@ -112,6 +133,6 @@ async function stepOfViewer(ctx: FlowContext, requestId: number): Promise<number
   return (request.steps.find(theirs) ?? request.steps.find((s) => s.status === 'pending') ?? request.steps[0]!).id;
 }
 
-async function sharedWithNotice(ctx: FlowContext, request: RequestView, text: string, error: boolean): Promise<CardJson> {
-  return approvalCard(request, { refreshUserIds: await refreshUserIds(ctx.deps.db, ctx.workspace.id, request), notice: { text, error } });
+async function sharedWithNotice(ctx: FlowContext, request: RequestView, text: string, error: boolean, roster?: Roster): Promise<CardJson> {
+  return approvalCard(request, { ...(await sharedOptions(ctx, request, roster)), notice: { text, error } });
 }

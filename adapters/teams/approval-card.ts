@@ -7,7 +7,8 @@
  */
 import type { RequestView, StepView } from '../../flows';
 import type { CardJson } from './card-kit';
-import { adaptiveCard, errorText, executeAction, facts, heading, markdown, textBlock, words } from './card-kit';
+import { adaptiveCard, errorText, executeAction, facts, heading, markdown, textBlock } from './card-kit';
+import { REQUEST_STATUS_LABEL, roleLabel, STEP_STATUS_LABEL } from '../../flows/display';
 import { classificationBlocks, stepLine } from './render-views';
 
 /** Teams refreshes a card automatically for at most this many users. */
@@ -25,8 +26,12 @@ export interface ApproverView {
 
 /** Options of `approvalCard`. */
 export interface ApprovalCardOptions {
-  /** Teams user ids (AAD object ids) whose clients refresh the card to get their buttons. */
+  /** User MRIs (`29:…`) whose clients refresh the card to get their buttons (see people.ts). */
   refreshUserIds?: string[];
+  /** The time zone dates are shown in (the policy's); default UTC. */
+  tz?: string;
+  /** Names of approvers by member id (people.ts `approverNames`); others are counted, not shown. */
+  approverNames?: Record<string, string>;
   approver?: ApproverView;
   /** A line shown at the top (e.g. "not yours to decide", "already decided"). */
   notice?: { text: string; error?: boolean };
@@ -42,9 +47,22 @@ const STATUS_ICON: Record<string, string> = {
   superseded: '—',
 };
 
-function approverLabel(s: StepView): string {
+/**
+ * Who may decide a step, as people read it: names the bot knows, emails as written in the policy,
+ * and a count for Teams members it has not met yet (never their AAD object ids).
+ */
+function approverLabel(s: StepView, names: Record<string, string>): string {
   if (s.approvers.length === 0) return 'nobody yet: add this group to the policy';
-  return s.approvers.map((a) => a.replace(/^(teams|slack|shell|email):/, '')).join(', ');
+  const shown: string[] = [];
+  let unseen = 0;
+  for (const a of s.approvers) {
+    const name = names[a] ?? names[a.toLowerCase()];
+    if (name) shown.push(name);
+    else if (a.startsWith('email:')) shown.push(a.slice('email:'.length));
+    else unseen++;
+  }
+  if (unseen > 0) shown.push(`${unseen} ${shown.length > 0 ? 'more ' : ''}${unseen === 1 ? 'person' : 'people'} not yet seen by aimsbot`);
+  return shown.join(', ');
 }
 
 /** The approval card for a request, from its current state. */
@@ -53,7 +71,7 @@ export function approvalCard(r: RequestView, opts: ApprovalCardOptions = {}): Ca
   if (opts.notice) body.push(textBlock(opts.notice.text, { color: opts.notice.error ? 'Attention' : 'Good', weight: 'Bolder' }));
   body.push(
     heading(`Approval: ${r.systemRef} ${r.systemName}`),
-    textBlock(markdown`${STATUS_ICON[r.status] ?? ''} **${words(r.status)}**${r.status === 'blocked' ? ' — prohibited practice; nobody can approve it' : ''}`),
+    textBlock(markdown`${STATUS_ICON[r.status] ?? ''} **${REQUEST_STATUS_LABEL[r.status] ?? r.status}**${r.status === 'blocked' ? ' — prohibited practice; nobody can approve it' : ''}`),
     facts([
       ['Owner', r.owner.name],
       ['Submitted by', r.submittedBy.name],
@@ -61,13 +79,13 @@ export function approvalCard(r: RequestView, opts: ApprovalCardOptions = {}): Ca
     ]),
     ...classificationBlocks(r.classification),
     textBlock(markdown`**Steps**`),
-    facts(r.steps.map((s) => [`${STATUS_ICON[s.status] ?? ''} ${s.role}`, s.status === 'pending' ? `pending — ${approverLabel(s)}` : stepLine(s)])),
+    facts(r.steps.map((s) => [`${STATUS_ICON[s.status] ?? ''} ${roleLabel(s.role)}`, s.status === 'pending' ? `${STEP_STATUS_LABEL.pending} — ${approverLabel(s, opts.approverNames ?? {})}` : stepLine(s, opts.tz)])),
   );
   const extra: CardJson = {};
   if (opts.approver) {
     const { step } = opts.approver;
     body.push(
-      textBlock(markdown`**Your decision: the ${step.role} step**`, { separator: true }),
+      textBlock(markdown`**Your decision: the ${roleLabel(step.role)} step**`, { separator: true }),
       {
         type: 'Input.Text',
         id: 'reason',

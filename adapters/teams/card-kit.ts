@@ -9,6 +9,7 @@
  */
 import type { CardText } from './markdown';
 import { Markdown, markdownOf } from './markdown';
+import { localDay } from '../../flows/display';
 
 export type { CardText } from './markdown';
 export { Markdown, markdown } from './markdown';
@@ -30,12 +31,32 @@ export function truncate(text: string, max = TEXT_MAX): string {
   return `${slashes % 2 === 1 ? cut.slice(0, -1) : cut}…`;
 }
 
-/** A card with the given body; version 1.5 (Teams desktop and mobile). */
+/**
+ * The schema version of our cards: 1.5 has Universal Actions (`Action.Execute`, `refresh`), the
+ * labels and `errorMessage` of inputs; the people picker (`choices.data` with `Data.Query`) is 1.6.
+ */
+export const CARD_VERSION = '1.5';
+/** The version of a card that holds the people picker. */
+export const PEOPLE_PICKER_CARD_VERSION = '1.6';
+
+/** Whether a card body holds an input with `choices.data` (the people picker). */
+function hasPeoplePicker(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(hasPeoplePicker);
+  if (!node || typeof node !== 'object') return false;
+  const n = node as CardJson;
+  if (n['choices.data'] !== undefined) return true;
+  return Object.values(n).some((v) => typeof v === 'object' && hasPeoplePicker(v));
+}
+
+/**
+ * A card with the given body; version 1.5 (Teams desktop and mobile), or 1.6 when the body
+ * holds the people picker, the version that defines `choices.data`.
+ */
 export function adaptiveCard(body: CardJson[], extra: CardJson = {}): CardJson {
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: '1.5',
+    version: hasPeoplePicker(body) ? PEOPLE_PICKER_CARD_VERSION : CARD_VERSION,
     body,
     ...extra,
   };
@@ -81,6 +102,11 @@ export function cardAttachment(card: CardJson): { contentType: string; content: 
   return { contentType: 'application/vnd.microsoft.card.adaptive', content: card };
 }
 
+/** The body of an `adaptiveCard/action` invoke response that tells Teams the action failed. */
+export function errorResponse(statusCode: number, code: string, message: string): { statusCode: number; type: string; value: { code: string; message: string } } {
+  return { statusCode, type: 'application/vnd.microsoft.error', value: { code, message } };
+}
+
 /** The body of an `adaptiveCard/action` invoke response that shows `card`. */
 export function cardResponse(card: CardJson): { statusCode: number; type: string; value: CardJson } {
   return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card };
@@ -99,7 +125,7 @@ export function words(id: string): string {
   return id.replace(/_/g, ' ');
 }
 
-/** `YYYY-MM-DD`, or a dash. */
-export function day(d: Date | null): string {
-  return d ? d.toISOString().slice(0, 10) : '—';
+/** `YYYY-MM-DD` of `d` in the time zone `tz` (the policy's), or a dash. */
+export function day(d: Date | null | undefined, tz: string): string {
+  return localDay(d, tz);
 }

@@ -8,7 +8,8 @@ import { startForm } from './form-flow';
 import { firstPage } from './form-cards';
 import type { Command } from './parse-activity';
 import { checkCard, helpCard, listCard, notFoundCard, pendingCard, systemCard } from './render-views';
-import { reviewCard } from './review-actions';
+import { startReview } from './review-actions';
+import { timezoneOf } from '../../flows/display';
 
 const usage = (text: string) => messageCard(`Usage: ${text}`);
 
@@ -28,20 +29,18 @@ export async function runCommand(turn: FormTurn, command: Command): Promise<Card
       return r.kind === 'found' ? checkCard(r.check) : notFoundCard(r.query, r.suggestions);
     }
     case 'list':
-      return listCard(await flows.listMine(ctx));
+      return listCard(await flows.listMine(ctx), timezoneOf(ctx.deps.policy));
     case 'show': {
       if (!arg) return usage('show <ref>, e.g. show AI-1');
       const r = await flows.show(ctx, arg);
       if (r.kind === 'refused') return messageCard(r.message, { error: true });
-      return systemCard(r.system, r.request);
+      return systemCard(r.system, r.request, undefined, timezoneOf(ctx.deps.policy));
     }
     case 'pending':
       return pendingCard(await flows.pendingForMe(ctx));
     case 'review': {
       if (!arg) return usage('review <ref>, e.g. review AI-1');
-      const found = await flows.systemByRef(ctx, arg);
-      if ('kind' in found) return messageCard(found.message, { error: true });
-      return reviewCard(found);
+      return startReview(ctx, arg);
     }
     case 'resubmit': {
       if (!arg) return usage('resubmit <ref>, e.g. resubmit AI-1');

@@ -18,7 +18,8 @@ import { handleApprovalAction } from './approval-actions';
 import type { ApprovalAction } from './approval-actions';
 import type { Answers } from '../../flows/triage/types';
 import type { CardJson } from './card-kit';
-import { cardAttachment, cardResponse, messageCard } from './card-kit';
+import { cardAttachment, cardResponse, errorResponse, messageCard } from './card-kit';
+import { timezoneOf } from '../../flows/display';
 import { runCommand } from './commands';
 import { saveReference } from './conversation-refs';
 import { createTeamsDeliverer } from './deliver';
@@ -73,6 +74,11 @@ const ACTED_ON = new Set(['message', 'invoke', ...INSTALL_TYPES]);
 const CARD_ACTION_INVOKE = 'adaptiveCard/action';
 
 const outOfDate = () => messageCard('This card is out of date; type help for the commands.', { error: true });
+const TRY_AGAIN = 'Something went wrong on our side; nothing was changed. Please try again.';
+
+/** The warning logged when Teams runs without an app id. */
+export const UNAUTHENTICATED_WARNING =
+  'Teams is running unauthenticated — local testing only: anyone who can reach POST /api/messages can act as any Teams user. Set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD for real use.';
 
 /**
  * The public-cloud settings with signing keys read from `url`. Once one of these is given,
@@ -109,12 +115,11 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
   adapter.onTurnError = async (context, err) => {
     logger.error({ err, activity: context.activity.type }, 'Teams turn failed');
     if (context.activity.type === 'message') {
-      await context.sendActivity('Something went wrong on our side; nothing was changed. Please try again.').catch(() => {});
+      await context.sendActivity(TRY_AGAIN).catch(() => {});
     } else if (context.activity.type === 'invoke' && context.activity.name === CARD_ACTION_INVOKE) {
       // Failed before the handler answered (e.g. the database dropped while recording the
-      // conversation): answer the card anyway, or Teams gets a 501 and shows a generic error.
-      const card = cardResponse(messageCard('Something went wrong on our side; nothing was changed. Please try again.', { error: true }));
-      await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: card } }).catch(() => {});
+      // conversation): answer with an error response, or Teams gets a 501 and says nothing useful.
+      await context.sendActivity({ type: 'invokeResponse', value: { status: 500, body: errorResponse(500, 'InternalError', TRY_AGAIN) } }).catch(() => {});
     }
   };
 
@@ -129,6 +134,9 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
     await saveReference(deps.db, workspaceId, key.key, { ...ref, activityId: undefined, conversation }, deps.clock.now());
     remembered.add(memo);
   };
+
+  /** The roster as seen from a turn: the MRI Teams gives a member of its conversation. */
+  const rosterOf = (context: TurnContext) => async (aad: string) => (await directory.lookup(context, aad))?.mri ?? null;
 
   /** The flow context and form helpers of a turn. */
   const turnOf = async (context: TurnContext): Promise<FormTurn | null> => {
@@ -148,14 +156,14 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
       case 'approval.request_changes':
       case 'approval.refresh':
       case 'approval.open':
-        return handleApprovalAction(turn.ctx, action as ApprovalAction, afterChange);
+        return handleApprovalAction(turn.ctx, action as ApprovalAction, afterChange, rosterOf(turn.context));
       case 'form.next':
         return submitPage(turn, { flow: action.flow, ref: action.ref, page: action.page, fields: action.fields, answers: action.answers as Answers, warned: action.warned }, data);
       case 'form.cancel':
         return messageCard('Cancelled; nothing was submitted.');
       case 'show': {
         const r = await flows.show(turn.ctx, action.ref);
-        return r.kind === 'refused' ? messageCard(r.message, { error: true }) : systemCard(r.system, r.request);
+        return r.kind === 'refused' ? messageCard(r.message, { error: true }) : systemCard(r.system, r.request, undefined, timezoneOf(deps.policy));
       }
       default:
         return handleReviewAction(turn, action);
@@ -203,7 +211,7 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
       if (!isWellFormed(a)) {
         // Checked before anything is written: no workspace, person or reference from a bad payload.
         logger.warn({ type: a.type, name: a.name }, 'Teams activity without a valid from, conversation or serviceUrl; ignored');
-        if (invoke) await context.sendActivity({ type: 'invokeResponse', value: { status: 400, body: { code: 'BadRequest', message: 'activity lacks from, conversation or serviceUrl' } } });
+        if (invoke) await context.sendActivity({ type: 'invokeResponse', value: { status: 400, body: errorResponse(400, 'BadRequest', 'activity lacks from, conversation or serviceUrl') } });
         return;
       }
       if (invoke) {
@@ -228,7 +236,7 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
         return cardResponse(await handleAction(turn, action, raw)) as AdaptiveCardInvokeResponse;
       } catch (err) {
         logger.error({ err }, 'Teams card action failed');
-        return cardResponse(messageCard('Something went wrong on our side; nothing was changed. Please try again.', { error: true })) as AdaptiveCardInvokeResponse;
+        return errorResponse(500, 'InternalError', TRY_AGAIN) as AdaptiveCardInvokeResponse;
       }
     }
   }
@@ -240,6 +248,8 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
     adapter,
     deliverer: createTeamsDeliverer({ adapter, appId: config.appId, deps, logger }),
     install(app) {
+      // Said where requests are taken: a worker that only delivers has nothing to authenticate.
+      if (!config.appId) logger.warn(UNAUTHENTICATED_WARNING);
       app.post('/api/messages', ...teamsInbound({ adapter, auth, logic, logger, authTimeoutMs: opts.authTimeoutMs ?? 5000 }));
     },
   };

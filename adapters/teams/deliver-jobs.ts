@@ -25,13 +25,15 @@ import type {
 } from '../../flows';
 import type { MessageCopy, RetriagePromptPayload } from '../../flows';
 import { loadRequestView, loadSystemView, messagesOf } from '../../flows';
+import { roleLabel, timezoneOf } from '../../flows/display';
 import { adaptiveCard, cardAttachment, textBlock } from './card-kit';
 import { noteCheckpointPost } from './checkpoint-delivery';
 import { reviewCard } from './review-actions';
 import { referenceForConversation } from './conversation-refs';
+import { memberNames } from './people';
 import { digestCard } from './digest-card';
 import { unreachablePeople } from './digest-people';
-import { approvalEscalationCard, approvalReminderCard, closedReviewCard, memberLabel, reviewEscalationCard, reviewReminderCard, threadLink } from './job-cards';
+import { approvalEscalationCard, approvalReminderCard, closedReviewCard, memberLabel, membersText, reviewEscalationCard, reviewReminderCard, threadLink } from './job-cards';
 import type { PostRecorder } from './post-record';
 import type { Posted, TeamsTransport } from './teams-transport';
 import { mentionParts } from './teams-transport';
@@ -65,6 +67,7 @@ async function personOf(db: Db, id: number) {
 export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransport; recorder: PostRecorder }) {
   const { deps, transport, recorder } = opts;
   const { db, policy } = deps;
+  const tz = timezoneOf(policy);
 
   /** Teams copies of a subject recorded with `role` at or after `since`. */
   const recorded = (workspaceId: number, subjectType: string, subjectId: number, role: string, since: Date) =>
@@ -92,7 +95,7 @@ export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransp
     // later: a reminder copy recorded since this row was written is this row's.
     if ((await recorded(row.workspaceId, 'review', p.reviewId, 'reminder', row.createdAt)).length > 0) return OK;
     await recorder.once(row, 'reminder', async () =>
-      teamsCopy(row, 'review', p.reviewId, 'reminder', await transport.sendToPerson(row.workspaceId, system.owner, reviewReminderCard(system, p))),
+      teamsCopy(row, 'review', p.reviewId, 'reminder', await transport.sendToPerson(row.workspaceId, system.owner, reviewReminderCard(system, p, tz))),
     );
     return OK;
   };
@@ -104,7 +107,7 @@ export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransp
     const system = await loadSystemView(db, row.workspaceId, p.systemId);
     if (!system || system.status === 'retired') return OK;
     const intro = [textBlock(`🔄 ${p.text}`, { weight: 'Bolder', wrap: true })];
-    const card = system.status === 'approved' ? reviewCard(system, undefined, intro) : adaptiveCard(intro);
+    const card = system.status === 'approved' ? reviewCard(system, undefined, intro, tz) : adaptiveCard(intro);
     await postOnce(row, () => transport.sendToPerson(row.workspaceId, system.owner, card));
     return OK;
   };
@@ -115,7 +118,7 @@ export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransp
     if (!review || review.status !== 'open') return OK;
     await postOnce(row, async () => {
       const channel = await transport.digestChannel(row.workspaceId);
-      const messageId = await transport.send(channel.ref, { type: 'message', attachments: [cardAttachment(reviewEscalationCard(p))] });
+      const messageId = await transport.send(channel.ref, { type: 'message', attachments: [cardAttachment(reviewEscalationCard(p, tz))] });
       return { conversationId: channel.id, messageId, via: 'channel' };
     });
     return OK;
@@ -150,7 +153,8 @@ export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransp
         const others = p.approvers.filter((a) => !a.startsWith('teams:'));
         const targets = await transport.memberNames(channel.ref, aads);
         const m = mentionParts(targets);
-        const text = targets.length > 0 ? `${m.text}: the ${p.role} approval of ${p.ref} waits for you.` : `The ${p.role} approval of ${p.ref} waits for ${others.map(memberLabel).join(', ') || 'its approvers'}.`;
+        const role = roleLabel(p.role);
+        const text = targets.length > 0 ? `${m.text}: the ${role} approval of ${p.ref} waits for you.` : `The ${role} approval of ${p.ref} waits for ${membersText(others) || 'its approvers'}.`;
         const replyTo = inThread(channel.id);
         const messageId = await transport.send(channel.ref, { type: 'message', text, entities: m.entities, attachments: [cardAttachment(approvalReminderCard(p, link, others))] }, replyTo);
         return { conversationId: channel.id, messageId, via: 'channel' };
@@ -164,7 +168,7 @@ export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransp
   const approvalEscalation = async (row: OutboxRow, p: ApprovalEscalationPayload): Promise<DeliveryResult> => {
     if (await done(row)) return OK;
     if (!(await stillPending(row.workspaceId, p.requestId, p.stepId))) return OK;
-    const card = approvalEscalationCard(p, threadLink(p.thread, await tenantOf(row.workspaceId)));
+    const card = approvalEscalationCard(p, threadLink(p.thread, await tenantOf(row.workspaceId)), await memberNames(db, row.workspaceId, p.approvers));
     await postOnce(
       row,
       async () => {
@@ -231,7 +235,7 @@ export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransp
       const [review] = await db.select().from(reviews).where(eq(reviews.id, reviewId));
       const system = review ? await loadSystemView(db, workspaceId, review.systemId) : null;
       const decidedBy = review?.decidedById ? await personOf(db, review.decidedById) : null;
-      const card = closedReviewCard(system, system?.ref ?? `review ${reviewId}`, status === 'snoozed' ? status : (review?.status ?? status), decidedBy?.name ?? null, review?.decidedAt ?? null);
+      const card = closedReviewCard(system, system?.ref ?? `review ${reviewId}`, status === 'snoozed' ? status : (review?.status ?? status), decidedBy?.name ?? null, review?.decidedAt ?? null, tz);
       for (const copy of copies) {
         const ref = await referenceForConversation(db, workspaceId, copy.conversationId);
         if (ref) await transport.update(ref, copy.messageId, card);

@@ -10,6 +10,7 @@ import type { CloudAdapter } from 'botbuilder';
 import { people } from '../../db/schema';
 import type { Deliverer, DeliveryResult, FlowDeps, OutboxRow, RequestView } from '../../flows';
 import { loadRequestView, messagesOf, outcomeOf } from '../../flows';
+import { REQUEST_STATUS_LABEL, roleLabel, STEP_STATUS_LABEL, timezoneOf } from '../../flows/display';
 import type { Logger } from 'pino';
 import { sharedApprovalCard } from './approval-actions';
 import type { CardJson } from './card-kit';
@@ -34,6 +35,7 @@ export interface TeamsDelivererOptions {
 export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
   const { deps } = opts;
   const { db, policy } = deps;
+  const tz = timezoneOf(policy);
   const transport = createTeamsTransport(opts);
   const { send, update, channelRef, createPersonal, sendToPerson } = transport;
   const recorder = createPostRecorder(deps);
@@ -49,7 +51,7 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
     const existing = (await messagesOf(db, row.workspaceId, 'approval_request', request.id)).filter((m) => m.platform === 'teams');
     if (existing.length > 0) return; // posted by an earlier attempt
     const ctx = { deps, workspace: { id: row.workspaceId, platform: 'teams' as const, externalId: '' } };
-    const card = await sharedApprovalCard(ctx, request);
+    const card = await sharedApprovalCard(ctx, request, transport.rosterFor(row.workspaceId));
     const activity = { type: 'message', attachments: [cardAttachment(card)] };
     await recorder.once(row, 'card', async () => {
       const channel = await channelRef(row.workspaceId, 'approvals');
@@ -81,10 +83,10 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
     const d = outcomeOf(request, status, stepId).decisive;
     const reason = d?.reason;
     const next = status === 'changes_requested' || status === 'rejected' ? markdown`Change it and type **resubmit ${request.systemRef}**.` : null;
-    const verb = d ? words(d.status) : '';
-    const by = d?.by ? `${verb.charAt(0).toUpperCase()}${verb.slice(1)} by ${d.by.name} (${d.role} step) on ${day(d.at)}.` : '';
+    const verb = d ? (STEP_STATUS_LABEL[d.status as keyof typeof STEP_STATUS_LABEL] ?? words(d.status)) : '';
+    const by = d?.by ? `${verb.charAt(0).toUpperCase()}${verb.slice(1)} by ${d.by.name} (${roleLabel(d.role)} step) on ${day(d.at, tz)}.` : '';
     return adaptiveCard([
-      heading(`${request.systemRef} ${request.systemName} was ${words(status)}`),
+      heading(outcomeHeading(`${request.systemRef} ${request.systemName}`, status)),
       ...(by ? [textBlock(by)] : []),
       ...(reason ? [textBlock(`Reason: "${reason}"`)] : []),
       ...(next ? [textBlock(next)] : []),
@@ -104,7 +106,7 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
       case 'approval.updated': {
         if (!request) return gone;
         const ctx = { deps, workspace: { id: row.workspaceId, platform: 'teams' as const, externalId: '' } };
-        await updateCopies(row.workspaceId, 'approval_request', request.id, await sharedApprovalCard(ctx, request));
+        await updateCopies(row.workspaceId, 'approval_request', request.id, await sharedApprovalCard(ctx, request, transport.rosterFor(row.workspaceId)));
         return { ok: true };
       }
       case 'approval.outcome':
@@ -131,7 +133,9 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
 
   /** Kinds this deliverer does not know: their `text` to the person or channel they are for. */
   const deliverGeneric = async (row: OutboxRow, p: Record<string, unknown>): Promise<DeliveryResult> => {
-    const text = typeof p.text === 'string' ? p.text : `${row.kind}: ${JSON.stringify(p)}`;
+    // People read this: never the event's name or its JSON. The log keeps the kind.
+    if (typeof p.text !== 'string') opts.logger.warn({ kind: row.kind, notification: row.id }, 'Teams notification without text; sent a generic line');
+    const text = typeof p.text === 'string' ? p.text : 'Something changed on a tool you are involved with; type list or pending to see it.';
     const card = messageCard(text);
     const r = row.recipient as { person?: number; channel?: 'approvals' | 'digest' };
     if ((typeof r.person === 'number' || r.channel) && (await postedBefore(row))) return { ok: true };
@@ -157,6 +161,22 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
       return failure(err, opts.logger, row);
     }
   };
+}
+
+/** The heading of an outcome, in plain words: "AI-1 Chat was approved", "changes were requested for …". */
+export function outcomeHeading(system: string, status: RequestView['status']): string {
+  switch (status) {
+    case 'changes_requested':
+      return `Changes were requested for ${system}`;
+    case 'blocked':
+      return `${system} is blocked: it is a prohibited practice`;
+    case 'superseded':
+      return `The approval of ${system} was superseded by a newer request`;
+    case 'pending':
+      return `${system} is waiting for approval`;
+    default:
+      return `${system} was ${REQUEST_STATUS_LABEL[status] ?? words(status)}`;
+  }
 }
 
 /** Maps a connector error to a delivery result: 429 waits as told, 4xx is permanent. */

@@ -7,6 +7,7 @@ import type { CardJson } from './card-kit';
 import { adaptiveCard, facts, heading, markdown, textBlock, truncate } from './card-kit';
 import { digestCheckpointBlocks } from './checkpoint-card';
 import { age } from './job-cards';
+import { localDay } from '../../flows/display';
 
 /** Teams refuses messages above about 28 KB; leave room for the envelope. */
 export const MESSAGE_MAX_BYTES = 26_000;
@@ -106,7 +107,7 @@ function render(d: WeeklyDigest, notInstalled: NotInstalled[], limit: number): C
   }
   if (d.reviewsDueSoon.length) {
     body.push(section(`Reviews due in the next 14 days (${d.reviewsDueSoon.length})`));
-    body.push(...listFacts(d.reviewsDueSoon, limit, (r) => [item(r), `due ${r.dueAt.slice(0, 10)} — owner ${r.owner}`]));
+    body.push(...listFacts(d.reviewsDueSoon, limit, (r) => [item(r), `due ${localDay(new Date(r.dueAt), d.timezone || 'UTC')} — owner ${r.owner}`]));
   }
   body.push(section(`Inventory: ${d.inventory.total} system${d.inventory.total === 1 ? '' : 's'}`));
   if (d.inventory.total > 0) {

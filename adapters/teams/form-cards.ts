@@ -73,9 +73,25 @@ function choices(q: Question): CardJson[] {
   return (q.values ?? []).map((v) => ({ title: v.label, value: v.id }));
 }
 
+/** Longest link the Link input (`url`) takes, in characters; longer ones are refused on submit. */
+export const URL_MAX_LENGTH = 2000;
+
+/** What Teams shows under a required input left empty. */
+function requiredMessage(q: Question): string {
+  switch (q.kind) {
+    case 'person':
+      return `${q.label} is required: pick a person or type their email.`;
+    case 'text':
+    case 'url':
+      return `${q.label} is required.`;
+    default:
+      return `${q.label} is required: choose an answer.`;
+  }
+}
+
 function input(q: Question, value: string, speaker?: FormRenderOptions['speaker']): CardJson {
   const label = `${q.label}${q.required ? '' : ' (optional)'}`;
-  const base = { id: q.id, label, isRequired: q.required, value };
+  const base = { id: q.id, label, isRequired: q.required, ...(q.required ? { errorMessage: requiredMessage(q) } : {}), value };
   switch (q.kind) {
     case 'one':
       return { type: 'Input.ChoiceSet', ...base, style: (q.values?.length ?? 0) > 4 ? 'compact' : 'expanded', choices: choices(q) };
@@ -94,7 +110,7 @@ function input(q: Question, value: string, speaker?: FormRenderOptions['speaker'
         'choices.data': { type: 'Data.Query', dataset: 'graph.microsoft.com/users' },
       };
     case 'url':
-      return { type: 'Input.Text', ...base, style: 'Url', placeholder: 'https://…' };
+      return { type: 'Input.Text', ...base, style: 'Url', placeholder: 'https://…', maxLength: q.maxLength ?? URL_MAX_LENGTH };
     case 'text':
       return { type: 'Input.Text', ...base, maxLength: q.maxLength, isMultiline: (q.maxLength ?? 0) > 200 };
   }

@@ -4,7 +4,8 @@
  * next to the fields.
  */
 import type { TurnContext } from 'botbuilder';
-import type { FlowContext } from '../../flows';
+import type { FlowContext, SystemView } from '../../flows';
+import { SYSTEM_STATUS_LABEL, timezoneOf } from '../../flows/display';
 import * as flows from '../../flows';
 import { getQuestion, parseAnswerText } from '../../flows/triage/questionnaire';
 import { validateRegistration } from '../../flows/triage/validate';
@@ -12,7 +13,7 @@ import type { Answers, FieldError } from '../../flows/triage/types';
 import type { CardJson } from './card-kit';
 import { adaptiveCard, heading, markdown, messageCard, textBlock } from './card-kit';
 import type { FormState } from './form-cards';
-import { formCard, nextPage, pageQuestions } from './form-cards';
+import { formCard, nextPage, pageQuestions, URL_MAX_LENGTH } from './form-cards';
 import type { MemberDirectory } from './people';
 import { resolveOwner } from './people';
 import { classificationBlocks, systemCard } from './render-views';
@@ -56,10 +57,18 @@ export async function submitPage(turn: FormTurn, state: FormState, data: Record<
     const fields = { ...values, owner: owner.ok ? owner.platformId : 'x' };
     const checked = validateRegistration(fields);
     const errors = [...(checked.ok ? [] : checked.errors.filter((e) => e.field !== 'owner' || owner.ok)), ...(owner.ok ? [] : [{ field: 'owner', message: owner.message }])];
+    // The card caps the Link input; a client that ignores the cap hears why, in the Link field.
+    const url = values.url ?? '';
+    if (url.length > URL_MAX_LENGTH) {
+      const i = errors.findIndex((e) => e.field === 'url');
+      const tooLong = { field: 'url', message: `is ${url.length} characters long; links can be at most ${URL_MAX_LENGTH} characters` };
+      if (i >= 0) errors[i] = tooLong;
+      else errors.push(tooLong);
+    }
     if (errors.length > 0) return again(errors);
     const duplicate = await flows.findDuplicate(turn.ctx, values.name ?? '');
     if (duplicate) {
-      return systemCard(duplicate, null, `"${values.name ?? ''}" is already registered as ${duplicate.ref}; nothing new was registered. Here it is:`);
+      return systemCard(duplicate, null, `"${values.name ?? ''}" is already registered as ${duplicate.ref}; nothing new was registered. Here it is:`, timezoneOf(turn.ctx.deps.policy));
     }
     const kept: Record<string, string> = { ...values, owner: (owner as { platformId: string }).platformId };
     if (owner.ok && owner.name) kept._ownerName = owner.name;
@@ -103,7 +112,7 @@ async function submitForm(turn: FormTurn, state: FormState): Promise<CardJson> {
     const { _ownerName, _ownerEmail, ...fields } = state.fields;
     const r = await flows.register(ctx, { fields, answers: state.answers, ownerName: _ownerName, ownerEmail: _ownerEmail });
     if (r.kind === 'refused') return refusalCard(turn, state, r);
-    if (r.kind === 'duplicate') return systemCard(r.system, null, `Already registered as ${r.system.ref}; nothing new was registered.`);
+    if (r.kind === 'duplicate') return systemCard(r.system, null, `Already registered as ${r.system.ref}; nothing new was registered.`, timezoneOf(ctx.deps.policy));
     turn.afterChange();
     return resultCard(`Registered ${r.system.ref} ${r.system.name}`, r.system.status, r.classification);
   }
@@ -122,10 +131,10 @@ async function submitForm(turn: FormTurn, state: FormState): Promise<CardJson> {
   return resultCard(`Updated the triage of ${r.system.ref}`, r.system.status, r.classification, note);
 }
 
-function resultCard(title: string, status: string, classification: Parameters<typeof classificationBlocks>[0], note?: string): CardJson {
+function resultCard(title: string, status: SystemView['status'], classification: Parameters<typeof classificationBlocks>[0], note?: string): CardJson {
   return adaptiveCard([
     heading(title),
-    textBlock(markdown`Status: **${status.replace(/_/g, ' ')}**`),
+    textBlock(markdown`Status: **${SYSTEM_STATUS_LABEL[status] ?? status}**`),
     ...(note ? [textBlock(note)] : []),
     ...classificationBlocks(classification),
   ]);

@@ -7,6 +7,7 @@ import type { ApprovalEscalationPayload, ApprovalReminderPayload, ReviewEscalati
 import type { CardJson } from './card-kit';
 import { adaptiveCard, day, executeAction, facts, heading, markdown, textBlock, words } from './card-kit';
 import { reviewCard } from './review-actions';
+import { roleLabel } from '../../flows/display';
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
@@ -20,9 +21,27 @@ export function memberLabel(member: string): string {
   return member.replace(/^(teams|slack|shell|email):/, '');
 }
 
-/** The owner's review reminder: when it is due, whether compliance was told, and the review card. */
-export function reviewReminderCard(s: SystemView, p: Pick<ReviewReminderPayload, 'dueAt' | 'overdueDays' | 'dueInDays' | 'reminderNumber' | 'escalated'>): CardJson {
-  const due = p.dueAt.slice(0, 10);
+/**
+ * Policy members as people read them: the names in `names` (by member id), emails as written, the
+ * other Teams members (AAD object ids, which mean nothing to a reader) counted.
+ */
+export function membersText(members: string[], names: Record<string, string> = {}): string {
+  const shown = members.filter((m) => !!names[m] || !m.startsWith('teams:')).map((m) => names[m] ?? memberLabel(m));
+  const teams = members.length - shown.length;
+  if (teams > 0) shown.push(`${teams} Teams ${teams === 1 ? 'member' : 'members'} of the group`);
+  return shown.join(', ');
+}
+
+/**
+ * The owner's review reminder: when it is due, whether compliance was told, and the review card;
+ * dates in the time zone `tz` (the policy's).
+ */
+export function reviewReminderCard(
+  s: SystemView,
+  p: Pick<ReviewReminderPayload, 'dueAt' | 'overdueDays' | 'dueInDays' | 'reminderNumber' | 'escalated'>,
+  tz = 'UTC',
+): CardJson {
+  const due = day(new Date(p.dueAt), tz);
   const when =
     p.overdueDays > 0
       ? `⏰ The review of ${s.ref} was due on ${due} and is ${plural(p.overdueDays, 'day')} overdue.`
@@ -31,14 +50,14 @@ export function reviewReminderCard(s: SystemView, p: Pick<ReviewReminderPayload,
         : `⏰ The review of ${s.ref} is due today (${due}).`;
   const intro = [textBlock(`${when}${p.reminderNumber > 1 ? ` Reminder ${p.reminderNumber}.` : ''}`, { weight: 'Bolder', color: p.overdueDays > 0 ? 'Attention' : 'Default' })];
   if (p.escalated) intro.push(textBlock('Compliance has been told that this review is overdue.', { color: 'Attention' }));
-  return reviewCard(s, undefined, intro);
+  return reviewCard(s, undefined, intro, tz);
 }
 
-/** What a review card becomes once the review is closed (no more buttons). */
-export function closedReviewCard(s: SystemView | null, ref: string, status: string, decidedBy: string | null, decidedAt: Date | null): CardJson {
-  const by = decidedBy ? ` by ${decidedBy}${decidedAt ? ` on ${day(decidedAt)}` : ''}` : '';
+/** What a review card becomes once the review is closed (no more buttons); dates in `tz`. */
+export function closedReviewCard(s: SystemView | null, ref: string, status: string, decidedBy: string | null, decidedAt: Date | null, tz = 'UTC'): CardJson {
+  const by = decidedBy ? ` by ${decidedBy}${decidedAt ? ` on ${day(decidedAt, tz)}` : ''}` : '';
   const body: CardJson[] = [heading(`Review of ${ref}${s ? ` ${s.name}` : ''}: ${words(status)}${by}`)];
-  if (s && s.status !== 'retired') body.push(textBlock(`Next review: ${day(s.nextReviewAt)}.`));
+  if (s && s.status !== 'retired') body.push(textBlock(`Next review: ${day(s.nextReviewAt, tz)}.`));
   if (s?.status === 'retired') body.push(textBlock(`${s.ref} is retired and no longer approved for use.`));
   return adaptiveCard(body);
 }
@@ -64,7 +83,7 @@ function requestActions(requestId: number, link: string | null): CardJson[] {
 export function approvalReminderCard(p: ApprovalReminderPayload, link: string | null, unknownEmails: string[] = []): CardJson {
   const body: CardJson[] = [
     heading(`Reminder: ${p.ref} ${p.name} waits for a decision`),
-    textBlock(markdown`The **${p.role}** approval has been waiting for ${age(p.ageHours)}. Approve, reject or request changes.${p.reminderNumber > 1 ? ` (reminder ${p.reminderNumber})` : ''}`),
+    textBlock(markdown`The **${roleLabel(p.role)}** approval has been waiting for ${age(p.ageHours)}. Approve, reject or request changes.${p.reminderNumber > 1 ? ` (reminder ${p.reminderNumber})` : ''}`),
   ];
   if (unknownEmails.length > 0) {
     body.push(textBlock(`Also for: ${unknownEmails.map(memberLabel).join(', ')} — they have not used aimsbot in Teams yet.`, { isSubtle: true }));
@@ -73,26 +92,27 @@ export function approvalReminderCard(p: ApprovalReminderPayload, link: string | 
 }
 
 /** A stalled approval, told to the digest channel. */
-export function approvalEscalationCard(p: ApprovalEscalationPayload, link: string | null): CardJson {
+export function approvalEscalationCard(p: ApprovalEscalationPayload, link: string | null, names: Record<string, string> = {}): CardJson {
   return adaptiveCard(
     [
       heading(`Stalled approval: ${p.ref} ${p.name}`),
-      textBlock(markdown`The **${p.role}** step has waited ${age(p.ageHours)} despite ${plural(p.reminders, 'reminder')}.`, { color: 'Attention' }),
-      facts([['Approvers', p.approvers.map(memberLabel).join(', ') || 'none configured: add the group to the policy']]),
+      textBlock(markdown`The **${roleLabel(p.role)}** step has waited ${age(p.ageHours)} despite ${plural(p.reminders, 'reminder')}.`, { color: 'Attention' }),
+      facts([['Approvers', membersText(p.approvers, names) || 'none configured: add the group to the policy']]),
     ],
     { actions: requestActions(p.requestId, link) },
   );
 }
 
-/** An overdue review, told to the digest channel. */
-export function reviewEscalationCard(p: ReviewEscalationPayload): CardJson {
+/** An overdue review, told to the digest channel; dates in `tz`. */
+export function reviewEscalationCard(p: ReviewEscalationPayload, tz = 'UTC'): CardJson {
+  const due = day(new Date(p.dueAt), tz);
   return adaptiveCard(
     [
       heading(`Overdue review: ${p.ref} ${p.name}`),
-      textBlock(`It was due on ${p.dueAt.slice(0, 10)} and is ${plural(p.overdueDays, 'day')} overdue. The owner keeps getting reminders, which now say compliance has been told.`, { color: 'Attention' }),
+      textBlock(`It was due on ${due} and is ${plural(p.overdueDays, 'day')} overdue. The owner keeps getting reminders, which now say compliance has been told.`, { color: 'Attention' }),
       facts([
         ['Owner', p.owner.email ? `${p.owner.name} (${p.owner.email})` : p.owner.name],
-        ['Due', p.dueAt.slice(0, 10)],
+        ['Due', due],
       ]),
     ],
     { actions: [executeAction('Show the system', { action: 'show', ref: p.ref })] },

@@ -120,7 +120,8 @@ export const cardActionSchema = z.discriminatedUnion('action', [
     action: z.enum(['review.confirm', 'review.retire', 'review.snooze', 'review.update']),
     ref: z.string(),
     reason: z.string().optional(),
-    days: z.string().optional(),
+    // Input.Number arrives as text from most clients, as a number from some.
+    days: z.union([z.string(), z.number()]).transform(String).optional(),
   }),
   z.looseObject({ action: z.literal('show'), ref: z.string() }),
 ]);

@@ -5,6 +5,13 @@ import type { Classification } from '../../flows/triage/types';
 import type { CardJson } from './card-kit';
 import { adaptiveCard, day, executeAction, facts, heading, Markdown, markdown, textBlock, words } from './card-kit';
 import { obligationLines } from '../../flows/obligation-text';
+import { REQUEST_STATUS_LABEL, roleLabel, STEP_STATUS_LABEL, SYSTEM_STATUS_LABEL } from '../../flows/display';
+
+/** A risk class as people read it; a dash for none. */
+function classLabel(riskClass: string | null | undefined): string {
+  if (!riskClass) return '—';
+  return RISK_CLASS_LABEL[riskClass as keyof typeof RISK_CLASS_LABEL] ?? words(riskClass);
+}
 
 
 /** The help text: the commands of the app manifest. */
@@ -34,7 +41,7 @@ export function classificationBlocks(c: Classification): CardJson[] {
     facts([
       ['Class', RISK_CLASS_LABEL[c.riskClass]],
       ['Roles', c.inScope ? `EU AI Act ${c.aiActRoles.join(', ')}; ISO 42001 ${c.isoRoles.join(', ')}` : null],
-      ['Approvers', c.approvers.join(', ')],
+      ['Approvers', c.approvers.map(roleLabel).join(', ')],
       ['Review every', c.reviewIntervalDays === null ? 'no review (cannot be used)' : `${c.reviewIntervalDays} days`],
       ['Obligations', obligationLines(c.obligations).join('; ') || 'none'],
       ['Annex A controls', c.controls.join(', ') || null],
@@ -46,46 +53,46 @@ export function classificationBlocks(c: Classification): CardJson[] {
   return blocks;
 }
 
-/** A system in full, with its latest request. */
-export function systemCard(s: SystemView, request: RequestView | null, note?: string): CardJson {
+/** A system in full, with its latest request; dates in the time zone `tz` (the policy's). */
+export function systemCard(s: SystemView, request: RequestView | null, note?: string, tz = 'UTC'): CardJson {
   const body: CardJson[] = [];
   if (note) body.push(textBlock(note, { color: 'Warning' }));
   body.push(
     heading(`${s.ref} ${s.name}`),
     facts([
-      ['Status', words(s.status)],
-      ['Class', s.riskClass ? words(s.riskClass) : '—'],
+      ['Status', SYSTEM_STATUS_LABEL[s.status] ?? words(s.status)],
+      ['Class', classLabel(s.riskClass)],
       ['Owner', s.owner.name],
       ['Vendor', s.vendor || 'built in-house'],
       ['Link', s.url],
       ['Purpose', s.purpose],
       ['Department', s.department],
       ['Usage', words(s.usageStatus)],
-      ['Next review', day(s.nextReviewAt)],
-      ['Submitted by', `${s.submittedBy.name} on ${day(s.createdAt)}`],
+      ['Next review', day(s.nextReviewAt, tz)],
+      ['Submitted by', `${s.submittedBy.name} on ${day(s.createdAt, tz)}`],
       ['Obligations', s.assessment ? obligationLines(s.assessment.result.obligations).join('; ') || 'none' : null],
       ['Re-triage needed (questionnaire v2)', s.retriageNeeded ?? null],
     ]),
   );
   if (request) {
-    body.push(textBlock(markdown`**Approval** (assessment v${request.assessmentVersion}): ${words(request.status)}`));
-    body.push(facts(request.steps.map((st) => [st.role, stepLine(st)])));
+    body.push(textBlock(markdown`**Approval** (assessment v${request.assessmentVersion}): ${REQUEST_STATUS_LABEL[request.status] ?? words(request.status)}`));
+    body.push(facts(request.steps.map((st) => [roleLabel(st.role), stepLine(st, tz)])));
   }
   return adaptiveCard(body);
 }
 
-/** One step as a line: status, who decided, the reason. */
-export function stepLine(st: RequestView['steps'][number]): string {
-  const by = st.decidedBy ? ` by ${st.decidedBy.name} on ${day(st.decidedAt)}` : '';
+/** One step as a line: status, who decided and when (in the time zone `tz`), the reason. */
+export function stepLine(st: RequestView['steps'][number], tz = 'UTC'): string {
+  const by = st.decidedBy ? ` by ${st.decidedBy.name} on ${day(st.decidedAt, tz)}` : '';
   const reason = st.reason ? ` — "${st.reason}"` : '';
-  return `${words(st.status)}${by}${reason}`;
+  return `${STEP_STATUS_LABEL[st.status] ?? words(st.status)}${by}${reason}`;
 }
 
 const VERDICT: Record<CheckView['verdict'], string> = {
   approved: '✅ approved — you may use it under the conditions below',
   pending: '⏳ waiting for approval — do not use it for real work yet',
   not_approved: '❌ not approved',
-  blocked: '⛔ blocked — prohibited practice, must not be used',
+  blocked: '⛔ prohibited — do not use',
   retired: 'retired — no longer approved for use',
 };
 
@@ -95,10 +102,11 @@ export function checkCard(c: CheckView): CardJson {
     heading(`${c.system.ref} ${c.system.name}`),
     textBlock(VERDICT[c.verdict], { weight: 'Bolder' }),
     facts([
-      ['Class', c.system.riskClass ? words(c.system.riskClass) : '—'],
+      ['Class', classLabel(c.system.riskClass)],
       ['Owner', c.system.owner.name],
-      ['Conditions', obligationLines(c.conditions).join('; ') || 'none'],
-      ['Allowed data', c.allowedData.map(words).join(', ') || 'none'],
+      // A prohibited tool has no conditions of use and no data it may see.
+      ['Conditions', c.verdict === 'blocked' ? null : obligationLines(c.conditions).join('; ') || 'none'],
+      ['Allowed data', c.verdict === 'blocked' ? null : c.allowedData.map(words).join(', ') || 'none'],
     ]),
   ]);
 }
@@ -110,12 +118,12 @@ export function notFoundCard(query: string, suggestions: SystemView[]): CardJson
   return adaptiveCard(body);
 }
 
-/** The tools someone owns or registered. */
-export function listCard(systems: SystemView[]): CardJson {
+/** The tools someone owns or registered; dates in the time zone `tz` (the policy's). */
+export function listCard(systems: SystemView[], tz = 'UTC'): CardJson {
   if (systems.length === 0) return adaptiveCard([textBlock(markdown`You own or registered no tools yet — type **register**.`)]);
   return adaptiveCard([
     heading('Your tools'),
-    facts(systems.slice(0, 50).map((s) => [s.ref, `${s.name} — ${words(s.status)}${s.riskClass ? `, ${s.riskClass}` : ''}; next review ${day(s.nextReviewAt)}`])),
+    facts(systems.slice(0, 50).map((s) => [s.ref, `${s.name} — ${SYSTEM_STATUS_LABEL[s.status] ?? words(s.status)}${s.riskClass ? `, ${classLabel(s.riskClass)}` : ''}; next review ${day(s.nextReviewAt, tz)}`])),
     ...(systems.length > 50 ? [textBlock(`…and ${systems.length - 50} more`, { isSubtle: true })] : []),
   ]);
 }
@@ -127,7 +135,7 @@ export function pendingCard(items: PendingItem[]): CardJson {
     heading('Waiting for your decision'),
     ...items.slice(0, 20).map((i) => {
       const roles = i.request.steps.filter((s) => i.stepIds.includes(s.id)).map((s) => s.role);
-      return textBlock(markdown`**${i.request.systemRef}** ${i.request.systemName} (${i.request.classification.riskClass}) — your step: ${roles.join(', ')}`);
+      return textBlock(markdown`**${i.request.systemRef}** ${i.request.systemName} (${classLabel(i.request.classification.riskClass)}) — your step: ${roles.map(roleLabel).join(', ')}`);
     }),
   ], {
     actions: items.slice(0, 5).map((i) => executeAction(`Open ${i.request.systemRef}`, { action: 'approval.open', requestId: i.request.id })),

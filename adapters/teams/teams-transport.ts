@@ -17,6 +17,9 @@ import { anyReference, findReference, referenceForConversation, saveReference } 
 /** A conversation reference as stored. */
 export type Ref = Partial<ConversationReference>;
 
+/** How long a roster answer is kept, in ms (10 minutes). */
+const ROSTER_CACHE_MS = 10 * 60_000;
+
 /** No route to the recipient: retrying will not help until the setup changes. */
 export class NoRoute extends Error {}
 
@@ -97,16 +100,29 @@ export function createTeamsTransport(opts: { adapter: CloudAdapter; appId: strin
     return id;
   };
 
+  /**
+   * Replaces a posted message with `card`. Through the connector client, not
+   * `TurnContext.updateActivity`: that would stamp the continuation activity's made-up id on the
+   * update as its `replyToId`, naming a message that never existed.
+   */
   const update = async (ref: Ref, activityId: string, card: CardJson): Promise<void> => {
     await proactive(ref, async (ctx: TurnContext) => {
-      await ctx.updateActivity({ type: 'message', id: activityId, attachments: [cardAttachment(card)] });
+      const client = ctx.turnState.get<ConnectorClient>(adapter.ConnectorClientKey);
+      const out = TurnContextClass.applyConversationReference({ type: 'message', id: activityId, attachments: [cardAttachment(card)] }, ref);
+      delete out.replyToId;
+      out.id = activityId;
+      const conversationId = ref.conversation!.id!;
+      await client.conversations.updateActivity(conversationId, activityId, out as Activity);
     });
   };
 
-  /** The names Teams gives these users (looked up in `ref`'s conversation); the id when unknown. */
+  /**
+   * The names Teams gives these users (looked up in `ref`'s conversation); "approver" when Teams
+   * does not say (an AAD object id means nothing to the people reading the mention).
+   */
   const memberNames = async (ref: Ref, aads: string[]): Promise<MentionTarget[]> => {
     if (aads.length === 0) return [];
-    const out: MentionTarget[] = aads.map((aad) => ({ aad, name: aad }));
+    const out: MentionTarget[] = aads.map((aad) => ({ aad, name: 'approver' }));
     await proactive(ref, async (ctx) => {
       for (const t of out) {
         try {
@@ -198,11 +214,41 @@ export function createTeamsTransport(opts: { adapter: CloudAdapter; appId: strin
     return { conversationId: route.conversationId, messageId, via: route.via };
   };
 
+  /** MRIs found in the roster, by workspace and AAD object id, with when they were looked up. */
+  const mriCache = new Map<string, { at: number; mri: string | null }>();
+
+  /**
+   * The roster of a workspace as seen from its approvals channel (else any stored conversation):
+   * the user MRI of a member by AAD object id, null when Teams does not know them there. Answers
+   * are kept for 10 minutes, so updating a card does not ask Teams again for every approver.
+   */
+  const rosterFor = (workspaceId: number) => async (aad: string): Promise<string | null> => {
+    const key = `${workspaceId}/${aad.toLowerCase()}`;
+    const hit = mriCache.get(key);
+    const now = Date.now();
+    if (hit && now - hit.at < ROSTER_CACHE_MS) return hit.mri;
+    const id = policy.channels.approvals?.teams;
+    const stored = id ? ((await findReference(db, workspaceId, `channel:${id}`)) ?? (await referenceForConversation(db, workspaceId, id))) : await anyReference(db, workspaceId);
+    if (!stored?.serviceUrl) return null;
+    const ref: Ref = id ? { ...stored, activityId: undefined, user: undefined, conversation: { ...stored.conversation!, id } } : { ...stored, activityId: undefined };
+    let mri: string | null = null;
+    try {
+      await proactive(ref, async (ctx) => {
+        mri = (await TeamsInfo.getMember(ctx, aad)).id || null;
+      });
+    } catch {
+      // Not in that conversation, or the roster cannot be read: no MRI, no refresh for them.
+      mri = null;
+    }
+    mriCache.set(key, { at: now, mri });
+    return mri;
+  };
+
   /** Sends a card to a person (see `personRoute`). */
   const sendToPerson = async (workspaceId: number, person: { platformId: string; name: string }, card: CardJson): Promise<Posted> =>
     sendAlong(await personRoute(workspaceId, person.platformId), person, card);
 
-  return { proactive, send, update, memberNames, channelRef, digestChannel, createPersonal, personRoute, sendAlong, sendToPerson };
+  return { proactive, send, update, memberNames, channelRef, digestChannel, createPersonal, personRoute, sendAlong, sendToPerson, rosterFor };
 }
 
 /** The transport of a deliverer. */

@@ -27,14 +27,14 @@ describe('Teams approval without an approvals channel', () => {
     expect(posted).toHaveLength(1);
     const card = cardOf(posted[0]!.body);
     expect(cardText(card)).toContain('Personal Route');
-    expect((card.refresh as { userIds: string[] }).userIds).toEqual([`29:${people.bob.aad}`, people.bob.aad]);
+    expect((card.refresh as { userIds: string[] }).userIds).toEqual([`29:${people.bob.aad}`]);
     const [copy] = await bench.db.db.select().from(platformMessages);
     expect(copy).toMatchObject({ platform: 'teams', role: 'dm', conversationId: bobChat, messageId: expect.any(String) });
 
     const [system] = await bench.db.db.select().from(aiSystems).where(eq(aiSystems.name, 'Personal Route'));
     const mine = await bench.execute(people.bob, (card.refresh as { action: { data: Record<string, unknown> } }).action.data, { verb: 'refresh', trigger: 'automatic' });
     const approve = buttons(mine).find((b) => b.data.action === 'approval.approve')!;
-    expect(cardText(await bench.execute(people.bob, approve.data))).toContain('you approved the owner step');
+    expect(cardText(await bench.execute(people.bob, approve.data))).toContain('you approved the business owner step');
     await bench.drain();
     const updates = bench.fake.updates(bobChat);
     expect(updates).toHaveLength(1);

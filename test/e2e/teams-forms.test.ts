@@ -116,7 +116,10 @@ describe('Teams commands', () => {
     expect(cardText(pending)).toContain(`${ref}`);
     expect(buttons(pending)[0]!.data).toMatchObject({ action: 'approval.open' });
     expect(cardText(await bench.say(people.bob, 'show'))).toContain('Usage: show <ref>');
-    expect(cardText(await bench.say(people.bob, `review ${ref}`))).toContain('Review');
+    // Not approved yet: no review to confirm or snooze; the owner may only retire it.
+    const review = await bench.say(people.bob, `review ${ref}`);
+    expect(cardText(review)).toContain('only an approved tool has a review');
+    expect(buttons(review).map((b) => b.data.action)).toEqual(['review.retire']);
   });
 });
 

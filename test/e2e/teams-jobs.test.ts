@@ -109,7 +109,7 @@ describe('Teams: reminders, escalations and the weekly digest', () => {
     const toErin = replies.find((r) => String(r.body?.text).includes(`<at>${erin.name}</at>`));
     expect(toErin, texts.join(' | ')).toBeDefined();
     expect((toErin!.body!.entities as Array<{ mentioned: { id: string } }>)[0]!.mentioned.id).toBe(erin.aad);
-    expect(cardText(cardOf(toErin!.body))).toContain('**owner** approval');
+    expect(cardText(cardOf(toErin!.body))).toContain('**business owner** approval');
     const toCarl = replies.find((r) => String(r.body?.text).includes(`<at>${people.compliance2.name}</at>`));
     expect(toCarl, texts.join(' | ')).toBeDefined();
     expect((toCarl!.body!.entities as Array<{ mentioned: { id: string } }>)[0]!.mentioned.id).toBe(people.compliance2.aad);
@@ -127,7 +127,9 @@ describe('Teams: reminders, escalations and the weekly digest', () => {
     const text = escalations.map((c) => cardText(cardOf(c.body))).join('\n');
     expect(text).toContain(`Stalled approval: ${sys.pending!.ref} Pending Tool`);
     expect(text).toContain('despite 2 reminders');
-    expect(text).toContain(`Approvers: ${people.compliance.aad}, ${people.compliance2.aad}`);
+    // Names for the members aimsbot has met, a count for the others, never an AAD object id.
+    expect(text).toContain(`Approvers: ${people.compliance.name}, 1 Teams member of the group`);
+    expect(text).not.toContain(people.compliance2.aad);
     await t.run('approval', '2026-11-06T12:00:00Z');
     expect(t.posts(DIGEST).filter((c) => cardText(cardOf(c.body)).includes('Stalled approval'))).toHaveLength(3);
   });
