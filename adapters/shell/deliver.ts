@@ -5,8 +5,8 @@ import type { Deliverer, FlowDeps, OutboxRow, RequestView } from '../../flows';
 import { loadRequestView, outcomeOf } from '../../flows';
 import { checkpointPrinted } from './checkpoint';
 
-/** Kinds written by the scheduled jobs; each carries a plain `text`. */
-const JOB_KINDS = new Set(['review.reminder', 'review.escalation', 'approval.reminder', 'approval.escalation', 'digest.weekly', 'audit.checkpoint', 'triage.retriage_needed']);
+/** Kinds that carry a plain `text` for their person or channel (the scheduled jobs', and `approval.stuck`). */
+const JOB_KINDS = new Set(['review.reminder', 'review.escalation', 'approval.reminder', 'approval.escalation', 'digest.weekly', 'audit.checkpoint', 'triage.retriage_needed', 'approval.stuck']);
 
 /** Builds a deliverer that writes to `print`. */
 export function shellDeliverer(deps: FlowDeps, print: (text: string) => void): Deliverer {

@@ -3,6 +3,7 @@
  * with "…and N more" and cut harder until the whole message fits the Teams limit of about 28 KB.
  */
 import type { DigestCount, DigestItem, WeeklyDigest } from '../../flows';
+import { roleLabel } from '../../flows';
 import type { CardJson } from './card-kit';
 import { adaptiveCard, facts, heading, markdown, textBlock, truncate } from './card-kit';
 import { digestCheckpointBlocks } from './checkpoint-card';
@@ -99,6 +100,10 @@ function render(d: WeeklyDigest, notInstalled: NotInstalled[], limit: number): C
   if (d.pendingApprovals.length) {
     body.push(section(`Pending approvals (${d.pendingApprovals.length})`));
     body.push(...listFacts(d.pendingApprovals, limit, (p) => [item(p), `waiting ${age(p.ageHours)} for ${p.waitingFor.join(', ') || 'nobody'}`]));
+  }
+  if (d.stuckSteps?.length) {
+    body.push(section(`Stuck approvals: nobody can decide (${d.stuckSteps.length})`));
+    body.push(...listFacts(d.stuckSteps, limit, (s) => [item(s), `the ${roleLabel(s.role)} step: ${s.why}`]));
   }
   if (d.reviewsOverdue.length) {
     body.push(section(`Overdue reviews (${d.reviewsOverdue.length})`));
