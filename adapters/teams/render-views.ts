@@ -85,7 +85,7 @@ const VERDICT: Record<CheckView['verdict'], string> = {
   approved: '✅ approved — you may use it under the conditions below',
   pending: '⏳ waiting for approval — do not use it for real work yet',
   not_approved: '❌ not approved',
-  blocked: '⛔ blocked — prohibited practice, must not be used',
+  blocked: '⛔ prohibited — do not use',
   retired: 'retired — no longer approved for use',
 };
 
@@ -98,7 +98,8 @@ export function checkCard(c: CheckView): CardJson {
       ['Class', c.system.riskClass ? words(c.system.riskClass) : '—'],
       ['Owner', c.system.owner.name],
       ['Conditions', obligationLines(c.conditions).join('; ') || 'none'],
-      ['Allowed data', c.allowedData.map(words).join(', ') || 'none'],
+      // A prohibited tool may not be used with any data: no "allowed data" at all.
+      ...(c.verdict === 'blocked' ? [] : [['Allowed data', c.allowedData.map(words).join(', ') || 'none'] as [string, string]]),
     ]),
   ]);
 }
