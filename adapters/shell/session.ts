@@ -223,6 +223,6 @@ async function reviewConversation(ctx: FlowContext, io: Prompter, ref: string): 
     case 'retired':
       return io.print(`${r.system.ref} retired`);
     case 'snoozed':
-      return io.print(`review reminders for ${r.system.ref} paused until ${r.until.toISOString().slice(0, 10)}`);
+      return io.print(`review reminders for ${r.system.ref} paused until ${r.untilLabel}`);
   }
 }

@@ -56,7 +56,7 @@ function resultNote(r: Exclude<ReviewResult, { kind: 'refused' }>): string {
     case 'retired':
       return `${r.system.ref} is retired.`;
     case 'snoozed':
-      return `Review reminders for ${r.system.ref} are paused until ${day(r.until)}.`;
+      return `Review reminders for ${r.system.ref} are paused until ${r.untilLabel}.`;
     case 'retriaged':
       return r.request ? `The class or approvers of ${r.system.ref} changed: a new approval started.` : `Review of ${r.system.ref} recorded.`;
   }

@@ -70,7 +70,7 @@ export async function handleReviewAction(turn: FormTurn, action: ReviewAction): 
     case 'retired':
       return messageCard(`${r.system.ref} ${r.system.name} is retired.`);
     case 'snoozed':
-      return messageCard(`Review reminders for ${r.system.ref} are paused until ${day(r.until)}.`);
+      return messageCard(`Review reminders for ${r.system.ref} are paused until ${r.untilLabel}.`);
     default:
       return messageCard(`Review of ${r.system.ref} recorded.`);
   }
