@@ -86,7 +86,7 @@ describe('aimsbot jobs run (child process)', () => {
     const delivered = monday.stdout.split('\n').filter((l) => l.includes('has been waiting for 8 days. Please approve'));
     expect(delivered.sort()).toEqual([
       expect.stringMatching(/^\[#approvals\] Reminder: the privacy approval of AI-3/),
-      expect.stringMatching(/^\[to carol\] Reminder: the owner approval of AI-3/),
+      expect.stringMatching(/^\[to carol\] Reminder: the business owner approval of AI-3/),
       expect.stringMatching(/^\[to compliance\] Reminder: the compliance approval of AI-3/),
       expect.stringMatching(/^\[to dpo\] Reminder: the privacy approval of AI-3/),
     ]);
