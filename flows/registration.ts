@@ -194,7 +194,8 @@ export async function resubmittable(ctx: FlowContext, ref: string): Promise<Syst
   if ('kind' in found) return found;
   // Who may first, so a stranger learns nothing about the state of someone else's system.
   if (ctx.actor.id !== found.owner.id && ctx.actor.id !== found.submittedBy.id) {
-    return refuse('not_authorised', `Only the owner (${found.owner.name}) or the submitter (${found.submittedBy.name}) of ${found.ref} can resubmit it.`);
+    const who = [...new Set([found.owner.name, found.submittedBy.name])].join(' or ');
+    return refuse('not_authorised', `Only the owner or the submitter of ${found.ref} can resubmit it (${who}).`);
   }
   if (found.status !== 'changes_requested' && found.status !== 'rejected') {
     return refuse(

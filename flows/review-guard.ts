@@ -154,7 +154,7 @@ export async function statusRefusal(
     }
   }
   if (allowed.length === 1 && allowed[0] === 'approved') {
-    return refuse('not_allowed', `${system.ref} is ${words(status)}; only an approved system can be reviewed or snoozed.`);
+    return refuse('not_allowed', `${system.ref} is ${words(status)}; reviewing or snoozing it needs it to be approved.`);
   }
   return refuse('not_allowed', `${system.ref} is ${words(status)}; this review action needs it to be ${allowed.map(words).join(' or ')}.`);
 }

@@ -41,7 +41,7 @@ describe('resubmittable', () => {
     expect(await flows.resubmittable(await as('mallory'), sys.ref)).toEqual({
       kind: 'refused',
       code: 'not_authorised',
-      message: `Only the owner (bob) or the submitter (alice) of ${sys.ref} can resubmit it.`,
+      message: `Only the owner or the submitter of ${sys.ref} can resubmit it (bob or alice).`,
     });
     const approved = await tool('Fine Tool', 'approve');
     expect(await flows.resubmittable(await as('mallory'), approved.ref)).toMatchObject({ code: 'not_authorised' });
@@ -79,7 +79,7 @@ describe('reviewable', () => {
   it('refuses a review of a tool that is not approved, without internal ids', async () => {
     const sys = await tool('Unreviewed', 'request_changes');
     const r = await flows.reviewable(await as('bob'), sys.ref, ['approved']);
-    expect(r).toEqual({ kind: 'refused', code: 'not_allowed', message: `${sys.ref} is waiting for changes (changes were requested); only an approved system can be reviewed or snoozed.` });
+    expect(r).toEqual({ kind: 'refused', code: 'not_allowed', message: `${sys.ref} is waiting for changes (changes were requested); reviewing or snoozing it needs it to be approved.` });
   });
 
   it('lets the owner and compliance through', async () => {

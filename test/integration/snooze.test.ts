@@ -101,7 +101,7 @@ describe('snoozeReview', () => {
     if (pending.kind !== 'registered') throw new Error(pending.kind);
     expect(await flows.snoozable(await as('bob'), pending.system.ref)).toMatchObject({
       code: 'not_allowed',
-      message: `${pending.system.ref} is waiting for approval; only an approved system can be reviewed or snoozed.`,
+      message: `${pending.system.ref} is waiting for approval; reviewing or snoozing it needs it to be approved.`,
     });
   });
 });
