@@ -38,7 +38,7 @@ export type { Decision, DecideResult, ApprovalStuckPayload } from './approvals';
 export { analyseDeciders, peopleIndex, stuckReasonText } from './deciders';
 export type { DeciderAnalysis, DeciderStep, PeopleIndex, StuckReason } from './deciders';
 export { confirmReview, retriage, retire, snoozeReview, SNOOZE_MAX_DAYS } from './reviews';
-export { reviewable, snoozable, snoozeDaysProblem, snoozedUntil } from './reviews';
+export { reviewable, retirable, RETIRABLE, snoozable, snoozeDaysProblem, snoozedUntil } from './reviews';
 export { resubmittable } from './registration';
 export { cleanMultiline, multiLineProblem, oneLineProblem, stripBidi } from './triage/text';
 export type { ReviewResult } from './reviews';

@@ -154,7 +154,12 @@ export async function retriage(ctx: FlowContext, ref: string, answersInput: unkn
 }
 
 /** Every status but retired. */
-const RETIRABLE: SystemView['status'][] = ['approved', 'pending_approval', 'changes_requested', 'rejected', 'blocked', 'draft'];
+export const RETIRABLE: SystemView['status'][] = ['approved', 'pending_approval', 'changes_requested', 'rejected', 'blocked', 'draft'];
+
+/** The pre-check of a retirement, before a reason is asked: the actor may review it, and it is not retired yet. */
+export async function retirable(ctx: FlowContext, ref: string): Promise<SystemView | Refusal> {
+  return reviewable(ctx, ref, RETIRABLE);
+}
 
 /** Retires a system: no more reviews, any open approval is superseded. */
 export async function retire(ctx: FlowContext, ref: string, reason?: string): Promise<ReviewResult> {

@@ -82,6 +82,14 @@ describe('reviewable', () => {
     expect(r).toEqual({ kind: 'refused', code: 'not_allowed', message: `${sys.ref} is waiting for changes (changes were requested); reviewing or snoozing it needs it to be approved.` });
   });
 
+  it('retirable: refuses a stranger and a retired system, lets the owner retire any other', async () => {
+    const sys = await tool('Old Tool', 'request_changes');
+    expect(await flows.retirable(await as('mallory'), sys.ref)).toMatchObject({ code: 'not_authorised', message: expect.stringContaining(`Only the owner of ${sys.ref}`) });
+    expect(await flows.retirable(await as('bob'), sys.ref)).toMatchObject({ ref: sys.ref });
+    expect(await flows.retire(await as('bob'), sys.ref, 'replaced')).toMatchObject({ kind: 'retired' });
+    expect(await flows.retirable(await as('carol'), sys.ref)).toMatchObject({ code: 'already_decided', message: expect.stringMatching(/^Already retired: .* was retired by bob on /) });
+  });
+
   it('lets the owner and compliance through', async () => {
     const sys = await tool('Due Tool', 'approve');
     expect(await flows.reviewable(await as('bob'), sys.ref, ['approved'])).toMatchObject({ ref: sys.ref });
