@@ -152,6 +152,21 @@ describe('approvals.fallback', () => {
     expect(row?.groupName).toBe('compliance');
   });
 
+  it('a re-triage opening a new request is checked again', async () => {
+    const { as } = actors(database.db, clock, lonely(), 'shell', 'fallback-6');
+    const alice = await as('alice');
+    const r = await flows.register(alice, { fields: fieldsFor('Drifting', 'shell:bob'), answers: minimalAnswers });
+    if (r.kind !== 'registered') throw new Error(r.kind);
+    expect(await flows.decideStep(await as('bob'), { stepId: r.request.steps[0]!.id, decision: 'approve' })).toMatchObject({ kind: 'recorded' });
+    // Carol (compliance, its only member) re-triages it to high-risk: she may not decide the compliance step.
+    const carol = await as('carol');
+    const re = await flows.retriage(carol, r.system.ref, highAnswers);
+    if (re.kind !== 'retriaged' || !re.request) throw new Error(re.kind);
+    const rows = await stuckRows(alice.workspace.id);
+    expect(rows.map((n) => n.recipient)).toEqual(expect.arrayContaining([{ person: carol.actor.id }, { channel: 'digest' }]));
+    expect(rows.every((n) => (n.payload as { requestId: number }).requestId === re.request!.id)).toBe(true);
+  });
+
   it('a resubmission opening a new request is checked again', async () => {
     const { as } = actors(database.db, clock, lonely(), 'shell', 'fallback-5');
     const alice = await as('alice');
