@@ -20,7 +20,7 @@ import type { RequestView } from './views';
 import { loadRequestView, parseSystemRef } from './views';
 import { cleanMultiline } from './triage/text';
 import type { StuckReason } from './deciders';
-import { analyseDeciders, peopleIndex, stuckReasonText } from './deciders';
+import { analyseDeciders, membersInPlay, peopleIndex, stuckReasonText } from './deciders';
 import { REQUEST_STATUS_LABEL, roleLabel, localDateTime } from './display';
 
 /** A decision on one step. */
@@ -147,7 +147,7 @@ async function routeUndecidableSteps(
 ): Promise<void> {
   const { policy } = ctx.deps;
   const ws = ctx.workspace.id;
-  const index = await peopleIndex(tx, ws);
+  const index = await peopleIndex(tx, ws, membersInPlay(policy, steps));
   const found = analyseDeciders(policy, ctx.workspace.platform, steps, ctx.actor.id, index);
   if (found.rerouted.size === 0 && found.stuck.length === 0) return;
   const [sys] = await tx.select({ refNumber: aiSystems.refNumber, name: aiSystems.name }).from(aiSystems).where(eq(aiSystems.id, systemId));

@@ -7,7 +7,7 @@
  * served first). A stuck step is rerouted to the policy's `approvals.fallback` for its role when
  * one is set; otherwise it stays stuck and people are told.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { people } from '../db/schema';
 import type { Policy } from './policy';
@@ -44,15 +44,40 @@ export interface DeciderAnalysis {
   rerouted: Map<number, string>;
 }
 
-/** Loads the people index of a workspace. */
-export async function peopleIndex(db: Db, workspaceId: number): Promise<PeopleIndex> {
-  const rows = await db.select({ id: people.id, platformId: people.platformId, email: people.email }).from(people).where(eq(people.workspaceId, workspaceId));
+/**
+ * Loads the people index of a workspace: everyone, or only those `members` (policy member
+ * strings) can resolve to, which keeps a request's check to a few rows.
+ */
+export async function peopleIndex(db: Db, workspaceId: number, members?: string[]): Promise<PeopleIndex> {
+  const ids = members?.filter((m) => !m.startsWith('email:')) ?? [];
+  const emails = members?.filter((m) => m.startsWith('email:')).map((m) => m.slice(6).toLowerCase()) ?? [];
   const index: PeopleIndex = { byPlatformId: new Map(), byEmail: new Map() };
+  if (members && ids.length === 0 && emails.length === 0) return index;
+  const rows = await db
+    .select({ id: people.id, platformId: people.platformId, email: people.email })
+    .from(people)
+    .where(
+      and(
+        eq(people.workspaceId, workspaceId),
+        members ? or(ids.length ? inArray(people.platformId, ids) : undefined, emails.length ? inArray(people.email, emails) : undefined) : undefined,
+      ),
+    );
   for (const r of rows) {
     index.byPlatformId.set(r.platformId, r.id);
     if (r.email) index.byEmail.set(r.email.toLowerCase(), r.id);
   }
   return index;
+}
+
+/** Every policy member string a request's steps (and their fallbacks) could be decided by. */
+export function membersInPlay(policy: Policy, steps: DeciderStep[]): string[] {
+  const groups = new Set<string>();
+  for (const s of steps) {
+    if (s.groupName) groups.add(s.groupName);
+    const fallback = policy.approvals.fallback[s.role];
+    if (fallback) groups.add(fallback);
+  }
+  return [...new Set([...groups].flatMap((g) => groupMembers(policy, g)))];
 }
 
 /** One key per person: a known person by id, else the member string itself. */
