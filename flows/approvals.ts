@@ -19,6 +19,9 @@ import type { Classification } from './triage/types';
 import type { RequestView } from './views';
 import { loadRequestView, parseSystemRef } from './views';
 import { cleanMultiline } from './triage/text';
+import type { StuckReason } from './deciders';
+import { analyseDeciders, membersInPlay, peopleIndex, stuckReasonText } from './deciders';
+import { REQUEST_STATUS_LABEL, roleLabel, localDateTime } from './display';
 
 /** A decision on one step. */
 export type Decision = 'approve' | 'reject' | 'request_changes';
@@ -70,22 +73,31 @@ export async function openApprovalRequest(
     })
     .returning({ id: approvalRequests.id });
   const requestId = req!.id;
-  await tx.insert(approvalSteps).values(
-    result.approvers.map((role, i) => ({
-      workspaceId: ws,
-      requestId,
-      position: i + 1,
-      role,
-      groupName: role === 'owner' ? null : role,
-      ownerId: role === 'owner' ? system.ownerId : null,
-      status: 'pending',
-      createdAt: now,
-    })),
-  );
+  // A blocked request waits for compliance alone (confirm the block, or send it back when the
+  // answers were wrong); the other steps have nothing to decide, so they are closed at once.
+  const stepRows = await tx
+    .insert(approvalSteps)
+    .values(
+      result.approvers.map((role, i) => ({
+        workspaceId: ws,
+        requestId,
+        position: i + 1,
+        role,
+        groupName: role === 'owner' ? null : role,
+        ownerId: role === 'owner' ? system.ownerId : null,
+        status: blocked && role !== 'compliance' ? 'cancelled' : 'pending',
+        createdAt: now,
+      })),
+    )
+    .returning();
   await tx
     .update(aiSystems)
-    .set({ status: blocked ? 'blocked' : 'pending_approval', updatedAt: now })
+    // A prohibited system is never reviewed: it must not be used at all.
+    .set({ status: blocked ? 'blocked' : 'pending_approval', updatedAt: now, ...(blocked ? { nextReviewAt: null } : {}) })
     .where(eq(aiSystems.id, system.id));
+  if (blocked) {
+    await tx.update(reviews).set({ status: 'superseded' }).where(and(eq(reviews.systemId, system.id), eq(reviews.status, 'open')));
+  }
   await appendAudit(tx, {
     workspaceId: ws,
     actor: ctx.actor.platformId,
@@ -95,6 +107,7 @@ export async function openApprovalRequest(
     data: { systemId: system.id, assessmentId, riskClass: result.riskClass, steps: result.approvers },
     at: now,
   });
+  await routeUndecidableSteps(tx, ctx, system.id, requestId, stepRows, now);
   await enqueue(tx, {
     workspaceId: ws,
     dedupeKey: `approval.requested:${requestId}`,
@@ -104,6 +117,79 @@ export async function openApprovalRequest(
     notBefore: now,
   });
   return requestId;
+}
+
+/** Payload of `approval.stuck`, sent to the submitter (`{person}`) and to compliance (`{channel: 'digest'}`). */
+export interface ApprovalStuckPayload {
+  [key: string]: unknown;
+  requestId: number;
+  stepId: number;
+  role: string;
+  /** `AI-<n>` */
+  ref: string;
+  name: string;
+  reason: StuckReason;
+  text: string;
+}
+
+/**
+ * Checks, as a request opens, that every step has someone who may decide it. A step nobody can
+ * decide goes to the policy's `approvals.fallback` for its role; without one, the submitter and
+ * compliance are told at once (and the weekly digest lists it until it is resolved).
+ */
+async function routeUndecidableSteps(
+  tx: Db,
+  ctx: FlowContext,
+  systemId: number,
+  requestId: number,
+  steps: Array<typeof approvalSteps.$inferSelect>,
+  now: Date,
+): Promise<void> {
+  const { policy } = ctx.deps;
+  const ws = ctx.workspace.id;
+  const index = await peopleIndex(tx, ws, membersInPlay(policy, steps));
+  const found = analyseDeciders(policy, ctx.workspace.platform, steps, ctx.actor.id, index);
+  if (found.rerouted.size === 0 && found.stuck.length === 0) return;
+  const [sys] = await tx.select({ refNumber: aiSystems.refNumber, name: aiSystems.name }).from(aiSystems).where(eq(aiSystems.id, systemId));
+  const ref = `AI-${sys!.refNumber}`;
+  for (const [stepId, fallback] of found.rerouted) {
+    const step = steps.find((s) => s.id === stepId)!;
+    await tx.update(approvalSteps).set({ groupName: fallback, ownerId: null }).where(eq(approvalSteps.id, stepId));
+    await appendAudit(tx, {
+      workspaceId: ws,
+      actor: 'system',
+      action: 'step.fallback',
+      subjectType: 'approval_step',
+      subjectId: stepId,
+      data: { requestId, role: step.role, from: step.groupName ?? 'owner', to: fallback },
+      at: now,
+    });
+  }
+  for (const s of found.stuck) {
+    const step = steps.find((x) => x.id === s.stepId)!;
+    const why = stuckReasonText(s.reason, s.role, step.groupName ?? s.role);
+    const fix = `add a member to groups.${step.groupName ?? s.role} or set approvals.fallback.${s.role} in the policy`;
+    await appendAudit(tx, {
+      workspaceId: ws,
+      actor: 'system',
+      action: 'approval.stuck',
+      subjectType: 'approval_step',
+      subjectId: s.stepId,
+      data: { requestId, role: s.role, reason: s.reason },
+      at: now,
+    });
+    const base = { requestId, stepId: s.stepId, role: s.role, ref, name: sys!.name, reason: s.reason };
+    const forSubmitter: ApprovalStuckPayload = {
+      ...base,
+      text: `Nobody can decide the ${roleLabel(s.role)} step of ${ref} "${sys!.name}": ${why}. Compliance has been told; until someone can decide it, the request waits.`,
+    };
+    const forCompliance: ApprovalStuckPayload = {
+      ...base,
+      text: `Approval stuck: nobody can decide the ${roleLabel(s.role)} step of ${ref} "${sys!.name}": ${why}. To unblock it, ${fix}.`,
+    };
+    await enqueue(tx, { workspaceId: ws, dedupeKey: `approval.stuck:${s.stepId}:submitter`, kind: 'approval.stuck', recipient: { person: ctx.actor.id }, payload: forSubmitter, notBefore: now });
+    await enqueue(tx, { workspaceId: ws, dedupeKey: `approval.stuck:${s.stepId}:compliance`, kind: 'approval.stuck', recipient: { channel: 'digest' }, payload: forCompliance, notBefore: now });
+  }
 }
 
 /** Decides one step. */
@@ -185,7 +271,8 @@ export async function decideStep(
       req.status,
       steps.map((s) => (s.id === step.id ? status : s.status)),
     );
-    if (newStatus !== req.status) {
+    // Compliance confirming a block closes the request too: the submitter hears it is final.
+    if (newStatus !== req.status || (req.status === 'blocked' && status === 'rejected')) {
       await closeRequest(tx, ctx, req, newStatus, now, step.id);
     }
     await enqueue(tx, {
@@ -204,7 +291,7 @@ export async function decideStep(
     const request = (await loadRequestView(db, policy, ws, outcome.requestId!))!;
     if (outcome.refusal === 'already') {
       const s = request.steps.find((x) => x.id === input.stepId)!;
-      return refuse('already_decided', alreadyDecidedMessage(s.role, s.status, s.decidedBy?.name ?? null, s.decidedAt), { request });
+      return refuse('already_decided', alreadyDecidedMessage(s.role, s.status, s.decidedBy?.name ?? null, s.decidedAt, policy.organization.timezone), { request });
     }
     return refuse('closed', closedMessage(request.status), { request });
   }
@@ -227,27 +314,33 @@ export function gateDecision(
   if (step.status !== 'pending' && step.decidedById !== null) return 'already';
   const refusal = checkCanDecide(policy, step, steps, actor, req.submittedById);
   if (refusal) return refuse(refusal.code, refusal.message);
-  if (req.status === 'blocked' && decision === 'approve') {
-    return refuse('blocked', 'This system is classified as prohibited (EU AI Act Art. 5): it cannot be approved.');
-  }
-  // Sending a prohibited classification back re-opens the system, so only compliance may do it
-  // (for answers given by mistake); the owner can only confirm the block.
-  if (req.status === 'blocked' && decision === 'request_changes' && step.role !== 'compliance') {
-    return refuse('blocked', 'Only compliance can send a prohibited classification back for changes; you can confirm the block by rejecting.');
+  if (req.status === 'blocked') {
+    // Only compliance acts on a prohibited system (triage.md "Overrides"): it confirms the block
+    // (reject) or, for answers given by mistake, sends it back for changes.
+    if (step.role !== 'compliance') {
+      return refuse(
+        'blocked',
+        'This system is classified as prohibited (EU AI Act Art. 5): it cannot be approved, and only compliance acts on it — confirming the block or sending it back for changes.',
+      );
+    }
+    if (decision === 'approve') {
+      return refuse('blocked', 'This system is classified as prohibited (EU AI Act Art. 5): it cannot be approved. Confirm the block by rejecting it, or send it back for changes.');
+    }
   }
   if (req.status !== 'pending' && req.status !== 'blocked') return 'closed';
   return null;
 }
 
 /** What the late actor is told: who decided the step, how and when. */
-export function alreadyDecidedMessage(role: string, status: string, by: string | null, at: Date | null): string {
-  const when = at ? ` at ${at.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
-  const verb = status === 'changes_requested' ? 'requested changes' : status;
-  return `Already decided: ${by ?? 'someone'} ${verb} the ${role} step${when}.`;
+export function alreadyDecidedMessage(role: string, status: string, by: string | null, at: Date | null, tz = 'UTC'): string {
+  const when = at ? ` on ${localDateTime(at, tz)}` : '';
+  const verb = status === 'changes_requested' ? 'requested changes on' : status;
+  return `Already decided: ${by ?? 'someone'} ${verb} the ${role.replace(/_/g, ' ')} step${when}.`;
 }
 
 function closedMessage(status: string): string {
-  return `This request is already closed (${status.replace('_', ' ')}); nothing was changed.`;
+  const label = REQUEST_STATUS_LABEL[status as RequestView['status']] ?? status.replace(/_/g, ' ');
+  return `This request is already closed (${label}); nothing was changed.`;
 }
 
 /**
@@ -268,7 +361,7 @@ export async function previewDecision(ctx: FlowContext, stepId: number, decision
   const gate = gateDecision(policy, req, step, steps, ctx.actor, decision);
   if (gate === 'already') {
     const [by] = step.decidedById !== null ? await db.select().from(people).where(eq(people.id, step.decidedById)) : [];
-    return refuse('already_decided', alreadyDecidedMessage(step.role, step.status, by ? personLabel(by) : null, step.decidedAt));
+    return refuse('already_decided', alreadyDecidedMessage(step.role, step.status, by ? personLabel(by) : null, step.decidedAt, policy.organization.timezone));
   }
   if (gate === 'closed') return refuse('closed', closedMessage(req.status));
   return gate;

@@ -62,3 +62,14 @@ export function localDateTime(at: Date | null | undefined, tz: string): string {
   const p = zonedParts(at, tz);
   return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)} (${tz})`;
 }
+
+/** A system's status after "AI-3 is …", as a sentence reads it ("AI-3 is waiting for approval"). */
+export const SYSTEM_STATUS_PHRASE: Readonly<Record<SystemView['status'], string>> = {
+  draft: 'a draft',
+  pending_approval: 'waiting for approval',
+  approved: 'approved',
+  rejected: 'rejected',
+  changes_requested: 'waiting for changes (changes were requested)',
+  blocked: 'prohibited — do not use',
+  retired: 'retired',
+};

@@ -10,6 +10,9 @@
  * - `approval.outcome` {requestId, status, stepId} → {person: submitter}: tell the submitter how it
  *   ended, quoting the deciding step (`stepId`; see `outcomeOf`).
  * - `review.updated` {reviewId, systemId, status} → {copiesOf review}: update review cards.
+ * - `approval.stuck` {requestId, stepId, role, ref, name, reason, text} → {person: submitter} and
+ *   {channel: digest}: nobody can decide a step of a new request and the policy names no
+ *   `approvals.fallback` for its role; deliver `text` (see `ApprovalStuckPayload`).
  * - Scheduled jobs (flows/jobs) add `review.reminder`, `review.escalation`, `approval.reminder`,
  *   `approval.escalation` and `digest.weekly`; their payloads are documented there.
  */
@@ -31,9 +34,11 @@ export type { RegisterResult } from './registration';
 export { decideStep, decideForSystem, gateDecision, previewDecision, requestOutcome, REASON_MAX } from './approvals';
 export { decisiveStep, outcomeOf } from './outcome';
 export type { OutcomeView } from './outcome';
-export type { Decision, DecideResult } from './approvals';
+export type { Decision, DecideResult, ApprovalStuckPayload } from './approvals';
+export { analyseDeciders, peopleIndex, stuckReasonText } from './deciders';
+export type { DeciderAnalysis, DeciderStep, PeopleIndex, StuckReason } from './deciders';
 export { confirmReview, retriage, retire, snoozeReview, SNOOZE_MAX_DAYS } from './reviews';
-export { reviewable } from './reviews';
+export { reviewable, retirable, RETIRABLE, snoozable, snoozeDaysProblem, snoozedUntil } from './reviews';
 export { resubmittable } from './registration';
 export { cleanMultiline, multiLineProblem, oneLineProblem, stripBidi } from './triage/text';
 export type { ReviewResult } from './reviews';

@@ -17,8 +17,22 @@ const memberId = z
     message: 'must be slack:U…, teams:<aad object id>, email:name@domain or shell:<name>',
   });
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a time HH:MM' });
-const days = (def: number) => z.number().int().min(1).max(3650).default(def);
 const httpsUrl = z.url({ protocol: /^https$/, message: 'must be an https:// address' }).max(2048);
+/**
+ * A review interval in days: the legal default is also the maximum (triage.md rule R: a policy
+ * may shorten an interval, never lengthen it). A longer value is refused, not clamped.
+ */
+const reviewDays = (legalMax: number) =>
+  z
+    .number({ message: `must be a whole number of days from 1 to ${legalMax}` })
+    .int({ message: `must be a whole number of days from 1 to ${legalMax}` })
+    .min(1, { message: `must be at least 1 day` })
+    .max(legalMax, {
+      message: `must be at most ${legalMax} days, the legal maximum (a policy may shorten a review interval, never lengthen it)`,
+    })
+    .default(legalMax);
+/** The roles every classification can ask for, besides the groups a policy defines. */
+const BUILT_IN_ROLES = ['owner', 'compliance', 'privacy', 'security'];
 const channelRef = z.strictObject({ slack: z.string().min(1).optional(), teams: z.string().min(1).optional() });
 const timezone = z.string().refine(
   (tz) => {
@@ -94,12 +108,16 @@ export const policySchema = z
       .optional(),
     reviews: z
       .strictObject({
-        highDays: days(90),
-        limitedDays: days(180),
-        minimalDays: days(365),
-        outOfScopeDays: days(365),
+        /** High-risk systems: at most (and by default) 90 days. */
+        highDays: reviewDays(90),
+        /** Limited-risk systems: at most 180 days. */
+        limitedDays: reviewDays(180),
+        /** Minimal-risk systems: at most 365 days. */
+        minimalDays: reviewDays(365),
+        /** Out-of-scope tools: at most 365 days. */
+        outOfScopeDays: reviewDays(365),
         /** Excluded systems (triage.md §12.3): at most 365 days. */
-        excludedDays: z.number().int().min(1).max(365).default(365),
+        excludedDays: reviewDays(365),
         remindBeforeDays: z.number().int().min(0).max(365).default(14),
         /** Days between two reminders of the same review. */
         repeatEveryDays: z.number().int().min(1).max(30).default(3),
@@ -121,6 +139,12 @@ export const policySchema = z
             excluded: z.array(role).optional(),
           })
           .default({}),
+        /**
+         * Who decides a step nobody else can (no member of its group, only the submitter, or
+         * members who already decide another step of the request): role → a group of `groups`
+         * or one person (`slack:U…`, `teams:<id>`, `email:…`, `shell:<name>`).
+         */
+        fallback: z.record(z.string(), z.string().min(1)).default({}),
       })
       .prefault({}),
     digest: z.strictObject({ cron: cron.default('0 9 * * 1') }).prefault({}),
@@ -129,6 +153,22 @@ export const policySchema = z
       .optional(),
   })
   .superRefine((policy, ctx) => {
+    const known = new Set([...BUILT_IN_ROLES, ...Object.keys(policy.groups)]);
+    for (const [r, target] of Object.entries(policy.approvals.fallback)) {
+      if (!known.has(r)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['approvals', 'fallback', r],
+          message: `unknown role "${r}"; a fallback is set for one of ${[...known].join(', ')}`,
+        });
+      } else if (!memberId.safeParse(target).success && !policy.groups[target]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['approvals', 'fallback', r],
+          message: `"${target}" is neither a group of groups nor a person (slack:U…, teams:<aad object id>, email:name@domain or shell:<name>)`,
+        });
+      }
+    }
     const extra = policy.approvals.extraApprovers;
     for (const [cls, roles] of Object.entries(extra)) {
       for (const r of roles ?? []) {
@@ -212,9 +252,19 @@ export function policyWarnings(policy: Policy): string[] {
   ];
 }
 
-/** Whether a person (platform id and optional email) is a member of a policy group. */
+/**
+ * The members a step routed to `group` waits for: the policy group's members, or the one person
+ * a fallback names (a step's group is then a person id such as `shell:carol`).
+ */
+export function groupMembers(policy: Policy, group: string | null | undefined): string[] {
+  if (!group) return [];
+  if (group.includes(':')) return [group];
+  return policy.groups[group] ?? [];
+}
+
+/** Whether a person (platform id and optional email) is a member of a policy group (or is the person it names). */
 export function isGroupMember(policy: Policy, group: string, platformId: string, email?: string | null): boolean {
-  const members = policy.groups[group] ?? [];
+  const members = groupMembers(policy, group);
   if (members.includes(platformId)) return true;
   const wanted = email ? `email:${email.toLowerCase()}` : null;
   return !!wanted && members.some((m) => m.toLowerCase() === wanted);

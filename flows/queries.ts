@@ -17,7 +17,7 @@ export interface CheckView {
   verdict: 'approved' | 'pending' | 'not_approved' | 'blocked' | 'retired';
   /** The obligations of its classification. */
   conditions: Obligation[];
-  /** Data categories it was approved for. */
+  /** Data categories it was approved for; empty for a prohibited (blocked) system, which may not be used at all. */
   allowedData: string[];
 }
 
@@ -56,7 +56,8 @@ export async function check(ctx: FlowContext, query: string): Promise<CheckResul
         system: s,
         verdict: VERDICT[s.status],
         conditions: s.assessment?.result.obligations ?? [],
-        allowedData: asList(s.assessment?.answers['data_categories']).filter((c) => c !== 'none'),
+        // A prohibited tool must not be used with any data, so no data category is "allowed".
+        allowedData: s.status === 'blocked' ? [] : asList(s.assessment?.answers['data_categories']).filter((c) => c !== 'none'),
       },
     };
   }

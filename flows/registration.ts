@@ -18,6 +18,7 @@ import { validateAnswers, validateRegistration } from './triage/validate';
 import type { Answers, Classification, FieldError, RegistrationFields } from './triage/types';
 import type { RequestView, SystemView } from './views';
 import { loadRequestView, loadSystemView, nameKey, parseSystemRef } from './views';
+import { SYSTEM_STATUS_PHRASE } from './display';
 
 /** The outcome of a registration. */
 export type RegisterResult =
@@ -191,11 +192,16 @@ export async function systemByRef(ctx: FlowContext, ref: string): Promise<System
 export async function resubmittable(ctx: FlowContext, ref: string): Promise<SystemView | Refusal> {
   const found = await systemByRef(ctx, ref);
   if ('kind' in found) return found;
-  if (found.status !== 'changes_requested' && found.status !== 'rejected') {
-    return refuse('not_allowed', `${found.ref} is ${found.status.replace('_', ' ')}; only a system with changes requested or rejected can be resubmitted.`);
-  }
+  // Who may first, so a stranger learns nothing about the state of someone else's system.
   if (ctx.actor.id !== found.owner.id && ctx.actor.id !== found.submittedBy.id) {
-    return refuse('not_authorised', `Only the owner or the submitter of ${found.ref} can resubmit it.`);
+    const who = [...new Set([found.owner.name, found.submittedBy.name])].join(' or ');
+    return refuse('not_authorised', `Only the owner or the submitter of ${found.ref} can resubmit it (${who}).`);
+  }
+  if (found.status !== 'changes_requested' && found.status !== 'rejected') {
+    return refuse(
+      'not_allowed',
+      `${found.ref} is ${SYSTEM_STATUS_PHRASE[found.status]}; only a system that was rejected or on which changes were requested can be resubmitted.`,
+    );
   }
   return found;
 }

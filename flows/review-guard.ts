@@ -13,6 +13,7 @@ import type { Refusal } from './results';
 import { refuse } from './results';
 import type { Classification } from './triage/types';
 import type { SystemView } from './views';
+import { localDateTime, localDay, SYSTEM_STATUS_PHRASE } from './display';
 
 const DAY_MS = 86_400_000;
 
@@ -37,15 +38,10 @@ export interface LockedSystem {
   completed: { status: string; by: string; at: Date } | null;
 }
 
-/** `2026-11-02 09:00 UTC` */
-export function minuteUtc(at: Date): string {
-  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
+/** The policy's time zone, in which every date people read is given. */
+const tzOf = (ctx: FlowContext) => ctx.deps.policy.organization.timezone;
 
-/** `2026-11-02` */
-export function dayUtc(at: Date | null): string {
-  return at ? at.toISOString().slice(0, 10) : '—';
-}
+const words = (s: SystemView['status']) => SYSTEM_STATUS_PHRASE[s] ?? s.replace(/_/g, ' ');
 
 async function nameOf(tx: Db, workspaceId: number, where: { id: number } | { platformId: string }): Promise<string> {
   const [p] = await tx
@@ -146,37 +142,39 @@ export async function statusRefusal(
 ): Promise<Refusal> {
   if (status === 'retired') {
     const e = await lastEvent(tx, ctx, system.id, 'system.retired');
-    if (e) return refuse('already_decided', `Already retired: ${system.ref} was retired by ${e.by} on ${minuteUtc(e.at)}; nothing was changed.`);
+    if (e) return refuse('already_decided', `Already retired: ${system.ref} was retired by ${e.by} on ${localDateTime(e.at, tzOf(ctx))}; nothing was changed.`);
   }
   if (status === 'pending_approval' || status === 'blocked') {
     const e = await lastEvent(tx, ctx, system.id, 'review.retriaged');
     if (e && e.data.needsApproval === true) {
       return refuse(
         'already_decided',
-        `Already re-triaged by ${e.by} on ${minuteUtc(e.at)}: the answers changed the approval of ${system.ref}, which is now ${status.replace('_', ' ')}. Nothing else was changed.`,
+        `Already re-triaged by ${e.by} on ${localDateTime(e.at, tzOf(ctx))}: the answers changed the approval of ${system.ref}, which is now ${words(status)}. Nothing else was changed.`,
       );
     }
   }
-  const words = (s: string) => s.replace('_', ' ');
+  if (allowed.length === 1 && allowed[0] === 'approved') {
+    return refuse('not_allowed', `${system.ref} is ${words(status)}; reviewing or snoozing it needs it to be approved.`);
+  }
   return refuse('not_allowed', `${system.ref} is ${words(status)}; this review action needs it to be ${allowed.map(words).join(' or ')}.`);
 }
 
 /** The late confirmation's answer: who completed this review cycle, when, and what is next. */
-export function alreadyConfirmed(ref: string, done: NonNullable<LockedSystem['completed']>, open: ReviewRow): Refusal {
+export function alreadyConfirmed(ref: string, done: NonNullable<LockedSystem['completed']>, open: ReviewRow, tz = 'UTC'): Refusal {
   return refuse(
     'already_decided',
-    `Already confirmed by ${done.by} on ${minuteUtc(done.at)}; the next review of ${ref} is due on ${dayUtc(open.dueAt)}. Nothing was changed.`,
+    `Already confirmed by ${done.by} on ${localDateTime(done.at, tz)}; the next review of ${ref} is due on ${localDay(open.dueAt, tz)}. Nothing was changed.`,
   );
 }
 
 /** The late snooze's answer: who snoozed the open review, until when and why. */
 export async function alreadySnoozed(tx: Db, ctx: FlowContext, system: Pick<SystemView, 'id' | 'ref'>, open: ReviewRow): Promise<Refusal> {
   const e = await lastEvent(tx, ctx, system.id, 'review.snoozed');
-  const who = e ? ` by ${e.by} on ${minuteUtc(e.at)}` : '';
+  const who = e ? ` by ${e.by} on ${localDateTime(e.at, tzOf(ctx))}` : '';
   const why = open.snoozeReason ? ` (“${open.snoozeReason}”)` : '';
   return refuse(
     'already_decided',
-    `Already snoozed${who} until ${dayUtc(open.snoozedUntil)}${why}; a snooze cannot be extended, so nothing was changed.`,
+    `Already snoozed${who} until ${localDay(open.snoozedUntil, tzOf(ctx))}${why}; a snooze cannot be extended, so nothing was changed.`,
   );
 }
 

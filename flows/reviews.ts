@@ -21,6 +21,7 @@ import type { Classification } from './triage/types';
 import type { RequestView, SystemView } from './views';
 import { loadRequestView, loadSystemView } from './views';
 import { cleanMultiline } from './triage/text';
+import { localDay } from './display';
 
 const DAY_MS = 86_400_000;
 
@@ -32,7 +33,8 @@ export type ReviewResult =
   | { kind: 'confirmed'; system: SystemView }
   | { kind: 'retriaged'; system: SystemView; classification: Classification; request: RequestView | null }
   | { kind: 'retired'; system: SystemView }
-  | { kind: 'snoozed'; system: SystemView; until: Date }
+  /** `until`: when reminders resume; `untilLabel`: that day in the policy's time zone, for people. */
+  | { kind: 'snoozed'; system: SystemView; until: Date; untilLabel: string }
   | Refusal;
 
 /**
@@ -87,7 +89,7 @@ export async function confirmReview(ctx: FlowContext, ref: string): Promise<Revi
   const refused = await ctx.deps.db.transaction(async (tx) => {
     const state = await lockForReview(tx, ctx, system, ['approved']);
     if ('kind' in state) return state;
-    if (state.completed && state.open) return alreadyConfirmed(system.ref, state.completed, state.open);
+    if (state.completed && state.open) return alreadyConfirmed(system.ref, state.completed, state.open, ctx.deps.policy.organization.timezone);
     await closeOpenReviews(tx, ctx, system.id, 'confirmed', now);
     const due = await scheduleNext(tx, ctx, system.id, state.result?.reviewIntervalDays ?? null, now);
     await appendAudit(tx, {
@@ -121,7 +123,7 @@ export async function retriage(ctx: FlowContext, ref: string, answersInput: unkn
     const state = await lockForReview(tx, ctx, system, ['approved']);
     if ('kind' in state) return state;
     // The same answers again right after a completed review: a replay of that re-triage.
-    if (state.completed && state.open && sameAnswers(state.answers, a.answers)) return alreadyConfirmed(system.ref, state.completed, state.open);
+    if (state.completed && state.open && sameAnswers(state.answers, a.answers)) return alreadyConfirmed(system.ref, state.completed, state.open, ctx.deps.policy.organization.timezone);
     // Compared with the assessment in force now, under the lock.
     const before = state.result;
     const needsApproval =
@@ -152,7 +154,12 @@ export async function retriage(ctx: FlowContext, ref: string, answersInput: unkn
 }
 
 /** Every status but retired. */
-const RETIRABLE: SystemView['status'][] = ['approved', 'pending_approval', 'changes_requested', 'rejected', 'blocked', 'draft'];
+export const RETIRABLE: SystemView['status'][] = ['approved', 'pending_approval', 'changes_requested', 'rejected', 'blocked', 'draft'];
+
+/** The pre-check of a retirement, before a reason is asked: the actor may review it, and it is not retired yet. */
+export async function retirable(ctx: FlowContext, ref: string): Promise<SystemView | Refusal> {
+  return reviewable(ctx, ref, RETIRABLE);
+}
 
 /** Retires a system: no more reviews, any open approval is superseded. */
 export async function retire(ctx: FlowContext, ref: string, reason?: string): Promise<ReviewResult> {
@@ -201,19 +208,62 @@ export async function retire(ctx: FlowContext, ref: string, reason?: string): Pr
   return { kind: 'retired', system: (await loadSystemView(ctx.deps.db, ctx.workspace.id, system.id))! };
 }
 
+/**
+ * What is wrong with a number of snooze days as typed (`"7"`, `7`), or null when it is a whole
+ * number from 1 to SNOOZE_MAX_DAYS. Adapters call it as the answer is given, before anything else.
+ */
+export function snoozeDaysProblem(input: string | number): string | null {
+  const text = String(input).trim();
+  const range = `a whole number of days from 1 to ${SNOOZE_MAX_DAYS}`;
+  if (text === '') return `Say for how many days to snooze: ${range}.`;
+  if (!/^[+-]?\d+([.,]\d+)?$/.test(text)) return `"${text.slice(0, 40)}" is not a number; give ${range}.`;
+  const n = Number(text.replace(',', '.'));
+  if (!Number.isInteger(n)) return `${text} is not a whole number of days; give ${range}.`;
+  if (n < 1) return `A snooze needs at least 1 day (${n} was given); give ${range}.`;
+  if (n > SNOOZE_MAX_DAYS) return `A snooze lasts at most ${SNOOZE_MAX_DAYS} days (${n} was given); give ${range}.`;
+  return null;
+}
+
+/**
+ * The pre-check of a snooze, before anything is asked: the actor may review the system, it is
+ * approved, and it has an open review that is not snoozed already.
+ */
+export async function snoozable(ctx: FlowContext, ref: string): Promise<SystemView | Refusal> {
+  const system = await reviewable(ctx, ref, ['approved']);
+  if ('kind' in system) return system;
+  const now = ctx.deps.clock.now();
+  const [open] = await ctx.deps.db
+    .select()
+    .from(reviews)
+    .where(and(eq(reviews.systemId, system.id), eq(reviews.workspaceId, ctx.workspace.id), eq(reviews.status, 'open')))
+    .limit(1);
+  if (!open) return refuse('not_found', `${system.ref} has no open review to snooze.`);
+  if (open.snoozedUntil && open.snoozedUntil > now) return ctx.deps.db.transaction((tx) => alreadySnoozed(tx, ctx, system, open));
+  return system;
+}
+
+/**
+ * When reminders resume after a snooze of `days`: counted from the next reminder, which is now or,
+ * while the review's reminder window (due − remindBeforeDays) has not opened, the window's start.
+ * So a snooze always moves the next reminder, and never to a date before the window.
+ */
+export function snoozedUntil(now: Date, dueAt: Date, remindBeforeDays: number, days: number): Date {
+  const windowOpens = dueAt.getTime() - remindBeforeDays * DAY_MS;
+  return new Date(Math.max(now.getTime(), windowOpens) + days * DAY_MS);
+}
+
 /** Postpones the reminders of the open review by 1–30 days, with a reason. */
-export async function snoozeReview(ctx: FlowContext, ref: string, days: number, reason: string): Promise<ReviewResult> {
+export async function snoozeReview(ctx: FlowContext, ref: string, days: number | string, reason: string): Promise<ReviewResult> {
   reason = cleanMultiline(reason);
   const errors = [];
-  if (!Number.isInteger(days) || days < 1 || days > SNOOZE_MAX_DAYS) {
-    errors.push({ field: 'days', message: `Snooze for 1 to ${SNOOZE_MAX_DAYS} whole days.` });
-  }
+  const daysProblem = snoozeDaysProblem(days);
+  if (daysProblem) errors.push({ field: 'days', message: daysProblem });
   if (!reason.trim()) errors.push({ field: 'reason', message: 'Say why the review is postponed.' });
   if (errors.length) return invalid(errors);
+  const n = Number(String(days).trim());
   const system = await reviewable(ctx, ref);
   if ('kind' in system) return system;
   const now = ctx.deps.clock.now();
-  const until = new Date(now.getTime() + days * DAY_MS);
   const outcome = await ctx.deps.db.transaction(async (tx) => {
     const state = await lockForReview(tx, ctx, system, ['approved']);
     if ('kind' in state) return state;
@@ -221,6 +271,7 @@ export async function snoozeReview(ctx: FlowContext, ref: string, days: number, 
     if (!open) return refuse('not_found', `${system.ref} has no open review to snooze.`);
     // One snooze per review: a replay, or a second snooze stretching the first past the limit.
     if (open.snoozedUntil && open.snoozedUntil > now) return alreadySnoozed(tx, ctx, system, open);
+    const until = snoozedUntil(now, open.dueAt, ctx.deps.policy.reviews.remindBeforeDays, n);
     await tx.update(reviews).set({ snoozedUntil: until, snoozeReason: reason.trim() }).where(eq(reviews.id, open.id));
     // Every posted copy of the review card says it is snoozed, so nobody acts on it twice.
     await enqueue(tx, {
@@ -240,8 +291,9 @@ export async function snoozeReview(ctx: FlowContext, ref: string, days: number, 
       data: { reviewId: open.id, until: until.toISOString(), reason: reason.trim() },
       at: now,
     });
-    return null;
+    return { until };
   });
-  if (outcome) return outcome;
-  return { kind: 'snoozed', system, until };
+  if ('kind' in outcome) return outcome;
+  const tz = ctx.deps.policy.organization.timezone;
+  return { kind: 'snoozed', system, until: outcome.until, untilLabel: localDay(outcome.until, tz) };
 }

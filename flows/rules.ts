@@ -25,6 +25,15 @@ export function isStepApprover(policy: Policy, step: StepFacts, actor: Person): 
   return !!step.groupName && isGroupMember(policy, step.groupName, actor.platformId, actor.email);
 }
 
+/** Who decides a step, as people read it: the owner, a group's members, or the fallback person. */
+function deciderOf(step: StepFacts): string {
+  if (step.ownerId !== null) return 'the business owner';
+  const g = step.groupName ?? '';
+  // A fallback naming one person stores that person's id as the step's group.
+  if (g.includes(':')) return `${g.replace(/^(slack|teams|email|shell):/, '')}, named as fallback by the policy`;
+  return `a member of the ${g} group`;
+}
+
 /**
  * Checks every rule for `actor` deciding `step`: membership (or ownership), one step per person
  * per request, and no compliance/privacy/security step on one's own request.
@@ -37,8 +46,7 @@ export function checkCanDecide(
   submitterId: number,
 ): DecideRefusal {
   if (!isStepApprover(policy, step, actor)) {
-    const who = step.ownerId !== null ? 'the business owner' : `a member of the ${step.groupName} group`;
-    return { code: 'not_authorised', message: `This is not yours to decide: the ${step.role} step is decided by ${who}.` };
+    return { code: 'not_authorised', message: `This is not yours to decide: the ${step.role.replace(/_/g, ' ')} step is decided by ${deciderOf(step)}.` };
   }
   const other = siblings.find((s) => s.id !== step.id && s.decidedById === actor.id);
   if (other) {
@@ -50,7 +58,7 @@ export function checkCanDecide(
   if (submitterId === actor.id && INDEPENDENT_ROLES.has(step.role)) {
     return {
       code: 'not_allowed',
-      message: `You submitted this request, so someone else in the ${step.groupName ?? step.role} group must decide the ${step.role} step.`,
+      message: `You submitted this request, so someone else ${step.groupName?.includes(':') ? 'named by the policy' : `in the ${step.groupName ?? step.role} group`} must decide the ${step.role} step.`,
     };
   }
   return null;

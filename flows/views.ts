@@ -6,6 +6,7 @@ import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { aiSystems, approvalRequests, approvalSteps, assessments, people } from '../db/schema';
 import type { Policy } from './policy';
+import { groupMembers } from './policy';
 import type { Answers, Classification, RegistrationFields } from './triage/types';
 
 /** A person as shown to people. */
@@ -23,9 +24,9 @@ export interface StepView {
   position: number;
   role: string;
   status: 'pending' | 'approved' | 'rejected' | 'changes_requested' | 'cancelled';
-  /** Who may decide: for the owner step the owner's platform id; else the policy group's members. */
+  /** Who may decide: for the owner step the owner's platform id; else the policy group's members (or the fallback person). */
   approvers: string[];
-  /** The policy group deciding (null for the owner step). */
+  /** The policy group deciding (null for the owner step); a person id when the policy's fallback names one person. */
   group: string | null;
   decidedBy: PersonView | null;
   decidedAt: Date | null;
@@ -226,7 +227,7 @@ export async function loadRequestViews(db: Db, policy: Policy, workspaceId: numb
         position: st.position,
         role: st.role,
         status: st.status as StepView['status'],
-        approvers: st.ownerId !== null ? [pv(st.ownerId).platformId] : [...(policy.groups[st.groupName ?? ''] ?? [])],
+        approvers: st.ownerId !== null ? [pv(st.ownerId).platformId] : [...groupMembers(policy, st.groupName)],
         group: st.groupName,
         decidedBy: st.decidedById !== null ? pv(st.decidedById) : null,
         decidedAt: st.decidedAt,

@@ -77,6 +77,8 @@ async function sentence(deps: FlowDeps, row: OutboxRow, p: Payload, request: Req
     }
     case 'triage.retriage_needed':
       return retriageNeeded(deps, row, p);
+    case 'approval.stuck':
+      return `${await addressOf(deps, row)} ${plain(str(p.text) ?? '')}`;
     case 'digest.weekly':
       return `${await addressOf(deps, row)} ${digestText(str(p.text) ?? '')}`;
     case 'review.reminder':

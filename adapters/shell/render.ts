@@ -95,14 +95,15 @@ export function renderCheck(c: CheckView): string {
     approved: 'approved — you may use it under the conditions below',
     pending: 'waiting for approval — do not use it for real work yet',
     not_approved: 'not approved',
-    blocked: 'blocked — prohibited practice, must not be used',
+    blocked: 'prohibited — do not use',
     retired: 'retired — no longer approved for use',
   };
   return [
     `${c.system.ref} ${c.system.name}: ${verdict[c.verdict]}`,
     `class: ${classLabel(c.system.riskClass)}; owner: ${c.system.owner.name}`,
     `conditions: ${obligationLines(c.conditions).join('; ') || 'none'}`,
-    `allowed data: ${c.allowedData.map(words).join(', ') || 'none'}`,
+    // A prohibited tool may not be used with any data: no "allowed data" line at all.
+    ...(c.verdict === 'blocked' ? [] : [`allowed data: ${c.allowedData.map(words).join(', ') || 'none'}`]),
   ].join('\n');
 }
 
@@ -112,7 +113,12 @@ export function renderPending(items: PendingItem[]): string {
   return items
     .map((i) => {
       const roles = i.request.steps.filter((s) => i.stepIds.includes(s.id)).map((s) => roleLabel(s.role));
-      return `${i.request.systemRef} "${i.request.systemName}" (${classLabel(i.request.classification.riskClass)}) — your step: ${roles.join(', ')} — /aims approve ${i.request.systemRef}`;
+      // A prohibited system cannot be approved: compliance confirms the block or sends it back.
+      const hint =
+        i.request.status === 'blocked'
+          ? `prohibited: /aims reject ${i.request.systemRef} <reason> confirms the block, /aims changes ${i.request.systemRef} <reason> sends it back`
+          : `/aims approve ${i.request.systemRef}`;
+      return `${i.request.systemRef} "${i.request.systemName}" (${classLabel(i.request.classification.riskClass)}) — your step: ${roles.join(', ')} — ${hint}`;
     })
     .join('\n');
 }

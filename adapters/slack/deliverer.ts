@@ -14,7 +14,7 @@ import type { StoredMessage } from '../../flows';
 import { deliverCheckpoint } from './checkpoint-delivery';
 import { deliverDigest } from './digest-delivery';
 import type { Directory } from './directory';
-import { deliverApprovalEscalation, deliverApprovalReminder, deliverReviewEscalation, deliverReviewReminder } from './job-delivery';
+import { deliverApprovalEscalation, deliverApprovalReminder, deliverApprovalStuck, deliverReviewEscalation, deliverReviewReminder } from './job-delivery';
 import { slackUserId } from './mrkdwn';
 import { postOnce } from './post-once';
 import type { SlackMessage } from './render-request';
@@ -54,6 +54,8 @@ export function createSlackDeliverer(d: SlackDelivererDeps): Deliverer {
           return await deliverApprovalReminder(d, row);
         case 'approval.escalation':
           return await deliverApprovalEscalation(d, row);
+        case 'approval.stuck':
+          return await deliverApprovalStuck(d, row);
         case 'digest.weekly':
           return await deliverDigest(d, row);
         case 'audit.checkpoint':

@@ -7,7 +7,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { reviews } from '../../db/schema';
-import type { ApprovalEscalationPayload, ApprovalReminderPayload, DeliveryResult, OutboxRow, ReviewEscalationPayload, ReviewReminderPayload, ThreadRef } from '../../flows';
+import type { ApprovalStuckPayload, ApprovalEscalationPayload, ApprovalReminderPayload, DeliveryResult, OutboxRow, ReviewEscalationPayload, ReviewReminderPayload, ThreadRef } from '../../flows';
 import { loadRequestView, loadSystemView } from '../../flows';
 import type { SlackDelivererDeps } from './deliverer';
 import { personUserId, policyChannel, postedFor, recipientOf, recordPosted } from './job-targets';
@@ -15,6 +15,7 @@ import { postOnce } from './post-once';
 import type { SlackMessage } from './render-request';
 import { renderApprovalEscalation, renderApprovalReminder, renderReviewEscalation, renderReviewReminder } from './render-reminders';
 import { isGoneMessage } from './web-errors';
+import { esc } from './mrkdwn';
 
 const done: DeliveryResult = { ok: true };
 const malformed = (row: OutboxRow): DeliveryResult => ({ ok: false, permanent: true, error: `${row.kind}: malformed payload` });
@@ -134,5 +135,30 @@ export async function deliverApprovalEscalation(d: SlackDelivererDeps, row: Outb
   const msg = renderApprovalEscalation(p, await d.directory.mentions(p.approvers), await permalinkOf(d, p.thread));
   const posted = await post(d, row, where.channel, msg);
   await recordPosted(d.deps, row, { role: 'escalation', conversationId: posted.channel, messageId: posted.ts });
+  return done;
+}
+
+/**
+ * `approval.stuck`: nobody can decide a step. The submitter hears it in a DM, compliance in the
+ * digest channel; each copy is posted once.
+ */
+export async function deliverApprovalStuck(d: SlackDelivererDeps, row: OutboxRow): Promise<DeliveryResult> {
+  const p = row.payload as Partial<ApprovalStuckPayload>;
+  if (typeof p.requestId !== 'number' || typeof p.text !== 'string') return malformed(row);
+  if ((await postedFor(d.deps, row)).length > 0) return done;
+  const msg: SlackMessage = { text: esc(p.text), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:octagonal_sign: ${esc(p.text)}` } }] };
+  const to = recipientOf(row);
+  let channel: string;
+  if (typeof to.person === 'number') {
+    const user = await personUserId(d.deps, to.person);
+    if (!user) return { ok: false, permanent: true, error: 'slack: the submitter is not a Slack user' };
+    channel = await d.directory.dmChannel(user);
+  } else {
+    const where = policyChannel(d.deps, to.channel ?? 'digest');
+    if ('failure' in where) return where.failure;
+    channel = where.channel;
+  }
+  const posted = await post(d, row, channel, msg);
+  await recordPosted(d.deps, row, { role: 'stuck', conversationId: posted.channel, messageId: posted.ts });
   return done;
 }

@@ -6,13 +6,13 @@
  * limits (50 blocks, 3,000 characters a section); the CSV attached to it has everything.
  */
 import type { DigestCount, DigestItem, WeeklyDigest } from '../../flows';
+import { roleLabel } from '../../flows';
 import type { Block } from './blocks';
 import { context, divider, header, LIMITS, limitBlocks, sectionsOf } from './blocks';
 import { clipMrkdwn, day, esc, words } from './mrkdwn';
 import type { SlackMessage } from './render-request';
 import { digestCheckpointBlocks } from './render-checkpoint';
 import { ageText } from './render-reminders';
-import { roleLabel } from '../../flows/display';
 
 /** Lines shown per list; the rest are counted ("…and 12 more, see the CSV"). */
 export const DIGEST_LIST_LINES = 20;
@@ -68,6 +68,7 @@ function weekCounts(d: WeeklyDigest): Block {
 function waiting(d: WeeklyDigest): Block[] {
   return [
     ...list('Pending approvals', d.pendingApprovals, (p) => `${named(p)} — waiting ${ageText(p.ageHours)} for ${p.waitingFor.map((r) => esc(roleLabel(r))).join(', ') || 'nobody'}`),
+    ...list(':octagonal_sign: Stuck approvals: nobody can decide', d.stuckSteps ?? [], (s) => `${named(s)} — the ${esc(roleLabel(s.role))} step: ${esc(s.why)}`),
     ...list('Overdue reviews', d.reviewsOverdue, (r) => `${named(r)} — ${plural(r.overdueDays, 'day')} overdue (due ${day(new Date(r.dueAt), d.timezone)}), owner ${esc(r.owner)}`),
     ...list('Reviews due in the next 14 days', d.reviewsDueSoon, (r) => `${named(r)} — due ${day(new Date(r.dueAt), d.timezone)} (in ${plural(r.dueInDays, 'day')}), owner ${esc(r.owner)}`),
   ];

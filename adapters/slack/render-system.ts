@@ -36,7 +36,7 @@ const VERDICT: Record<CheckView['verdict'], string> = {
   approved: ':white_check_mark: approved — you may use it under the conditions below',
   pending: ':hourglass_flowing_sand: waiting for approval — do not use it for real work yet',
   not_approved: ':x: not approved',
-  blocked: ':no_entry: blocked — prohibited practice, must not be used',
+  blocked: ':no_entry: prohibited — do not use',
   retired: ':file_cabinet: retired — no longer approved for use',
 };
 
@@ -56,7 +56,8 @@ export function renderCheck(c: CheckView): SlackMessage {
     `*${s.ref}* ${esc(s.name)}: ${VERDICT[c.verdict]}`,
     `Class: ${classLabel(s.riskClass)} · owner ${mention(s.owner)}`,
     `Conditions: ${c.conditions.map((o) => `${esc(o.id)} (${esc(o.ref)})`).join(', ') || 'none'}`,
-    `Allowed data: ${c.allowedData.map((d) => esc(words(d))).join(', ') || 'none'}`,
+    // A prohibited tool may not be used with any data: no "allowed data" line at all.
+    ...(c.verdict === 'blocked' ? [] : [`Allowed data: ${c.allowedData.map((d) => esc(words(d))).join(', ') || 'none'}`]),
   ];
   return { text: `${s.ref} ${esc(s.name)}: ${VERDICT_TEXT[c.verdict]}`, blocks: sectionsOf(lines) };
 }

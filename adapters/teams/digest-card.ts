@@ -3,6 +3,7 @@
  * with "…and N more" and cut harder until the whole message fits the Teams limit of about 28 KB.
  */
 import type { DigestCount, DigestItem, WeeklyDigest } from '../../flows';
+import { roleLabel } from '../../flows';
 import type { CardJson } from './card-kit';
 import { adaptiveCard, facts, heading, markdown, textBlock, truncate } from './card-kit';
 import { digestCheckpointBlocks } from './checkpoint-card';
@@ -60,6 +61,15 @@ function notInstalledBlock(people: NotInstalled[], limit: number): CardJson[] {
   ];
 }
 
+/** The approval steps nobody can decide, with why. */
+function stuckBlocks(d: WeeklyDigest, limit: number): CardJson[] {
+  if (!d.stuckSteps?.length) return [];
+  return [
+    section(`Stuck approvals: nobody can decide (${d.stuckSteps.length})`),
+    ...listFacts(d.stuckSteps, limit, (s) => [item(s), `the ${roleLabel(s.role)} step: ${s.why}`]),
+  ];
+}
+
 function render(d: WeeklyDigest, notInstalled: NotInstalled[], limit: number): CardJson {
   const body: CardJson[] = [heading(`Weekly AI compliance digest — ${d.organization}`), textBlock(`${d.periodLabel} (${d.timezone})`, { isSubtle: true, spacing: 'None' })];
   const c = d.counts;
@@ -72,6 +82,8 @@ function render(d: WeeklyDigest, notInstalled: NotInstalled[], limit: number): C
         ['Reviews due in 14 days', String(d.reviewsDueSoon.length)],
         ['Systems in the inventory', String(d.inventory.total)],
       ]),
+      // A step nobody can decide is news even in a quiet week.
+      ...stuckBlocks(d, limit),
       ...notInstalledBlock(notInstalled, limit),
       ...digestCheckpointBlocks(d.checkpoint),
     );
@@ -101,6 +113,7 @@ function render(d: WeeklyDigest, notInstalled: NotInstalled[], limit: number): C
     body.push(section(`Pending approvals (${d.pendingApprovals.length})`));
     body.push(...listFacts(d.pendingApprovals, limit, (p) => [item(p), `waiting ${age(p.ageHours)} for ${p.waitingFor.join(', ') || 'nobody'}`]));
   }
+  body.push(...stuckBlocks(d, limit));
   if (d.reviewsOverdue.length) {
     body.push(section(`Overdue reviews (${d.reviewsOverdue.length})`));
     body.push(...listFacts(d.reviewsOverdue, limit, (r) => [item(r), `${r.overdueDays} days overdue — owner ${r.owner}`]));

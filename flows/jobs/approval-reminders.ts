@@ -13,6 +13,8 @@ import { aiSystems, approvalRequests, approvalSteps, people, platformMessages, w
 import { appendAudit } from '../audit';
 import { enqueue } from '../outbox';
 import type { Policy } from '../policy';
+import { groupMembers } from '../policy';
+import { roleLabel } from '../display';
 import { systemRef } from '../views';
 import type { JobDeps, JobReport } from './common';
 import { auditTime, plural } from './common';
@@ -108,7 +110,8 @@ async function remindStep(deps: JobDeps, stepId: number, now: Date): Promise<num
     const ageHours = Math.floor((now.getTime() - step.createdAt.getTime()) / HOUR_MS);
     const thread = await threadOf(tx, ws, step.requestId, step.id);
     const notBefore = nextAllowedTime(policy, now);
-    const { known, unknown, all } = await approversOf(tx, policy, ws, row.platform, step);
+    const { known, unknown, all, names } = await approversOf(tx, policy, ws, row.platform, step);
+    const role = roleLabel(step.role);
     const age = ageHours >= 48 ? plural(Math.floor(ageHours / 24), 'day') : plural(ageHours, 'hour');
     const base = {
       requestId: step.requestId,
@@ -119,7 +122,7 @@ async function remindStep(deps: JobDeps, stepId: number, now: Date): Promise<num
       ageHours,
       reminderNumber: n,
       thread,
-      text: `Reminder: the ${step.role} approval of ${ref} "${row.system.name}" has been waiting for ${age}. Please approve, reject or request changes in the request's thread.${n > 1 ? ` (reminder ${n})` : ''}`,
+      text: `Reminder: the ${role} approval of ${ref} "${row.system.name}" has been waiting for ${age}. Please approve, reject or request changes in the request's thread.${n > 1 ? ` (reminder ${n})` : ''}`,
     };
     let written = 0;
     const put = async (key: string, kind: string, recipient: { person: number } | { channel: 'approvals' | 'digest' }, payload: Record<string, unknown>) => {
@@ -144,7 +147,7 @@ async function remindStep(deps: JobDeps, stepId: number, now: Date): Promise<num
         reminders: n,
         approvers: all,
         thread,
-        text: `Stalled approval: the ${step.role} step of ${ref} "${row.system.name}" has waited ${age} despite ${plural(n, 'reminder')} (approvers: ${all.join(', ') || 'none configured'}).`,
+        text: `Stalled approval: the ${role} step of ${ref} "${row.system.name}" has waited ${age} despite ${plural(n, 'reminder')} (approvers: ${names.join(', ') || 'none configured'}).`,
       };
       const before = written;
       await put(`approval.escalation:${step.id}`, 'approval.escalation', { channel: 'digest' }, payload);
@@ -173,23 +176,32 @@ async function approversOf(
   workspaceId: number,
   platform: string,
   step: typeof approvalSteps.$inferSelect,
-): Promise<{ known: Array<{ id: number; member: string }>; unknown: string[]; all: string[] }> {
+): Promise<{ known: Array<{ id: number; member: string }>; unknown: string[]; all: string[]; names: string[] }> {
   if (step.ownerId !== null) {
     const [owner] = await tx.select().from(people).where(eq(people.id, step.ownerId));
-    return owner ? { known: [{ id: owner.id, member: owner.platformId }], unknown: [], all: [owner.platformId] } : { known: [], unknown: [], all: [] };
+    return owner
+      ? { known: [{ id: owner.id, member: owner.platformId }], unknown: [], all: [owner.platformId], names: [owner.displayName ?? memberName(owner.platformId)] }
+      : { known: [], unknown: [], all: [], names: [] };
   }
-  const members = (policy.groups[step.groupName ?? ''] ?? []).filter((m) => m.startsWith(`${platform}:`) || m.startsWith('email:'));
+  const members = groupMembers(policy, step.groupName).filter((m) => m.startsWith(`${platform}:`) || m.startsWith('email:'));
   const known: Array<{ id: number; member: string }> = [];
   const unknown: string[] = [];
+  const names: string[] = [];
   for (const member of members) {
     const where = member.startsWith('email:')
       ? and(eq(people.workspaceId, workspaceId), eq(people.email, member.slice(6).toLowerCase()))
       : and(eq(people.workspaceId, workspaceId), eq(people.platformId, member));
-    const [p] = await tx.select({ id: people.id }).from(people).where(where).limit(1);
+    const [p] = await tx.select({ id: people.id, name: people.displayName }).from(people).where(where).limit(1);
+    names.push(p?.name ?? memberName(member));
     if (p && !known.some((k) => k.id === p.id)) known.push({ id: p.id, member });
     else if (!p) unknown.push(member);
   }
-  return { known, unknown, all: members };
+  return { known, unknown, all: members, names };
+}
+
+/** A policy member as people read it when no name is known: `carol`, `dpo@acme.example`. */
+function memberName(member: string): string {
+  return member.replace(/^(slack|teams|email|shell):/, '');
 }
 
 /** The step's reply in the request's thread, else the parent message, else null. */

@@ -3,6 +3,7 @@ import type { DigestItem, WeeklyDigest } from './digest';
 import { plural } from './common';
 import { localDate } from './time';
 import { checkpointText } from '../audit-checkpoint-view';
+import { roleLabel } from '../display';
 
 const line = (i: DigestItem) => `${i.ref} ${i.name}`;
 const names = (items: DigestItem[]) => items.map(line).join(', ');
@@ -16,7 +17,7 @@ export function renderDigestText(d: WeeklyDigest): string {
   } else {
     out.push(
       `This week: ${plural(c.registrations, 'registration')}, ${plural(c.approvals, 'approval')}, ${plural(c.rejections, 'rejection')}, ` +
-        `${c.changesRequested} changes requested, ${c.blocked} blocked.`,
+        `${c.changesRequested} ${c.changesRequested === 1 ? 'request' : 'requests'} for changes, ${c.blocked} blocked.`,
     );
     const a = d.activity;
     if (a.registered.length) out.push(`Registered: ${names(a.registered)}`);
@@ -35,6 +36,10 @@ export function renderDigestText(d: WeeklyDigest): string {
       out.push(`  ${line(p)} — waiting ${age} for ${p.waitingFor.join(', ') || 'nobody'}`);
     }
   }
+  if (d.stuckSteps?.length) {
+    out.push(`Stuck approvals: nobody can decide (${d.stuckSteps.length}):`);
+    for (const s of d.stuckSteps) out.push(`  ${line(s)} — the ${roleLabel(s.role)} step: ${s.why}`);
+  }
   if (d.reviewsOverdue.length) {
     out.push(`Overdue reviews (${d.reviewsOverdue.length}):`);
     for (const r of d.reviewsOverdue) out.push(`  ${line(r)} — ${plural(r.overdueDays, 'day')} overdue, owner ${r.owner}`);
@@ -50,7 +55,7 @@ export function renderDigestText(d: WeeklyDigest): string {
     const inv = d.inventory;
     out.push(`Inventory: ${plural(inv.total, 'system')}`);
     if (inv.total) {
-      out.push(`  by risk class: ${inv.byRiskClass.map((x) => `${x.key} ${x.count}`).join(', ')}`);
+      out.push(`  by risk class: ${inv.byRiskClass.map((x) => `${x.key.replace(/_/g, ' ')} ${x.count}`).join(', ')}`);
       out.push(`  by department: ${inv.byDepartment.map((x) => `${x.key} ${x.count}`).join(', ')}`);
     }
   }

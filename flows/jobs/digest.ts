@@ -5,7 +5,8 @@
  */
 import { and, asc, eq, gte, inArray, lt, lte } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { aiSystems, approvalRequests, approvalSteps, assessments, auditEvents, people, reviews } from '../../db/schema';
+import { aiSystems, approvalRequests, approvalSteps, assessments, auditEvents, people, reviews, workspaces } from '../../db/schema';
+import { analyseDeciders, peopleIndex, stuckReasonText } from '../deciders';
 import type { CheckpointView } from '../audit-checkpoint-view';
 import type { Policy } from '../policy';
 import { systemRef } from '../views';
@@ -59,6 +60,11 @@ export interface WeeklyDigest {
   checkpoint?: CheckpointView | null;
   /** Systems flagged "re-triage needed (questionnaire v2)" and not re-triaged yet (not retired). */
   retriageNeeded?: DigestItem[];
+  /**
+   * Approval steps nobody can decide (no eligible member, only the submitter, or members who
+   * decide another step of the request), on open and blocked requests: `why` says which.
+   */
+  stuckSteps?: Array<DigestItem & { requestId: number; stepId: number; role: string; why: string }>;
 }
 
 /** How far ahead "reviews due" looks, in days. */
@@ -135,6 +141,8 @@ export async function buildDigest(db: Db, policy: Policy, workspaceId: number, s
     .where(and(eq(assessments.workspaceId, workspaceId), gte(assessments.createdAt, start), lt(assessments.createdAt, end)));
   const assessedIds = new Set(assessed.map((a) => a.systemId));
 
+  const stuckSteps = await stuckStepsOf(db, policy, workspaceId, of);
+
   const inventory = systems.filter(({ s }) => s.status !== 'retired');
   const digest: WeeklyDigest = {
     workspaceId,
@@ -179,8 +187,42 @@ export async function buildDigest(db: Db, policy: Policy, workspaceId: number, s
     highRisk: systems.filter(({ s }) => assessedIds.has(s.id) && s.riskClass === 'high').map(({ s }) => of(s.id)),
     prohibited: systems.filter(({ s }) => assessedIds.has(s.id) && s.riskClass === 'prohibited').map(({ s }) => of(s.id)),
     retriageNeeded: inventory.filter(({ s }) => s.retriageNeededAt !== null).map(({ s }) => of(s.id)),
+    stuckSteps,
   };
   return digest;
+}
+
+/** The steps of open and blocked requests that nobody can decide, as the policy stands now. */
+async function stuckStepsOf(
+  db: Db,
+  policy: Policy,
+  workspaceId: number,
+  of: (systemId: number) => DigestItem,
+): Promise<NonNullable<WeeklyDigest['stuckSteps']>> {
+  const open = await db
+    .select({ id: approvalRequests.id, systemId: approvalRequests.systemId, submittedById: approvalRequests.submittedById })
+    .from(approvalRequests)
+    .where(and(eq(approvalRequests.workspaceId, workspaceId), inArray(approvalRequests.status, ['pending', 'blocked'])))
+    .orderBy(asc(approvalRequests.id));
+  if (open.length === 0) return [];
+  const [ws] = await db.select({ platform: workspaces.platform }).from(workspaces).where(eq(workspaces.id, workspaceId));
+  const steps = await db
+    .select()
+    .from(approvalSteps)
+    .where(inArray(approvalSteps.requestId, open.map((r) => r.id)))
+    .orderBy(asc(approvalSteps.position));
+  const index = await peopleIndex(db, workspaceId);
+  const out: NonNullable<WeeklyDigest['stuckSteps']> = [];
+  for (const r of open) {
+    const mine = steps.filter((s) => s.requestId === r.id);
+    // Fallbacks were applied when the request opened; what is still stuck now is stuck.
+    const found = analyseDeciders(policy, ws?.platform ?? 'shell', mine, r.submittedById, index, false);
+    for (const s of found.stuck) {
+      const group = mine.find((x) => x.id === s.stepId)?.groupName ?? s.role;
+      out.push({ ...of(r.systemId), requestId: r.id, stepId: s.stepId, role: s.role, why: stuckReasonText(s.reason, s.role, group) });
+    }
+  }
+  return out;
 }
 
 /** Counts values, largest first, then by name. */

@@ -46,7 +46,7 @@ describe('Slack: modals opened from a button value or command text', () => {
     ['someone who is neither owner nor submitter', () => sentBack, USERS.mallory.id, /Only the owner or the submitter/],
     ['a forged reference', () => '<!channel> AI-1', USERS.alice.id, /is not a system reference/],
     ['a reference of no system', () => 'AI-999', USERS.alice.id, /There is no system AI-999/],
-    ['a system that was not sent back', () => approved, USERS.alice.id, /only a system with changes requested or rejected/],
+    ['a system that was not sent back', () => approved, USERS.alice.id, /only a system that was rejected or on which changes were requested/],
   ])('resubmit button: %s gets a private message and no modal', async (_what, value, user, message) => {
     await click('system.resubmit', value(), user);
     expect(modals()).toBe(0);

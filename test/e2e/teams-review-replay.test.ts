@@ -43,7 +43,7 @@ describe('Teams review actions are recorded once', () => {
     expect(cardText(await bench.execute(people.bob, confirm.data))).toContain('Review recorded');
     const late = await Promise.all(Array.from({ length: 4 }, () => bench.execute(people.bob, confirm.data)));
     for (const answer of late) {
-      expect(cardText(answer)).toMatch(/Already confirmed by Bob on \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+      expect(cardText(answer)).toMatch(/Already confirmed by Bob on \d{4}-\d\d-\d\d \d\d:\d\d \(UTC\)/);
       expect(buttons(answer)).toEqual([]);
     }
     expect(await events(systemId, 'review.confirmed')).toHaveLength(1);

@@ -86,7 +86,7 @@ describe('aimsbot jobs run (child process)', () => {
     const delivered = monday.stdout.split('\n').filter((l) => l.includes('has been waiting for 8 days. Please approve'));
     expect(delivered.sort()).toEqual([
       expect.stringMatching(/^\[#approvals\] Reminder: the privacy approval of AI-3/),
-      expect.stringMatching(/^\[to carol\] Reminder: the owner approval of AI-3/),
+      expect.stringMatching(/^\[to carol\] Reminder: the business owner approval of AI-3/),
       expect.stringMatching(/^\[to compliance\] Reminder: the compliance approval of AI-3/),
       expect.stringMatching(/^\[to dpo\] Reminder: the privacy approval of AI-3/),
     ]);
@@ -100,7 +100,7 @@ describe('aimsbot jobs run (child process)', () => {
     const r = await cli('weekly-digest', '--at', '2026-10-05T07:00:00Z');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('[#digest] Weekly AI compliance digest for Acme, 2026-09-28 – 2026-10-05');
-    expect(r.stdout).toContain('This week: 6 registrations, 2 approvals, 1 rejection, 1 changes requested, 1 blocked.');
+    expect(r.stdout).toContain('This week: 6 registrations, 2 approvals, 1 rejection, 1 request for changes, 1 blocked.');
   });
 
   it('refuses a bad job name or --at with exit 2 and one line', async () => {

@@ -79,7 +79,7 @@ describe('scheduled jobs over a seeded dataset', () => {
     expect(names(d.hiddenAi)).toEqual(['AI-1 Chatty', 'AI-3 Pending Tool']);
     expect(names(d.highRisk)).toEqual(['AI-2 Screener', 'AI-3 Pending Tool']);
     expect(names(d.prohibited)).toEqual(['AI-4 Scorer']);
-    expect(p.text).toContain('This week: 6 registrations, 2 approvals, 1 rejection, 1 changes requested, 1 blocked.');
+    expect(p.text).toContain('This week: 6 registrations, 2 approvals, 1 rejection, 1 request for changes, 1 blocked.');
     expect(p.text).toContain('AI-3 Pending Tool — waiting 3 days for owner, compliance, privacy');
     expect(p.csv.startsWith('\uFEFFref,')).toBe(true);
     const csv = p.csv.slice(1).trim().split('\n');
