@@ -64,14 +64,14 @@ async function sentence(deps: FlowDeps, row: OutboxRow, p: Payload, request: Req
       const age = ageText(num(p.ageHours) ?? 0);
       const n = num(p.reminderNumber) ?? 1;
       return (
-        `${await addressOf(deps, row)} Reminder: the ${words(str(p.role) ?? 'approval')} approval of ${ref} "${str(p.name) ?? ''}" has been waiting for ${age}. ` +
+        `${await addressOf(deps, row)} Reminder: the ${roleLabel(str(p.role) ?? 'approval')} approval of ${ref} "${str(p.name) ?? ''}" has been waiting for ${age}. ` +
         `Please approve, reject or request changes: /aims approve ${ref}, /aims reject ${ref} <reason> or /aims changes ${ref} <reason>.${n > 1 ? ` (reminder ${n})` : ''}`
       );
     }
     case 'approval.escalation': {
       const approvers = Array.isArray(p.approvers) ? p.approvers.filter((a): a is string => typeof a === 'string').map(memberName) : [];
       return (
-        `${await addressOf(deps, row)} Stalled approval: the ${words(str(p.role) ?? 'approval')} step of ${str(p.ref)} "${str(p.name) ?? ''}" ` +
+        `${await addressOf(deps, row)} Stalled approval: the ${roleLabel(str(p.role) ?? 'approval')} step of ${str(p.ref)} "${str(p.name) ?? ''}" ` +
         `has waited ${ageText(num(p.ageHours) ?? 0)} despite ${plural(num(p.reminders) ?? 0, 'reminder')} (approvers: ${approvers.join(', ') || 'none configured'}).`
       );
     }

@@ -82,13 +82,13 @@ describe('Teams checks before it asks', () => {
   it('resubmit: refused before the form for someone else, and for a tool that needs no resubmission', async () => {
     const { ref, ownerStep } = await registered('Resubmit Rights');
     const early = await bench.say(people.alice, `resubmit ${ref}`);
-    expect(cardText(early)).toContain('only a system with changes requested or rejected can be resubmitted');
+    expect(cardText(early)).toContain('only a system that was rejected or on which changes were requested can be resubmitted');
     expect(inputs(early)).toEqual([]);
 
     await bench.execute(people.bob, { action: 'approval.request_changes', stepId: ownerStep, reason: 'Name the vendor contract' }, { channel: true });
     await bench.drain();
     const stranger = await bench.say(people.mallory, `resubmit ${ref}`);
-    expect(cardText(stranger)).toContain(`Only the owner or the submitter of ${ref} can resubmit it.`);
+    expect(cardText(stranger)).toContain(`Only the owner or the submitter of ${ref} can resubmit it (Bob or Alice).`);
     expect(inputs(stranger)).toEqual([]);
     const form = await bench.say(people.alice, `resubmit ${ref}`);
     expect(inputs(form).length).toBeGreaterThan(0);
