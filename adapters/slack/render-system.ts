@@ -6,7 +6,7 @@ import { context, header, limitBlocks, section, sectionsOf } from './blocks';
 import { day, esc, mention, words } from './mrkdwn';
 import type { Mentions, SlackMessage } from './render-request';
 import { approversText, classLabel, reasonLines } from './render-request';
-import { obligationLines } from '../../flows/obligation-text';
+import { obligationLines, obligationTitle } from '../../flows/obligation-text';
 import { REQUEST_STATUS_LABEL, roleLabel, STEP_STATUS_LABEL, SYSTEM_STATUS_LABEL } from '../../flows/display';
 
 /** The `/aims help` text (mrkdwn: the angle brackets of placeholders are escaped like any other). */
@@ -55,7 +55,7 @@ export function renderCheck(c: CheckView): SlackMessage {
   const lines = [
     `*${s.ref}* ${esc(s.name)}: ${VERDICT[c.verdict]}`,
     `Class: ${classLabel(s.riskClass)} · owner ${mention(s.owner)}`,
-    `Conditions: ${c.conditions.map((o) => `${esc(o.id)} (${esc(o.ref)})`).join(', ') || 'none'}`,
+    `Conditions: ${c.conditions.map((o) => `${esc(obligationTitle(o.id))} (${esc(o.ref)})`).join(', ') || 'none'}`,
     // A prohibited tool may not be used with any data: no "allowed data" line at all.
     ...(c.verdict === 'blocked' ? [] : [`Allowed data: ${c.allowedData.map((d) => esc(words(d))).join(', ') || 'none'}`]),
   ];

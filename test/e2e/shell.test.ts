@@ -40,7 +40,7 @@ describe('shell adapter (npm start on PGlite)', { timeout: 90_000 }, () => {
     }
     expect(r.out).not.toContain('[public_service_provider]');
     expect(show).toMatch(/^assessment: v1 \(questionnaire v2\)$/m);
-    expect(show).toMatch(/deployer_high_risk \(Art\. 26\) — deployer duty, applies (from|since) 2 Dec 2027/);
+    expect(show).toMatch(/High-risk deployer duties \(Art\. 26\) — deployer duty, applies (from|since) 2 Dec 2027/);
   });
 
   it('explains a bad answer and asks again; a list number and yes/no work', () => {

@@ -1,7 +1,7 @@
 /** Obligation dates: the data file, the policy overrides and how surfaces phrase them (triage.md §9, §12.13, §12.19). */
 import { describe, expect, it } from 'vitest';
 import { LEGAL_DATES, appliesPhrase, sortByApplicability } from '../../flows/triage/legal-dates';
-import { obligationLines } from '../../flows/obligation-text';
+import { OBLIGATION_TITLE, obligationLines } from '../../flows/obligation-text';
 import { OBLIGATION_REFS_V2 } from '../../flows/triage/obligations-v2';
 import { AimsError } from '../../flows/errors';
 import { parsePolicy, policyWarnings, triagePolicyOf } from '../../flows/policy';
@@ -45,10 +45,16 @@ describe('phrasing against the clock', () => {
       new Date('2026-11-30T12:00:00Z'),
     );
     expect(lines).toEqual([
-      'ai_literacy (Art. 4) — organisation duty, applies since 2 Feb 2025',
-      'deployer_high_risk (Art. 26) — deployer duty, applies from 2 Dec 2027',
+      'AI literacy (Art. 4) — organisation duty, applies since 2 Feb 2025',
+      'High-risk deployer duties (Art. 26) — deployer duty, applies from 2 Dec 2027',
     ]);
-    expect(obligationLines([{ id: 'ai_literacy', ref: 'Art. 4' }])).toEqual(['ai_literacy (Art. 4)']);
+    expect(obligationLines([{ id: 'ai_literacy', ref: 'Art. 4' }])).toEqual(['AI literacy (Art. 4)']);
+    // People read names, not ids; an id without a name reads as its words.
+    expect(obligationLines([{ id: 'some_new_duty', ref: 'Art. 99' }])).toEqual(['Some new duty (Art. 99)']);
+  });
+
+  it('every obligation of questionnaire v2 has a name people read', () => {
+    for (const id of Object.keys(OBLIGATION_REFS_V2)) expect(OBLIGATION_TITLE[id], id).toMatch(/^[A-Z][^_]*$/);
   });
 });
 
