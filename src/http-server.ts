@@ -72,7 +72,7 @@ export function createHttpApp(options: HttpAppOptions = {}): HttpApp {
           resolve({
             server,
             port: (server.address() as AddressInfo).port,
-            close: () => new Promise<void>((done) => server.close(() => done())),
+            close: () => closeServer(server),
           });
         });
       });
@@ -84,4 +84,20 @@ export function createHttpApp(options: HttpAppOptions = {}): HttpApp {
       return { ...main, metricsPort: side.port, close: async () => void (await Promise.all([main.close(), side.close()])) };
     },
   };
+}
+
+/**
+ * Stops accepting connections and resolves once every open one is gone. Keep-alive connections
+ * are closed as soon as they fall idle (a response in flight finishes first), so a shutdown does
+ * not wait for clients' keep-alive timeouts.
+ */
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((done) => {
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    server.close(() => {
+      clearInterval(sweep);
+      done();
+    });
+    server.closeIdleConnections();
+  });
 }
