@@ -27,7 +27,7 @@ export function noPlatformWarning(config: Pick<Config, 'slack' | 'teams'>): stri
 }
 
 /** How long a shutdown waits for acknowledged Slack requests still being handled (ms). */
-const DRAIN_MS = 6000;
+const DRAIN_MS = 5000;
 
 /** Whether `p` settles within `ms`. */
 async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
