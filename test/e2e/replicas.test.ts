@@ -176,6 +176,13 @@ describe('two servers and two workers on one database and one Redis', () => {
     expect(await sql`select 1 from ai_systems group by workspace_id, name_key having count(*) > 1`).toHaveLength(0);
     expect(await sql`select 1 from reviews where status = 'open' group by system_id having count(*) > 1`).toHaveLength(0);
     expect(await flows.verifyAudit(database.db)).toMatchObject({ ok: true });
+    // One thread per request: a parent and one reply per step, each recorded once.
+    const threads = await sql<{ role: string; n: number }[]>`select role, count(*)::int as n from platform_messages
+      where subject_type = 'approval_request' and role in ('parent', 'step') group by role order by role`;
+    expect(threads).toEqual([{ role: 'parent', n: 4 }, { role: 'step', n: steps.length }]);
+    expect(await sql`select 1 from platform_messages group by subject_type, subject_id, role, step_id, conversation_id, message_id having count(*) > 1`).toHaveLength(0);
+    const parents = fake.callsOf('chat.postMessage').filter((c) => !c.params.thread_ts && JSON.stringify(c.params.metadata ?? '').includes('"dedupe_key":"approval.requested:'));
+    expect(parents).toHaveLength(4);
 
     // Every notification once on Slack.
     expect(duplicatePosts()).toEqual([]);
@@ -240,6 +247,9 @@ describe('two servers and two workers on one database and one Redis', () => {
 
     expect(await allDelivered()).toBe(true);
     expect(await undelivered()).toBe(0);
+    // Nobody was told to try again: no acknowledged click failed on the stopping server.
+    const answers = [...fake.callsOf('response_url'), ...fake.callsOf('chat.postEphemeral')].map((c) => JSON.stringify(c.params));
+    expect(answers.filter((a) => a.includes('try again'))).toEqual([]);
     expect(duplicatePosts()).toEqual([]);
     expect(await sql`select 1 from reviews where status = 'open' group by system_id having count(*) > 1`).toHaveLength(0);
     expect(await flows.verifyAudit(database.db)).toMatchObject({ ok: true });
