@@ -210,8 +210,8 @@ describe('two servers and two workers on one database and one Redis', () => {
       if (stopping || call.method !== 'users.info' || call.params.user !== USERS.mallory.id) return;
       stopping = victim.terminate();
       // Slack answers slowly: the server shuts down before its handlers get the answer.
-      const until = Date.now() + 400;
-      while (Date.now() < until);
+      const end = Date.now() + 400;
+      while (Date.now() < end);
     });
     const first = await Promise.all(stepIds.slice(0, 8).map((id) => approve(victim, id, USERS.mallory.id)));
     expect(first.filter((s) => s === 200).length).toBeGreaterThan(0);
@@ -251,6 +251,12 @@ describe('two servers and two workers on one database and one Redis', () => {
     const answers = [...fake.callsOf('response_url'), ...fake.callsOf('chat.postEphemeral')].map((c) => JSON.stringify(c.params));
     expect(answers.filter((a) => a.includes('try again'))).toEqual([]);
     expect(duplicatePosts()).toEqual([]);
+    // Every due review reminded once, by whichever worker ran it, and posted once.
+    expect(await sql`select 1 from reviews where status = 'open' and reminders_sent <> 1`).toHaveLength(0);
+    const reviewReminders = (await sql<{ n: number }[]>`select count(*)::int as n from notifications where kind = 'review.reminder'`)[0]!.n;
+    expect(reviewReminders).toBe(2 + acked.length);
+    const reminderPosts = fake.callsOf('chat.postMessage').filter((c) => JSON.stringify(c.params.metadata ?? '').includes('"dedupe_key":"review.reminder:'));
+    expect(reminderPosts).toHaveLength(reviewReminders);
     expect(await sql`select 1 from reviews where status = 'open' group by system_id having count(*) > 1`).toHaveLength(0);
     expect(await flows.verifyAudit(database.db)).toMatchObject({ ok: true });
     expect(survivor.child.exitCode).toBeNull();
