@@ -4,7 +4,7 @@
  * see metrics-endpoint.ts). Adapters mount their routes on the express app; this file knows
  * nothing about them.
  */
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Express } from 'express';
@@ -25,7 +25,11 @@ export interface HttpApp {
   dispatcherHooks: DispatcherHooks;
   /** Adds a named readiness check (database, queue). */
   addReadiness(name: string, check: ReadinessCheck): void;
-  /** Listens on `host:port`, and on 127.0.0.1:`metrics.port` when one is set (`metricsPort`). */
+  /**
+   * Listens on `host:port`, and on 127.0.0.1:`metrics.port` when one is set (`metricsPort`).
+   * `close()` stops accepting connections, lets the requests in flight finish (their responses
+   * end their connections) and resolves once every connection is gone.
+   */
   listen(port: number, host: string): Promise<{ server: Server; port: number; metricsPort?: number; close(): Promise<void> }>;
 }
 
@@ -39,6 +43,22 @@ export interface HttpAppOptions {
 export function createHttpApp(options: HttpAppOptions = {}): HttpApp {
   const app = express();
   app.disable('x-powered-by');
+  // Responses still to be written; once the server is closing they end their connection, so a
+  // client does not send the next request on a connection that is about to go.
+  const unanswered = new Set<ServerResponse>();
+  let closing = false;
+  app.use((_req, res, next) => {
+    if (closing) res.setHeader('connection', 'close');
+    else {
+      unanswered.add(res);
+      res.on('close', () => unanswered.delete(res));
+    }
+    next();
+  });
+  const stopKeepAlive = () => {
+    closing = true;
+    for (const res of unanswered) if (!res.headersSent) res.setHeader('connection', 'close');
+  };
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const checks = new Map<string, ReadinessCheck>();
@@ -72,7 +92,10 @@ export function createHttpApp(options: HttpAppOptions = {}): HttpApp {
           resolve({
             server,
             port: (server.address() as AddressInfo).port,
-            close: () => new Promise<void>((done) => server.close(() => done())),
+            close: () => {
+              stopKeepAlive();
+              return closeServer(server);
+            },
           });
         });
       });
@@ -84,4 +107,20 @@ export function createHttpApp(options: HttpAppOptions = {}): HttpApp {
       return { ...main, metricsPort: side.port, close: async () => void (await Promise.all([main.close(), side.close()])) };
     },
   };
+}
+
+/**
+ * Stops accepting connections and resolves once every open one is gone. Keep-alive connections
+ * are closed as soon as they fall idle (a response in flight finishes first), so a shutdown does
+ * not wait for clients' keep-alive timeouts.
+ */
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((done) => {
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    server.close(() => {
+      clearInterval(sweep);
+      done();
+    });
+    server.closeIdleConnections();
+  });
 }

@@ -26,6 +26,24 @@ export function noPlatformWarning(config: Pick<Config, 'slack' | 'teams'>): stri
   );
 }
 
+/** How long a shutdown waits for acknowledged Slack requests still being handled (ms). */
+const DRAIN_MS = 5000;
+
+/** Whether `p` settles within `ms`. */
+async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+  const done = p.then(
+    () => true as const,
+    () => true as const,
+  );
+  try {
+    return await Promise.race([done, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function serveCommand(io: CliIo): Promise<number> {
   for (const a of io.argv) if (a !== '--with-jobs') throw new UsageError(`unexpected argument "${a}"`);
   const config = loadConfig(io.env);
@@ -41,7 +59,7 @@ export async function serveCommand(io: CliIo): Promise<number> {
   const dispatcher = await createDispatcherFor(core, print, {}, http.dispatcherHooks);
   const afterChange = () => void dispatcher.kick();
 
-  let slack: { stop(): Promise<void> } | null = null;
+  let slack: { stop(): Promise<void>; idle(): Promise<void> } | null = null;
   if (config.slack) {
     const { createSlackAdapter } = await import('../../adapters/slack/create-slack-adapter');
     const adapter = createSlackAdapter({ deps: core.deps, config: config.slack, logger: core.logger, afterChange });
@@ -69,7 +87,12 @@ export async function serveCommand(io: CliIo): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  // No new requests; then the work behind every request already acknowledged (Slack handlers
+  // run after the ack) finishes before the database closes, so nothing acknowledged is lost.
   await listening.close();
+  if (slack && !(await settlesWithin(slack.idle(), DRAIN_MS))) {
+    core.logger.warn({ waitedMs: DRAIN_MS }, 'slack handlers still running at shutdown; stopping anyway');
+  }
   await jobs?.stop();
   await slack?.stop();
   await dispatcher.stop();
