@@ -9,7 +9,7 @@
  * An org-wide (Enterprise Grid) install serves each team of the org as its own aimsbot workspace.
  */
 import { InstallProvider } from '@slack/oauth';
-import type { App, webApi } from '@slack/bolt';
+import type { App, Logger as SlackLogger, webApi } from '@slack/bolt';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { notifications, slackEnterpriseTeams, slackInstallations, workspaces } from '../../db/schema';
@@ -67,6 +67,8 @@ export interface SlackOAuth {
 /** Builds the OAuth side over the flow dependencies. */
 export function createSlackOAuth(o: { deps: FlowDeps; settings: SlackOAuthSettings; apiUrl: string; clientOptions: webApi.WebClientOptions; logger: Logger }): SlackOAuth {
   const { deps, settings, logger } = o;
+  // The Web API client logs request bodies at debug level, and oauth.v2.access carries the client secret.
+  const clientOptions = { ...o.clientOptions, logger: scrubbed(o.clientOptions.logger ?? slackLogger(logger), [settings.clientSecret, settings.stateSecret]) };
   const store = createInstallationStore({ db: deps.db, clock: deps.clock, key: settings.encryptionKey });
   const logged: typeof store = {
     ...store,
@@ -82,8 +84,8 @@ export function createSlackOAuth(o: { deps: FlowDeps; settings: SlackOAuthSettin
     clientSecret: settings.clientSecret,
     stateSecret: settings.stateSecret,
     installationStore: logged,
-    logger: slackLogger(logger),
-    clientOptions: o.clientOptions,
+    logger: clientOptions.logger,
+    clientOptions,
   });
   const cache = new Map<number, { value: TokenLookup; at: number }>();
 
@@ -141,7 +143,7 @@ export function createSlackOAuth(o: { deps: FlowDeps; settings: SlackOAuthSettin
       stateSecret: settings.stateSecret,
       scopes: BOT_SCOPES,
       installationStore: logged,
-      installerOptions: { clientOptions: { ...o.clientOptions, slackApiUrl: apiUrl }, directInstall: false },
+      installerOptions: { clientOptions: { ...clientOptions, slackApiUrl: apiUrl }, directInstall: false },
     }),
     tokenFor: async (workspaceId) => {
       const hit = cache.get(workspaceId);
@@ -170,6 +172,20 @@ export function createSlackOAuth(o: { deps: FlowDeps; settings: SlackOAuthSettin
         }
       });
     },
+  };
+}
+
+/** A Slack logger that never writes these secrets (replaced by `[redacted]`). */
+function scrubbed(l: SlackLogger, secrets: string[]): SlackLogger {
+  const clean = (msg: unknown[]) => msg.map((m) => secrets.reduce((t, x) => (x ? t.split(x).join('[redacted]') : t), String(m)));
+  return {
+    debug: (...m) => l.debug(...clean(m)),
+    info: (...m) => l.info(...clean(m)),
+    warn: (...m) => l.warn(...clean(m)),
+    error: (...m) => l.error(...clean(m)),
+    setLevel: (v) => l.setLevel(v),
+    getLevel: () => l.getLevel(),
+    setName: (n) => l.setName(n),
   };
 }
 

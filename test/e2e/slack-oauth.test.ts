@@ -4,10 +4,12 @@
  * workspace's requests and deliveries on its own token, two Slack workspaces and a Teams tenant
  * that never see each other's records, uninstall and token revocation, and Enterprise Grid.
  */
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { auditEvents, aiSystems, notifications, slackInstallations, workspaces } from '../../db/schema';
 import * as flows from '../../flows';
+import { createSlackDelivery } from '../../adapters/slack/create-slack-adapter';
 import { createInstallationStore } from '../../adapters/slack/installation-store';
 import { parseEncryptionKey } from '../../adapters/slack/seal';
 import { fieldsFor, minimalAnswers } from '../fixtures/answers';
@@ -16,6 +18,7 @@ import { eventCallback, slashCommand } from '../helpers/slack-requests';
 import type { SlackTestServer } from '../helpers/slack-server';
 import { startSlackServer, USERS } from '../helpers/slack-server';
 import type { TeamsBench } from '../helpers/teams-harness';
+import { createDispatcher } from '../../src/dispatcher';
 import { cardText, people, startTeamsBench, TENANT } from '../helpers/teams-harness';
 
 const KEY = parseEncryptionKey('8f4c1a7e2b9d3c6f0a5e8b1d4c7f2a9e6b3d0c5f8a1e4b7d2c9f6a3e0b5d8c1f')!;
@@ -161,6 +164,24 @@ describe('Slack OAuth install, many workspaces', () => {
     expect(byToken.get(ONE.botToken)!.join(' ')).not.toContain('Second Of Two');
     expect(byToken.get(TWO.botToken)!.join(' ')).toContain('Second Of Two');
     expect(byToken.get(TWO.botToken)!.join(' ')).not.toContain('Second Of One');
+  });
+
+  it('a worker (no Slack requests, only the outbox) delivers each workspace with its own token too', async () => {
+    await registerIn(s, 'T0ONE', 'Worker Sent One', USERS.alice.id);
+    await registerIn(s, 'T0TWO', 'Worker Sent Two', USERS.alice.id);
+    s.fake.reset();
+    const logger = pino({ level: 'silent' });
+    const worker = createDispatcher(s.deps, logger);
+    worker.register('slack', createSlackDelivery({ deps: s.deps, logger, config: { botToken: '', signingSecret: '', appToken: undefined, apiUrl: s.fake.apiUrl, oauth: OAUTH } }));
+    await worker.drain();
+    await worker.stop();
+    const posts = s.fake.callsOf('chat.postMessage');
+    const one = posts.filter((c) => String(c.params.text).includes('Worker Sent One'));
+    const two = posts.filter((c) => String(c.params.text).includes('Worker Sent Two'));
+    expect(one.length).toBeGreaterThan(0);
+    expect(two.length).toBeGreaterThan(0);
+    expect(one.every((c) => tokenOf(c.auth) === ONE.botToken)).toBe(true);
+    expect(two.every((c) => tokenOf(c.auth) === TWO.botToken)).toBe(true);
   });
 
   it('app_uninstalled stops delivery for that workspace only, fails its pending notifications with the reason, and keeps its records', async () => {
