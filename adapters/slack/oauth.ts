@@ -9,6 +9,7 @@
  * An org-wide (Enterprise Grid) install serves each team of the org as its own aimsbot workspace.
  */
 import { InstallProvider } from '@slack/oauth';
+import type { CallbackOptions } from '@slack/oauth';
 import type { App, Logger as SlackLogger, webApi } from '@slack/bolt';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
@@ -56,7 +57,7 @@ export interface SlackOAuth {
     stateSecret: string;
     scopes: string[];
     installationStore: SlackInstallationStore;
-    installerOptions: { clientOptions: webApi.WebClientOptions; directInstall: boolean };
+    installerOptions: { clientOptions: webApi.WebClientOptions; directInstall: boolean; callbackOptions: CallbackOptions };
   };
   /** The token of a notification's workspace, or why it gets nothing. */
   tokenFor(workspaceId: number): Promise<TokenLookup>;
@@ -143,7 +144,7 @@ export function createSlackOAuth(o: { deps: FlowDeps; settings: SlackOAuthSettin
       stateSecret: settings.stateSecret,
       scopes: BOT_SCOPES,
       installationStore: logged,
-      installerOptions: { clientOptions: { ...clientOptions, slackApiUrl: apiUrl }, directInstall: false },
+      installerOptions: { clientOptions: { ...clientOptions, slackApiUrl: apiUrl }, directInstall: false, callbackOptions: { failure: installFailed(logger) } },
     }),
     tokenFor: async (workspaceId) => {
       const hit = cache.get(workspaceId);
@@ -172,6 +173,25 @@ export function createSlackOAuth(o: { deps: FlowDeps; settings: SlackOAuthSettin
         }
       });
     },
+  };
+}
+
+/** Why an install did not complete, for the person in the browser: their request (400) or Slack's answer (502). */
+function installFailed(logger: Logger): NonNullable<CallbackOptions['failure']> {
+  return (error, _options, _req, res) => {
+    const code = (error as { code?: string }).code ?? 'unknown';
+    const platform = (error as { data?: { error?: string } }).data?.error;
+    const ours: Record<string, string> = {
+      slack_oauth_missing_state: 'the link has no state; start again',
+      slack_oauth_invalid_state: 'the link was not started in this browser or has expired; start again',
+      slack_oauth_missing_code: 'Slack sent no authorisation code',
+      slack_oauth_installer_authorization_error: 'the install was cancelled',
+    };
+    const badCode = platform === 'invalid_code' || platform === 'code_already_used' || platform === 'bad_redirect_uri';
+    const reason = ours[code] ?? (badCode ? `Slack refused the authorisation code (${platform})` : 'Slack could not complete the install');
+    logger.warn({ code, slackError: platform }, 'slack: an install did not complete');
+    res.writeHead(ours[code] || badCode ? 400 : 502, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(`The Slack install did not complete: ${reason}. Start again at /slack/install.\n`);
   };
 }
 

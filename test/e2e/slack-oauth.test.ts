@@ -104,7 +104,14 @@ describe('Slack OAuth install, many workspaces', () => {
   it('refuses a redirect whose state is not this browser’s, and stores nothing', async () => {
     s.fake.grant({ ...ONE, code: 'code-forged', team: { id: 'T0EVIL', name: 'Evil' }, botToken: 'xoxb-evil' });
     const res = await fetch(`${s.url}/slack/oauth_redirect?code=code-forged&state=made-up`, { headers: { cookie: 'slack-app-oauth-state=other' } });
-    expect(res.status).not.toBe(200);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/^The Slack install did not complete: the link was not started in this browser/);
+    // A code Slack does not know (made up, or used already) is refused as such, and stores nothing either.
+    const page = await fetch(`${s.url}/slack/install`);
+    const state = /slack-app-oauth-state=([^;]+)/.exec(page.headers.get('set-cookie') ?? '')![1]!;
+    const reused = await fetch(`${s.url}/slack/oauth_redirect?code=code-one&state=${state}`, { headers: { cookie: `slack-app-oauth-state=${state}` } });
+    expect(reused.status).toBe(400);
+    expect(await reused.text()).toContain('Slack refused the authorisation code (invalid_code)');
     const evil = await s.deps.db.select().from(slackInstallations).where(eq(slackInstallations.teamId, 'T0EVIL'));
     expect(evil).toEqual([]);
   });
