@@ -75,7 +75,7 @@ export function createSlackOAuth(o: { deps: FlowDeps; settings: SlackOAuthSettin
     ...store,
     storeInstallation: async (installation) => {
       await store.storeInstallation(installation);
-      cache.clear();
+      forget();
       logger.info({ team: installation.team?.id, enterprise: installation.enterprise?.id, orgWide: !!installation.isEnterpriseInstall }, 'slack: app installed');
     },
   };
@@ -89,6 +89,13 @@ export function createSlackOAuth(o: { deps: FlowDeps; settings: SlackOAuthSettin
     clientOptions,
   });
   const cache = new Map<number, { value: TokenLookup; at: number }>();
+  const looking = new Map<number, Promise<TokenLookup>>();
+  let generation = 0;
+  const forget = () => {
+    generation += 1;
+    cache.clear();
+    looking.clear();
+  };
 
   const lookup = async (workspaceId: number): Promise<TokenLookup> => {
     const [ws] = await deps.db.select({ platform: workspaces.platform, externalId: workspaces.externalId }).from(workspaces).where(eq(workspaces.id, workspaceId));
@@ -117,7 +124,7 @@ export function createSlackOAuth(o: { deps: FlowDeps; settings: SlackOAuthSettin
   /** Stops an install: wipes it, fails the pending notifications of the teams it served. */
   const stop = async (source: InstallSource, reason: RevokeReason) => {
     const teams = await store.revoke(source, reason);
-    cache.clear();
+    forget();
     let failed = 0;
     if (teams.length > 0) {
       const ws = await deps.db
@@ -149,9 +156,20 @@ export function createSlackOAuth(o: { deps: FlowDeps; settings: SlackOAuthSettin
     tokenFor: async (workspaceId) => {
       const hit = cache.get(workspaceId);
       if (hit && deps.clock.now().getTime() - hit.at < TOKEN_TTL_MS) return hit.value;
-      const value = await lookup(workspaceId);
-      if ('token' in value) cache.set(workspaceId, { value, at: deps.clock.now().getTime() });
-      return value;
+      // Concurrent deliveries of one workspace share one look-up (and at most one token refresh).
+      let p = looking.get(workspaceId);
+      if (!p) {
+        const gen = generation;
+        p = lookup(workspaceId)
+          .then((value) => {
+            // A look-up that raced an uninstall or a new install is used once, not kept.
+            if ('token' in value && gen === generation) cache.set(workspaceId, { value, at: deps.clock.now().getTime() });
+            return value;
+          })
+          .finally(() => looking.delete(workspaceId));
+        looking.set(workspaceId, p);
+      }
+      return p;
     },
     register: (bolt, clients) => {
       bolt.use(async ({ context, next }) => {
@@ -169,7 +187,7 @@ export function createSlackOAuth(o: { deps: FlowDeps; settings: SlackOAuthSettin
         if (ids(tokens?.bot).length > 0) await stop(sourceOf(context), 'tokens_revoked');
         else if (ids(tokens?.oauth).length > 0) {
           await store.dropUserTokens(sourceOf(context), ids(tokens?.oauth));
-          cache.clear();
+          forget();
         }
       });
     },
@@ -188,7 +206,7 @@ function installFailed(logger: Logger): NonNullable<CallbackOptions['failure']> 
       slack_oauth_installer_authorization_error: 'the install was cancelled',
     };
     const badCode = platform === 'invalid_code' || platform === 'code_already_used' || platform === 'bad_redirect_uri';
-    const reason = ours[code] ?? (badCode ? `Slack refused the authorisation code (${platform})` : 'Slack could not complete the install');
+    const reason = ours[code] ?? (badCode ? `Slack refused the authorisation code (${platform})` : 'it could not be completed (at Slack or on our side), and nothing was stored');
     logger.warn({ code, slackError: platform }, 'slack: an install did not complete');
     res.writeHead(ours[code] || badCode ? 400 : 502, { 'content-type': 'text/plain; charset=utf-8' });
     res.end(`The Slack install did not complete: ${reason}. Start again at /slack/install.\n`);

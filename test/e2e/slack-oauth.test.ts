@@ -191,6 +191,24 @@ describe('Slack OAuth install, many workspaces', () => {
     expect(two.every((c) => tokenOf(c.auth) === TWO.botToken)).toBe(true);
   });
 
+  it('refreshes a rotating token before it expires, stores the new one sealed, and delivers with it', async () => {
+    const ROT: FakeGrant = { code: 'code-rot', botToken: 'xoxb-rot-000444', team: { id: 'T0ROT', name: 'Rot' }, botUserId: 'U0BOTROT', refreshToken: 'xoxe-rot-555', expiresIn: 600 };
+    expect((await install(s, ROT)).status).toBe(200);
+    await registerIn(s, 'T0ROT', 'Rotated Tool', USERS.alice.id);
+    s.fake.reset();
+    await s.settle();
+    const refresh = s.fake.callsOf('oauth.v2.access');
+    expect(refresh.map((c) => c.params.grant_type)).toEqual(['refresh_token']);
+    const posts = s.fake.callsOf('chat.postMessage');
+    expect(posts.length).toBeGreaterThan(0);
+    expect(posts.every((c) => tokenOf(c.auth) === 'xoxb-rot-000444-r')).toBe(true);
+    const [row] = await s.deps.db.select().from(slackInstallations).where(eq(slackInstallations.installKey, 'team:T0ROT'));
+    expect(row!.sealed).not.toMatch(/xoxb-rot|xoxe-rot/);
+    const store = createInstallationStore({ db: s.deps.db, clock: s.deps.clock, key: KEY });
+    const kept = await store.fetchInstallation({ teamId: 'T0ROT', enterpriseId: undefined, isEnterpriseInstall: false });
+    expect(kept.bot).toMatchObject({ token: 'xoxb-rot-000444-r', refreshToken: 'xoxe-rot-555-r' });
+  });
+
   it('app_uninstalled stops delivery for that workspace only, fails its pending notifications with the reason, and keeps its records', async () => {
     const [ws] = await s.deps.db.select().from(workspaces).where(eq(workspaces.externalId, 'T0ONE'));
     const systemsBefore = await s.deps.db.select().from(aiSystems).where(eq(aiSystems.workspaceId, ws!.id));

@@ -11,7 +11,8 @@
  * OAuth: `grant` registers a code that `oauth.v2.access` exchanges (once) for an installation
  * with its own bot token; `auth.test` then answers for that token with its team (per-token
  * identity), and every call records the token it came with, so tests see which workspace's
- * token each delivery used.
+ * token each delivery used. With `refreshToken` a grant has token rotation: `oauth.v2.access` with
+ * `grant_type=refresh_token` hands out the next token (the old one with `-r` appended).
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -162,6 +163,14 @@ export async function startFakeSlackApi(opts: { team?: string; users?: FakeUser[
         return { ok: true, url: 'https://acme.slack.com/', team: 'Acme', user: 'aimsbot', team_id: team, user_id: 'U0BOT', bot_id: 'B0BOT' };
       }
       case 'oauth.v2.access': {
+        if (p.grant_type === 'refresh_token') {
+          // Token rotation: a new bot token and refresh token for the installation's refresh token.
+          const old = [...byToken.values()].find((x) => x.refreshToken && x.refreshToken === p.refresh_token);
+          if (!old) return { ok: false, error: 'invalid_refresh_token' };
+          const next: FakeGrant = { ...old, botToken: `${old.botToken}-r`, refreshToken: `${old.refreshToken}-r` };
+          byToken.set(next.botToken, next);
+          return { ok: true, app_id: 'A0AIMS', token_type: 'bot', access_token: next.botToken, refresh_token: next.refreshToken, expires_in: 43_200, scope: 'commands,chat:write', bot_user_id: next.botUserId ?? 'U0BOT', team: next.team ?? null, enterprise: next.enterprise ?? null };
+        }
         const g = grants.get(String(p.code));
         if (!g) return { ok: false, error: 'invalid_code' };
         grants.delete(g.code);
