@@ -206,7 +206,7 @@ function installFailed(logger: Logger): NonNullable<CallbackOptions['failure']> 
       slack_oauth_installer_authorization_error: 'the install was cancelled',
     };
     const badCode = platform === 'invalid_code' || platform === 'code_already_used' || platform === 'bad_redirect_uri';
-    const reason = ours[code] ?? (badCode ? `Slack refused the authorisation code (${platform})` : 'it could not be completed (at Slack or on our side), and nothing was stored');
+    const reason = ours[code] ?? (badCode ? `Slack refused the authorisation code (${platform})` : 'something failed at Slack or on our side, and nothing was stored');
     logger.warn({ code, slackError: platform }, 'slack: an install did not complete');
     res.writeHead(ours[code] || badCode ? 400 : 502, { 'content-type': 'text/plain; charset=utf-8' });
     res.end(`The Slack install did not complete: ${reason}. Start again at /slack/install.\n`);
