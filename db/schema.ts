@@ -386,3 +386,42 @@ export const auditCheckpoints = pgTable(
   },
   (t) => [index('audit_checkpoints_workspace_seq_idx').on(t.workspaceId, t.seq)],
 );
+
+/**
+ * Slack app installations (OAuth install, many workspaces), as Bolt's installation store keeps
+ * them. One row per install: `team:<T…>` for a workspace, `enterprise:<E…>` for an org-wide
+ * (Enterprise Grid) install. The installation with its tokens is stored only encrypted
+ * (AES-256-GCM with AIMS_ENCRYPTION_KEY, see adapters/slack/seal.ts); the other columns are ids.
+ */
+export const slackInstallations = pgTable(
+  'slack_installations',
+  {
+    id: id(),
+    /** `team:<team id>` or `enterprise:<enterprise id>`. */
+    installKey: text('install_key').notNull(),
+    teamId: text('team_id'),
+    enterpriseId: text('enterprise_id'),
+    isEnterpriseInstall: boolean('is_enterprise_install').notNull().default(false),
+    appId: text('app_id'),
+    botUserId: text('bot_user_id'),
+    /** The Bolt installation as JSON, sealed; null once the app was uninstalled or its bot token revoked. */
+    sealed: text('sealed'),
+    installedAt: ts('installed_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    /** Set by `app_uninstalled` / `tokens_revoked`; cleared by a new install. */
+    revokedAt: ts('revoked_at'),
+    /** Why delivery stopped: `app_uninstalled` or `tokens_revoked`. */
+    revokedBy: text('revoked_by'),
+  },
+  (t) => [uniqueIndex('slack_installations_key_uq').on(t.installKey)],
+);
+
+/**
+ * The workspaces (teams) of an Enterprise Grid org that have used an org-wide install, learnt
+ * from the requests they send; deliveries to such a team use the org's installation.
+ */
+export const slackEnterpriseTeams = pgTable('slack_enterprise_teams', {
+  teamId: text('team_id').primaryKey(),
+  enterpriseId: text('enterprise_id').notNull(),
+  seenAt: ts('seen_at').notNull(),
+});

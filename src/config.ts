@@ -9,6 +9,8 @@ import { defaultPolicy, demoPolicy, parsePolicyText } from '../flows/policy';
 import { AimsError } from '../flows/errors';
 import type { AuditKey } from '../flows/audit-hash';
 import { AUDIT_KEY_MIN_LENGTH, auditKey } from '../flows/audit-hash';
+import type { EncryptionKey } from '../adapters/slack/seal';
+import { ENCRYPTION_KEY_HINT, parseEncryptionKey } from '../adapters/slack/seal';
 
 const optionalString = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().optional());
 
@@ -49,6 +51,14 @@ const envSchema = z.object({
   SLACK_APP_TOKEN: optionalString,
   /** Slack Web API base URL. Default https://slack.com/api/ */
   SLACK_API_URL: optionalString.pipe(z.string().url({ message: 'must be a URL' }).optional()),
+  /** Slack OAuth install (many workspaces): the app's client id. Unset: one workspace with SLACK_BOT_TOKEN. */
+  SLACK_CLIENT_ID: optionalString,
+  /** Slack OAuth install: the app's client secret. Never logged. */
+  SLACK_CLIENT_SECRET: optionalString,
+  /** Slack OAuth install: signs the install `state` (CSRF protection). Never logged. */
+  SLACK_STATE_SECRET: optionalString,
+  /** 32 bytes (64 hex characters or base64) that encrypt stored installation tokens (AES-256-GCM). Required with OAuth. */
+  AIMS_ENCRYPTION_KEY: optionalString,
   MICROSOFT_APP_ID: z.string().optional(),
   MICROSOFT_APP_PASSWORD: optionalString,
   MICROSOFT_APP_TENANT_ID: optionalString,
@@ -83,11 +93,53 @@ export interface Config {
   logLevel: string;
   production: boolean;
   slack:
-    | { botToken: string; signingSecret: string; appToken: string | undefined; apiUrl: string }
+    | {
+        /** The one workspace's bot token; empty with OAuth (each workspace's token is stored). */
+        botToken: string;
+        signingSecret: string;
+        appToken: string | undefined;
+        apiUrl: string;
+        /** The OAuth install (many workspaces), or undefined: one workspace with the bot token. */
+        oauth?: SlackOAuthConfig | undefined;
+      }
     | null;
   teams: { appId: string; appPassword: string | undefined; tenantId: string | undefined; appType: string } | null;
   /** The audit chain's HMAC key (AIMS_AUDIT_KEY), or null: plain SHA-256. Its bytes never serialise. */
   auditKey: AuditKey | null;
+}
+
+/** Slack OAuth install settings (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET, AIMS_ENCRYPTION_KEY). */
+export interface SlackOAuthConfig {
+  clientId: string;
+  clientSecret: string;
+  stateSecret: string;
+  /** Encrypts the stored tokens; its bytes never serialise. */
+  encryptionKey: EncryptionKey;
+}
+
+/** The OAuth settings when SLACK_CLIENT_ID (or its companions) are set; each missing one is named. */
+function slackOAuth(e: z.infer<typeof envSchema>): SlackOAuthConfig | undefined {
+  if (!e.SLACK_CLIENT_ID && !e.SLACK_CLIENT_SECRET && !e.SLACK_STATE_SECRET) return undefined;
+  const need = (v: string | undefined, name: string, what: string): string => {
+    if (!v) throw new AimsError('invalid_input', `${name}: required for the Slack OAuth install (${what}), together with SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET`);
+    return v;
+  };
+  const clientId = need(e.SLACK_CLIENT_ID, 'SLACK_CLIENT_ID', 'Basic Information → Client ID');
+  const clientSecret = need(e.SLACK_CLIENT_SECRET, 'SLACK_CLIENT_SECRET', 'Basic Information → Client Secret');
+  const stateSecret = need(e.SLACK_STATE_SECRET, 'SLACK_STATE_SECRET', 'any random string, e.g. openssl rand -hex 32');
+  if (!e.AIMS_ENCRYPTION_KEY) {
+    throw new AimsError('invalid_input', `AIMS_ENCRYPTION_KEY: required with the Slack OAuth install (it encrypts the stored workspace tokens); ${ENCRYPTION_KEY_HINT}`);
+  }
+  const encryptionKey = parseEncryptionKey(e.AIMS_ENCRYPTION_KEY);
+  if (!encryptionKey) throw new AimsError('invalid_input', `AIMS_ENCRYPTION_KEY: must be 32 bytes; ${ENCRYPTION_KEY_HINT}`);
+  if (e.SLACK_BOT_TOKEN) {
+    throw new AimsError('invalid_input', 'SLACK_BOT_TOKEN: leave it unset with SLACK_CLIENT_ID (each workspace gets its own token when it installs the app at /slack/install)');
+  }
+  if (e.SLACK_APP_TOKEN) {
+    throw new AimsError('invalid_input', 'SLACK_APP_TOKEN: the Slack OAuth install runs in HTTP mode; unset SLACK_APP_TOKEN (Socket Mode) or the SLACK_CLIENT_* variables');
+  }
+  if (!e.SLACK_SIGNING_SECRET) throw new AimsError('invalid_input', 'SLACK_SIGNING_SECRET: required with SLACK_CLIENT_ID (Basic Information → Signing Secret)');
+  return { clientId, clientSecret, stateSecret, encryptionKey };
 }
 
 /** Reads and validates the environment. Throws `AimsError('invalid_input')` naming the variable. */
@@ -103,7 +155,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new AimsError('invalid_input', `METRICS_PORT: must differ from PORT (${e.PORT}); /metrics gets a listener of its own on 127.0.0.1`);
   }
   let slack: Config['slack'] = null;
-  if (e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) {
+  const oauth = slackOAuth(e);
+  if (oauth) {
+    slack = { botToken: '', signingSecret: e.SLACK_SIGNING_SECRET ?? '', appToken: undefined, apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/', oauth };
+  } else if (e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) {
     if (!e.SLACK_BOT_TOKEN) throw new AimsError('invalid_input', 'SLACK_BOT_TOKEN: required when Slack is configured (the xoxb- token of the app)');
     if (!e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
       throw new AimsError('invalid_input', 'SLACK_SIGNING_SECRET: required for Slack HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');

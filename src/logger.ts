@@ -10,7 +10,7 @@ export function createLogger(level = 'info'): Logger {
     {
       level,
       redact: {
-        paths: ['token', '*.token', 'botToken', '*.botToken', 'signingSecret', '*.signingSecret', 'appPassword', '*.appPassword', 'headers.authorization', '*.headers.authorization', 'password', '*.password'],
+        paths: ['token', '*.token', 'botToken', '*.botToken', 'signingSecret', '*.signingSecret', 'appPassword', '*.appPassword', 'headers.authorization', '*.headers.authorization', 'password', '*.password', 'clientSecret', '*.clientSecret', 'stateSecret', '*.stateSecret', 'encryptionKey', '*.encryptionKey'],
         censor: '[redacted]',
       },
     },

@@ -5,8 +5,11 @@
  * forged, stale, replayed or malformed request gets 401 or 400 before any handler runs. With an
  * app token it uses Socket Mode instead. Handlers acknowledge first and work after; events Slack retries
  * (`X-Slack-Retry-Num`) are recognised by their event id and processed once.
+ * With OAuth settings the app serves many workspaces: Bolt's install routes, installations in
+ * Postgres, and every call made with the token of the workspace it is about (oauth.ts).
  */
-import { App, ExpressReceiver, webApi } from '@slack/bolt';
+import { App, ExpressReceiver } from '@slack/bolt';
+import type { webApi } from '@slack/bolt';
 import type { Express } from 'express';
 import { Router } from 'express';
 import type { Deliverer, FlowDeps } from '../../flows';
@@ -15,7 +18,6 @@ import type { Logger } from 'pino';
 import { REASON_CALLBACK, registerApprovalActions } from './approval-actions';
 import { cachedAuthorize } from './authorize';
 import { registerCommands, SLASH_COMMAND } from './commands';
-import { createDirectory } from './directory';
 import { createSlackDeliverer } from './deliverer';
 import { registerForms } from './form-handler';
 import { createFormStore } from './form-store';
@@ -27,13 +29,16 @@ import { REVIEW_ACTIONS } from './render-review';
 import { createReplayStore } from './replay-store';
 import { slackRequestGuard } from './request-guard';
 import { registerReviewActions, SNOOZE_CALLBACK } from './review-actions';
+import type { SlackOAuth, SlackOAuthSettings } from './oauth';
+import { createSlackOAuth } from './oauth';
 import type { SlackRuntime } from './runtime';
 import { ackUnhandled } from './unhandled';
 import { slackLogger } from './web-errors';
+import { createWorkspaceClients } from './workspace-clients';
 
 /** Slack settings (from SLACK_* in the environment). */
 export interface SlackSettings {
-  /** Bot token (xoxb-…). */
+  /** Bot token (xoxb-…) of the one workspace; empty with `oauth`. */
   botToken: string;
   /** Signing secret for HTTP mode. */
   signingSecret: string;
@@ -41,6 +46,8 @@ export interface SlackSettings {
   appToken: string | undefined;
   /** Web API base URL, e.g. https://slack.com/api/ */
   apiUrl: string;
+  /** The OAuth install (many workspaces); absent: the one workspace of `botToken`. */
+  oauth?: SlackOAuthSettings | undefined;
 }
 
 /** Options of `createSlackAdapter`. */
@@ -82,17 +89,27 @@ function clientOptions(config: SlackAdapterOptions['config'], logger: Logger): w
   };
 }
 
+/** Clients per workspace: one bot token, or each installation's token (OAuth). */
+function workspaceClients(opts: Pick<SlackAdapterOptions, 'deps' | 'config' | 'logger'>) {
+  const options = clientOptions(opts.config, opts.logger);
+  const oauth: SlackOAuth | null = opts.config.oauth
+    ? createSlackOAuth({ deps: opts.deps, settings: opts.config.oauth, apiUrl: opts.config.apiUrl, clientOptions: options, logger: opts.logger })
+    : null;
+  const clients = createWorkspaceClients({ options, defaultToken: oauth ? '' : opts.config.botToken, tokenFor: oauth?.tokenFor });
+  return { options, oauth, clients };
+}
+
 /** The Slack deliverer alone, for processes that serve no Slack requests (worker, `jobs run`). */
 export function createSlackDelivery(opts: Pick<SlackAdapterOptions, 'deps' | 'config' | 'logger'>): Deliverer {
-  const client = new webApi.WebClient(opts.config.botToken, clientOptions(opts.config, opts.logger));
-  return createSlackDeliverer({ deps: opts.deps, client, directory: createDirectory(client), logger: opts.logger });
+  const { clients } = workspaceClients(opts);
+  return clients.deliverer(createSlackDeliverer({ deps: opts.deps, client: clients.client, directory: clients.directory, logger: opts.logger }));
 }
 
 /** Builds the Slack adapter. */
 export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   const { deps, config, logger } = opts;
   const socket = opts.socketMode ?? !!config.appToken;
-  const options = clientOptions(config, logger);
+  const { options, oauth, clients } = workspaceClients(opts);
   const router = Router();
   if (!socket) {
     const replay = createReplayStore({ db: deps.db });
@@ -106,20 +123,24 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
         router,
         processBeforeResponse: false,
         logger: slackLogger(logger),
+        ...(oauth ? oauth.receiverOptions(config.apiUrl) : {}),
       });
-  // One client outside Bolt's request scope for answers and deliveries, with the same one-request-per-call policy.
-  const client = new webApi.WebClient(config.botToken, options);
+  // One client outside Bolt's request scope for answers and deliveries, with the same
+  // one-request-per-call policy; it calls with the token of the workspace in scope.
+  const client = clients.client;
   const bolt = new App({
-    // auth.test runs once, on the first request, so start-up never blocks on Slack.
-    authorize: cachedAuthorize(client, config.botToken),
+    // auth.test runs once, on the first request, so start-up never blocks on Slack. With OAuth,
+    // Bolt authorises each request from the installation store instead.
+    ...(oauth ? {} : { authorize: cachedAuthorize(client, config.botToken) }),
     logger: slackLogger(logger),
     clientOptions: options,
     ...(socket ? { socketMode: true, appToken: config.appToken } : { receiver }),
   });
 
-  const directory = createDirectory(client);
+  const directory = clients.directory;
   const rt: SlackRuntime = { deps, directory, client, logger, forms: createFormStore(deps.db, deps.clock), afterChange: opts.afterChange };
 
+  oauth?.register(bolt, clients);
   const inflight = new Set<Promise<void>>();
   bolt.use(async ({ next }) => {
     const p = next();
@@ -173,7 +194,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     stop: async () => {
       if (socket) await bolt.stop();
     },
-    deliverer: createSlackDeliverer({ deps, client, directory, logger }),
+    deliverer: clients.deliverer(createSlackDeliverer({ deps, client, directory, logger })),
     forms: rt.forms,
     idle: async () => {
       // A request's handlers start a moment after its response; give them a turn first.

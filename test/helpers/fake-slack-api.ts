@@ -8,6 +8,11 @@
  * (newest first) and `conversations.replies` (the parent, then its replies oldest first) answer
  * from them as Slack documents: `oldest`/`latest`/`inclusive`, `limit` and cursors, and a
  * message's `metadata` only when `include_all_metadata` is set.
+ * OAuth: `grant` registers a code that `oauth.v2.access` exchanges (once) for an installation
+ * with its own bot token; `auth.test` then answers for that token with its team (per-token
+ * identity), and every call records the token it came with, so tests see which workspace's
+ * token each delivery used. With `refreshToken` a grant has token rotation: `oauth.v2.access` with
+ * `grant_type=refresh_token` hands out the next token (the old one with `-r` appended).
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -54,8 +59,29 @@ export interface FakeMessage {
   files?: Array<{ id: string; name: string; title: string | undefined }>;
 }
 
+/** An installation the fake hands out for an OAuth code (`oauth.v2.access`). */
+export interface FakeGrant {
+  code: string;
+  /** The bot token (xoxb-…) of the installation. */
+  botToken: string;
+  /** The workspace; absent for an org-wide (Enterprise Grid) install. */
+  team?: { id: string; name: string };
+  enterprise?: { id: string; name: string };
+  isEnterpriseInstall?: boolean;
+  /** Default `U0BOT`. */
+  botUserId?: string;
+  /** The installing user and, when user scopes were asked for, their token. */
+  userId?: string;
+  userToken?: string;
+  /** Token rotation: a refresh token and seconds to expiry. */
+  refreshToken?: string;
+  expiresIn?: number;
+}
+
 /** The running fake. */
 export interface FakeSlackApi {
+  /** Registers an OAuth code that `oauth.v2.access` exchanges for this installation (once). */
+  grant(g: FakeGrant): void;
   /** Base URL ending in `/api/`, for SLACK_API_URL. */
   apiUrl: string;
   /** Base for response URLs: `${responseBase}/<anything>`. */
@@ -111,6 +137,8 @@ export async function startFakeSlackApi(opts: { team?: string; users?: FakeUser[
   const posted = new Map<string, FakeMessage>();
   const channels = new Map<string, FakeMessage[]>();
   let tapped: ((call: SlackCall) => void) | null = null;
+  const grants = new Map<string, FakeGrant>();
+  const byToken = new Map<string, FakeGrant>();
   let base = '';
 
   const store = (m: FakeMessage) => {
@@ -124,10 +152,42 @@ export async function startFakeSlackApi(opts: { team?: string; users?: FakeUser[
     }
   };
 
-  const answer = (method: string, p: Record<string, unknown>): Record<string, unknown> => {
+  const answer = (method: string, p: Record<string, unknown>, auth: string | undefined): Record<string, unknown> => {
     switch (method) {
-      case 'auth.test':
+      case 'auth.test': {
+        const g = byToken.get((auth ?? '').replace(/^Bearer /, ''));
+        if (g) {
+          const t = g.team ?? { id: '', name: g.enterprise?.name ?? '' };
+          return { ok: true, url: `https://${t.name.toLowerCase() || 'org'}.slack.com/`, team: t.name, user: 'aimsbot', team_id: t.id, user_id: g.botUserId ?? 'U0BOT', bot_id: `B${g.botToken.slice(-6)}`, ...(g.enterprise ? { enterprise_id: g.enterprise.id } : {}), is_enterprise_install: !!g.isEnterpriseInstall };
+        }
         return { ok: true, url: 'https://acme.slack.com/', team: 'Acme', user: 'aimsbot', team_id: team, user_id: 'U0BOT', bot_id: 'B0BOT' };
+      }
+      case 'oauth.v2.access': {
+        if (p.grant_type === 'refresh_token') {
+          // Token rotation: a new bot token and refresh token for the installation's refresh token.
+          const old = [...byToken.values()].find((x) => x.refreshToken && x.refreshToken === p.refresh_token);
+          if (!old) return { ok: false, error: 'invalid_refresh_token' };
+          const next: FakeGrant = { ...old, botToken: `${old.botToken}-r`, refreshToken: `${old.refreshToken}-r` };
+          byToken.set(next.botToken, next);
+          return { ok: true, app_id: 'A0AIMS', token_type: 'bot', access_token: next.botToken, refresh_token: next.refreshToken, expires_in: 43_200, scope: 'commands,chat:write', bot_user_id: next.botUserId ?? 'U0BOT', team: next.team ?? null, enterprise: next.enterprise ?? null };
+        }
+        const g = grants.get(String(p.code));
+        if (!g) return { ok: false, error: 'invalid_code' };
+        grants.delete(g.code);
+        return {
+          ok: true,
+          app_id: 'A0AIMS',
+          authed_user: { id: g.userId ?? 'U0INSTALLER', ...(g.userToken ? { scope: 'identify', access_token: g.userToken, token_type: 'user' } : {}) },
+          scope: 'commands,chat:write,chat:write.public,im:write,users:read,users:read.email',
+          token_type: 'bot',
+          access_token: g.botToken,
+          bot_user_id: g.botUserId ?? 'U0BOT',
+          team: g.team ?? null,
+          enterprise: g.enterprise ?? null,
+          is_enterprise_install: !!g.isEnterpriseInstall,
+          ...(g.refreshToken ? { refresh_token: g.refreshToken, expires_in: g.expiresIn ?? 43_200 } : {}),
+        };
+      }
       case 'chat.postMessage': {
         const at = nextTs();
         const m: FakeMessage = { type: 'message', ts: at, channel: String(p.channel), user: 'U0BOT', bot_id: 'B0BOT', app_id: 'A0AIMS', text: String(p.text ?? '') };
@@ -256,11 +316,15 @@ export async function startFakeSlackApi(opts: { team?: string; users?: FakeUser[
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(isResponseUrl ? { ok: true } : answer(method, params)));
+    res.end(JSON.stringify(isResponseUrl ? { ok: true } : answer(method, params, call.auth)));
   };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
+    grant: (g) => {
+      grants.set(g.code, g);
+      byToken.set(g.botToken, g);
+    },
     apiUrl: `${base}/api/`,
     responseBase: `${base}/response`,
     calls,

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import type { Db } from '../../db/client';
 import type { FlowDeps } from '../../flows';
 import { createSlackAdapter } from '../../adapters/slack/create-slack-adapter';
-import type { SlackAdapter } from '../../adapters/slack/create-slack-adapter';
+import type { SlackAdapter, SlackSettings } from '../../adapters/slack/create-slack-adapter';
 import type { Policy } from '../../flows/policy';
 import { parsePolicy } from '../../flows/policy';
 import { createDispatcher } from '../../src/dispatcher';
@@ -65,6 +65,8 @@ export async function startSlackServer(
     wrapDb?: (db: Db) => Db;
     /** Another server's database, to run a second replica on it (left open on close). */
     shareDatabase?: TestDatabase;
+    /** Slack settings over the defaults (e.g. `oauth` for many workspaces: the bot token is then dropped). */
+    slack?: Partial<SlackSettings>;
   } = {},
 ): Promise<SlackTestServer> {
   const fake = await startFakeSlackApi({ users: Object.values(USERS) });
@@ -77,7 +79,7 @@ export async function startSlackServer(
   const adapter = createSlackAdapter({
     deps,
     logger,
-    config: { botToken: 'xoxb-test-token', signingSecret: SIGNING_SECRET, appToken: undefined, apiUrl: fake.apiUrl },
+    config: { botToken: o.slack?.oauth ? '' : 'xoxb-test-token', signingSecret: SIGNING_SECRET, appToken: undefined, apiUrl: fake.apiUrl, ...o.slack },
     afterChange: () => void dispatcher.kick(),
   });
   const http = createHttpApp();

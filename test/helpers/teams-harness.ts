@@ -158,9 +158,9 @@ export async function startTeamsBench(
   kind: 'pglite' | 'postgres' = 'pglite',
   policy = teamsPolicy(),
   /** `wrapDb`: what the bot sees instead of the database handle (fault injection). */
-  opts: { wrapDb?: (db: Db) => Db } = {},
+  opts: { wrapDb?: (db: Db) => Db; shareDatabase?: TestDatabase } = {},
 ): Promise<TeamsBench> {
-  const db = await createTestDatabase(kind);
+  const db = opts.shareDatabase ?? (await createTestDatabase(kind));
   const clock = testClock();
   const fake = await startFakeBotConnector();
   for (const u of Object.values(people)) fake.addMember({ id: `29:${u.aad}`, aadObjectId: u.aad, name: u.name, email: u.email, userPrincipalName: u.email });
@@ -270,7 +270,7 @@ export async function startTeamsBench(
       await dispatcher.stop();
       await listening.close();
       await fake.close();
-      await db.destroy();
+      if (!opts.shareDatabase) await db.destroy();
     },
   };
   return bench;
