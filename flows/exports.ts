@@ -18,7 +18,7 @@ import type { Obligation } from './triage/types';
 
 export type { ExportOptions } from './export-filter';
 export type { DecisionRecord, InventoryRecord, ObligationRecord } from './export-inventory';
-export { inventoryRecords } from './export-inventory';
+export { inventoryRecords, inventoryRecordPages } from './export-inventory';
 export { decisionThreadLink, slackPermalink, teamsMessageLink } from './export-links';
 
 /** One inventory row per registered system, as CSV cells (lists joined with `; `). */
@@ -297,10 +297,11 @@ const FORMULA_START = /^[\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069\u20
  * Rows as CSV with a header of `columns`. User text that a spreadsheet would read as a formula
  * (see FORMULA_START) is prefixed with a quote so opening the file runs nothing.
  */
-export function toCsv<T extends object>(rows: T[], columns: readonly (keyof T & string)[]): string {
+export function toCsv<T extends object>(rows: T[], columns: readonly (keyof T & string)[], header = true): string {
   const cell = (v: unknown) => {
     const text = v === null || v === undefined ? '' : String(v);
     return FORMULA_START.test(text) ? `'${text}` : text;
   };
-  return stringify([[...columns], ...rows.map((r) => columns.map((c) => cell(r[c])))]);
+  const body = rows.map((r) => columns.map((c) => cell(r[c])));
+  return stringify(header ? [[...columns], ...body] : body);
 }
