@@ -84,6 +84,7 @@ export async function runReviewReminders(deps: JobDeps, now: Date): Promise<JobR
   let enqueued = 0;
   let examined = 0;
   let after = 0;
+  const shared = sharedOfRun(deps, now);
   for (;;) {
     const page: Due[] = await db
       .select({
@@ -108,7 +109,7 @@ export async function runReviewReminders(deps: JobDeps, now: Date): Promise<JobR
     if (page.length === 0) break;
     examined += page.length;
     after = page[page.length - 1]!.r.id;
-    const plans = page.map((d) => planReview(deps, d, now)).filter((p): p is Plan => p !== null);
+    const plans = page.map((d) => planReview(deps, d, now, shared)).filter((p): p is Plan => p !== null);
     if (plans.length > 0) enqueued += await db.transaction((tx) => writePlans(tx, plans, now));
     if (page.length < PAGE) break;
   }
@@ -145,8 +146,26 @@ function rowsOf<T>(result: unknown): T[] {
   return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }
 
+/** What every review of a run shares: the send time, the audit time, local due dates by instant. */
+type RunShared = { notBefore: Date; at: Date; dueDay: (at: Date) => string };
+
+function sharedOfRun(deps: JobDeps, now: Date): RunShared {
+  const tz = deps.policy.organization.timezone;
+  const days = new Map<number, string>();
+  return {
+    notBefore: nextAllowedTime(deps.policy, now),
+    at: auditTime(deps),
+    // Many reviews fall due at the same instant (systems approved together): format each once.
+    dueDay: (at) => {
+      let day = days.get(at.getTime());
+      if (day === undefined) days.set(at.getTime(), (day = localDate(at, tz)));
+      return day;
+    },
+  };
+}
+
 /** Decides what one due review needs as of `now`, or null for nothing. */
-function planReview(deps: JobDeps, d: Due, now: Date): Plan | null {
+function planReview(deps: JobDeps, d: Due, now: Date, shared: RunShared): Plan | null {
   const { policy } = deps;
   const { r, system, owner } = d;
   const r2 = policy.reviews;
@@ -161,9 +180,8 @@ function planReview(deps: JobDeps, d: Due, now: Date): Plan | null {
   if (!remindNow && !escalateNow) return null;
 
   const ref = systemRef(system.refNumber);
-  const tz = policy.organization.timezone;
-  const dueDay = localDate(r.dueAt, tz);
-  const notBefore = nextAllowedTime(policy, now);
+  const dueDay = shared.dueDay(r.dueAt);
+  const notBefore = shared.notBefore;
   const escalated = escalateNow || r.escalatedAt !== null;
   const ownerName = owner.displayName ?? owner.platformId;
   const n = r.remindersSent + 1;
@@ -223,7 +241,7 @@ function planReview(deps: JobDeps, d: Due, now: Date): Plan | null {
       subjectId: system.id,
       // Dated by the wall clock; the time the job ran "as of" is part of what it records.
       data: { reviewId: r.id, dueAt: r.dueAt.toISOString(), overdueDays, asOf: now.toISOString() },
-      at: auditTime(deps),
+      at: shared.at,
     };
   }
   return { reviewId: r.id, prev: r.remindersSent, next: n, escalate: escalateNow, notifications, audit };
