@@ -98,7 +98,7 @@ export async function inventoryRecords(db: Db, o: ExportOptions = {}): Promise<A
 }
 
 /** Systems loaded per page of {@link inventoryRecordPages}. */
-export const INVENTORY_PAGE = 500;
+export const INVENTORY_PAGE = 1000;
 
 /**
  * The inventory page by page (at most `pageSize` systems each), in the order of

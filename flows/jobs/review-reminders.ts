@@ -136,7 +136,7 @@ async function writePlans(tx: Db, plans: Plan[], now: Date): Promise<number> {
     returning r.id`);
   const ids = new Set(rowsOf<{ id: number }>(won).map((w) => Number(w.id)));
   const mine = plans.filter((p) => ids.has(p.reviewId));
-  const written = await enqueueMany(tx, mine.flatMap((p) => p.notifications));
+  const written = (await enqueueMany(tx, mine.flatMap((p) => p.notifications))).length;
   await appendAuditBatch(tx, mine.flatMap((p) => (p.audit ? [p.audit] : [])));
   return written;
 }

@@ -92,6 +92,55 @@ describe('the review sweep over more than one page (postgres)', () => {
   });
 });
 
+describe('the approval sweep over more than one page (postgres)', () => {
+  let tdb: TestDatabase;
+  beforeAll(async () => {
+    tdb = await createTestDatabase('postgres');
+  });
+  afterAll(async () => tdb?.destroy());
+
+  it('reminds each pending step once per interval, escalates once after two reminders, with chained audit events', async () => {
+    const n = 1100;
+    const w = await seedWorkspace(tdb.db, 'approvals', n, -300);
+    const opened = new Date(NOW.getTime() - 50 * 3_600_000).toISOString();
+    await tdb.db.execute(sql`insert into assessments (workspace_id, system_id, version, questionnaire_version, answers, result, submitted_by_id, created_at)
+      select ${w}, s.id, 1, 2, '{}'::jsonb, '{}'::jsonb, s.owner_id, ${AT}::timestamptz from ai_systems s where s.workspace_id = ${w}`);
+    await tdb.db.execute(sql`insert into approval_requests (workspace_id, system_id, assessment_id, status, submitted_by_id, created_at)
+      select ${w}, a.system_id, a.id, 'pending', a.submitted_by_id, ${opened}::timestamptz from assessments a where a.workspace_id = ${w}`);
+    await tdb.db.execute(sql`insert into approval_steps (workspace_id, request_id, position, role, owner_id, group_name, status, created_at)
+      select ${w}, r.id, x.pos, x.role, case when x.role = 'owner' then s.owner_id end, case when x.role = 'owner' then null else 'compliance' end, 'pending', ${opened}::timestamptz
+      from approval_requests r join ai_systems s on s.id = r.system_id cross join (values (1, 'owner'), (2, 'compliance')) as x(pos, role)
+      where r.workspace_id = ${w}`);
+    // A decided step and a closed request are never chased.
+    await tdb.db.execute(sql`update approval_steps set status = 'approved' where id = (select min(id) from approval_steps)`);
+    await tdb.db.execute(sql`update approval_requests set status = 'rejected' where id = (select max(id) from approval_requests)`);
+    const deps = { db: tdb.db, policy: seedPolicy(), clock: { now: () => NOW } };
+
+    const first = await flows.runApprovalReminders(deps, NOW);
+    const steps = 2 * n - 1 - 2;
+    expect(first).toEqual({ enqueued: steps, examined: steps });
+    const byRecipient = rowsOf<{ r: string; n: number }>(
+      await tdb.db.execute(sql`select case when recipient ? 'person' then 'person' else recipient->>'channel' end as r, count(*)::int as n from notifications group by 1 order by 1`),
+    );
+    expect(byRecipient).toEqual([
+      { r: 'approvals', n: n - 1 },
+      { r: 'person', n: n - 2 },
+    ]);
+    const [channel] = await tdb.db.select().from(notifications).where(sql`recipient->>'channel' = 'approvals'`).limit(1);
+    expect(channel!.payload).toMatchObject({ role: 'compliance', approvers: ['shell:compliance'], reminderNumber: 1, ageHours: 50 });
+    expect((await flows.runApprovalReminders(deps, NOW)).enqueued).toBe(0);
+
+    // 48 hours later: the second reminders and, once each, the escalation with its audit event.
+    const later = new Date(NOW.getTime() + 48 * 3_600_000);
+    expect((await flows.runApprovalReminders(deps, later)).enqueued).toBe(2 * steps);
+    const escalated = await tdb.db.select().from(auditEvents).where(eq(auditEvents.action, 'approval.escalated'));
+    expect(escalated).toHaveLength(steps);
+    expect((await flows.verifyAudit(tdb.db)).ok).toBe(true);
+    expect((await flows.runApprovalReminders(deps, new Date(later.getTime() + 48 * 3_600_000))).enqueued).toBe(steps);
+    expect(await tdb.db.select().from(auditEvents).where(eq(auditEvents.action, 'approval.escalated'))).toHaveLength(steps);
+  });
+});
+
 describe.each(DB_KINDS)('batch audit append on %s', (kind) => {
   let tdb: TestDatabase;
   beforeAll(async () => {
