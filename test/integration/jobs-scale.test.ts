@@ -11,7 +11,8 @@ import { auditEvents, notifications, reviews } from '../../db/schema';
 import type { Db } from '../../db/client';
 import * as flows from '../../flows';
 import { appendAudit, appendAuditBatch, setAuditKey, auditKey } from '../../flows/audit';
-import { inventoryRecordPages, inventoryRecords } from '../../flows/exports';
+import { auditRecords, auditRows, CSV_BOM, EXPORT_COLUMNS, inventoryRecordPages, inventoryRecords, inventoryRows, toCsv } from '../../flows/exports';
+import { exportChunks } from '../../flows/export-stream';
 import { createTestDatabase, DB_KINDS } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import { seedPolicy } from '../helpers/jobs-seed';
@@ -231,6 +232,35 @@ describe.each(DB_KINDS)('inventory pages and indexes on %s', (kind) => {
     const csv = await flows.inventoryCsv(tdb.db, w);
     expect(csv.startsWith('\uFEFFref,name,')).toBe(true);
     expect(csv.trim().split('\n')).toHaveLength(8);
+  });
+
+  it('exports the inventory and the audit trail in page-sized chunks, the same text as the whole export', async () => {
+    const w = await seedWorkspace(tdb.db, 'export', 1100, 3);
+    await tdb.db.transaction((tx) =>
+      appendAuditBatch(
+        tx,
+        Array.from({ length: 1100 }, (_, i) => ({ workspaceId: w, actor: 'system', action: 'test.export', subjectType: 'ai_system', subjectId: i + 1, data: { i }, at: NOW })),
+      ),
+    );
+    const o = { workspaceId: w, timezone: 'Europe/Berlin' };
+    const whole = {
+      'inventory csv': CSV_BOM + toCsv(await inventoryRows(tdb.db, o), EXPORT_COLUMNS.inventory),
+      'inventory json': `${JSON.stringify((await inventoryRecords(tdb.db, o)).map((e) => e.record), null, 2)}\n`,
+      'audit csv': CSV_BOM + toCsv(await auditRows(tdb.db, o), EXPORT_COLUMNS.audit),
+      'audit json': `${JSON.stringify(await auditRecords(tdb.db, o), null, 2)}\n`,
+    };
+    for (const [name, text] of Object.entries(whole)) {
+      const [kind, format] = name.split(' ') as ['inventory' | 'audit', 'csv' | 'json'];
+      const count = { rows: 0 };
+      const chunks: string[] = [];
+      for await (const chunk of exportChunks(tdb.db, kind, format, o, count)) chunks.push(chunk);
+      expect(chunks.length, name).toBeGreaterThanOrEqual(3);
+      expect(chunks.join(''), name).toBe(text);
+      expect(count.rows, name).toBe(1100);
+    }
+    const empty: string[] = [];
+    for await (const chunk of exportChunks(tdb.db, 'audit', 'json', { workspaceId: 999 })) empty.push(chunk);
+    expect(empty.join('')).toBe('[]\n');
   });
 
   it('has pg_trgm and indexes that match the sweeps, the digest, list and check', async () => {
