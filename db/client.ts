@@ -57,11 +57,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
+  // pg_trgm backs the trigram indexes of `check` (migration scale_indexes creates the extension).
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const dataDir = options.dataDir ?? './.aimsbot';
   const lock = dataDir.startsWith('memory://') ? null : await lockEmbeddedDataDir(dataDir);
   let client: InstanceType<typeof PGlite>;
   try {
-    client = new PGlite(dataDir);
+    client = new PGlite(dataDir, { extensions: { pg_trgm } });
   } catch (err) {
     lock?.release();
     throw err;

@@ -101,6 +101,11 @@ export const aiSystems = pgTable(
     index('ai_systems_workspace_name_key_idx').on(t.workspaceId, t.nameKey),
     index('ai_systems_workspace_owner_idx').on(t.workspaceId, t.ownerId),
     index('ai_systems_workspace_status_review_idx').on(t.workspaceId, t.status, t.nextReviewAt),
+    // `/aims list`: systems the actor submitted (the owner side uses the owner index).
+    index('ai_systems_workspace_submitted_by_idx').on(t.workspaceId, t.submittedById),
+    // `check` of an unknown name: substring search (ILIKE '%…%') through trigram indexes (pg_trgm).
+    index('ai_systems_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
+    index('ai_systems_name_key_trgm_idx').using('gin', t.nameKey.op('gin_trgm_ops')),
   ],
 );
 
@@ -122,7 +127,11 @@ export const assessments = pgTable(
       .references(() => people.id),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('assessments_system_version_uq').on(t.systemId, t.version)],
+  (t) => [
+    uniqueIndex('assessments_system_version_uq').on(t.systemId, t.version),
+    // The digest's "assessed in the period".
+    index('assessments_workspace_created_idx').on(t.workspaceId, t.createdAt),
+  ],
 );
 
 /** A request for approval of one assessment; one step per approver role. */
@@ -181,6 +190,8 @@ export const approvalSteps = pgTable(
   (t) => [
     uniqueIndex('approval_steps_request_role_uq').on(t.requestId, t.role),
     index('approval_steps_workspace_status_idx').on(t.workspaceId, t.status, t.createdAt),
+    // The approval-reminders sweep runs over every workspace.
+    index('approval_steps_status_created_idx').on(t.status, t.createdAt),
   ],
 );
 
@@ -207,6 +218,8 @@ export const reviews = pgTable(
   },
   (t) => [
     index('reviews_workspace_status_due_idx').on(t.workspaceId, t.status, t.dueAt),
+    // The review-reminders sweep runs over every workspace: open reviews by due date.
+    index('reviews_status_due_idx').on(t.status, t.dueAt),
     index('reviews_system_idx').on(t.systemId),
     // At most one open review per system: a replayed or racing review action cannot leave two.
     uniqueIndex('reviews_one_open_per_system_uq').on(t.systemId).where(sql`status = 'open'`),
@@ -357,6 +370,9 @@ export const auditEvents = pgTable(
   (t) => [
     uniqueIndex('audit_events_workspace_seq_uq').on(t.workspaceId, t.seq),
     index('audit_events_subject_idx').on(t.workspaceId, t.subjectType, t.subjectId),
+    // The digest's activity of the period, and exports filtered by time.
+    index('audit_events_workspace_action_occurred_idx').on(t.workspaceId, t.action, t.occurredAt),
+    index('audit_events_workspace_occurred_idx').on(t.workspaceId, t.occurredAt),
   ],
 );
 

@@ -6,7 +6,7 @@
  * refuses updates and deletes (migration `audit_append_only`); published checkpoints are the
  * outside witness (audit-checkpoints.ts); `verifyAudit` checks all three (audit-verify.ts).
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { auditEvents, workspaces } from '../db/schema';
 import { AimsError } from './errors';
@@ -84,4 +84,79 @@ async function keyedAt(tx: Db, workspaceId: number, seq: number): Promise<boolea
     .from(auditEvents)
     .where(and(eq(auditEvents.workspaceId, workspaceId), eq(auditEvents.seq, seq)));
   return row?.alg === KEYED;
+}
+
+/**
+ * Appends many events in one go, chained exactly as {@link appendAudit} would chain them one by
+ * one (same order, same hashes): per workspace it locks the head once, hashes the events in
+ * order, writes them with one INSERT and moves the head once. Must run inside the transaction of
+ * the changes it records. Returns the new head of each workspace touched.
+ */
+export async function appendAuditBatch(tx: Db, inputs: readonly AuditInput[]): Promise<Map<number, AuditHead>> {
+  const byWorkspace = new Map<number, AuditInput[]>();
+  for (const input of inputs) {
+    const list = byWorkspace.get(input.workspaceId);
+    if (list) list.push(input);
+    else byWorkspace.set(input.workspaceId, [input]);
+  }
+  const heads = new Map<number, AuditHead>();
+  // Lock heads in id order, so two batches over the same workspaces cannot deadlock.
+  for (const workspaceId of [...byWorkspace.keys()].sort((a, b) => a - b)) {
+    heads.set(workspaceId, await appendChain(tx, workspaceId, byWorkspace.get(workspaceId)!));
+  }
+  return heads;
+}
+
+/** Rows per INSERT of a batch append (each row is one JSON element, one bound parameter in all). */
+const BATCH_ROWS = 5000;
+
+async function appendChain(tx: Db, workspaceId: number, inputs: AuditInput[]): Promise<AuditHead> {
+  const [head] = await tx
+    .select({ seq: workspaces.auditSeq, hash: workspaces.auditHash })
+    .from(workspaces)
+    .where(eq(workspaces.id, workspaceId))
+    .for('update');
+  if (!head) throw new Error(`workspace ${workspaceId} does not exist`);
+  let seq = head.seq;
+  let prevHash = head.seq > 0 ? (head.hash ?? GENESIS_HASH) : GENESIS_HASH;
+  const key = currentAuditKey();
+  if (!key && seq > 0 && (await keyedAt(tx, workspaceId, seq))) {
+    throw new AimsError(
+      'conflict',
+      'the audit trail is keyed (HMAC-SHA-256) but AIMS_AUDIT_KEY is not set in this process: start it with the same AIMS_AUDIT_KEY as the others',
+    );
+  }
+  const alg = key ? KEYED : PLAIN;
+  for (let i = 0; i < inputs.length; i += BATCH_ROWS) {
+    const rows = inputs.slice(i, i + BATCH_ROWS).map((input) => {
+      const data = JSON.parse(JSON.stringify(input.data)) as Record<string, unknown>;
+      const content: HashedContent = {
+        workspaceId,
+        seq: seq + 1,
+        occurredAt: new Date(input.at.getTime()),
+        actor: input.actor,
+        action: input.action,
+        subjectType: input.subjectType,
+        subjectId: String(input.subjectId),
+        data,
+        prevHash,
+      };
+      const hash = key ? keyedEventHash(content, key) : eventHash(content);
+      seq = content.seq;
+      prevHash = hash;
+      return { ...content, occurredAt: content.occurredAt.toISOString(), hashAlg: alg, hash };
+    });
+    // One JSON parameter for the whole chunk: no bound-parameter limit, one round trip.
+    await tx.execute(sql`
+      insert into audit_events (workspace_id, seq, occurred_at, actor, action, subject_type, subject_id, data, prev_hash, hash_alg, hash)
+      select r."workspaceId", r.seq, r."occurredAt", r.actor, r.action, r."subjectType", r."subjectId", r.data, r."prevHash", r."hashAlg", r.hash
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
+        "workspaceId" integer, seq integer, "occurredAt" timestamptz, actor text, action text, "subjectType" text,
+        "subjectId" text, data jsonb, "prevHash" text, "hashAlg" text, hash text)
+      order by r.seq`);
+  }
+  if (inputs.length > 0) {
+    await tx.update(workspaces).set({ auditSeq: seq, auditHash: prevHash }).where(eq(workspaces.id, workspaceId));
+  }
+  return { seq, hash: prevHash };
 }

@@ -92,19 +92,38 @@ interface Extras {
 
 /** The inventory of every workspace (or one), by workspace and reference, filtered by `o`. */
 export async function inventoryRecords(db: Db, o: ExportOptions = {}): Promise<Array<{ record: InventoryRecord; obligations: Obligation[] }>> {
-  const spaces = (await db.select().from(workspaces).orderBy(asc(workspaces.id))).filter((w) => o.workspaceId === undefined || w.id === o.workspaceId);
   const out: Array<{ record: InventoryRecord; obligations: Obligation[] }> = [];
+  for await (const page of inventoryRecordPages(db, o)) out.push(...page);
+  return out;
+}
+
+/** Systems loaded per page of {@link inventoryRecordPages}. */
+export const INVENTORY_PAGE = 1000;
+
+/**
+ * The inventory page by page (at most `pageSize` systems each), in the order of
+ * {@link inventoryRecords}: only the selected ids are held, never every record, so a caller that
+ * writes each page out (the CSV of the digest, `export inventory`) runs in bounded memory.
+ */
+export async function* inventoryRecordPages(
+  db: Db,
+  o: ExportOptions = {},
+  pageSize = INVENTORY_PAGE,
+): AsyncGenerator<Array<{ record: InventoryRecord; obligations: Obligation[] }>> {
+  const spaces = (await db.select().from(workspaces).orderBy(asc(workspaces.id))).filter((w) => o.workspaceId === undefined || w.id === o.workspaceId);
   for (const w of spaces) {
-    const ids = await selectedSystems(db, w.id, o);
-    if (ids.length === 0) continue;
-    const extras = await loadExtras(db, w.id, ids);
+    const all = await selectedSystems(db, w.id, o);
     const label = `${w.platform}:${w.externalId}`;
     const tenant = w.platform === 'teams' ? w.externalId : undefined;
-    for (const s of await loadSystemViews(db, w.id, ids)) {
-      out.push({ record: toRecord(label, s, extras, o.timezone ?? 'UTC', tenant), obligations: s.assessment?.result.obligations ?? [] });
+    for (let i = 0; i < all.length; i += pageSize) {
+      const ids = all.slice(i, i + pageSize);
+      const extras = await loadExtras(db, w.id, ids);
+      yield (await loadSystemViews(db, w.id, ids)).map((s) => ({
+        record: toRecord(label, s, extras, o.timezone ?? 'UTC', tenant),
+        obligations: s.assessment?.result.obligations ?? [],
+      }));
     }
   }
-  return out;
 }
 
 /** The systems of a workspace that `o` selects, by reference. */

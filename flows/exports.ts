@@ -18,7 +18,7 @@ import type { Obligation } from './triage/types';
 
 export type { ExportOptions } from './export-filter';
 export type { DecisionRecord, InventoryRecord, ObligationRecord } from './export-inventory';
-export { inventoryRecords } from './export-inventory';
+export { inventoryRecords, inventoryRecordPages } from './export-inventory';
 export { decisionThreadLink, slackPermalink, teamsMessageLink } from './export-links';
 
 /** One inventory row per registered system, as CSV cells (lists joined with `; `). */
@@ -214,10 +214,19 @@ function obligationDates(obligations: Obligation[]): Array<{ obligation: string;
 
 /** The audit trail in chain order, per workspace: events in the range of `o`, about the systems of `o.refs`. */
 export async function auditRecords(db: Db, o?: number | ExportOptions, batchSize = 1000): Promise<AuditRecord[]> {
+  const out: AuditRecord[] = [];
+  for await (const page of auditRecordPages(db, o, batchSize)) out.push(...page);
+  return out;
+}
+
+/**
+ * The records of {@link auditRecords} page by page (keyset on the chain's seq, `batchSize` events
+ * read at a time), so a caller that writes each page out holds one page, never the whole trail.
+ */
+export async function* auditRecordPages(db: Db, o?: number | ExportOptions, batchSize = 1000): AsyncGenerator<AuditRecord[]> {
   const opts = optionsOf(o);
   const tz = opts.timezone ?? 'UTC';
   const spaces = (await db.select().from(workspaces).orderBy(asc(workspaces.id))).filter((w) => opts.workspaceId === undefined || w.id === opts.workspaceId);
-  const out: AuditRecord[] = [];
   for (const w of spaces) {
     const about = opts.refs?.length ? await subjectsOf(db, w.id, opts.refs) : null;
     if (about && about.size === 0) continue;
@@ -235,9 +244,10 @@ export async function auditRecords(db: Db, o?: number | ExportOptions, batchSize
         )
         .orderBy(asc(auditEvents.seq))
         .limit(batchSize);
+      const page: AuditRecord[] = [];
       for (const e of rows) {
         if (about && !about.has(`${e.subjectType}:${e.subjectId}`)) continue;
-        out.push({
+        page.push({
           workspace: `${w.platform}:${w.externalId}`,
           seq: e.seq,
           occurred_at: e.occurredAt.toISOString(),
@@ -251,11 +261,11 @@ export async function auditRecords(db: Db, o?: number | ExportOptions, batchSize
           hash: e.hash,
         });
       }
+      if (page.length > 0) yield page;
       if (rows.length < batchSize) break;
       after = rows.at(-1)!.seq;
     }
   }
-  return out;
 }
 
 /** The audit trail as CSV cells. */
@@ -297,10 +307,11 @@ const FORMULA_START = /^[\u200B-\u200D\u2060\uFEFF\u202A-\u202E\u2066-\u2069\u20
  * Rows as CSV with a header of `columns`. User text that a spreadsheet would read as a formula
  * (see FORMULA_START) is prefixed with a quote so opening the file runs nothing.
  */
-export function toCsv<T extends object>(rows: T[], columns: readonly (keyof T & string)[]): string {
+export function toCsv<T extends object>(rows: T[], columns: readonly (keyof T & string)[], header = true): string {
   const cell = (v: unknown) => {
     const text = v === null || v === undefined ? '' : String(v);
     return FORMULA_START.test(text) ? `'${text}` : text;
   };
-  return stringify([[...columns], ...rows.map((r) => columns.map((c) => cell(r[c])))]);
+  const body = rows.map((r) => columns.map((c) => cell(r[c])));
+  return stringify(header ? [[...columns], ...body] : body);
 }

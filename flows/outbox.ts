@@ -48,6 +48,31 @@ export async function enqueue(tx: Db, n: NotificationInput): Promise<boolean> {
   return rows.length > 0;
 }
 
+/** Notifications per INSERT of {@link enqueueMany} (one JSON parameter each). */
+const ENQUEUE_ROWS = 5000;
+
+/**
+ * Writes many notifications with one set-based INSERT per {@link ENQUEUE_ROWS}, skipping dedupe
+ * keys already present (ON CONFLICT DO NOTHING), exactly as {@link enqueue} would one by one.
+ * Returns the dedupe keys newly written.
+ */
+export async function enqueueMany(tx: Db, list: readonly NotificationInput[]): Promise<string[]> {
+  const written: string[] = [];
+  for (let i = 0; i < list.length; i += ENQUEUE_ROWS) {
+    const rows = list.slice(i, i + ENQUEUE_ROWS).map((n) => ({ ...n, notBefore: n.notBefore.toISOString() }));
+    const result = await tx.execute<{ dedupe_key: string }>(sql`
+      insert into notifications (workspace_id, dedupe_key, kind, recipient, payload, status, not_before, created_at)
+      select v."workspaceId", v."dedupeKey", v.kind, v.recipient, v.payload, 'pending', v."notBefore", v."notBefore"
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
+        "workspaceId" integer, "dedupeKey" text, kind text, recipient jsonb, payload jsonb, "notBefore" timestamptz)
+      on conflict (dedupe_key) do nothing
+      returning dedupe_key`);
+    const got = Array.isArray(result) ? (result as Array<{ dedupe_key: string }>) : ((result as { rows?: Array<{ dedupe_key: string }> }).rows ?? []);
+    for (const r of got) written.push(r.dedupe_key);
+  }
+  return written;
+}
+
 /** What a deliverer reports for one notification. */
 export type DeliveryResult =
   | { ok: true }

@@ -6,6 +6,7 @@
  * posting the digest again.
  */
 import type { DeliveryResult, OutboxRow, WeeklyDigestPayload } from '../../flows';
+import { digestInventoryCsv } from '../../flows';
 import { noteCheckpointPost } from './checkpoint-delivery';
 import type { SlackDelivererDeps } from './deliverer';
 import { policyChannel, postedFor, recordPosted } from './job-targets';
@@ -32,11 +33,13 @@ export async function deliverDigest(d: SlackDelivererDeps, row: OutboxRow): Prom
     message = { ...copy, id: 0, workspaceId: row.workspaceId, subjectType: DIGEST_SUBJECT, subjectId: row.id, platform: 'slack', threadId: null, stepId: null, createdAt: d.deps.clock.now() };
   }
   await noteCheckpointPost(d, row, message);
-  if (typeof p.csv !== 'string' || p.csv === '' || already.some((m) => m.role === 'csv')) return { ok: true };
+  if (already.some((m) => m.role === 'csv')) return { ok: true };
+  const csv = await digestInventoryCsv(d.deps.db, p);
+  if (!csv) return { ok: true };
   const filename = typeof p.csvName === 'string' && p.csvName ? p.csvName : 'ai-inventory.csv';
   // An earlier attempt may have uploaded it without recording it.
   const adopted = await post.uploaded({ channel: message.conversationId, threadTs: message.messageId }, filename);
-  const fileId = adopted ?? (await upload(d, message, p.csv, filename));
+  const fileId = adopted ?? (await upload(d, message, csv, filename));
   await recordPosted(d.deps, row, { role: 'csv', conversationId: message.conversationId, messageId: fileId, threadId: message.messageId }, [], DIGEST_SUBJECT);
   return { ok: true };
 }

@@ -6,7 +6,7 @@
  * limits (50 blocks, 3,000 characters a section); the CSV attached to it has everything.
  */
 import type { DigestCount, DigestItem, WeeklyDigest } from '../../flows';
-import { roleLabel } from '../../flows';
+import { digestTotal, roleLabel } from '../../flows';
 import type { Block } from './blocks';
 import { context, divider, header, LIMITS, limitBlocks, sectionsOf } from './blocks';
 import { clipMrkdwn, day, esc, words } from './mrkdwn';
@@ -37,11 +37,12 @@ function named(i: DigestItem): string {
 }
 
 /** A titled list: the title, then one bullet per item, cut to DIGEST_LIST_LINES. */
-function list<T>(title: string, items: T[], line: (item: T) => string): Block[] {
+function list<T>(title: string, items: T[], line: (item: T) => string, total = items.length): Block[] {
   if (items.length === 0) return [];
   const shown = items.slice(0, DIGEST_LIST_LINES).map((i) => clipMrkdwn(`• ${line(i)}`, LINE_MAX));
-  const more = items.length - shown.length;
-  return sectionsOf([`*${title} (${items.length})*`, ...shown, ...(more > 0 ? [`_…and ${more} more: see the attached CSV._`] : [])]);
+  // The digest lists at most DIGEST_LIST_LIMIT items per section; `total` is the whole count.
+  const more = Math.max(total, items.length) - shown.length;
+  return sectionsOf([`*${title} (${Math.max(total, items.length)})*`, ...shown, ...(more > 0 ? [`_…and ${more} more: see the attached CSV._`] : [])]);
 }
 
 function counts(c: DigestCount[], label: (key: string) => string): string {
@@ -67,10 +68,10 @@ function weekCounts(d: WeeklyDigest): Block {
 
 function waiting(d: WeeklyDigest): Block[] {
   return [
-    ...list('Pending approvals', d.pendingApprovals, (p) => `${named(p)} — waiting ${ageText(p.ageHours)} for ${p.waitingFor.map((r) => esc(roleLabel(r))).join(', ') || 'nobody'}`),
-    ...list(':octagonal_sign: Stuck approvals: nobody can decide', d.stuckSteps ?? [], (s) => `${named(s)} — the ${esc(roleLabel(s.role))} step: ${esc(s.why)}`),
-    ...list('Overdue reviews', d.reviewsOverdue, (r) => `${named(r)} — ${plural(r.overdueDays, 'day')} overdue (due ${day(new Date(r.dueAt), d.timezone)}), owner ${esc(r.owner)}`),
-    ...list('Reviews due in the next 14 days', d.reviewsDueSoon, (r) => `${named(r)} — due ${day(new Date(r.dueAt), d.timezone)} (in ${plural(r.dueInDays, 'day')}), owner ${esc(r.owner)}`),
+    ...list('Pending approvals', d.pendingApprovals, (p) => `${named(p)} — waiting ${ageText(p.ageHours)} for ${p.waitingFor.map((r) => esc(roleLabel(r))).join(', ') || 'nobody'}`, digestTotal(d, 'pendingApprovals')),
+    ...list(':octagonal_sign: Stuck approvals: nobody can decide', d.stuckSteps ?? [], (s) => `${named(s)} — the ${esc(roleLabel(s.role))} step: ${esc(s.why)}`, digestTotal(d, 'stuckSteps')),
+    ...list('Overdue reviews', d.reviewsOverdue, (r) => `${named(r)} — ${plural(r.overdueDays, 'day')} overdue (due ${day(new Date(r.dueAt), d.timezone)}), owner ${esc(r.owner)}`, digestTotal(d, 'reviewsOverdue')),
+    ...list('Reviews due in the next 14 days', d.reviewsDueSoon, (r) => `${named(r)} — due ${day(new Date(r.dueAt), d.timezone)} (in ${plural(r.dueInDays, 'day')}), owner ${esc(r.owner)}`, digestTotal(d, 'reviewsDueSoon')),
   ];
 }
 
@@ -100,17 +101,17 @@ export function renderDigest(d: WeeklyDigest): SlackMessage {
     blocks.push(weekCounts(d));
     const item = (i: DigestItem) => `${named(i)} (${RISK_LABEL[i.riskClass ?? 'unclassified'] ?? esc(words(i.riskClass ?? ''))}, ${esc(i.department)}, owner ${esc(i.owner)})`;
     blocks.push(
-      ...list('Registered', a.registered, item),
-      ...list('Approved', a.approved, named),
-      ...list('Rejected', a.rejected, named),
-      ...list('Changes requested', a.changesRequested, named),
-      ...list('Blocked as prohibited', a.blocked, named),
+      ...list('Registered', a.registered, item, d.counts.registrations),
+      ...list('Approved', a.approved, named, d.counts.approvals),
+      ...list('Rejected', a.rejected, named, d.counts.rejections),
+      ...list('Changes requested', a.changesRequested, named, d.counts.changesRequested),
+      ...list('Blocked as prohibited', a.blocked, named, d.counts.blocked),
     );
     const watch = [
-      ...list(':no_entry: Prohibited practices assessed this week', d.prohibited, item),
-      ...list(':warning: High-risk systems assessed this week', d.highRisk, item),
-      ...list(':mag: Hidden AI surfaced (already in use when registered)', d.hiddenAi, item),
-      ...list(`:arrows_counterclockwise: Re-triage needed (questionnaire v2): ${d.retriageNeeded?.length ?? 0}`, d.retriageNeeded ?? [], item),
+      ...list(':no_entry: Prohibited practices assessed this week', d.prohibited, item, digestTotal(d, 'prohibited')),
+      ...list(':warning: High-risk systems assessed this week', d.highRisk, item, digestTotal(d, 'highRisk')),
+      ...list(':mag: Hidden AI surfaced (already in use when registered)', d.hiddenAi, item, digestTotal(d, 'hiddenAi')),
+      ...list(`:arrows_counterclockwise: Re-triage needed (questionnaire v2): ${digestTotal(d, 'retriageNeeded')}`, d.retriageNeeded ?? [], item, digestTotal(d, 'retriageNeeded')),
     ];
     if (watch.length) blocks.push(divider(), ...watch);
     const still = waiting(d);

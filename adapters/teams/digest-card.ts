@@ -3,7 +3,7 @@
  * with "…and N more" and cut harder until the whole message fits the Teams limit of about 28 KB.
  */
 import type { DigestCount, DigestItem, WeeklyDigest } from '../../flows';
-import { roleLabel } from '../../flows';
+import { digestTotal, roleLabel } from '../../flows';
 import type { CardJson } from './card-kit';
 import { adaptiveCard, facts, heading, markdown, textBlock, truncate } from './card-kit';
 import { digestCheckpointBlocks } from './checkpoint-card';
@@ -30,13 +30,16 @@ function more(total: number, shown: number): string {
   return total > shown ? ` …and ${total - shown} more` : '';
 }
 
-function names(items: DigestItem[], limit: number): string {
-  return items.slice(0, limit).map(item).join(', ') + more(items.length, limit);
+function names(items: DigestItem[], limit: number, total = items.length): string {
+  const shown = items.slice(0, limit);
+  return shown.map(item).join(', ') + more(Math.max(total, items.length), shown.length);
 }
 
-function listFacts<T>(items: T[], limit: number, pair: (x: T) => [string, string]): CardJson[] {
-  const out: CardJson[] = [facts(items.slice(0, limit).map(pair))];
-  if (items.length > limit) out.push(textBlock(`…and ${items.length - limit} more`, { isSubtle: true, spacing: 'None' }));
+function listFacts<T>(items: T[], limit: number, pair: (x: T) => [string, string], total = items.length): CardJson[] {
+  const shown = items.slice(0, limit);
+  const rest = Math.max(total, items.length) - shown.length;
+  const out: CardJson[] = [facts(shown.map(pair))];
+  if (rest > 0) out.push(textBlock(`…and ${rest} more`, { isSubtle: true, spacing: 'None' }));
   return out;
 }
 
@@ -65,8 +68,8 @@ function notInstalledBlock(people: NotInstalled[], limit: number): CardJson[] {
 function stuckBlocks(d: WeeklyDigest, limit: number): CardJson[] {
   if (!d.stuckSteps?.length) return [];
   return [
-    section(`Stuck approvals: nobody can decide (${d.stuckSteps.length})`),
-    ...listFacts(d.stuckSteps, limit, (s) => [item(s), `the ${roleLabel(s.role)} step: ${s.why}`]),
+    section(`Stuck approvals: nobody can decide (${digestTotal(d, 'stuckSteps')})`),
+    ...listFacts(d.stuckSteps, limit, (s) => [item(s), `the ${roleLabel(s.role)} step: ${s.why}`], digestTotal(d, 'stuckSteps')),
   ];
 }
 
@@ -77,9 +80,9 @@ function render(d: WeeklyDigest, notInstalled: NotInstalled[], limit: number): C
     body.push(
       textBlock('A quiet week: nothing was registered, approved, rejected, sent back or blocked.'),
       facts([
-        ['Pending approvals', String(d.pendingApprovals.length)],
-        ['Overdue reviews', String(d.reviewsOverdue.length)],
-        ['Reviews due in 14 days', String(d.reviewsDueSoon.length)],
+        ['Pending approvals', String(digestTotal(d, 'pendingApprovals'))],
+        ['Overdue reviews', String(digestTotal(d, 'reviewsOverdue'))],
+        ['Reviews due in 14 days', String(digestTotal(d, 'reviewsDueSoon'))],
         ['Systems in the inventory', String(d.inventory.total)],
       ]),
       // A step nobody can decide is news even in a quiet week.
@@ -95,32 +98,32 @@ function render(d: WeeklyDigest, notInstalled: NotInstalled[], limit: number): C
   const a = d.activity;
   const lines = (
     [
-      ['Registered', a.registered],
-      ['Approved', a.approved],
-      ['Rejected', a.rejected],
-      ['Changes requested', a.changesRequested],
-      ['Blocked (prohibited)', a.blocked],
-      ['⚠ High-risk assessed', d.highRisk],
-      ['⛔ Prohibited assessed', d.prohibited],
-      ['Hidden AI (in use before registration)', d.hiddenAi],
-      [`Re-triage needed (questionnaire v2): ${d.retriageNeeded?.length ?? 0}`, d.retriageNeeded ?? []],
-    ] as Array<[string, DigestItem[]]>
+      ['Registered', a.registered, c.registrations],
+      ['Approved', a.approved, c.approvals],
+      ['Rejected', a.rejected, c.rejections],
+      ['Changes requested', a.changesRequested, c.changesRequested],
+      ['Blocked (prohibited)', a.blocked, c.blocked],
+      ['⚠ High-risk assessed', d.highRisk, digestTotal(d, 'highRisk')],
+      ['⛔ Prohibited assessed', d.prohibited, digestTotal(d, 'prohibited')],
+      ['Hidden AI (in use before registration)', d.hiddenAi, digestTotal(d, 'hiddenAi')],
+      [`Re-triage needed (questionnaire v2): ${digestTotal(d, 'retriageNeeded')}`, d.retriageNeeded ?? [], digestTotal(d, 'retriageNeeded')],
+    ] as Array<[string, DigestItem[], number]>
   )
     .filter(([, items]) => items.length > 0)
-    .map(([label, items]) => markdown`- **${label}:** ${names(items, limit)}`);
+    .map(([label, items, total]) => markdown`- **${label}:** ${names(items, limit, total)}`);
   if (lines.length) body.push(section('This week'), ...lines.map((l) => textBlock(l, { spacing: 'None' })));
   if (d.pendingApprovals.length) {
-    body.push(section(`Pending approvals (${d.pendingApprovals.length})`));
-    body.push(...listFacts(d.pendingApprovals, limit, (p) => [item(p), `waiting ${age(p.ageHours)} for ${p.waitingFor.join(', ') || 'nobody'}`]));
+    body.push(section(`Pending approvals (${digestTotal(d, 'pendingApprovals')})`));
+    body.push(...listFacts(d.pendingApprovals, limit, (p) => [item(p), `waiting ${age(p.ageHours)} for ${p.waitingFor.join(', ') || 'nobody'}`], digestTotal(d, 'pendingApprovals')));
   }
   body.push(...stuckBlocks(d, limit));
   if (d.reviewsOverdue.length) {
-    body.push(section(`Overdue reviews (${d.reviewsOverdue.length})`));
-    body.push(...listFacts(d.reviewsOverdue, limit, (r) => [item(r), `${r.overdueDays} days overdue — owner ${r.owner}`]));
+    body.push(section(`Overdue reviews (${digestTotal(d, 'reviewsOverdue')})`));
+    body.push(...listFacts(d.reviewsOverdue, limit, (r) => [item(r), `${r.overdueDays} days overdue — owner ${r.owner}`], digestTotal(d, 'reviewsOverdue')));
   }
   if (d.reviewsDueSoon.length) {
-    body.push(section(`Reviews due in the next 14 days (${d.reviewsDueSoon.length})`));
-    body.push(...listFacts(d.reviewsDueSoon, limit, (r) => [item(r), `due ${localDay(new Date(r.dueAt), d.timezone || 'UTC')} — owner ${r.owner}`]));
+    body.push(section(`Reviews due in the next 14 days (${digestTotal(d, 'reviewsDueSoon')})`));
+    body.push(...listFacts(d.reviewsDueSoon, limit, (r) => [item(r), `due ${localDay(new Date(r.dueAt), d.timezone || 'UTC')} — owner ${r.owner}`], digestTotal(d, 'reviewsDueSoon')));
   }
   body.push(section(`Inventory: ${d.inventory.total} system${d.inventory.total === 1 ? '' : 's'}`));
   if (d.inventory.total > 0) {
@@ -152,8 +155,8 @@ export function digestCard(d: WeeklyDigest, notInstalled: NotInstalled[] = [], m
     textBlock(d.periodLabel, { isSubtle: true, spacing: 'None' }),
     facts([
       ...periodCounts(c),
-      ['Pending approvals', String(d.pendingApprovals.length)],
-      ['Overdue reviews', String(d.reviewsOverdue.length)],
+      ['Pending approvals', String(digestTotal(d, 'pendingApprovals'))],
+      ['Overdue reviews', String(digestTotal(d, 'reviewsOverdue'))],
       ['Systems in the inventory', String(d.inventory.total)],
     ]),
     textBlock(markdown`The details are too long for one Teams message; see \`aimsbot export inventory\`.`, { isSubtle: true }),

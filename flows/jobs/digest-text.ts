@@ -1,5 +1,6 @@
 /** Plain-text rendering of the weekly digest: every deliverer can fall back to it. */
-import type { DigestItem, WeeklyDigest } from './digest';
+import type { DigestItem, DigestTotals, WeeklyDigest } from './digest';
+import { digestTotal } from './digest';
 import { plural } from './common';
 import { localDate } from './time';
 import { checkpointText } from '../audit-checkpoint-view';
@@ -7,6 +8,12 @@ import { roleLabel } from '../display';
 
 const line = (i: DigestItem) => `${i.ref} ${i.name}`;
 const names = (items: DigestItem[]) => items.map(line).join(', ');
+
+/** ` …and 12 more (see the CSV)` when a list holds fewer items than it counts. */
+function more(d: WeeklyDigest, list: keyof DigestTotals, shown: number): string {
+  const rest = digestTotal(d, list) - shown;
+  return rest > 0 ? ` …and ${rest} more (see the inventory CSV)` : '';
+}
 
 /** Renders the digest as plain text (a short note for a quiet week). */
 export function renderDigestText(d: WeeklyDigest): string {
@@ -25,31 +32,35 @@ export function renderDigestText(d: WeeklyDigest): string {
     if (a.rejected.length) out.push(`Rejected: ${names(a.rejected)}`);
     if (a.changesRequested.length) out.push(`Changes requested: ${names(a.changesRequested)}`);
     if (a.blocked.length) out.push(`Blocked (prohibited): ${names(a.blocked)}`);
-    if (d.highRisk.length) out.push(`High-risk this week: ${names(d.highRisk)}`);
-    if (d.prohibited.length) out.push(`Prohibited this week: ${names(d.prohibited)}`);
-    if (d.hiddenAi.length) out.push(`Already in use before registration ("hidden AI"): ${names(d.hiddenAi)}`);
+    if (d.highRisk.length) out.push(`High-risk this week: ${names(d.highRisk)}${more(d, 'highRisk', d.highRisk.length)}`);
+    if (d.prohibited.length) out.push(`Prohibited this week: ${names(d.prohibited)}${more(d, 'prohibited', d.prohibited.length)}`);
+    if (d.hiddenAi.length) out.push(`Already in use before registration ("hidden AI"): ${names(d.hiddenAi)}${more(d, 'hiddenAi', d.hiddenAi.length)}`);
   }
   if (d.pendingApprovals.length) {
-    out.push(`Pending approvals (${d.pendingApprovals.length}):`);
+    out.push(`Pending approvals (${digestTotal(d, 'pendingApprovals')}):`);
     for (const p of d.pendingApprovals) {
       const age = p.ageHours >= 48 ? plural(p.ageDays, 'day') : plural(p.ageHours, 'hour');
       out.push(`  ${line(p)} — waiting ${age} for ${p.waitingFor.join(', ') || 'nobody'}`);
     }
+    if (more(d, 'pendingApprovals', d.pendingApprovals.length)) out.push(` ${more(d, 'pendingApprovals', d.pendingApprovals.length)}`);
   }
   if (d.stuckSteps?.length) {
-    out.push(`Stuck approvals: nobody can decide (${d.stuckSteps.length}):`);
+    out.push(`Stuck approvals: nobody can decide (${digestTotal(d, 'stuckSteps')}):`);
     for (const s of d.stuckSteps) out.push(`  ${line(s)} — the ${roleLabel(s.role)} step: ${s.why}`);
+    if (more(d, 'stuckSteps', d.stuckSteps.length)) out.push(` ${more(d, 'stuckSteps', d.stuckSteps.length)}`);
   }
   if (d.reviewsOverdue.length) {
-    out.push(`Overdue reviews (${d.reviewsOverdue.length}):`);
+    out.push(`Overdue reviews (${digestTotal(d, 'reviewsOverdue')}):`);
     for (const r of d.reviewsOverdue) out.push(`  ${line(r)} — ${plural(r.overdueDays, 'day')} overdue, owner ${r.owner}`);
+    if (more(d, 'reviewsOverdue', d.reviewsOverdue.length)) out.push(` ${more(d, 'reviewsOverdue', d.reviewsOverdue.length)}`);
   }
   if (d.reviewsDueSoon.length) {
-    out.push(`Reviews due in the next 14 days (${d.reviewsDueSoon.length}):`);
+    out.push(`Reviews due in the next 14 days (${digestTotal(d, 'reviewsDueSoon')}):`);
     for (const r of d.reviewsDueSoon) out.push(`  ${line(r)} — due ${localDate(new Date(r.dueAt), d.timezone)}, owner ${r.owner}`);
+    if (more(d, 'reviewsDueSoon', d.reviewsDueSoon.length)) out.push(` ${more(d, 'reviewsDueSoon', d.reviewsDueSoon.length)}`);
   }
   if (d.retriageNeeded?.length) {
-    out.push(`Re-triage needed (questionnaire v2): ${d.retriageNeeded.length} — ${names(d.retriageNeeded)}`);
+    out.push(`Re-triage needed (questionnaire v2): ${digestTotal(d, 'retriageNeeded')} — ${names(d.retriageNeeded)}${more(d, 'retriageNeeded', d.retriageNeeded.length)}`);
   }
   if (!d.quiet || d.inventory.total > 0) {
     const inv = d.inventory;

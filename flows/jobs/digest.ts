@@ -2,8 +2,13 @@
  * The weekly compliance digest as a neutral object: what happened in the period (from the audit
  * trail, which is immutable), what waits (pending approvals, reviews due or overdue), and the
  * inventory. Adapters render it richly; `renderDigestText` renders it as plain text.
+ *
+ * It never loads every row of a workspace: counts are aggregated in SQL, each list holds at most
+ * {@link DIGEST_LIST_LIMIT} items (the full numbers are in `totals`, the full inventory in the
+ * CSV), so a digest of 100,000 systems is as cheap as one of a hundred.
  */
-import { and, asc, eq, gte, inArray, lt, lte } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, inArray, isNotNull, lt, lte, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { aiSystems, approvalRequests, approvalSteps, assessments, auditEvents, people, reviews, workspaces } from '../../db/schema';
 import { analyseDeciders, peopleIndex, stuckReasonText } from '../deciders';
@@ -65,6 +70,31 @@ export interface WeeklyDigest {
    * decide another step of the request), on open and blocked requests: `why` says which.
    */
   stuckSteps?: Array<DigestItem & { requestId: number; stepId: number; role: string; why: string }>;
+  /**
+   * How many items each list has in all; the lists themselves hold at most
+   * {@link DIGEST_LIST_LIMIT}. Absent on digests written before lists were cut: use the length.
+   */
+  totals?: DigestTotals;
+}
+
+/** Full sizes of the digest's lists (see {@link WeeklyDigest.totals}). */
+export interface DigestTotals {
+  pendingApprovals: number;
+  reviewsDueSoon: number;
+  reviewsOverdue: number;
+  hiddenAi: number;
+  highRisk: number;
+  prohibited: number;
+  retriageNeeded: number;
+  stuckSteps: number;
+}
+
+/** Items per list of the digest (the counts are always whole). */
+export const DIGEST_LIST_LIMIT = 50;
+
+/** The full size of a digest list, also for digests written before lists were cut. */
+export function digestTotal(d: WeeklyDigest, list: keyof DigestTotals): number {
+  return d.totals?.[list] ?? d[list]?.length ?? 0;
 }
 
 /** How far ahead "reviews due" looks, in days. */
@@ -78,47 +108,65 @@ const ACTIONS = {
   'approval.blocked': 'blocked',
 } as const;
 
+/** The columns of a digest item, selected with the owner joined. */
+const ITEM = {
+  id: aiSystems.id,
+  refNumber: aiSystems.refNumber,
+  name: aiSystems.name,
+  riskClass: aiSystems.riskClass,
+  status: aiSystems.status,
+  department: aiSystems.department,
+  ownerName: people.displayName,
+  ownerPid: people.platformId,
+};
+type ItemRow = { id: number; refNumber: number; name: string; riskClass: string | null; status: string; department: string; ownerName: string | null; ownerPid: string };
+
+function toItem(r: ItemRow): DigestItem {
+  return { ref: systemRef(r.refNumber), name: r.name, riskClass: r.riskClass, status: r.status, department: r.department, owner: r.ownerName ?? r.ownerPid };
+}
+
 /** Builds the digest of a workspace for the period [start, end). */
 export async function buildDigest(db: Db, policy: Policy, workspaceId: number, start: Date, end: Date): Promise<WeeklyDigest> {
   const tz = policy.organization.timezone;
-  const systems = await db
-    .select({ s: aiSystems, ownerName: people.displayName, ownerPid: people.platformId })
-    .from(aiSystems)
-    .innerJoin(people, eq(people.id, aiSystems.ownerId))
-    .where(eq(aiSystems.workspaceId, workspaceId))
-    .orderBy(asc(aiSystems.refNumber));
-  const item = new Map<number, DigestItem>(
-    systems.map(({ s, ownerName, ownerPid }) => [
-      s.id,
-      { ref: systemRef(s.refNumber), name: s.name, riskClass: s.riskClass, status: s.status, department: s.department, owner: ownerName ?? ownerPid },
-    ]),
+  const N = DIGEST_LIST_LIMIT;
+  const items = (ids: number[]) => itemsById(db, workspaceId, ids);
+
+  // Activity: counted per action in SQL, the first N events of each action listed.
+  const inPeriod = and(
+    eq(auditEvents.workspaceId, workspaceId),
+    inArray(auditEvents.action, Object.keys(ACTIONS)),
+    gte(auditEvents.occurredAt, start),
+    lt(auditEvents.occurredAt, end),
   );
-  const of = (id: number) => item.get(id)!;
-
-  const events = await db
-    .select({ action: auditEvents.action, subjectId: auditEvents.subjectId, data: auditEvents.data })
-    .from(auditEvents)
-    .where(
-      and(
-        eq(auditEvents.workspaceId, workspaceId),
-        inArray(auditEvents.action, Object.keys(ACTIONS)),
-        gte(auditEvents.occurredAt, start),
-        lt(auditEvents.occurredAt, end),
-      ),
-    )
-    .orderBy(asc(auditEvents.seq));
+  const perAction = await db.select({ action: auditEvents.action, n: count() }).from(auditEvents).where(inPeriod).groupBy(auditEvents.action);
+  const firstEvents = await db.execute<{ action: string; system_id: string | null }>(sql`
+    select action, system_id from (
+      select e.action, case when e.action = 'system.registered' then e.subject_id else e.data->>'systemId' end as system_id,
+             row_number() over (partition by e.action order by e.seq) as rn, e.seq
+      from audit_events e
+      where e.workspace_id = ${workspaceId} and e.action in ${sql.raw(`(${Object.keys(ACTIONS).map((a) => `'${a}'`).join(', ')})`)}
+        and e.occurred_at >= ${start.toISOString()}::timestamptz and e.occurred_at < ${end.toISOString()}::timestamptz
+    ) x where rn <= ${N} order by seq`);
+  const listed = rowsOf<{ action: string; system_id: string | null }>(firstEvents)
+    .map((e) => ({ action: e.action, systemId: Number(e.system_id) }))
+    .filter((e) => Number.isInteger(e.systemId));
+  const activityItems = await items(listed.map((e) => e.systemId));
   const activity: WeeklyDigest['activity'] = { registered: [], approved: [], rejected: [], changesRequested: [], blocked: [] };
-  for (const e of events) {
-    const bucket = ACTIONS[e.action as keyof typeof ACTIONS];
-    const systemId = e.action === 'system.registered' ? Number(e.subjectId) : Number((e.data as { systemId?: number }).systemId);
-    if (item.has(systemId)) activity[bucket].push(of(systemId));
+  for (const e of listed) {
+    const found = activityItems.get(e.systemId);
+    if (found) activity[ACTIONS[e.action as keyof typeof ACTIONS]].push(found);
   }
+  const eventCount = (action: keyof typeof ACTIONS) => Number(perAction.find((p) => p.action === action)?.n ?? 0);
 
+  // Waiting: pending approvals (oldest first), with the roles still to decide.
+  const pendingWhere = and(eq(approvalRequests.workspaceId, workspaceId), eq(approvalRequests.status, 'pending'));
+  const pendingTotal = await countOf(db, approvalRequests, pendingWhere);
   const pending = await db
     .select({ id: approvalRequests.id, systemId: approvalRequests.systemId, createdAt: approvalRequests.createdAt })
     .from(approvalRequests)
-    .where(and(eq(approvalRequests.workspaceId, workspaceId), eq(approvalRequests.status, 'pending')))
-    .orderBy(asc(approvalRequests.createdAt), asc(approvalRequests.id));
+    .where(pendingWhere)
+    .orderBy(asc(approvalRequests.createdAt), asc(approvalRequests.id))
+    .limit(N);
   const pendingSteps = pending.length
     ? await db
         .select({ requestId: approvalSteps.requestId, role: approvalSteps.role })
@@ -126,24 +174,47 @@ export async function buildDigest(db: Db, policy: Policy, workspaceId: number, s
         .where(and(inArray(approvalSteps.requestId, pending.map((p) => p.id)), eq(approvalSteps.status, 'pending')))
         .orderBy(asc(approvalSteps.position))
     : [];
+  const pendingItems = await items(pending.map((p) => p.systemId));
 
+  // Reviews of approved systems: overdue (due before the end) and due within DIGEST_REVIEW_DAYS.
   const horizon = new Date(end.getTime() + DIGEST_REVIEW_DAYS * DAY_MS);
-  const open = await db
-    .select({ systemId: reviews.systemId, dueAt: reviews.dueAt })
-    .from(reviews)
-    .innerJoin(aiSystems, eq(aiSystems.id, reviews.systemId))
-    .where(and(eq(reviews.workspaceId, workspaceId), eq(reviews.status, 'open'), eq(aiSystems.status, 'approved'), lte(reviews.dueAt, horizon)))
-    .orderBy(asc(reviews.dueAt));
+  const openReviews = (range: SQL | undefined) =>
+    and(eq(reviews.workspaceId, workspaceId), eq(reviews.status, 'open'), eq(aiSystems.status, 'approved'), range);
+  const reviewList = async (range: SQL | undefined) => {
+    const [total] = await db.select({ n: count() }).from(reviews).innerJoin(aiSystems, eq(aiSystems.id, reviews.systemId)).where(openReviews(range));
+    const rows = await db
+      .select({ ...ITEM, dueAt: reviews.dueAt })
+      .from(reviews)
+      .innerJoin(aiSystems, eq(aiSystems.id, reviews.systemId))
+      .innerJoin(people, eq(people.id, aiSystems.ownerId))
+      .where(openReviews(range))
+      .orderBy(asc(reviews.dueAt), asc(reviews.id))
+      .limit(N);
+    return { total: Number(total?.n ?? 0), rows };
+  };
+  const overdue = await reviewList(lt(reviews.dueAt, end));
+  const dueSoon = await reviewList(and(gte(reviews.dueAt, end), lte(reviews.dueAt, horizon)));
 
-  const assessed = await db
-    .selectDistinct({ systemId: assessments.systemId })
-    .from(assessments)
-    .where(and(eq(assessments.workspaceId, workspaceId), gte(assessments.createdAt, start), lt(assessments.createdAt, end)));
-  const assessedIds = new Set(assessed.map((a) => a.systemId));
+  // Systems of note, by reference.
+  const notRetired = ne(aiSystems.status, 'retired');
+  const assessedInPeriod = sql`exists (select 1 from ${assessments} a where a.system_id = ${aiSystems.id} and a.workspace_id = ${workspaceId}
+    and a.created_at >= ${start.toISOString()}::timestamptz and a.created_at < ${end.toISOString()}::timestamptz)`;
+  const hiddenAi = await systemList(db, workspaceId, and(eq(aiSystems.usageStatus, 'in_use'), gte(aiSystems.createdAt, start), lt(aiSystems.createdAt, end)));
+  const highRisk = await systemList(db, workspaceId, and(eq(aiSystems.riskClass, 'high'), assessedInPeriod));
+  const prohibited = await systemList(db, workspaceId, and(eq(aiSystems.riskClass, 'prohibited'), assessedInPeriod));
+  const retriage = await systemList(db, workspaceId, and(notRetired, isNotNull(aiSystems.retriageNeededAt)));
 
-  const stuckSteps = await stuckStepsOf(db, policy, workspaceId, of);
+  // The inventory (systems not retired), counted in SQL.
+  const inventoryWhere = and(eq(aiSystems.workspaceId, workspaceId), notRetired);
+  const total = await countOf(db, aiSystems, inventoryWhere);
+  const riskKey = sql<string>`coalesce(${aiSystems.riskClass}, 'unclassified')`;
+  const deptKey = sql<string>`coalesce(nullif(btrim(${aiSystems.department}), ''), 'unspecified')`;
+  const byRisk = await db.select({ key: riskKey, count: count() }).from(aiSystems).where(inventoryWhere).groupBy(riskKey);
+  const byDept = await db.select({ key: deptKey, count: count() }).from(aiSystems).where(inventoryWhere).groupBy(deptKey);
 
-  const inventory = systems.filter(({ s }) => s.status !== 'retired');
+  const stuck = await stuckStepsOf(db, policy, workspaceId, items);
+
+  const eventsTotal = perAction.reduce((sum, p) => sum + Number(p.n), 0);
   const digest: WeeklyDigest = {
     workspaceId,
     organization: policy.organization.name,
@@ -151,84 +222,137 @@ export async function buildDigest(db: Db, policy: Policy, workspaceId: number, s
     periodStart: start.toISOString(),
     periodEnd: end.toISOString(),
     periodLabel: `${localDate(start, tz)} – ${localDate(new Date(end.getTime() - 1), tz)}`,
-    quiet: events.length === 0,
+    quiet: eventsTotal === 0,
     counts: {
-      registrations: activity.registered.length,
-      approvals: activity.approved.length,
-      rejections: activity.rejected.length,
-      changesRequested: activity.changesRequested.length,
-      blocked: activity.blocked.length,
+      registrations: eventCount('system.registered'),
+      approvals: eventCount('request.approved'),
+      rejections: eventCount('request.rejected'),
+      changesRequested: eventCount('request.changes_requested'),
+      blocked: eventCount('approval.blocked'),
     },
     activity,
-    pendingApprovals: pending.map((p) => {
+    pendingApprovals: pending.flatMap((p) => {
+      const it = pendingItems.get(p.systemId);
+      if (!it) return [];
       const ageHours = Math.floor((end.getTime() - p.createdAt.getTime()) / HOUR_MS);
-      return {
-        ...of(p.systemId),
-        requestId: p.id,
-        ageHours,
-        ageDays: Math.floor(ageHours / 24),
-        waitingFor: pendingSteps.filter((s) => s.requestId === p.id).map((s) => s.role),
-      };
+      return [{ ...it, requestId: p.id, ageHours, ageDays: Math.floor(ageHours / 24), waitingFor: pendingSteps.filter((s) => s.requestId === p.id).map((s) => s.role) }];
     }),
-    reviewsDueSoon: open
-      .filter((r) => r.dueAt >= end)
-      .map((r) => ({ ...of(r.systemId), dueAt: r.dueAt.toISOString(), dueInDays: Math.ceil((r.dueAt.getTime() - end.getTime()) / DAY_MS) })),
-    reviewsOverdue: open
-      .filter((r) => r.dueAt < end)
-      .map((r) => ({ ...of(r.systemId), dueAt: r.dueAt.toISOString(), overdueDays: Math.floor((end.getTime() - r.dueAt.getTime()) / DAY_MS) })),
+    reviewsDueSoon: dueSoon.rows.map((r) => ({ ...toItem(r), dueAt: r.dueAt.toISOString(), dueInDays: Math.ceil((r.dueAt.getTime() - end.getTime()) / DAY_MS) })),
+    reviewsOverdue: overdue.rows.map((r) => ({ ...toItem(r), dueAt: r.dueAt.toISOString(), overdueDays: Math.floor((end.getTime() - r.dueAt.getTime()) / DAY_MS) })),
     inventory: {
-      total: inventory.length,
-      byRiskClass: countBy(inventory.map(({ s }) => s.riskClass ?? 'unclassified')),
-      byDepartment: countBy(inventory.map(({ s }) => s.department.trim() || 'unspecified')),
+      total,
+      byRiskClass: sortCounts(byRisk),
+      byDepartment: sortCounts(byDept),
     },
-    hiddenAi: systems
-      .filter(({ s }) => s.usageStatus === 'in_use' && s.createdAt >= start && s.createdAt < end)
-      .map(({ s }) => of(s.id)),
-    highRisk: systems.filter(({ s }) => assessedIds.has(s.id) && s.riskClass === 'high').map(({ s }) => of(s.id)),
-    prohibited: systems.filter(({ s }) => assessedIds.has(s.id) && s.riskClass === 'prohibited').map(({ s }) => of(s.id)),
-    retriageNeeded: inventory.filter(({ s }) => s.retriageNeededAt !== null).map(({ s }) => of(s.id)),
-    stuckSteps,
+    hiddenAi: hiddenAi.items,
+    highRisk: highRisk.items,
+    prohibited: prohibited.items,
+    retriageNeeded: retriage.items,
+    stuckSteps: stuck.items,
+    totals: {
+      pendingApprovals: pendingTotal,
+      reviewsDueSoon: dueSoon.total,
+      reviewsOverdue: overdue.total,
+      hiddenAi: hiddenAi.total,
+      highRisk: highRisk.total,
+      prohibited: prohibited.total,
+      retriageNeeded: retriage.total,
+      stuckSteps: stuck.total,
+    },
   };
   return digest;
 }
+
+/** Rows of `db.execute`: postgres.js returns an array, PGlite an object with `rows`. */
+function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
+}
+
+async function countOf(db: Db, table: typeof aiSystems | typeof approvalRequests, where: SQL | undefined): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(table).where(where);
+  return Number(row?.n ?? 0);
+}
+
+/** The systems of a workspace matching `where`: how many, and the first N by reference. */
+async function systemList(db: Db, workspaceId: number, where: SQL | undefined): Promise<{ total: number; items: DigestItem[] }> {
+  const all = and(eq(aiSystems.workspaceId, workspaceId), where);
+  const total = await countOf(db, aiSystems, all);
+  if (total === 0) return { total, items: [] };
+  const rows = await db.select(ITEM).from(aiSystems).innerJoin(people, eq(people.id, aiSystems.ownerId)).where(all).orderBy(asc(aiSystems.refNumber)).limit(DIGEST_LIST_LIMIT);
+  return { total, items: rows.map(toItem) };
+}
+
+/** Digest items of the given systems (a bounded list), by system id. */
+async function itemsById(db: Db, workspaceId: number, ids: number[]): Promise<Map<number, DigestItem>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db
+    .select(ITEM)
+    .from(aiSystems)
+    .innerJoin(people, eq(people.id, aiSystems.ownerId))
+    .where(and(eq(aiSystems.workspaceId, workspaceId), inArray(aiSystems.id, unique)));
+  return new Map(rows.map((r) => [r.id, toItem(r)]));
+}
+
+/** Counts largest first, then by name. */
+function sortCounts(rows: Array<{ key: string; count: number }>): DigestCount[] {
+  return rows.map((r) => ({ key: r.key, count: Number(r.count) })).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+}
+
+/** Requests examined per page when looking for stuck steps. */
+const STUCK_PAGE = 500;
 
 /** The steps of open and blocked requests that nobody can decide, as the policy stands now. */
 async function stuckStepsOf(
   db: Db,
   policy: Policy,
   workspaceId: number,
-  of: (systemId: number) => DigestItem,
-): Promise<NonNullable<WeeklyDigest['stuckSteps']>> {
-  const open = await db
-    .select({ id: approvalRequests.id, systemId: approvalRequests.systemId, submittedById: approvalRequests.submittedById })
-    .from(approvalRequests)
-    .where(and(eq(approvalRequests.workspaceId, workspaceId), inArray(approvalRequests.status, ['pending', 'blocked'])))
-    .orderBy(asc(approvalRequests.id));
-  if (open.length === 0) return [];
-  const [ws] = await db.select({ platform: workspaces.platform }).from(workspaces).where(eq(workspaces.id, workspaceId));
-  const steps = await db
-    .select()
-    .from(approvalSteps)
-    .where(inArray(approvalSteps.requestId, open.map((r) => r.id)))
-    .orderBy(asc(approvalSteps.position));
-  const index = await peopleIndex(db, workspaceId);
+  items: (ids: number[]) => Promise<Map<number, DigestItem>>,
+): Promise<{ total: number; items: NonNullable<WeeklyDigest['stuckSteps']> }> {
   const out: NonNullable<WeeklyDigest['stuckSteps']> = [];
-  for (const r of open) {
-    const mine = steps.filter((s) => s.requestId === r.id);
-    // Fallbacks were applied when the request opened; what is still stuck now is stuck.
-    const found = analyseDeciders(policy, ws?.platform ?? 'shell', mine, r.submittedById, index, false);
-    for (const s of found.stuck) {
-      const group = mine.find((x) => x.id === s.stepId)?.groupName ?? s.role;
-      out.push({ ...of(r.systemId), requestId: r.id, stepId: s.stepId, role: s.role, why: stuckReasonText(s.reason, s.role, group) });
+  let total = 0;
+  let after = 0;
+  let context: { platform: string; index: Awaited<ReturnType<typeof peopleIndex>> } | null = null;
+  // Keyset pages of open requests: every one is examined, at most N are listed.
+  for (;;) {
+    const open = await db
+      .select({ id: approvalRequests.id, systemId: approvalRequests.systemId, submittedById: approvalRequests.submittedById })
+      .from(approvalRequests)
+      .where(and(eq(approvalRequests.workspaceId, workspaceId), inArray(approvalRequests.status, ['pending', 'blocked']), gt(approvalRequests.id, after)))
+      .orderBy(asc(approvalRequests.id))
+      .limit(STUCK_PAGE);
+    if (open.length === 0) break;
+    after = open[open.length - 1]!.id;
+    if (!context) {
+      const [ws] = await db.select({ platform: workspaces.platform }).from(workspaces).where(eq(workspaces.id, workspaceId));
+      context = { platform: ws?.platform ?? 'shell', index: await peopleIndex(db, workspaceId) };
     }
+    const steps = await db
+      .select()
+      .from(approvalSteps)
+      .where(inArray(approvalSteps.requestId, open.map((r) => r.id)))
+      .orderBy(asc(approvalSteps.position));
+    const found: Array<{ systemId: number; requestId: number; stepId: number; role: string; why: string }> = [];
+    for (const r of open) {
+      const mine = steps.filter((s) => s.requestId === r.id);
+      // Fallbacks were applied when the request opened; what is still stuck now is stuck.
+      const analysis = analyseDeciders(policy, context.platform, mine, r.submittedById, context.index, false);
+      for (const s of analysis.stuck) {
+        const group = mine.find((x) => x.id === s.stepId)?.groupName ?? s.role;
+        found.push({ systemId: r.systemId, requestId: r.id, stepId: s.stepId, role: s.role, why: stuckReasonText(s.reason, s.role, group) });
+      }
+    }
+    total += found.length;
+    const room = found.slice(0, Math.max(0, DIGEST_LIST_LIMIT - out.length));
+    if (room.length > 0) {
+      const named = await items(room.map((f) => f.systemId));
+      for (const f of room) {
+        const it = named.get(f.systemId);
+        if (it) out.push({ ...it, requestId: f.requestId, stepId: f.stepId, role: f.role, why: f.why });
+      }
+    }
+    if (open.length < STUCK_PAGE) break;
   }
-  return out;
-}
-
-/** Counts values, largest first, then by name. */
-function countBy(values: string[]): DigestCount[] {
-  const m = new Map<string, number>();
-  for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
-  return [...m].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+  return { total, items: out };
 }
 

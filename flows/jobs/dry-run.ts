@@ -68,9 +68,16 @@ function isSerializationFailure(err: unknown): boolean {
 
 type Row = typeof notifications.$inferSelect;
 
+/** People looked up per statement when describing a plan. */
+const PEOPLE_CHUNK = 10_000;
+
 async function describe(tx: Db, deps: JobDeps, rows: Row[]): Promise<PlannedNotification[]> {
-  const personIds = rows.map((r) => (r.recipient as { person?: unknown }).person).filter((p): p is number => typeof p === 'number');
-  const persons = personIds.length ? await tx.select().from(people).where(inArray(people.id, personIds)) : [];
+  const personIds = [...new Set(rows.map((r) => (r.recipient as { person?: unknown }).person).filter((p): p is number => typeof p === 'number'))];
+  // Chunked: a run at scale names more people than one statement may bind parameters.
+  const persons = new Map<number, typeof people.$inferSelect>();
+  for (let i = 0; i < personIds.length; i += PEOPLE_CHUNK) {
+    for (const p of await tx.select().from(people).where(inArray(people.id, personIds.slice(i, i + PEOPLE_CHUNK)))) persons.set(p.id, p);
+  }
   const platforms = new Map((await tx.select({ id: workspaces.id, platform: workspaces.platform }).from(workspaces)).map((w) => [w.id, w.platform]));
   return rows.map((r) => ({
     kind: r.kind,
@@ -80,10 +87,10 @@ async function describe(tx: Db, deps: JobDeps, rows: Row[]): Promise<PlannedNoti
   }));
 }
 
-function recipientLabel(deps: JobDeps, row: Row, persons: Array<typeof people.$inferSelect>, platform: string | undefined): string {
+function recipientLabel(deps: JobDeps, row: Row, persons: Map<number, typeof people.$inferSelect>, platform: string | undefined): string {
   const to = row.recipient as { person?: number; channel?: 'approvals' | 'digest' };
   if (typeof to.person === 'number') {
-    const p = persons.find((x) => x.id === to.person);
+    const p = persons.get(to.person);
     return p ? `${p.displayName ?? p.platformId} (${p.platformId})` : `person ${to.person}`;
   }
   if (to.channel) {

@@ -4,17 +4,20 @@
  * recognition, published synthetic media, `public_service_provider`, the old Art. 5(1)(f)
  * value) are flagged "re-triage needed (questionnaire v2)" and their owners get one prompt.
  *
- * The flag is set under a lock on the system row together with its audit event and the
- * prompt; the prompt's dedupe key names the system and its assessment, so a second run, or two
- * workers racing, prompt once. The prompt waits for the end of quiet hours like every job
+ * Set-based, in pages of {@link PAGE} systems (keyset on the id): per page one statement sets
+ * the flags (only on systems still unflagged, unretired and on the same assessment), one writes
+ * the prompts (ON CONFLICT DO NOTHING on their dedupe keys) and one chains the audit events, all
+ * in one transaction; the prompt's dedupe key names the system and its assessment, so a second
+ * run, or two workers racing, prompt once. The prompt waits for the end of quiet hours like every job
  * notification. A new assessment (re-triage or resubmission) clears the flag.
  */
-import { and, eq, isNull, ne } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { aiSystems, assessments, people } from '../../db/schema';
-import { appendAudit } from '../audit';
-import { enqueue } from '../outbox';
-import type { Policy } from '../policy';
+import { aiSystems, assessments } from '../../db/schema';
+import type { AuditInput } from '../audit';
+import { appendAuditBatch } from '../audit';
+import type { NotificationInput } from '../outbox';
+import { enqueueMany } from '../outbox';
 import { unmappableV1Answers } from '../triage/v1-mapping';
 import type { Answers } from '../triage/types';
 import { systemRef } from '../views';
@@ -39,75 +42,103 @@ export interface RetriagePromptPayload {
   text: string;
 }
 
+/** Systems read and written per transaction. */
+const PAGE = 1000;
+
+type Candidate = {
+  id: number;
+  workspaceId: number;
+  refNumber: number;
+  name: string;
+  status: string;
+  ownerId: number;
+  assessmentId: number;
+  answers: unknown;
+};
+type Flag = { c: Candidate; reasons: string[] };
+
 /** Flags every unflagged, unretired system with an unmappable v1 assessment, as of `now`. */
 export async function runRetriageFlags(deps: JobDeps, now: Date): Promise<JobReport> {
   const { db, policy } = deps;
-  const candidates = await db
-    .select({ systemId: aiSystems.id, answers: assessments.answers })
-    .from(aiSystems)
-    .innerJoin(assessments, eq(assessments.id, aiSystems.currentAssessmentId))
-    .where(and(eq(assessments.questionnaireVersion, 1), isNull(aiSystems.retriageNeededAt), ne(aiSystems.status, 'retired')))
-    .orderBy(aiSystems.id);
+  const notBefore = nextAllowedTime(policy, now);
+  const at = auditTime(deps);
   let enqueued = 0;
-  for (const c of candidates) {
-    if (unmappableV1Answers(c.answers as Answers).length === 0) continue;
-    enqueued += await flagOne(db, policy, c.systemId, now, auditTime(deps));
-  }
-  return { enqueued, examined: candidates.length };
-}
-
-async function flagOne(db: Db, policy: Policy, systemId: number, now: Date, wallClock: Date): Promise<number> {
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ system: aiSystems, assessment: assessments })
+  let examined = 0;
+  let after = 0;
+  for (;;) {
+    const page: Candidate[] = await db
+      .select({
+        id: aiSystems.id,
+        workspaceId: aiSystems.workspaceId,
+        refNumber: aiSystems.refNumber,
+        name: aiSystems.name,
+        status: aiSystems.status,
+        ownerId: aiSystems.ownerId,
+        assessmentId: assessments.id,
+        answers: assessments.answers,
+      })
       .from(aiSystems)
       .innerJoin(assessments, eq(assessments.id, aiSystems.currentAssessmentId))
-      .where(eq(aiSystems.id, systemId))
-      .for('update', { of: aiSystems });
-    if (!row || row.system.retriageNeededAt !== null || row.system.status === 'retired') return 0;
-    if (row.assessment.questionnaireVersion !== 1) return 0;
-    const reasons = unmappableV1Answers(row.assessment.answers as Answers);
-    if (reasons.length === 0) return 0;
-    const { system } = row;
-    const ref = systemRef(system.refNumber);
-    await tx
-      .update(aiSystems)
-      .set({ retriageNeededAt: now, retriageReason: reasons.join('; '), updatedAt: now })
-      .where(eq(aiSystems.id, system.id));
-    await appendAudit(tx, {
-      workspaceId: system.workspaceId,
-      actor: 'system',
-      action: 'system.retriage_needed',
-      subjectType: 'ai_system',
-      subjectId: system.id,
-      // Dated by the wall clock; the time the job ran "as of" is part of what it records.
-      data: { assessmentId: row.assessment.id, questionnaireVersion: 1, reasons, asOf: now.toISOString() },
-      at: wallClock,
-    });
-    const [owner] = await tx.select({ id: people.id }).from(people).where(eq(people.id, system.ownerId));
-    if (!owner) return 0;
+      .where(and(eq(assessments.questionnaireVersion, 1), isNull(aiSystems.retriageNeededAt), ne(aiSystems.status, 'retired'), gt(aiSystems.id, after)))
+      .orderBy(asc(aiSystems.id))
+      .limit(PAGE);
+    if (page.length === 0) break;
+    examined += page.length;
+    after = page[page.length - 1]!.id;
+    const flags = page.map((c) => ({ c, reasons: unmappableV1Answers(c.answers as Answers) })).filter((f) => f.reasons.length > 0);
+    if (flags.length > 0) enqueued += await db.transaction((tx) => writeFlags(tx, flags, now, notBefore, at));
+    if (page.length < PAGE) break;
+  }
+  return { enqueued, examined };
+}
+
+/** Sets the flags still to set, then writes their audit events and prompts. Returns prompts written. */
+async function writeFlags(tx: Db, flags: Flag[], now: Date, notBefore: Date, at: Date): Promise<number> {
+  const rows = flags.map((f) => ({ id: f.c.id, assessment: f.c.assessmentId, reason: f.reasons.join('; ') }));
+  const won = await tx.execute<{ id: number }>(sql`
+    update ai_systems s
+    set retriage_needed_at = ${now.toISOString()}::timestamptz, retriage_reason = v.reason, updated_at = ${now.toISOString()}::timestamptz
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id integer, assessment integer, reason text)
+    where s.id = v.id and s.retriage_needed_at is null and s.status <> 'retired' and s.current_assessment_id = v.assessment
+    returning s.id`);
+  const got = Array.isArray(won) ? (won as Array<{ id: number }>) : ((won as { rows?: Array<{ id: number }> }).rows ?? []);
+  const ids = new Set(got.map((w) => Number(w.id)));
+  const mine = flags.filter((f) => ids.has(f.c.id));
+  const events: AuditInput[] = mine.map(({ c, reasons }) => ({
+    workspaceId: c.workspaceId,
+    actor: 'system',
+    action: 'system.retriage_needed',
+    subjectType: 'ai_system',
+    subjectId: c.id,
+    // Dated by the wall clock; the time the job ran "as of" is part of what it records.
+    data: { assessmentId: c.assessmentId, questionnaireVersion: 1, reasons, asOf: now.toISOString() },
+    at,
+  }));
+  await appendAuditBatch(tx, events);
+  const prompts: NotificationInput[] = mine.map(({ c, reasons }) => {
+    const ref = systemRef(c.refNumber);
     const how =
-      system.status === 'approved'
+      c.status === 'approved'
         ? `Choose "Update answers" on its review card (or /aims review ${ref}) and answer the new questions.`
         : `Answer the triage again when you resubmit ${ref}.`;
     const payload: RetriagePromptPayload = {
-      systemId: system.id,
+      systemId: c.id,
       ref,
-      name: system.name,
+      name: c.name,
       reasons,
       text:
-        `${ref} "${system.name}": ${RETRIAGE_LABEL}. It was assessed with the first version of the questionnaire, ` +
+        `${ref} "${c.name}": ${RETRIAGE_LABEL}. It was assessed with the first version of the questionnaire, ` +
         `and these answers have no equivalent in the new one: ${reasons.join(', ')}. ${how} ` +
         'If the class changes, a new approval starts.',
     };
-    const written = await enqueue(tx, {
-      workspaceId: system.workspaceId,
-      dedupeKey: `triage.retriage_needed:${system.id}:${row.assessment.id}`,
+    return {
+      workspaceId: c.workspaceId,
+      dedupeKey: `triage.retriage_needed:${c.id}:${c.assessmentId}`,
       kind: 'triage.retriage_needed',
-      recipient: { person: owner.id },
+      recipient: { person: c.ownerId },
       payload,
-      notBefore: nextAllowedTime(policy, now),
-    });
-    return written ? 1 : 0;
+      notBefore,
+    };
   });
+  return (await enqueueMany(tx, prompts)).length;
 }

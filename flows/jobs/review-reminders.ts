@@ -5,14 +5,20 @@
  * the digest channel is told once and the owner's reminder says so.
  *
  * Everything due is derived from Postgres, so a run after an outage catches up with one reminder
- * per review (not one per missed day). Each review row is locked while its counters and the
- * notifications are written in one transaction, and every notification carries a unique dedupe
- * key: two workers racing, or the same run twice at the same `now`, write one set.
+ * per review (not one per missed day). The sweep is set-based: due reviews are read in pages of
+ * {@link PAGE} (keyset on the review id), and each page is written in one transaction with three
+ * statements — the counters (only where they still hold what was read, so a racing worker or a
+ * review acted on meanwhile is left alone), the notifications (INSERT … ON CONFLICT DO NOTHING on
+ * the dedupe key) and the audit events (one chained batch). Two workers racing, or the same run
+ * twice at the same `now`, write one set.
  */
-import { and, eq, isNull, lte, or } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
 import { aiSystems, people, reviews } from '../../db/schema';
-import { appendAudit } from '../audit';
-import { enqueue } from '../outbox';
+import type { AuditInput } from '../audit';
+import { appendAuditBatch } from '../audit';
+import type { NotificationInput } from '../outbox';
+import { enqueueMany } from '../outbox';
 import { systemRef } from '../views';
 import type { JobDeps, JobReport } from './common';
 import { auditTime, plural } from './common';
@@ -58,137 +64,185 @@ export interface ReviewEscalationPayload {
   text: string;
 }
 
-type Candidate = { reviewId: number; systemId: number; workspaceId: number };
+/** Reviews read and written per transaction. */
+const PAGE = 2000;
+
+/** A due review with what its notifications name. */
+type Due = {
+  r: typeof reviews.$inferSelect;
+  system: { id: number; refNumber: number; name: string };
+  owner: { id: number; platformId: string; displayName: string | null; email: string | null };
+};
+
+/** What one review needs written. */
+type Plan = { reviewId: number; prev: number; next: number; escalate: boolean; notifications: NotificationInput[]; audit: AuditInput | null };
 
 /** Runs the job as of `now` in every workspace. */
 export async function runReviewReminders(deps: JobDeps, now: Date): Promise<JobReport> {
   const { db, policy } = deps;
   const horizon = new Date(now.getTime() + policy.reviews.remindBeforeDays * DAY_MS);
-  const candidates: Candidate[] = await db
-    .select({ reviewId: reviews.id, systemId: reviews.systemId, workspaceId: reviews.workspaceId })
-    .from(reviews)
-    .innerJoin(aiSystems, eq(aiSystems.id, reviews.systemId))
-    .where(
-      and(
-        eq(reviews.status, 'open'),
-        eq(aiSystems.status, 'approved'),
-        lte(reviews.dueAt, horizon),
-        or(isNull(reviews.snoozedUntil), lte(reviews.snoozedUntil, now)),
-      ),
-    )
-    .orderBy(reviews.id);
   let enqueued = 0;
-  for (const c of candidates) enqueued += await remindOne(deps, c, now);
+  let examined = 0;
+  let after = 0;
+  const shared = sharedOfRun(deps, now);
+  for (;;) {
+    const page: Due[] = await db
+      .select({
+        r: reviews,
+        system: { id: aiSystems.id, refNumber: aiSystems.refNumber, name: aiSystems.name },
+        owner: { id: people.id, platformId: people.platformId, displayName: people.displayName, email: people.email },
+      })
+      .from(reviews)
+      .innerJoin(aiSystems, eq(aiSystems.id, reviews.systemId))
+      .innerJoin(people, eq(people.id, aiSystems.ownerId))
+      .where(
+        and(
+          eq(reviews.status, 'open'),
+          eq(aiSystems.status, 'approved'),
+          lte(reviews.dueAt, horizon),
+          or(isNull(reviews.snoozedUntil), lte(reviews.snoozedUntil, now)),
+          gt(reviews.id, after),
+        ),
+      )
+      .orderBy(asc(reviews.id))
+      .limit(PAGE);
+    if (page.length === 0) break;
+    examined += page.length;
+    after = page[page.length - 1]!.r.id;
+    const plans = page.map((d) => planReview(deps, d, now, shared)).filter((p): p is Plan => p !== null);
+    if (plans.length > 0) enqueued += await db.transaction((tx) => writePlans(tx, plans, now));
+    if (page.length < PAGE) break;
+  }
   // Stage two: systems assessed with questionnaire v1 that need a re-triage (retriage-flags.ts).
   const flags = await runRetriageFlags(deps, now);
-  return { enqueued: enqueued + flags.enqueued, examined: candidates.length + flags.examined };
+  return { enqueued: enqueued + flags.enqueued, examined: examined + flags.examined };
 }
 
-/** Decides and writes what one review needs, under a lock on its row. Returns notifications written. */
-async function remindOne(deps: JobDeps, c: Candidate, now: Date): Promise<number> {
-  const { db, policy } = deps;
-  return db.transaction(async (tx) => {
-    const [r] = await tx.select().from(reviews).where(eq(reviews.id, c.reviewId)).for('update');
-    if (!r || r.status !== 'open') return 0;
-    if (r.snoozedUntil && r.snoozedUntil > now) return 0;
-    const [row] = await tx
-      .select({ system: aiSystems, owner: people })
-      .from(aiSystems)
-      .innerJoin(people, eq(people.id, aiSystems.ownerId))
-      .where(eq(aiSystems.id, c.systemId));
-    if (!row || row.system.status !== 'approved') return 0;
-    const { system, owner } = row;
-    const r2 = policy.reviews;
-    if (r.dueAt.getTime() - r2.remindBeforeDays * DAY_MS > now.getTime()) return 0;
+/**
+ * Writes a page's plans: counters first, and only the reviews whose counters still hold what was
+ * read (still open, not snoozed, system still approved) get their notifications and audit events.
+ * Returns the notifications newly written.
+ */
+async function writePlans(tx: Db, plans: Plan[], now: Date): Promise<number> {
+  const counters = plans.map((p) => ({ id: p.reviewId, prev: p.prev, next: p.next, escalate: p.escalate }));
+  const won = await tx.execute<{ id: number }>(sql`
+    update reviews r
+    set reminders_sent = v.next, last_reminded_at = ${now.toISOString()}::timestamptz,
+        escalated_at = case when v.escalate then ${now.toISOString()}::timestamptz else r.escalated_at end
+    from jsonb_to_recordset(${JSON.stringify(counters)}::jsonb) as v(id integer, prev integer, next integer, escalate boolean)
+    where r.id = v.id and r.reminders_sent = v.prev and r.status = 'open'
+      and (r.snoozed_until is null or r.snoozed_until <= ${now.toISOString()}::timestamptz)
+      and exists (select 1 from ai_systems s where s.id = r.system_id and s.status = 'approved')
+    returning r.id`);
+  const ids = new Set(rowsOf<{ id: number }>(won).map((w) => Number(w.id)));
+  const mine = plans.filter((p) => ids.has(p.reviewId));
+  const written = (await enqueueMany(tx, mine.flatMap((p) => p.notifications))).length;
+  await appendAuditBatch(tx, mine.flatMap((p) => (p.audit ? [p.audit] : [])));
+  return written;
+}
 
-    const late = now.getTime() - r.dueAt.getTime();
-    const overdueDays = late > 0 ? Math.floor(late / DAY_MS) : 0;
-    const dueInDays = late < 0 ? Math.ceil(-late / DAY_MS) : 0;
-    const escalateNow = late > 0 && overdueDays >= r2.escalateAfterDays && r.escalatedAt === null;
-    const repeatDue = r.lastRemindedAt === null || r.lastRemindedAt.getTime() + r2.repeatEveryDays * DAY_MS <= now.getTime();
-    const remindNow = r.remindersSent === 0 || repeatDue || escalateNow;
-    if (!remindNow && !escalateNow) return 0;
+/** Rows of `db.execute`: postgres.js returns an array, PGlite an object with `rows`. */
+function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
+}
 
-    const ref = systemRef(system.refNumber);
-    const tz = policy.organization.timezone;
-    const dueDay = localDate(r.dueAt, tz);
-    const notBefore = nextAllowedTime(policy, now);
-    const escalated = escalateNow || r.escalatedAt !== null;
-    const ownerName = owner.displayName ?? owner.platformId;
-    let written = 0;
+/** What every review of a run shares: the send time, the audit time, local due dates by instant. */
+type RunShared = { notBefore: Date; at: Date; dueDay: (at: Date) => string };
 
-    const n = r.remindersSent + 1;
-    const changed = await tx
-      .update(reviews)
-      .set({ remindersSent: n, lastRemindedAt: now, ...(escalateNow ? { escalatedAt: now } : {}) })
-      .where(and(eq(reviews.id, r.id), eq(reviews.remindersSent, r.remindersSent)))
-      .returning({ id: reviews.id });
-    if (changed.length === 0) return 0;
+function sharedOfRun(deps: JobDeps, now: Date): RunShared {
+  const tz = deps.policy.organization.timezone;
+  const days = new Map<number, string>();
+  return {
+    notBefore: nextAllowedTime(deps.policy, now),
+    at: auditTime(deps),
+    // Many reviews fall due at the same instant (systems approved together): format each once.
+    dueDay: (at) => {
+      let day = days.get(at.getTime());
+      if (day === undefined) days.set(at.getTime(), (day = localDate(at, tz)));
+      return day;
+    },
+  };
+}
 
-    const when = overdueDays > 0 ? `was due on ${dueDay} and is ${plural(overdueDays, 'day')} overdue` : late > 0 ? `was due on ${dueDay}` : `is due on ${dueDay} (in ${plural(dueInDays, 'day')})`;
-    const reminder: ReviewReminderPayload = {
+/** Decides what one due review needs as of `now`, or null for nothing. */
+function planReview(deps: JobDeps, d: Due, now: Date, shared: RunShared): Plan | null {
+  const { policy } = deps;
+  const { r, system, owner } = d;
+  const r2 = policy.reviews;
+  if (r.dueAt.getTime() - r2.remindBeforeDays * DAY_MS > now.getTime()) return null;
+
+  const late = now.getTime() - r.dueAt.getTime();
+  const overdueDays = late > 0 ? Math.floor(late / DAY_MS) : 0;
+  const dueInDays = late < 0 ? Math.ceil(-late / DAY_MS) : 0;
+  const escalateNow = late > 0 && overdueDays >= r2.escalateAfterDays && r.escalatedAt === null;
+  const repeatDue = r.lastRemindedAt === null || r.lastRemindedAt.getTime() + r2.repeatEveryDays * DAY_MS <= now.getTime();
+  const remindNow = r.remindersSent === 0 || repeatDue || escalateNow;
+  if (!remindNow && !escalateNow) return null;
+
+  const ref = systemRef(system.refNumber);
+  const dueDay = shared.dueDay(r.dueAt);
+  const notBefore = shared.notBefore;
+  const escalated = escalateNow || r.escalatedAt !== null;
+  const ownerName = owner.displayName ?? owner.platformId;
+  const n = r.remindersSent + 1;
+
+  const when = overdueDays > 0 ? `was due on ${dueDay} and is ${plural(overdueDays, 'day')} overdue` : late > 0 ? `was due on ${dueDay}` : `is due on ${dueDay} (in ${plural(dueInDays, 'day')})`;
+  const reminder: ReviewReminderPayload = {
+    reviewId: r.id,
+    systemId: system.id,
+    ref,
+    name: system.name,
+    dueAt: r.dueAt.toISOString(),
+    overdueDays,
+    dueInDays,
+    reminderNumber: n,
+    escalated,
+    text:
+      `Review of ${ref} "${system.name}" ${when}. Is the registration still accurate? ` +
+      `Confirm it, update the answers, retire the system, or snooze the review (at most 30 days, with a reason).` +
+      (escalated ? ' The review is overdue and compliance has been told.' : '') +
+      (n > 1 ? ` (reminder ${n})` : ''),
+  };
+  const notifications: NotificationInput[] = [
+    {
+      workspaceId: r.workspaceId,
+      dedupeKey: `review.reminder:${r.id}:${r.dueAt.toISOString()}:${n}`,
+      kind: 'review.reminder',
+      recipient: { person: owner.id },
+      payload: reminder,
+      notBefore,
+    },
+  ];
+  let audit: AuditInput | null = null;
+  if (escalateNow) {
+    const escalation: ReviewEscalationPayload = {
       reviewId: r.id,
       systemId: system.id,
       ref,
       name: system.name,
+      owner: { id: owner.id, platformId: owner.platformId, name: ownerName, email: owner.email },
       dueAt: r.dueAt.toISOString(),
       overdueDays,
-      dueInDays,
-      reminderNumber: n,
-      escalated,
-      text:
-        `Review of ${ref} "${system.name}" ${when}. Is the registration still accurate? ` +
-        `Confirm it, update the answers, retire the system, or snooze the review (at most 30 days, with a reason).` +
-        (escalated ? ' The review is overdue and compliance has been told.' : '') +
-        (n > 1 ? ` (reminder ${n})` : ''),
+      text: `Overdue review: ${ref} "${system.name}" (owner ${ownerName}) was due on ${dueDay} and is ${plural(overdueDays, 'day')} overdue.`,
     };
-    if (
-      await enqueue(tx, {
-        workspaceId: r.workspaceId,
-        dedupeKey: `review.reminder:${r.id}:${r.dueAt.toISOString()}:${n}`,
-        kind: 'review.reminder',
-        recipient: { person: owner.id },
-        payload: reminder,
-        notBefore,
-      })
-    ) {
-      written += 1;
-    }
-
-    if (escalateNow) {
-      const escalation: ReviewEscalationPayload = {
-        reviewId: r.id,
-        systemId: system.id,
-        ref,
-        name: system.name,
-        owner: { id: owner.id, platformId: owner.platformId, name: ownerName, email: owner.email },
-        dueAt: r.dueAt.toISOString(),
-        overdueDays,
-        text: `Overdue review: ${ref} "${system.name}" (owner ${ownerName}) was due on ${dueDay} and is ${plural(overdueDays, 'day')} overdue.`,
-      };
-      if (
-        await enqueue(tx, {
-          workspaceId: r.workspaceId,
-          dedupeKey: `review.escalation:${r.id}:${r.dueAt.toISOString()}`,
-          kind: 'review.escalation',
-          recipient: { channel: 'digest' },
-          payload: escalation,
-          notBefore,
-        })
-      ) {
-        written += 1;
-      }
-      await appendAudit(tx, {
-        workspaceId: r.workspaceId,
-        actor: 'system',
-        action: 'review.escalated',
-        subjectType: 'ai_system',
-        subjectId: system.id,
-        // Dated by the wall clock; the time the job ran "as of" is part of what it records.
-        data: { reviewId: r.id, dueAt: r.dueAt.toISOString(), overdueDays, asOf: now.toISOString() },
-        at: auditTime(deps),
-      });
-    }
-    return written;
-  });
+    notifications.push({
+      workspaceId: r.workspaceId,
+      dedupeKey: `review.escalation:${r.id}:${r.dueAt.toISOString()}`,
+      kind: 'review.escalation',
+      recipient: { channel: 'digest' },
+      payload: escalation,
+      notBefore,
+    });
+    audit = {
+      workspaceId: r.workspaceId,
+      actor: 'system',
+      action: 'review.escalated',
+      subjectType: 'ai_system',
+      subjectId: system.id,
+      // Dated by the wall clock; the time the job ran "as of" is part of what it records.
+      data: { reviewId: r.id, dueAt: r.dueAt.toISOString(), overdueDays, asOf: now.toISOString() },
+      at: shared.at,
+    };
+  }
+  return { reviewId: r.id, prev: r.remindersSent, next: n, escalate: escalateNow, notifications, audit };
 }

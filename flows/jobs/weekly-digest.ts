@@ -22,10 +22,26 @@ export interface WeeklyDigestPayload {
   digest: WeeklyDigest;
   /** Plain-text rendering. */
   text: string;
-  /** The inventory as CSV (attach as a file where the platform allows). */
-  csv: string;
+  /**
+   * The inventory CSV to attach (as a file where the platform allows): not stored here, it is
+   * built at delivery time from the workspace's rows (see {@link digestInventoryCsv}).
+   */
+  inventoryCsv: { workspaceId: number };
+  /** Digests written before `inventoryCsv`: the CSV itself. */
+  csv?: string;
   /** Suggested file name for the CSV. */
   csvName: string;
+}
+
+/**
+ * The inventory CSV a `digest.weekly` payload attaches, built now page by page; null when the
+ * payload names none. Deliverers call this instead of reading a CSV from the outbox row.
+ */
+export async function digestInventoryCsv(db: Db, payload: Partial<WeeklyDigestPayload>): Promise<string | null> {
+  if (typeof payload.csv === 'string') return payload.csv || null;
+  const ref = payload.inventoryCsv;
+  if (!ref || typeof ref !== 'object' || typeof ref.workspaceId !== 'number') return null;
+  return inventoryCsv(db, ref.workspaceId);
 }
 
 /** The length of the digest period. */
@@ -41,13 +57,12 @@ export async function runWeeklyDigest(deps: JobDeps, now: Date): Promise<JobRepo
   const spaces = await allWorkspaces(db);
   for (const ws of spaces) {
     const digest = await buildDigest(db, policy, ws.id, start, now);
-    const csv = await inventoryCsv(db, ws.id);
     const written = await withCheckpoint(db, ws.id, now, async (tx, checkpoint) => {
       digest.checkpoint = checkpoint;
       const payload: WeeklyDigestPayload = {
         digest,
         text: renderDigestText(digest),
-        csv,
+        inventoryCsv: { workspaceId: ws.id },
         csvName: `ai-inventory-${localDate(now, policy.organization.timezone)}.csv`,
       };
       return enqueue(tx, {

@@ -3,27 +3,16 @@
  * [--ref AI-n]...`: evidence for auditors. CSV starts with a UTF-8 byte order mark so Excel
  * reads it as UTF-8; JSON keeps real types (booleans, numbers, lists, nested objects).
  */
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import type { ExportOptions } from '../../flows/exports';
-import { auditRecords, auditRows, CSV_BOM, EXPORT_COLUMNS, inventoryRecords, inventoryRows, soaRecords, soaRows, toCsv } from '../../flows/exports';
-import type { Db } from '../../db/client';
+import { exportChunks } from '../../flows/export-stream';
 import { loadConfig, loadPolicy } from '../config';
 import { openExistingDatabase } from '../open-database';
-import type { ExportArgs } from './export-args';
 import { parseExportArgs } from './export-args';
 import type { CliIo } from './io';
 import { UsageError } from './io';
 
 export { parseExportArgs } from './export-args';
-
-type Rows = Array<Record<string, unknown>>;
-
-/** Each export's JSON records and CSV rows. */
-const KINDS: Record<ExportArgs['kind'], { json(db: Db, o: ExportOptions): Promise<unknown[]>; csv(db: Db, o: ExportOptions): Promise<unknown[]> }> = {
-  inventory: { json: async (db, o) => (await inventoryRecords(db, o)).map((e) => e.record), csv: inventoryRows },
-  soa: { json: soaRecords, csv: soaRows },
-  audit: { json: (db, o) => auditRecords(db, o), csv: (db, o) => auditRows(db, o) },
-};
 
 export async function exportCommand(io: CliIo): Promise<number> {
   const args = parseExportArgs(io.argv);
@@ -34,16 +23,33 @@ export async function exportCommand(io: CliIo): Promise<number> {
   const database = await openExistingDatabase(config);
   try {
     const options: ExportOptions = { since: args.since, until: args.until, refs: args.refs, timezone };
-    const rows = (await KINDS[args.kind][args.format](database.db, options)) as Rows;
-    const text = args.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : CSV_BOM + toCsv(rows, EXPORT_COLUMNS[args.kind]);
+    // Written page by page as it is read: the export never holds every row.
+    const count = { rows: 0 };
+    const chunks = exportChunks(database.db, args.kind, args.format, options, count);
     if (args.out) {
+      const out = args.out;
+      const fail = (err: unknown) => new UsageError(`--out: cannot write ${out} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      let fd: number;
       try {
-        writeFileSync(args.out, text);
+        fd = openSync(out, 'w');
       } catch (err) {
-        throw new UsageError(`--out: cannot write ${args.out} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+        throw fail(err);
       }
-      io.stderr(`wrote ${rows.length} ${args.kind} rows to ${args.out}\n`);
-    } else io.stdout(text);
+      try {
+        for await (const chunk of chunks) {
+          try {
+            writeSync(fd, chunk);
+          } catch (err) {
+            throw fail(err);
+          }
+        }
+      } finally {
+        closeSync(fd);
+      }
+      io.stderr(`wrote ${count.rows} ${args.kind} rows to ${out}\n`);
+    } else {
+      for await (const chunk of chunks) io.stdout(chunk);
+    }
     return 0;
   } finally {
     await database.close();

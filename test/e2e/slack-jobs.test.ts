@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { notifications, platformMessages } from '../../db/schema';
 import type { WeeklyDigestPayload } from '../../flows';
-import { runApprovalReminders, runReviewReminders, runWeeklyDigest } from '../../flows';
+import { digestInventoryCsv, runApprovalReminders, runReviewReminders, runWeeklyDigest } from '../../flows';
 import { fieldsFor, highAnswers, minimalAnswers, prohibitedAnswers } from '../fixtures/answers';
 import type { SlackCall } from '../helpers/fake-slack-api';
 import { blockAction } from '../helpers/slack-requests';
@@ -182,7 +182,9 @@ describe('Slack: reminders, escalations and the weekly digest', () => {
     expect(s.fake.callsOf('file.upload')).toHaveLength(2);
     const shared = s.fake.files.filter((f) => f.shared);
     expect(shared).toHaveLength(1);
-    const csv = (sent!.payload as WeeklyDigestPayload).csv;
+    // Built at delivery from the workspace's rows, not stored in the outbox row.
+    expect((sent!.payload as WeeklyDigestPayload).csv).toBeUndefined();
+    const csv = await digestInventoryCsv(s.deps.db, sent!.payload as WeeklyDigestPayload);
     expect(shared[0]!.bytes?.toString('utf8')).toBe(csv);
     expect(csv).toContain('Notes Helper');
     expect(shared[0]!.filename).toBe('ai-inventory-2026-10-12.csv');

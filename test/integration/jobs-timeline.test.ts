@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { auditEvents, notifications, reviews } from '../../db/schema';
 import type { FlowDeps, OutboxRow } from '../../flows';
-import { confirmReview, decideForSystem, dispatchDue, retire, runApprovalReminders, runReviewReminders, runWeeklyDigest, snoozeReview } from '../../flows';
+import { confirmReview, decideForSystem, digestInventoryCsv, dispatchDue, retire, runApprovalReminders, runReviewReminders, runWeeklyDigest, snoozeReview } from '../../flows';
 import type { WeeklyDigestPayload } from '../../flows';
 import { openDatabase } from '../../db/client';
 import { createTestDatabase } from '../helpers/db';
@@ -81,8 +81,12 @@ describe('scheduled jobs over a seeded dataset', () => {
     expect(names(d.prohibited)).toEqual(['AI-4 Scorer']);
     expect(p.text).toContain('This week: 6 registrations, 2 approvals, 1 rejection, 1 request for changes, 1 blocked.');
     expect(p.text).toContain('AI-3 Pending Tool — waiting 3 days for owner, compliance, privacy');
-    expect(p.csv.startsWith('\uFEFFref,')).toBe(true);
-    const csv = p.csv.slice(1).trim().split('\n');
+    // The outbox row names the inventory instead of holding it; the CSV is built at delivery.
+    expect(p.csv).toBeUndefined();
+    expect(p.inventoryCsv).toEqual({ workspaceId: sent[0]!.workspaceId });
+    const text = (await digestInventoryCsv(deps.db, p))!;
+    expect(text.startsWith('\uFEFFref,')).toBe(true);
+    const csv = text.slice(1).trim().split('\n');
     expect(csv[0]).toBe('ref,name,vendor,url,purpose,owner,owner_email,department,usage_status,status,risk_class,approvers,obligations,next_review_at,registered_at');
     expect(csv).toHaveLength(7);
     expect(csv[2]).toMatch(/^AI-2,Screener,Acme AI,.*,bob,,HR,planned,approved,high,owner; compliance; privacy,/);

@@ -39,7 +39,9 @@ async function open(kind: (typeof DB_KINDS)[number]): Promise<Handle> {
     const { PGlite } = await import('@electric-sql/pglite');
     const { drizzle } = await import('drizzle-orm/pglite');
     const { migrate } = await import('drizzle-orm/pglite/migrator');
-    const client = new PGlite();
+    // Later migrations create pg_trgm, which PGlite loads as db/client.ts does.
+    const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+    const client = new PGlite({ extensions: { pg_trgm } });
     const db = drizzle(client);
     return {
       run: async (q) => (await db.execute(sql.raw(q))).rows as Array<Record<string, unknown>>,
