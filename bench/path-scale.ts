@@ -31,6 +31,7 @@ function countStatements(client: PgClient): { readonly n: number; reset(): void 
   const unsafe = client.unsafe;
   client.unsafe = (...a) => {
     n += 1;
+    if (process.env.BENCH_SHOW_SQL) console.log(String(a[0]).slice(0, 160));
     return unsafe.apply(client, a);
   };
   const begin = client.begin;

@@ -9,8 +9,22 @@ import { defaultPolicy, demoPolicy, parsePolicyText } from '../flows/policy';
 import { AimsError } from '../flows/errors';
 import type { AuditKey } from '../flows/audit-hash';
 import { AUDIT_KEY_MIN_LENGTH, auditKey } from '../flows/audit-hash';
+import type { WorkLimits } from '../flows/work-gate';
+import { DEFAULT_WORK_LIMITS } from '../flows/work-gate';
 
 const optionalString = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().optional());
+
+/** An optional whole number of at least `min`, given as a string. */
+function count(min: number, message: string) {
+  return optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d{1,9}$/, { message })
+      .transform(Number)
+      .pipe(z.number().min(min, { message }))
+      .optional(),
+  );
+}
 
 const envSchema = z.object({
   /** Postgres connection string; unset: embedded PGlite under AIMS_DATA_DIR. */
@@ -44,6 +58,10 @@ const envSchema = z.object({
       .pipe(z.number().min(1, { message: 'must be a port number (1–65535)' }).max(65535, { message: 'must be a port number (1–65535)' }))
       .optional(),
   ),
+  /** Requests worked on at once behind the ack, per process. Default 64. */
+  AIMS_MAX_IN_FLIGHT: count(1, 'must be a whole number of at least 1'),
+  /** Requests waiting for a slot, per process; beyond it they are answered "busy". Default 1000; 0: none wait. */
+  AIMS_MAX_QUEUED: count(0, 'must be a whole number of at least 0'),
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString,
@@ -83,7 +101,7 @@ export interface Config {
   logLevel: string;
   production: boolean;
   slack:
-    | { botToken: string; signingSecret: string; appToken: string | undefined; apiUrl: string }
+    | { botToken: string; signingSecret: string; appToken: string | undefined; apiUrl: string; limits: WorkLimits }
     | null;
   teams: { appId: string; appPassword: string | undefined; tenantId: string | undefined; appType: string } | null;
   /** The audit chain's HMAC key (AIMS_AUDIT_KEY), or null: plain SHA-256. Its bytes never serialise. */
@@ -113,6 +131,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signingSecret: e.SLACK_SIGNING_SECRET ?? '',
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/',
+      limits: {
+        maxInFlight: e.AIMS_MAX_IN_FLIGHT ?? DEFAULT_WORK_LIMITS.maxInFlight,
+        maxQueued: e.AIMS_MAX_QUEUED ?? DEFAULT_WORK_LIMITS.maxQueued,
+      },
     };
   }
   let teams: Config['teams'] = null;

@@ -30,6 +30,9 @@ import { registerReviewActions, SNOOZE_CALLBACK } from './review-actions';
 import type { SlackRuntime } from './runtime';
 import { ackUnhandled } from './unhandled';
 import { slackLogger } from './web-errors';
+import type { WorkGateLoad, WorkLimits } from '../../flows/work-gate';
+import { createWorkGate, DEFAULT_WORK_LIMITS } from '../../flows/work-gate';
+import { gateSlackRequests } from './backpressure';
 
 /** Slack settings (from SLACK_* in the environment). */
 export interface SlackSettings {
@@ -41,6 +44,8 @@ export interface SlackSettings {
   appToken: string | undefined;
   /** Web API base URL, e.g. https://slack.com/api/ */
   apiUrl: string;
+  /** Work behind the ack: concurrency and queue bounds (AIMS_MAX_IN_FLIGHT, AIMS_MAX_QUEUED). Default `DEFAULT_WORK_LIMITS`. */
+  limits?: WorkLimits | undefined;
 }
 
 /** Options of `createSlackAdapter`. */
@@ -70,6 +75,8 @@ export interface SlackAdapter {
   forms: FormStore;
   /** Resolves when no Slack request is being handled (tests). */
   idle(): Promise<void>;
+  /** Requests running, waiting and shed (backpressure.ts). */
+  load(): WorkGateLoad;
 }
 
 /** Web API client settings: each call is sent once; a 429 is reported, not waited for. */
@@ -116,6 +123,10 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     clientOptions: options,
     ...(socket ? { socketMode: true, appToken: config.appToken } : { receiver }),
   });
+
+  // Bounded work behind the ack: beyond the limits a request is answered "busy", never queued without end.
+  const gate = createWorkGate(config.limits ?? DEFAULT_WORK_LIMITS);
+  gateSlackRequests(bolt, gate, logger);
 
   const directory = createDirectory(client);
   const rt: SlackRuntime = { deps, directory, client, logger, forms: createFormStore(deps.db, deps.clock), afterChange: opts.afterChange };
@@ -175,13 +186,15 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     },
     deliverer: createSlackDeliverer({ deps, client, directory, logger }),
     forms: rt.forms,
+    load: () => gate.load(),
     idle: async () => {
       // A request's handlers start a moment after its response; give them a turn first.
       for (let quiet = 0; quiet < 2; ) {
         await new Promise((r) => setImmediate(r));
-        if (inflight.size) {
+        const { inFlight, queued } = gate.load();
+        if (inflight.size || inFlight || queued) {
           quiet = 0;
-          await Promise.allSettled([...inflight]);
+          await Promise.allSettled([...inflight, gate.idle()]);
         } else quiet += 1;
       }
     },

@@ -8,6 +8,7 @@ import type { FlowDeps } from '../../flows';
 import { createSlackAdapter } from '../../adapters/slack/create-slack-adapter';
 import type { SlackAdapter } from '../../adapters/slack/create-slack-adapter';
 import type { Policy } from '../../flows/policy';
+import type { WorkLimits } from '../../flows/work-gate';
 import { parsePolicy } from '../../flows/policy';
 import { createDispatcher } from '../../src/dispatcher';
 import type { Dispatcher } from '../../src/dispatcher';
@@ -65,6 +66,8 @@ export async function startSlackServer(
     wrapDb?: (db: Db) => Db;
     /** Another server's database, to run a second replica on it (left open on close). */
     shareDatabase?: TestDatabase;
+    /** Bounds of the work behind the ack (default: the production defaults). */
+    limits?: WorkLimits;
   } = {},
 ): Promise<SlackTestServer> {
   const fake = await startFakeSlackApi({ users: Object.values(USERS) });
@@ -77,7 +80,7 @@ export async function startSlackServer(
   const adapter = createSlackAdapter({
     deps,
     logger,
-    config: { botToken: 'xoxb-test-token', signingSecret: SIGNING_SECRET, appToken: undefined, apiUrl: fake.apiUrl },
+    config: { botToken: 'xoxb-test-token', signingSecret: SIGNING_SECRET, appToken: undefined, apiUrl: fake.apiUrl, limits: o.limits },
     afterChange: () => void dispatcher.kick(),
   });
   const http = createHttpApp();
