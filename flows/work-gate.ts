@@ -10,12 +10,12 @@
 export interface WorkLimits {
   /** Pieces of work running at once. Default 64 (AIMS_MAX_IN_FLIGHT). */
   maxInFlight: number;
-  /** Pieces waiting for a slot. Default 1 000 (AIMS_MAX_QUEUED); 0 sheds everything beyond `maxInFlight`. */
+  /** Pieces waiting for a slot. Default 256 (AIMS_MAX_QUEUED); 0 sheds everything beyond `maxInFlight`. */
   maxQueued: number;
 }
 
 /** The default limits. */
-export const DEFAULT_WORK_LIMITS: WorkLimits = { maxInFlight: 64, maxQueued: 1000 };
+export const DEFAULT_WORK_LIMITS: WorkLimits = { maxInFlight: 64, maxQueued: 256 };
 
 /** What became of an offered piece of work. */
 export type Admission = 'running' | 'queued' | 'shed';

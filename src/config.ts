@@ -60,7 +60,7 @@ const envSchema = z.object({
   ),
   /** Requests worked on at once behind the ack, per process. Default 64. */
   AIMS_MAX_IN_FLIGHT: count(1, 'must be a whole number of at least 1'),
-  /** Requests waiting for a slot, per process; beyond it they are answered "busy". Default 1000; 0: none wait. */
+  /** Requests waiting for a slot, per process; beyond it they are answered "busy". Default 256; 0: none wait. */
   AIMS_MAX_QUEUED: count(0, 'must be a whole number of at least 0'),
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,

@@ -22,7 +22,7 @@ describe('loadConfig', () => {
 
   it('reads Slack settings with the default Web API URL', () => {
     const c = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' });
-    expect(c.slack).toEqual({ botToken: 'xoxb-1', signingSecret: 's', appToken: undefined, apiUrl: 'https://slack.com/api/', limits: { maxInFlight: 64, maxQueued: 1000 } });
+    expect(c.slack).toEqual({ botToken: 'xoxb-1', signingSecret: 's', appToken: undefined, apiUrl: 'https://slack.com/api/', limits: { maxInFlight: 64, maxQueued: 256 } });
   });
 
   it('reads the request-path limits and refuses nonsense', () => {
