@@ -33,6 +33,10 @@ import { slackLogger } from './web-errors';
 import type { WorkGateLoad, WorkLimits } from '../../flows/work-gate';
 import { createWorkGate, DEFAULT_WORK_LIMITS } from '../../flows/work-gate';
 import { gateSlackRequests } from './backpressure';
+import { createPacedClient } from './pacer';
+
+/** Slack's own Web API. */
+const SLACK_API = 'https://slack.com/api/';
 
 /** Slack settings (from SLACK_* in the environment). */
 export interface SlackSettings {
@@ -44,6 +48,11 @@ export interface SlackSettings {
   appToken: string | undefined;
   /** Web API base URL, e.g. https://slack.com/api/ */
   apiUrl: string;
+  /**
+   * Pace the outbox's Web API calls by Slack's limits (pacer.ts). Default: on against Slack
+   * itself (the default `apiUrl`), off against another URL (a local fake) unless set.
+   */
+  pacing?: boolean | undefined;
   /** Work behind the ack: concurrency and queue bounds (AIMS_MAX_IN_FLIGHT, AIMS_MAX_QUEUED). Default `DEFAULT_WORK_LIMITS`. */
   limits?: WorkLimits | undefined;
 }
@@ -89,9 +98,16 @@ function clientOptions(config: SlackAdapterOptions['config'], logger: Logger): w
   };
 }
 
+/** The client of the outbox's deliveries: paced by Slack's limits unless turned off (see `SlackSettings.pacing`). */
+function deliveryClient(config: SlackSettings, logger: Logger): webApi.WebClient {
+  const pacing = config.pacing ?? config.apiUrl.replace(/\/+$/, '') === SLACK_API.replace(/\/+$/, '');
+  const options = clientOptions(config, logger);
+  return pacing ? createPacedClient(config.botToken, options) : new webApi.WebClient(config.botToken, options);
+}
+
 /** The Slack deliverer alone, for processes that serve no Slack requests (worker, `jobs run`). */
 export function createSlackDelivery(opts: Pick<SlackAdapterOptions, 'deps' | 'config' | 'logger'>): Deliverer {
-  const client = new webApi.WebClient(opts.config.botToken, clientOptions(opts.config, opts.logger));
+  const client = deliveryClient(opts.config, opts.logger);
   return createSlackDeliverer({ deps: opts.deps, client, directory: createDirectory(client), logger: opts.logger });
 }
 
@@ -184,7 +200,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     stop: async () => {
       if (socket) await bolt.stop();
     },
-    deliverer: createSlackDeliverer({ deps, client, directory, logger }),
+    deliverer: createSlackDeliverer({ deps, client: deliveryClient(config, logger), directory, logger }),
     forms: rt.forms,
     load: () => gate.load(),
     idle: async () => {
