@@ -103,7 +103,7 @@ export interface Config {
   slack:
     | { botToken: string; signingSecret: string; appToken: string | undefined; apiUrl: string; limits: WorkLimits }
     | null;
-  teams: { appId: string; appPassword: string | undefined; tenantId: string | undefined; appType: string } | null;
+  teams: { appId: string; appPassword: string | undefined; tenantId: string | undefined; appType: string; limits: WorkLimits } | null;
   /** The audit chain's HMAC key (AIMS_AUDIT_KEY), or null: plain SHA-256. Its bytes never serialise. */
   auditKey: AuditKey | null;
 }
@@ -120,6 +120,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
     throw new AimsError('invalid_input', `METRICS_PORT: must differ from PORT (${e.PORT}); /metrics gets a listener of its own on 127.0.0.1`);
   }
+  const workLimits: WorkLimits = {
+    maxInFlight: e.AIMS_MAX_IN_FLIGHT ?? DEFAULT_WORK_LIMITS.maxInFlight,
+    maxQueued: e.AIMS_MAX_QUEUED ?? DEFAULT_WORK_LIMITS.maxQueued,
+  };
   let slack: Config['slack'] = null;
   if (e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) {
     if (!e.SLACK_BOT_TOKEN) throw new AimsError('invalid_input', 'SLACK_BOT_TOKEN: required when Slack is configured (the xoxb- token of the app)');
@@ -131,10 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signingSecret: e.SLACK_SIGNING_SECRET ?? '',
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/',
-      limits: {
-        maxInFlight: e.AIMS_MAX_IN_FLIGHT ?? DEFAULT_WORK_LIMITS.maxInFlight,
-        maxQueued: e.AIMS_MAX_QUEUED ?? DEFAULT_WORK_LIMITS.maxQueued,
-      },
+      limits: workLimits,
     };
   }
   let teams: Config['teams'] = null;
@@ -152,7 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (appId && !e.MICROSOFT_APP_PASSWORD && (e.MICROSOFT_APP_TYPE ?? 'MultiTenant') !== 'UserAssignedMSI') {
       throw new AimsError('invalid_input', 'MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID (the client secret of the Azure bot)');
     }
-    teams = { appId, appPassword: e.MICROSOFT_APP_PASSWORD, tenantId: e.MICROSOFT_APP_TENANT_ID, appType: e.MICROSOFT_APP_TYPE ?? 'MultiTenant' };
+    teams = { appId, appPassword: e.MICROSOFT_APP_PASSWORD, tenantId: e.MICROSOFT_APP_TENANT_ID, appType: e.MICROSOFT_APP_TYPE ?? 'MultiTenant', limits: workLimits };
   }
   return {
     databaseUrl: e.DATABASE_URL,
