@@ -35,6 +35,9 @@ import { createWorkGate, DEFAULT_WORK_LIMITS } from '../../flows/work-gate';
 import { gateSlackRequests } from './backpressure';
 import { createPacedClient } from './pacer';
 
+/** How long stopping waits for acknowledged work (ms). */
+const STOP_GRACE_MS = 7_000;
+
 /** Slack's own Web API. */
 const SLACK_API = 'https://slack.com/api/';
 
@@ -199,6 +202,13 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     },
     stop: async () => {
       if (socket) await bolt.stop();
+      // Requests acknowledged and still waiting behind the ack are worked off before the
+      // database closes; bounded so a shutdown still ends well within its grace period.
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((r) => (timer = setTimeout(r, STOP_GRACE_MS)));
+      await Promise.race([gate.idle(), grace]).finally(() => clearTimeout(timer));
+      const { inFlight, queued } = gate.load();
+      if (inFlight || queued) logger.warn({ inFlight, queued }, 'slack: stopped with requests still at work');
     },
     deliverer: createSlackDeliverer({ deps, client: deliveryClient(config, logger), directory, logger }),
     forms: rt.forms,

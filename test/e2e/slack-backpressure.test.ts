@@ -120,4 +120,17 @@ describe('Slack backpressure', () => {
     await s.settle();
     expect(await s.deps.db.select().from(aiSystems)).toHaveLength(0);
   });
+
+  it('stopping waits for the requests it acknowledged', async () => {
+    await Promise.all(Array.from({ length: 5 }, (_, i) => s.send(slashCommand({ text: 'check Z', user: USERS.alice.id, responseUrl: `${hold.base}/stop-${i}` }))));
+    await until(() => hold.held.length === 2 && s.adapter.load().queued === 3, 'the gate to be full');
+    let stopped = false;
+    const stopping = s.adapter.stop().then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(stopped).toBe(false);
+    hold.releaseAll();
+    await stopping;
+    expect(hold.held).toHaveLength(5);
+    expect(s.adapter.load()).toMatchObject({ inFlight: 0, queued: 0 });
+  });
 });
