@@ -37,19 +37,22 @@ function counting(db: Db) {
   return { db: wrap(db), get n() { return n; }, reset: () => void (n = 0) };
 }
 
-describe('decideStep round trips (pglite)', () => {
+describe('register and decideStep round trips (pglite)', () => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await createTestDatabase('pglite');
   });
   afterAll(async () => database.destroy());
 
-  it('locks, reads and writes a decision in at most 9 statements besides the view it answers with (11 before)', async () => {
+  it('registers without asking a new system for its assessment versions, and decides in at most 9 statements besides the view it answers with (11 before)', async () => {
     const c = counting(database.db);
     const { as } = actors(c.db, testClock('2026-03-02T10:00:00Z'));
     const alice = await as('alice');
+    c.reset();
     const r = await flows.register(alice, { fields: fieldsFor('Round Trip', 'shell:bob'), answers: highAnswers });
     if (r.kind !== 'registered') throw new Error(r.kind);
+    // A new system's first assessment is version 1 without asking (33 statements before).
+    expect(c.n).toBeLessThanOrEqual(32);
     const step = r.request.steps.find((s) => s.approvers.includes('shell:carol'))!;
     const carol = await as('carol');
     // The view that answers the call is read after the transaction; count what comes before it.
