@@ -210,22 +210,25 @@ export async function decideStep(
       errors: [{ field: 'reason', message: `At most ${REASON_MAX} characters.` }],
     });
   }
-  const [stepRow] = await db
-    .select({ requestId: approvalSteps.requestId, systemId: approvalRequests.systemId })
-    .from(approvalSteps)
-    .innerJoin(approvalRequests, eq(approvalRequests.id, approvalSteps.requestId))
-    .where(and(eq(approvalSteps.id, input.stepId), eq(approvalSteps.workspaceId, ws)));
-  if (!stepRow) return refuse('not_found', 'That approval step does not exist (any more).');
-
   const outcome = await db.transaction(async (tx) => {
-    // The system row first, as review actions lock it: a decision racing a retirement of the same
-    // system then waits for it instead of deadlocking.
-    await tx.select({ id: aiSystems.id }).from(aiSystems).where(eq(aiSystems.id, stepRow.systemId)).for('update');
-    const [req] = await tx
-      .select()
+    // One statement finds the step's request and locks its system row first, as review actions
+    // do: a decision racing a retirement of the same system then waits instead of deadlocking.
+    const [stepRow] = await tx
+      .select({ requestId: approvalSteps.requestId, systemId: approvalRequests.systemId })
+      .from(approvalSteps)
+      .innerJoin(approvalRequests, eq(approvalRequests.id, approvalSteps.requestId))
+      .innerJoin(aiSystems, eq(aiSystems.id, approvalRequests.systemId))
+      .where(and(eq(approvalSteps.id, input.stepId), eq(approvalSteps.workspaceId, ws)))
+      .for('update', { of: aiSystems });
+    if (!stepRow) return { refusal: refuse('not_found', 'That approval step does not exist (any more).') };
+    // The request (locked) with the assessment its decision is taken on, in one round trip.
+    const [found] = await tx
+      .select({ req: approvalRequests, assessment: assessments })
       .from(approvalRequests)
+      .innerJoin(assessments, eq(assessments.id, approvalRequests.assessmentId))
       .where(and(eq(approvalRequests.id, stepRow.requestId), eq(approvalRequests.workspaceId, ws)))
-      .for('update');
+      .for('update', { of: approvalRequests });
+    const req = found?.req;
     const steps = await tx
       .select()
       .from(approvalSteps)
@@ -238,7 +241,7 @@ export async function decideStep(
     if (gate) return { refusal: gate };
 
     const now = clock.now();
-    const [assessment] = await tx.select().from(assessments).where(eq(assessments.id, req.assessmentId));
+    const assessment = found.assessment;
     const status = STEP_STATUS[input.decision];
     const updated = await tx
       .update(approvalSteps)

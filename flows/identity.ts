@@ -1,41 +1,96 @@
-/** Workspaces and people: created on first sight, updated when a platform tells us more. */
-import { and, eq, sql } from 'drizzle-orm';
+/**
+ * Workspaces and people: created on first sight, updated when a platform tells us more.
+ *
+ * Every command starts here, so the common case reads and never writes: a workspace's id is
+ * immutable once created and is kept in a small per-database cache (other replicas can only
+ * create the same row, never change its id); a person is read by its unique key and written
+ * only when missing or when the platform now tells us a different name or email.
+ */
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { people, workspaces } from '../db/schema';
 import type { ActorInput, FlowContext, FlowDeps, Person, WorkspaceInput } from './ports';
 
-/** Finds or creates the workspace. */
-export async function ensureWorkspace(deps: FlowDeps, input: WorkspaceInput): Promise<FlowContext['workspace']> {
-  const now = deps.clock.now();
-  await deps.db
-    .insert(workspaces)
-    .values({ platform: input.platform, externalId: input.externalId, name: input.name ?? null, createdAt: now })
-    .onConflictDoNothing();
-  const [row] = await deps.db
-    .select()
-    .from(workspaces)
-    .where(and(eq(workspaces.platform, input.platform), eq(workspaces.externalId, input.externalId)));
-  if (!row) throw new Error(`workspace ${input.platform}:${input.externalId} could not be created`);
-  return { id: row.id, platform: input.platform, externalId: row.externalId };
+/** How long a cached workspace id is trusted before it is read again, in ms. */
+const WORKSPACE_TTL_MS = 60_000;
+/** At most this many workspaces are cached per database handle (the oldest go first). */
+const WORKSPACE_CACHE_MAX = 1_000;
+
+interface CachedWorkspace {
+  id: number;
+  at: number;
 }
 
-/** Finds or creates a person in a workspace; a known name or email is kept up to date. */
+/** Per database handle, so test databases and replicas never share ids. */
+const workspaceIds = new WeakMap<Db, Map<string, CachedWorkspace>>();
+
+function cacheOf(db: Db): Map<string, CachedWorkspace> {
+  let cache = workspaceIds.get(db);
+  if (!cache) {
+    cache = new Map();
+    workspaceIds.set(db, cache);
+  }
+  return cache;
+}
+
+/** Finds or creates the workspace: one cached look-up in the common case, an insert only the first time. */
+export async function ensureWorkspace(deps: FlowDeps, input: WorkspaceInput): Promise<FlowContext['workspace']> {
+  const key = `${input.platform}\u0000${input.externalId}`;
+  const cache = cacheOf(deps.db);
+  // Time here only ages a cache entry; it is not a rule, so the wall clock is right even under a test clock.
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < WORKSPACE_TTL_MS) return { id: hit.id, platform: input.platform, externalId: input.externalId };
+  const id = await findOrCreateWorkspace(deps, input);
+  cache.delete(key);
+  cache.set(key, { id, at: Date.now() });
+  if (cache.size > WORKSPACE_CACHE_MAX) cache.delete(cache.keys().next().value!);
+  return { id, platform: input.platform, externalId: input.externalId };
+}
+
+async function findOrCreateWorkspace(deps: FlowDeps, input: WorkspaceInput): Promise<number> {
+  const where = and(eq(workspaces.platform, input.platform), eq(workspaces.externalId, input.externalId));
+  const [found] = await deps.db.select({ id: workspaces.id }).from(workspaces).where(where);
+  if (found) return found.id;
+  const [created] = await deps.db
+    .insert(workspaces)
+    .values({ platform: input.platform, externalId: input.externalId, name: input.name ?? null, createdAt: deps.clock.now() })
+    .onConflictDoNothing()
+    .returning({ id: workspaces.id });
+  if (created) return created.id;
+  // Another replica created it between our read and our insert.
+  const [raced] = await deps.db.select({ id: workspaces.id }).from(workspaces).where(where);
+  if (!raced) throw new Error(`workspace ${input.platform}:${input.externalId} could not be created`);
+  return raced.id;
+}
+
+/**
+ * Finds or creates a person in a workspace; a known name or email is kept up to date. Reads
+ * first: one SELECT when nothing changed, an UPDATE only when the platform now says something
+ * different, an INSERT only for a new person (safe under races: the unique key decides).
+ */
 export async function ensurePerson(db: Db, workspaceId: number, input: ActorInput, now: Date): Promise<Person> {
   const email = input.email?.trim().toLowerCase() || null;
   const displayName = input.displayName?.trim() || null;
   const [row] = await db
+    .select({ id: people.id, platformId: people.platformId, displayName: people.displayName, email: people.email })
+    .from(people)
+    .where(and(eq(people.workspaceId, workspaceId), eq(people.platformId, input.platformId)));
+  if (row) {
+    // An unknown value never erases a known one.
+    const nextName = displayName ?? row.displayName;
+    const nextEmail = email ?? row.email;
+    if (nextName === row.displayName && nextEmail === row.email) return row;
+    await db.update(people).set({ displayName: nextName, email: nextEmail }).where(eq(people.id, row.id));
+    return { ...row, displayName: nextName, email: nextEmail };
+  }
+  const [created] = await db
     .insert(people)
     .values({ workspaceId, platformId: input.platformId, displayName, email, createdAt: now })
-    .onConflictDoUpdate({
-      target: [people.workspaceId, people.platformId],
-      set: {
-        displayName: sql`coalesce(excluded.display_name, ${people.displayName})`,
-        email: sql`coalesce(excluded.email, ${people.email})`,
-      },
-    })
-    .returning();
-  if (!row) throw new Error(`person ${input.platformId} could not be stored`);
-  return { id: row.id, platformId: row.platformId, displayName: row.displayName, email: row.email };
+    .onConflictDoNothing({ target: [people.workspaceId, people.platformId] })
+    .returning({ id: people.id, platformId: people.platformId, displayName: people.displayName, email: people.email });
+  if (created) return created;
+  // Created by a concurrent request between our read and our insert: take theirs, then our news.
+  return ensurePerson(db, workspaceId, input, now);
 }
 
 /** Builds the context of a flow call from the platform's view of who and where. */

@@ -92,6 +92,12 @@ export interface DispatchOptions {
   platforms?: string[];
   /** How many rows to claim at once. Default 50. */
   batchSize?: number;
+  /**
+   * How many rows of a batch are delivered at once. Default 1. Rows of one subject (the same
+   * request, review or system) still go out one after the other, in order, so an update never
+   * overtakes the message it updates.
+   */
+  concurrency?: number;
   /** How long a claim holds before another dispatcher may take the row over (ms). Default 60 000. */
   leaseMs?: number;
   /** Attempts before a row is marked failed. Default 8. */
@@ -111,23 +117,68 @@ export async function dispatchDue(db: Db, clock: Clock, deliver: Deliverer, opts
   const batchSize = opts.batchSize ?? 50;
   const leaseMs = opts.leaseMs ?? 60_000;
   const maxAttempts = opts.maxAttempts ?? 8;
+  const concurrency = Math.max(1, opts.concurrency ?? 1);
   let sent = 0;
   for (;;) {
     const now = clock.now();
     const claimed = await claim(db, now, batchSize, leaseMs, opts.workspaceIds, opts.platforms);
     if (claimed.length === 0) return sent;
-    for (const [i, row] of claimed.entries()) {
-      try {
-        if (await deliverOne(db, clock, deliver, row, now, maxAttempts, opts.holdUntil)) sent += 1;
-      } catch (err) {
-        // The outcome of `row` could not be written: it stays `sending` and is re-claimed after
-        // its lease. The rows not tried yet go back at once, if the database lets us.
-        await release(db, claimed.slice(i + 1).map((r) => r.id)).catch(() => undefined);
-        throw err;
-      }
-    }
+    sent += await deliverBatch(claimed, concurrency, (row) => deliverOne(db, clock, deliver, row, now, maxAttempts, opts.holdUntil), (ids) => release(db, ids));
     if (claimed.length < batchSize) return sent;
   }
+}
+
+/** The subject a row is about: its rows are delivered in order, one at a time. */
+function subjectOf(row: OutboxRow): string {
+  const p = row.payload as Record<string, unknown>;
+  for (const k of ['requestId', 'reviewId', 'systemId'] as const) if (typeof p[k] === 'number') return `${row.workspaceId}:${k}:${p[k]}`;
+  return `row:${row.id}`;
+}
+
+/**
+ * Delivers a claimed batch with up to `concurrency` subjects at once. When the outcome of a row
+ * cannot be written, the row stays `sending` (re-claimed after its lease), no further row is
+ * started, the rows not tried yet go back at once, and the error propagates.
+ */
+async function deliverBatch(
+  claimed: OutboxRow[],
+  concurrency: number,
+  one: (row: OutboxRow) => Promise<boolean>,
+  giveBack: (ids: number[]) => Promise<void>,
+): Promise<number> {
+  const groups = new Map<string, OutboxRow[]>();
+  for (const row of concurrency === 1 ? [] : claimed) {
+    const key = subjectOf(row);
+    const g = groups.get(key);
+    if (g) g.push(row);
+    else groups.set(key, [row]);
+  }
+  // One at a time keeps the claimed order exactly, as before.
+  const queue = concurrency === 1 ? claimed.map((r) => [r]) : [...groups.values()];
+  const tried = new Set<number>();
+  let sent = 0;
+  let failure: { err: unknown } | null = null;
+  const worker = async () => {
+    for (let group = queue.shift(); group && !failure; group = queue.shift()) {
+      for (const row of group) {
+        if (failure) return;
+        tried.add(row.id);
+        try {
+          if (await one(row)) sent += 1;
+        } catch (err) {
+          failure ??= { err };
+          return;
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+  if (failure) {
+    // The rows not tried yet go back at once, if the database lets us.
+    await giveBack(claimed.filter((r) => !tried.has(r.id)).map((r) => r.id)).catch(() => undefined);
+    throw (failure as { err: unknown }).err;
+  }
+  return sent;
 }
 
 async function claim(
@@ -211,6 +262,25 @@ async function deliverOne(
     ...(unknown ? { reclaimed: true } : {}),
   });
   return false;
+}
+
+/**
+ * When the next pending row (of these platforms) becomes due, or null when none is pending: a
+ * dispatcher sleeps until then instead of polling (e.g. a 429's Retry-After runs out).
+ */
+export async function nextDueAt(db: Db, platforms?: string[]): Promise<Date | null> {
+  const [row] = await db
+    .select({ at: sql<Date | null>`min(${notifications.notBefore})`.mapWith(notifications.notBefore) })
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.status, 'pending'),
+        platforms
+          ? inArray(notifications.workspaceId, db.select({ id: workspaces.id }).from(workspaces).where(inArray(workspaces.platform, platforms)))
+          : undefined,
+      ),
+    );
+  return row?.at ?? null;
 }
 
 /** Gives claimed rows that were not tried back to other dispatchers. */

@@ -117,7 +117,8 @@ export async function register(
       data: { ref: `AI-${sys!.refNumber}`, fields: { ...fields, owner: owner.platformId } },
       at: now,
     });
-    const assessmentId = await storeAssessment(tx, ctx, sys!.id, answers, result, now);
+    // A system created in this transaction has no assessment yet: version 1, no need to look.
+    const assessmentId = await storeAssessment(tx, ctx, sys!.id, answers, result, now, { firstVersion: true });
     const requestId = await openApprovalRequest(tx, ctx, { id: sys!.id, ownerId: owner.id }, assessmentId, result);
     return { systemId: sys!.id, requestId };
   });
@@ -137,12 +138,17 @@ export async function storeAssessment(
   answers: Answers,
   result: Classification,
   now: Date,
+  /** `firstVersion`: the system was created in this transaction (its version is 1 without asking). */
+  o: { firstVersion?: boolean } = {},
 ): Promise<number> {
-  const [last] = await tx
-    .select({ v: max(assessments.version) })
-    .from(assessments)
-    .where(eq(assessments.systemId, systemId));
-  const version = (last?.v ?? 0) + 1;
+  let version = 1;
+  if (!o.firstVersion) {
+    const [last] = await tx
+      .select({ v: max(assessments.version) })
+      .from(assessments)
+      .where(eq(assessments.systemId, systemId));
+    version = (last?.v ?? 0) + 1;
+  }
   const [row] = await tx
     .insert(assessments)
     .values({

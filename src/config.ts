@@ -11,8 +11,22 @@ import type { AuditKey } from '../flows/audit-hash';
 import { AUDIT_KEY_MIN_LENGTH, auditKey } from '../flows/audit-hash';
 import type { EncryptionKey } from '../adapters/slack/seal';
 import { ENCRYPTION_KEY_HINT, parseEncryptionKey } from '../adapters/slack/seal';
+import type { WorkLimits } from '../flows/work-gate';
+import { DEFAULT_WORK_LIMITS } from '../flows/work-gate';
 
 const optionalString = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().optional());
+
+/** An optional whole number of at least `min`, given as a string. */
+function count(min: number, message: string) {
+  return optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d{1,9}$/, { message })
+      .transform(Number)
+      .pipe(z.number().min(min, { message }))
+      .optional(),
+  );
+}
 
 const envSchema = z.object({
   /** Postgres connection string; unset: embedded PGlite under AIMS_DATA_DIR. */
@@ -46,6 +60,10 @@ const envSchema = z.object({
       .pipe(z.number().min(1, { message: 'must be a port number (1–65535)' }).max(65535, { message: 'must be a port number (1–65535)' }))
       .optional(),
   ),
+  /** Requests worked on at once behind the ack, per process. Default 64. */
+  AIMS_MAX_IN_FLIGHT: count(1, 'must be a whole number of at least 1'),
+  /** Requests waiting for a slot, per process; beyond it they are answered "busy". Default 256; 0: none wait. */
+  AIMS_MAX_QUEUED: count(0, 'must be a whole number of at least 0'),
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString,
@@ -101,9 +119,10 @@ export interface Config {
         apiUrl: string;
         /** The OAuth install (many workspaces), or undefined: one workspace with the bot token. */
         oauth?: SlackOAuthConfig | undefined;
+        limits: WorkLimits;
       }
     | null;
-  teams: { appId: string; appPassword: string | undefined; tenantId: string | undefined; appType: string } | null;
+  teams: { appId: string; appPassword: string | undefined; tenantId: string | undefined; appType: string; limits: WorkLimits } | null;
   /** The audit chain's HMAC key (AIMS_AUDIT_KEY), or null: plain SHA-256. Its bytes never serialise. */
   auditKey: AuditKey | null;
 }
@@ -154,10 +173,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
     throw new AimsError('invalid_input', `METRICS_PORT: must differ from PORT (${e.PORT}); /metrics gets a listener of its own on 127.0.0.1`);
   }
+  const workLimits: WorkLimits = {
+    maxInFlight: e.AIMS_MAX_IN_FLIGHT ?? DEFAULT_WORK_LIMITS.maxInFlight,
+    maxQueued: e.AIMS_MAX_QUEUED ?? DEFAULT_WORK_LIMITS.maxQueued,
+  };
   let slack: Config['slack'] = null;
   const oauth = slackOAuth(e);
   if (oauth) {
-    slack = { botToken: '', signingSecret: e.SLACK_SIGNING_SECRET ?? '', appToken: undefined, apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/', oauth };
+    slack = { botToken: '', signingSecret: e.SLACK_SIGNING_SECRET ?? '', appToken: undefined, apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/', oauth, limits: workLimits };
   } else if (e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) {
     if (!e.SLACK_BOT_TOKEN) throw new AimsError('invalid_input', 'SLACK_BOT_TOKEN: required when Slack is configured (the xoxb- token of the app)');
     if (!e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
@@ -168,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signingSecret: e.SLACK_SIGNING_SECRET ?? '',
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/',
+      limits: workLimits,
     };
   }
   let teams: Config['teams'] = null;
@@ -185,7 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (appId && !e.MICROSOFT_APP_PASSWORD && (e.MICROSOFT_APP_TYPE ?? 'MultiTenant') !== 'UserAssignedMSI') {
       throw new AimsError('invalid_input', 'MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID (the client secret of the Azure bot)');
     }
-    teams = { appId, appPassword: e.MICROSOFT_APP_PASSWORD, tenantId: e.MICROSOFT_APP_TENANT_ID, appType: e.MICROSOFT_APP_TYPE ?? 'MultiTenant' };
+    teams = { appId, appPassword: e.MICROSOFT_APP_PASSWORD, tenantId: e.MICROSOFT_APP_TENANT_ID, appType: e.MICROSOFT_APP_TYPE ?? 'MultiTenant', limits: workLimits };
   }
   return {
     databaseUrl: e.DATABASE_URL,

@@ -1,12 +1,15 @@
 /**
  * Delivers the notification outbox: routes each row to the deliverer of its workspace's
- * platform. `kick()` runs a pass soon (after a flow wrote something); `start()` also polls, so
- * retries and notifications held for later (quiet hours, Retry-After) go out when due.
+ * platform. `kick()` runs a pass soon (after a flow wrote something). Once `start()`ed, after
+ * each pass it also sleeps exactly until the next pending row is due (a 429's Retry-After, a
+ * backoff, quiet hours) and wakes then, and polls as a safety net for rows other processes
+ * wrote. Rows of different subjects go out concurrently (default 8 at once); the platform's
+ * client paces them (adapters/slack/pacer.ts).
  */
 import { inArray } from 'drizzle-orm';
 import { workspaces } from '../db/schema';
 import type { Deliverer, DeliveryResult, DispatchOptions, FlowDeps, OutboxRow, Platform } from '../flows';
-import { backoffMs, dispatchDue, quietHoursHold } from '../flows';
+import { backoffMs, dispatchDue, nextDueAt, quietHoursHold } from '../flows';
 import type { Logger } from './logger';
 
 /** The outbox dispatcher of one process. */
@@ -28,6 +31,13 @@ export interface DispatcherHooks {
   onDelivery?: (kind: string, platform: Platform, outcome: 'sent' | 'retry' | 'failed') => void;
 }
 
+/** Rows delivered at once by default. */
+const DEFAULT_CONCURRENCY = 8;
+/** A wake-up never sleeps longer than this (ms); the poll covers the rest. */
+const MAX_SLEEP_MS = 10 * 60_000;
+/** …and never shorter than this (ms). */
+const MIN_SLEEP_MS = 50;
+
 /** Creates a dispatcher. */
 export function createDispatcher(deps: FlowDeps, logger: Logger, options: DispatchOptions = {}, hooks: DispatcherHooks = {}): Dispatcher {
   const deliverers = new Map<Platform, Deliverer>();
@@ -35,6 +45,7 @@ export function createDispatcher(deps: FlowDeps, logger: Logger, options: Dispat
   let running: Promise<void> | null = null;
   let again = false;
   let timer: NodeJS.Timeout | null = null;
+  let wake: { timer: NodeJS.Timeout; at: number } | null = null;
 
   const route: Deliverer = async (row: OutboxRow) => {
     let platform = platformOf.get(row.workspaceId);
@@ -66,12 +77,14 @@ export function createDispatcher(deps: FlowDeps, logger: Logger, options: Dispat
   };
 
   const pass = async (): Promise<void> => {
+    let failed = false;
     do {
       again = false;
       try {
         const sent = await dispatchDue(deps.db, deps.clock, route, {
           // The jobs' notifications never go out in quiet hours, even when a dispatcher catches up then.
           holdUntil: quietHoursHold(deps.policy),
+          concurrency: DEFAULT_CONCURRENCY,
           ...options,
           // Only the platforms this process can deliver to; others stay for a process that can.
           platforms: [...deliverers.keys()],
@@ -79,8 +92,33 @@ export function createDispatcher(deps: FlowDeps, logger: Logger, options: Dispat
         if (sent) logger.debug({ sent }, 'notifications delivered');
       } catch (err) {
         logger.error({ err }, 'notification dispatch failed');
+        failed = true;
       }
     } while (again);
+    // After a failed pass the poll retries; waking at once could spin against a database that is down.
+    if (timer && !failed) await scheduleWake();
+  };
+
+  /** Sleeps until the next pending row is due (not a fixed poll), when started. */
+  const scheduleWake = async (): Promise<void> => {
+    let next: Date | null;
+    try {
+      next = await nextDueAt(deps.db, [...deliverers.keys()]);
+    } catch {
+      return; // the poll tries again
+    }
+    if (!next || !timer) return;
+    // A row due already but not claimable (another process holds it) is looked at again shortly, not in a loop.
+    const delay = Math.min(Math.max(next.getTime() - deps.clock.now().getTime(), MIN_SLEEP_MS), MAX_SLEEP_MS);
+    const at = Date.now() + delay;
+    if (wake && wake.at <= at) return;
+    if (wake) clearTimeout(wake.timer);
+    const t = setTimeout(() => {
+      wake = null;
+      void kick();
+    }, delay);
+    t.unref();
+    wake = { timer: t, at };
   };
 
   const kick = (): Promise<void> => {
@@ -109,6 +147,8 @@ export function createDispatcher(deps: FlowDeps, logger: Logger, options: Dispat
     stop: async () => {
       if (timer) clearInterval(timer);
       timer = null;
+      if (wake) clearTimeout(wake.timer);
+      wake = null;
       while (running) await running;
     },
   };

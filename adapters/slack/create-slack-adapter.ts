@@ -35,6 +35,16 @@ import type { SlackRuntime } from './runtime';
 import { ackUnhandled } from './unhandled';
 import { slackLogger } from './web-errors';
 import { createWorkspaceClients } from './workspace-clients';
+import type { WorkGateLoad, WorkLimits } from '../../flows/work-gate';
+import { createWorkGate, DEFAULT_WORK_LIMITS } from '../../flows/work-gate';
+import { gateSlackRequests } from './backpressure';
+import { createPacedClient } from './pacer';
+
+/** How long stopping waits for acknowledged work (ms). */
+const STOP_GRACE_MS = 7_000;
+
+/** Slack's own Web API. */
+const SLACK_API = 'https://slack.com/api/';
 
 /** Slack settings (from SLACK_* in the environment). */
 export interface SlackSettings {
@@ -48,6 +58,13 @@ export interface SlackSettings {
   apiUrl: string;
   /** The OAuth install (many workspaces); absent: the one workspace of `botToken`. */
   oauth?: SlackOAuthSettings | undefined;
+  /**
+   * Pace the outbox's Web API calls by Slack's limits (pacer.ts). Default: on against Slack
+   * itself (the default `apiUrl`), off against another URL (a local fake) unless set.
+   */
+  pacing?: boolean | undefined;
+  /** Work behind the ack: concurrency and queue bounds (AIMS_MAX_IN_FLIGHT, AIMS_MAX_QUEUED). Default `DEFAULT_WORK_LIMITS`. */
+  limits?: WorkLimits | undefined;
 }
 
 /** Options of `createSlackAdapter`. */
@@ -77,6 +94,8 @@ export interface SlackAdapter {
   forms: FormStore;
   /** Resolves when no Slack request is being handled (tests). */
   idle(): Promise<void>;
+  /** Requests running, waiting and shed (backpressure.ts). */
+  load(): WorkGateLoad;
 }
 
 /** Web API client settings: each call is sent once; a 429 is reported, not waited for. */
@@ -89,27 +108,37 @@ function clientOptions(config: SlackAdapterOptions['config'], logger: Logger): w
   };
 }
 
-/** Clients per workspace: one bot token, or each installation's token (OAuth). */
+/** Whether the outbox's calls are paced by Slack's limits (see `SlackSettings.pacing`). */
+function pacingOn(config: SlackSettings): boolean {
+  return config.pacing ?? config.apiUrl.replace(/\/+$/, '') === SLACK_API.replace(/\/+$/, '');
+}
+
+/**
+ * Clients per workspace: one bot token, or each installation's token (OAuth). Requests use
+ * `clients`; the outbox uses `delivery`, the same clients paced by Slack's limits when pacing is on.
+ */
 function workspaceClients(opts: Pick<SlackAdapterOptions, 'deps' | 'config' | 'logger'>) {
   const options = clientOptions(opts.config, opts.logger);
   const oauth: SlackOAuth | null = opts.config.oauth
     ? createSlackOAuth({ deps: opts.deps, settings: opts.config.oauth, apiUrl: opts.config.apiUrl, clientOptions: options, logger: opts.logger })
     : null;
-  const clients = createWorkspaceClients({ options, defaultToken: oauth ? '' : opts.config.botToken, tokenFor: oauth?.tokenFor });
-  return { options, oauth, clients };
+  const base = { options, defaultToken: oauth ? '' : opts.config.botToken, tokenFor: oauth?.tokenFor };
+  const clients = createWorkspaceClients(base);
+  const delivery = pacingOn(opts.config) ? createWorkspaceClients({ ...base, makeClient: (token, o) => createPacedClient(token, o) }) : clients;
+  return { options, oauth, clients, delivery };
 }
 
 /** The Slack deliverer alone, for processes that serve no Slack requests (worker, `jobs run`). */
 export function createSlackDelivery(opts: Pick<SlackAdapterOptions, 'deps' | 'config' | 'logger'>): Deliverer {
-  const { clients } = workspaceClients(opts);
-  return clients.deliverer(createSlackDeliverer({ deps: opts.deps, client: clients.client, directory: clients.directory, logger: opts.logger }));
+  const { delivery } = workspaceClients(opts);
+  return delivery.deliverer(createSlackDeliverer({ deps: opts.deps, client: delivery.client, directory: delivery.directory, logger: opts.logger }));
 }
 
 /** Builds the Slack adapter. */
 export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   const { deps, config, logger } = opts;
   const socket = opts.socketMode ?? !!config.appToken;
-  const { options, oauth, clients } = workspaceClients(opts);
+  const { options, oauth, clients, delivery } = workspaceClients(opts);
   const router = Router();
   if (!socket) {
     const replay = createReplayStore({ db: deps.db });
@@ -136,6 +165,10 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     clientOptions: options,
     ...(socket ? { socketMode: true, appToken: config.appToken } : { receiver }),
   });
+
+  // Bounded work behind the ack: beyond the limits a request is answered "busy", never queued without end.
+  const gate = createWorkGate(config.limits ?? DEFAULT_WORK_LIMITS);
+  gateSlackRequests(bolt, gate, logger);
 
   const directory = clients.directory;
   const rt: SlackRuntime = { deps, directory, client, logger, forms: createFormStore(deps.db, deps.clock), afterChange: opts.afterChange };
@@ -193,16 +226,25 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     },
     stop: async () => {
       if (socket) await bolt.stop();
+      // Requests acknowledged and still waiting behind the ack are worked off before the
+      // database closes; bounded so a shutdown still ends well within its grace period.
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((r) => (timer = setTimeout(r, STOP_GRACE_MS)));
+      await Promise.race([gate.idle(), grace]).finally(() => clearTimeout(timer));
+      const { inFlight, queued } = gate.load();
+      if (inFlight || queued) logger.warn({ inFlight, queued }, 'slack: stopped with requests still at work');
     },
-    deliverer: clients.deliverer(createSlackDeliverer({ deps, client, directory, logger })),
+    deliverer: delivery.deliverer(createSlackDeliverer({ deps, client: delivery.client, directory: delivery.directory, logger })),
     forms: rt.forms,
+    load: () => gate.load(),
     idle: async () => {
       // A request's handlers start a moment after its response; give them a turn first.
       for (let quiet = 0; quiet < 2; ) {
         await new Promise((r) => setImmediate(r));
-        if (inflight.size) {
+        const { inFlight, queued } = gate.load();
+        if (inflight.size || inFlight || queued) {
           quiet = 0;
-          await Promise.allSettled([...inflight]);
+          await Promise.allSettled([...inflight, gate.idle()]);
         } else quiet += 1;
       }
     },

@@ -1,7 +1,8 @@
 /**
  * What Slack knows about people, cached: names and emails (users.info) so email-based policy
  * groups recognise the person, Slack ids of `email:` policy members (users.lookupByEmail) so
- * they can be mentioned, and direct-message channels (conversations.open).
+ * they can be mentioned, and direct-message channels (learnt from posts to user ids, or
+ * conversations.open when the channel id itself is needed).
  */
 import type { webApi } from '@slack/bolt';
 import type { ActorInput } from '../../flows';
@@ -20,8 +21,16 @@ export interface Directory {
   profile(userId: string): Promise<Profile>;
   /** Member ids (`slack:U…`, `email:…`) → mrkdwn mentions, escaped text when unknown. */
   mentions(memberIds: Iterable<string>): Promise<Map<string, string>>;
-  /** The direct-message channel with a user. Throws the Web API error on failure. */
+  /**
+   * Where to post a direct message to a user: the DM channel when known, else the user id itself
+   * (`chat.postMessage` with a user id posts in the bot's DM with them), so posting needs no
+   * `conversations.open` per message.
+   */
   dmChannel(userId: string): Promise<string>;
+  /** The DM channel id itself (to compare with recorded copies or read history); opened once, then cached. */
+  dmConversation(userId: string): Promise<string>;
+  /** Remembers the DM channel a post to a user id landed in. */
+  rememberDm(userId: string, channelId: string): void;
 }
 
 /** How long a look-up is kept, in ms. Default 10 minutes. */
@@ -91,7 +100,11 @@ export function createDirectory(client: webApi.WebClient, now: () => number = Da
       }
       return out;
     },
-    dmChannel: async (userId) => {
+    dmChannel: async (userId) => dms.get(userId) ?? userId,
+    rememberDm: (userId, channelId) => {
+      if (channelId && channelId !== userId) dms.set(userId, channelId);
+    },
+    dmConversation: async (userId) => {
       const hit = dms.get(userId);
       if (hit) return hit;
       const r = await client.conversations.open({ users: userId });

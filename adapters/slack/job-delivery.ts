@@ -116,7 +116,8 @@ export async function deliverApprovalReminder(d: SlackDelivererDeps, row: Outbox
   const users = [...mentions.values()].map((m) => /^<@([A-Z0-9]+)>$/.exec(m)?.[1]).filter((u): u is string => !!u);
   if (users.length === 0) return where.failure;
   for (const user of new Set(users)) {
-    const channel = await d.directory.dmChannel(user);
+    // Copies already posted are recorded under the DM channel id; compare with that one.
+    const channel = already.length > 0 ? await d.directory.dmConversation(user) : await d.directory.dmChannel(user);
     if (already.some((m) => m.conversationId === channel)) continue;
     const posted = await post(d, row, channel, renderApprovalReminder(p, 'person', mentions, permalink));
     await recordPosted(d.deps, row, { role: 'reminder', conversationId: posted.channel, messageId: posted.ts });

@@ -13,6 +13,7 @@
 import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { OutboxRow } from '../../flows';
+import type { Directory } from './directory';
 import type { SlackMessage } from './render-request';
 import { isGoneMessage } from './web-errors';
 
@@ -53,7 +54,12 @@ export interface PostOnceDeps {
   /** A client with no retries of its own (see create-slack-adapter.ts). */
   client: webApi.WebClient;
   logger?: Logger | undefined;
+  /** Learns the DM channel of a post to a user id, and opens it when history must be read. */
+  directory?: Pick<Directory, 'dmConversation' | 'rememberDm'> | undefined;
 }
+
+/** A user id as a DM target (`chat.postMessage` accepts it; history needs the channel id). */
+const isUserId = (channel: string): boolean => /^[UW][A-Z0-9]+$/.test(channel);
 
 /** The metadata a notification's message carries. */
 export function outboxMetadata(row: Pick<OutboxRow, 'dedupeKey'>, part?: string): { event_type: string; event_payload: Record<string, string> } {
@@ -131,8 +137,10 @@ export function postOnce(d: PostOnceDeps, row: OutboxRow) {
   /** Posts `msg` to `target`, or adopts the copy an earlier attempt posted there. */
   const post = async (target: PostTarget, msg: SlackMessage): Promise<Posted> => {
     if (row.reclaimed) {
-      const found = await find(target, (m) => isCopyOf(m, row, target.part));
-      if (found?.ts && (await refresh(target.channel, found.ts, target.part, msg))) return { channel: target.channel, ts: found.ts, adopted: true };
+      // An earlier attempt's copy lives in the DM channel, not under the user id.
+      const where = isUserId(target.channel) && d.directory ? { ...target, channel: await d.directory.dmConversation(target.channel) } : target;
+      const found = await find(where, (m) => isCopyOf(m, row, target.part));
+      if (found?.ts && (await refresh(where.channel, found.ts, target.part, msg))) return { channel: where.channel, ts: found.ts, adopted: true };
     }
     const r = await d.client.chat.postMessage({
       channel: target.channel,
@@ -142,6 +150,7 @@ export function postOnce(d: PostOnceDeps, row: OutboxRow) {
       unfurl_links: false,
       metadata: outboxMetadata(row, target.part),
     });
+    if (r.channel && isUserId(target.channel)) d.directory?.rememberDm(target.channel, r.channel);
     return { channel: r.channel ?? target.channel, ts: r.ts!, adopted: false };
   };
 

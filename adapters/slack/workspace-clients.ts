@@ -44,6 +44,8 @@ export interface WorkspaceClientsOptions {
   defaultToken: string;
   /** The token for a notification's workspace; absent with a single bot token. */
   tokenFor?: ((workspaceId: number) => Promise<TokenLookup>) | undefined;
+  /** Builds the client of one token (e.g. one paced by Slack's limits); default a plain WebClient. */
+  makeClient?: ((token: string, options: webApi.WebClientOptions) => webApi.WebClient) | undefined;
 }
 
 /** Creates the per-workspace clients. */
@@ -53,7 +55,7 @@ export function createWorkspaceClients(o: WorkspaceClientsOptions): WorkspaceCli
   const scopeOf = (token: string): Scope => {
     let s = scopes.get(token);
     if (!s) {
-      const client = new webApi.WebClient(token, o.options);
+      const client = o.makeClient ? o.makeClient(token, o.options) : new webApi.WebClient(token, o.options);
       s = { client, directory: createDirectory(client) };
       if (scopes.size >= MAX_SCOPES) scopes.delete(scopes.keys().next().value!);
       scopes.set(token, s);

@@ -31,6 +31,8 @@ import { actorOf, cardInvokeData, commandOf, conversationKeyOf, isWellFormed, pa
 import { createMemberDirectory } from './people';
 import { handleReviewAction } from './review-actions';
 import { systemCard } from './render-views';
+import type { WorkGate, WorkLimits } from '../../flows/work-gate';
+import { createWorkGate, DEFAULT_WORK_LIMITS } from '../../flows/work-gate';
 
 /** Teams settings (from config: MICROSOFT_APP_ID, _PASSWORD, _TENANT_ID, _TYPE). */
 export interface TeamsSettings {
@@ -40,6 +42,8 @@ export interface TeamsSettings {
   tenantId: string | undefined;
   /** MultiTenant (default), SingleTenant or UserAssignedMSI. */
   appType: string;
+  /** Turns at work at once and waiting (AIMS_MAX_IN_FLIGHT, AIMS_MAX_QUEUED). Default `DEFAULT_WORK_LIMITS`. */
+  limits?: WorkLimits | undefined;
 }
 
 /** Options of `createTeamsAdapter`. */
@@ -57,6 +61,8 @@ export interface TeamsAdapterOptions {
   openIdMetadataUrl?: string;
   /** How long checking a token may take, fetching the signing keys included, before a 503 (ms). Default 5000. */
   authTimeoutMs?: number;
+  /** The gate bounding the turns at work (tests share one to fill it). Default: one of `config.limits`. */
+  gate?: WorkGate;
 }
 
 /** A built Teams adapter. */
@@ -250,7 +256,8 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
     install(app) {
       // Said where requests are taken: a worker that only delivers has nothing to authenticate.
       if (!config.appId) logger.warn(UNAUTHENTICATED_WARNING);
-      app.post('/api/messages', ...teamsInbound({ adapter, auth, logic, logger, authTimeoutMs: opts.authTimeoutMs ?? 5000 }));
+      const gate = opts.gate ?? createWorkGate(config.limits ?? DEFAULT_WORK_LIMITS);
+      app.post('/api/messages', ...teamsInbound({ adapter, auth, logic, logger, authTimeoutMs: opts.authTimeoutMs ?? 5000, gate }));
     },
   };
 }

@@ -16,6 +16,8 @@ import { z } from 'zod';
 import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import { CloudAdapter } from 'botbuilder';
 import type { AuthenticateRequestResult, BotFrameworkAuthentication } from 'botframework-connector';
+import type { WorkGate } from '../../flows/work-gate';
+import { BUSY_MESSAGE } from '../../flows/work-gate';
 
 /** A CloudAdapter that can run a turn whose request was authenticated by the caller. */
 export class TeamsCloudAdapter extends CloudAdapter {
@@ -115,6 +117,15 @@ export interface TeamsInboundOptions {
   logger: Logger;
   /** How long the token check may take (fetching signing keys included) before a 503, in ms. */
   authTimeoutMs: number;
+  /** Bounds the turns at work; beyond them a turn is answered "busy" and nothing runs (flows/work-gate.ts). */
+  gate?: WorkGate | undefined;
+}
+
+/** The answer to an invoke that was shed: a message the client shows (task modules want theirs in `task`). */
+function busyInvoke(activity: { name?: string | undefined }): { status: number; body: unknown } {
+  const name = activity.name ?? '';
+  if (name.startsWith('task/')) return { status: 200, body: { task: { type: 'message', value: BUSY_MESSAGE } } };
+  return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: BUSY_MESSAGE } };
 }
 
 const answer = (res: Response, status: number, error: string) => void res.status(status).json({ error });
@@ -144,7 +155,33 @@ export function teamsInbound(opts: TeamsInboundOptions): Array<RequestHandler | 
       return answer(res, 503, 'the request could not be authenticated just now; try again later');
     }
     try {
-      const invoke = await adapter.runAuthenticated(authenticated, activity, logic);
+      let invoke: Awaited<ReturnType<typeof adapter.runAuthenticated>>;
+      if (opts.gate) {
+        let failure: { err: unknown } | null = null;
+        const { admission, done } = opts.gate.offer(
+          async () => {
+            try {
+              invoke = await adapter.runAuthenticated(authenticated, activity, logic);
+            } catch (err) {
+              failure = { err };
+            }
+          },
+          // Someone waits on an invoke's answer (a card button, a form): it goes first.
+          { urgent: activity.type === 'invoke' },
+        );
+        if (admission === 'shed') {
+          logger.warn({ type: activity.type, load: opts.gate.load() }, 'Teams: busy; turn shed');
+          if (activity.type === 'invoke') {
+            const busy = busyInvoke(activity);
+            return void res.status(busy.status).json(busy.body);
+          }
+          // A message gets a short reply in its conversation, and nothing else runs.
+          await adapter.runAuthenticated(authenticated, activity, async (context) => void (await context.sendActivity(BUSY_MESSAGE)));
+          return void res.status(200).end();
+        }
+        await done;
+        if (failure) throw (failure as { err: unknown }).err;
+      } else invoke = await adapter.runAuthenticated(authenticated, activity, logic);
       res.status(invoke?.status ?? 200);
       if (invoke?.body !== undefined) res.json(invoke.body);
       else res.end();

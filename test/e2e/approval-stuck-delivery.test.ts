@@ -32,7 +32,7 @@ describe('Slack', () => {
     const rows = await s.deps.db.select().from(notifications).where(and(eq(notifications.kind, 'approval.stuck'), eq(notifications.workspaceId, r.workspaceId)));
     expect(rows.map((n) => n.status)).toEqual(['sent', 'sent']);
     const posts = s.fake.callsOf('chat.postMessage');
-    const dm = posts.filter((c) => c.params.channel === `D${USERS.carol.id}`);
+    const dm = posts.filter((c) => [USERS.carol.id, `D${USERS.carol.id}`].includes(String(c.params.channel)));
     expect(dm).toHaveLength(1);
     expect(String(dm[0]!.params.text)).toContain(`Nobody can decide the compliance step of ${r.system.ref} "Screener"`);
     const digest = posts.filter((c) => c.params.channel === 'C0DIGEST');

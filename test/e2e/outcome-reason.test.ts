@@ -29,7 +29,7 @@ describe('Slack: the outcome message quotes the deciding step', () => {
   afterAll(async () => {
     await s?.close();
   });
-  const dmToAlice = () => s.fake.callsOf('chat.postMessage').filter((c) => c.params.channel === `D${USERS.alice.id}`);
+  const dmToAlice = () => s.fake.callsOf('chat.postMessage').filter((c) => [USERS.alice.id, `D${USERS.alice.id}`].includes(String(c.params.channel)));
 
   it('a rejection after an owner comment quotes the rejection and names the compliance member', async () => {
     const seeded = await seedRequest(s, USERS.alice.id, fieldsFor('Commented', 'slack:U0BOB'), highAnswers);

@@ -38,7 +38,7 @@ describe('Slack: decisions in the thread (real Postgres)', () => {
     const updates = s.fake.callsOf('chat.update');
     expect(updates.map((u) => u.params.ts)).toEqual(expect.arrayContaining([seeded.parent.messageId, ...seeded.steps.map((st) => st.copy.messageId)]));
     expect(JSON.stringify(updates[0]!.params.blocks)).toContain('No data processing agreement &lt;yet&gt;');
-    const dm = s.fake.callsOf('chat.postMessage').find((c) => c.params.channel === `D${USERS.alice.id}`);
+    const dm = s.fake.callsOf('chat.postMessage').find((c) => [USERS.alice.id, `D${USERS.alice.id}`].includes(String(c.params.channel)));
     expect(dm?.params.text).toContain('rejected');
     expect(JSON.stringify(dm?.params.blocks)).toContain('No data processing agreement');
   });
@@ -51,7 +51,7 @@ describe('Slack: decisions in the thread (real Postgres)', () => {
     await submit(s, USERS.bob.id, lastOpenedView(s), { reason: 'Say which data goes in' });
     const [sys] = await s.deps.db.select().from(aiSystems).where(eq(aiSystems.id, seeded.system.id));
     expect(sys?.status).toBe('changes_requested');
-    const dm = s.fake.callsOf('chat.postMessage').find((c) => c.params.channel === `D${USERS.alice.id}`)!;
+    const dm = s.fake.callsOf('chat.postMessage').find((c) => [USERS.alice.id, `D${USERS.alice.id}`].includes(String(c.params.channel)))!;
     expect(JSON.stringify(dm.params.blocks)).toContain('system.resubmit');
 
     s.fake.reset();

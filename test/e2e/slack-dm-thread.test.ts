@@ -18,7 +18,8 @@ describe('Slack: approval thread in a DM with the owner', () => {
   it('posts the parent and the step replies in the owner DM and updates them there', async () => {
     await registerTool(s, USERS.alice.id, fieldsFor('DM Screener', 'slack:U0BOB'), highAnswers);
     const dm = `D${USERS.bob.id}`;
-    const posts = s.fake.callsOf('chat.postMessage').filter((c) => c.params.channel === dm);
+    // The parent goes to the owner's user id (Slack posts it in the DM), the replies into that DM's thread.
+    const posts = s.fake.callsOf('chat.postMessage').filter((c) => c.params.channel === dm || c.params.channel === USERS.bob.id);
     const [parent, ...steps] = posts;
     expect(parent?.params.thread_ts).toBeUndefined();
     expect(steps.length).toBeGreaterThanOrEqual(2);

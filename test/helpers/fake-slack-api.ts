@@ -190,13 +190,15 @@ export async function startFakeSlackApi(opts: { team?: string; users?: FakeUser[
       }
       case 'chat.postMessage': {
         const at = nextTs();
-        const m: FakeMessage = { type: 'message', ts: at, channel: String(p.channel), user: 'U0BOT', bot_id: 'B0BOT', app_id: 'A0AIMS', text: String(p.text ?? '') };
+        // A user id as the channel posts in the bot's DM with that user, as Slack does.
+        const channel = /^[UW][A-Z0-9]+$/.test(String(p.channel)) ? `D${String(p.channel)}` : String(p.channel);
+        const m: FakeMessage = { type: 'message', ts: at, channel, user: 'U0BOT', bot_id: 'B0BOT', app_id: 'A0AIMS', text: String(p.text ?? '') };
         if (p.blocks !== undefined) m.blocks = p.blocks;
         if (typeof p.thread_ts === 'string') m.thread_ts = p.thread_ts;
         const meta = metadataOf(p.metadata);
         if (meta) m.metadata = meta;
         store(m);
-        return { ok: true, channel: p.channel, ts: at, message: withoutChannel(m, true) };
+        return { ok: true, channel, ts: at, message: withoutChannel(m, true) };
       }
       case 'chat.getPermalink': {
         const m = posted.get(String(p.message_ts));

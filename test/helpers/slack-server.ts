@@ -8,6 +8,7 @@ import type { FlowDeps } from '../../flows';
 import { createSlackAdapter } from '../../adapters/slack/create-slack-adapter';
 import type { SlackAdapter, SlackSettings } from '../../adapters/slack/create-slack-adapter';
 import type { Policy } from '../../flows/policy';
+import type { WorkLimits } from '../../flows/work-gate';
 import { parsePolicy } from '../../flows/policy';
 import { createDispatcher } from '../../src/dispatcher';
 import type { Dispatcher } from '../../src/dispatcher';
@@ -67,6 +68,8 @@ export async function startSlackServer(
     shareDatabase?: TestDatabase;
     /** Slack settings over the defaults (e.g. `oauth` for many workspaces: the bot token is then dropped). */
     slack?: Partial<SlackSettings>;
+    /** Bounds of the work behind the ack (default: the production defaults). */
+    limits?: WorkLimits;
   } = {},
 ): Promise<SlackTestServer> {
   const fake = await startFakeSlackApi({ users: Object.values(USERS) });
@@ -79,7 +82,7 @@ export async function startSlackServer(
   const adapter = createSlackAdapter({
     deps,
     logger,
-    config: { botToken: o.slack?.oauth ? '' : 'xoxb-test-token', signingSecret: SIGNING_SECRET, appToken: undefined, apiUrl: fake.apiUrl, ...o.slack },
+    config: { botToken: o.slack?.oauth ? '' : 'xoxb-test-token', signingSecret: SIGNING_SECRET, appToken: undefined, apiUrl: fake.apiUrl, limits: o.limits, ...o.slack },
     afterChange: () => void dispatcher.kick(),
   });
   const http = createHttpApp();

@@ -18,6 +18,7 @@ import type { TestDatabase } from './db';
 import { createTestDatabase } from './db';
 import type { FakeBotConnector } from './fake-bot-connector';
 import { startFakeBotConnector } from './fake-bot-connector';
+import type { WorkGate } from '../../flows/work-gate';
 
 /** The tenant of the test organisation. */
 export const TENANT = 'tenant-acme';
@@ -158,7 +159,7 @@ export async function startTeamsBench(
   kind: 'pglite' | 'postgres' = 'pglite',
   policy = teamsPolicy(),
   /** `wrapDb`: what the bot sees instead of the database handle (fault injection). */
-  opts: { wrapDb?: (db: Db) => Db; shareDatabase?: TestDatabase } = {},
+  opts: { wrapDb?: (db: Db) => Db; shareDatabase?: TestDatabase; gate?: WorkGate } = {},
 ): Promise<TeamsBench> {
   const db = opts.shareDatabase ?? (await createTestDatabase(kind));
   const clock = testClock();
@@ -167,7 +168,7 @@ export async function startTeamsBench(
   const deps = { db: opts.wrapDb ? opts.wrapDb(db.db) : db.db, policy, clock };
   const logger = pino({ level: 'silent' });
   const dispatcher = createDispatcher(deps, logger);
-  const teams = createTeamsAdapter({ deps, config: { appId: '', appPassword: undefined, tenantId: undefined, appType: 'MultiTenant' }, logger });
+  const teams = createTeamsAdapter({ deps, config: { appId: '', appPassword: undefined, tenantId: undefined, appType: 'MultiTenant' }, logger, ...(opts.gate ? { gate: opts.gate } : {}) });
   dispatcher.register('teams', teams.deliverer);
   const http = createHttpApp();
   teams.install(http.app);

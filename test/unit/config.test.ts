@@ -22,7 +22,14 @@ describe('loadConfig', () => {
 
   it('reads Slack settings with the default Web API URL', () => {
     const c = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' });
-    expect(c.slack).toEqual({ botToken: 'xoxb-1', signingSecret: 's', appToken: undefined, apiUrl: 'https://slack.com/api/' });
+    expect(c.slack).toEqual({ botToken: 'xoxb-1', signingSecret: 's', appToken: undefined, apiUrl: 'https://slack.com/api/', limits: { maxInFlight: 64, maxQueued: 256 } });
+  });
+
+  it('reads the request-path limits and refuses nonsense', () => {
+    const c = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', AIMS_MAX_IN_FLIGHT: '8', AIMS_MAX_QUEUED: '0' });
+    expect(c.slack?.limits).toEqual({ maxInFlight: 8, maxQueued: 0 });
+    expect(message(() => loadConfig({ AIMS_MAX_IN_FLIGHT: '0' }))).toMatch(/^AIMS_MAX_IN_FLIGHT: must be a whole number of at least 1/);
+    expect(message(() => loadConfig({ AIMS_MAX_QUEUED: 'lots' }))).toMatch(/^AIMS_MAX_QUEUED: must be a whole number/);
   });
 
   it('names the variable and the fix on misconfiguration', () => {
