@@ -146,10 +146,18 @@ export async function spawnHttp(args: string[], env: NodeJS.ProcessEnv, port: nu
   };
 }
 
-/** The policy the Slack scenarios use, written to a file for AIMS_POLICY. */
-export function policyFile(extra: Record<string, unknown> = {}): string {
+/** The policy of every scenario: the test policy's groups and channels, UTC, short review periods. */
+export const BENCH_POLICY = {
+  ...TEST_POLICY,
+  organization: { name: 'Acme', timezone: 'UTC' },
+  channels: { approvals: { slack: 'C0APPROVALS' }, digest: { slack: 'C0DIGEST' } },
+  reviews: { minimalDays: 20, highDays: 30, remindBeforeDays: 14, repeatEveryDays: 3, escalateAfterDays: 7 },
+};
+
+/** The bench policy written to a file for AIMS_POLICY. */
+export function policyFile(): string {
   const path = join(tmpdir(), `aims-bench-policy-${process.pid}-${randomBytes(2).toString('hex')}.json`);
-  writeFileSync(path, JSON.stringify({ ...TEST_POLICY, organization: { name: 'Acme', timezone: 'UTC' }, ...extra }));
+  writeFileSync(path, JSON.stringify(BENCH_POLICY));
   return path;
 }
 
@@ -175,14 +183,21 @@ export async function startServe(o: { port: number; databaseUrl?: string; dataDi
   return spawnHttp(['src/cli.ts', 'serve'], env, o.port, '/readyz');
 }
 
-/** Runs a tsx script to the end and parses the last line of its stdout as JSON. */
-export async function runJsonChild<T>(args: string[], env: NodeJS.ProcessEnv): Promise<T> {
+/** Runs a tsx script to the end and parses the last line of its stdout as JSON; killed after `timeoutMs`. */
+export async function runJsonChild<T>(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 600_000): Promise<T> {
   const proc = spawn(process.execPath, [...TSX, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    proc.kill('SIGKILL');
+  }, timeoutMs);
   let out = '';
   let err = '';
   proc.stdout.on('data', (b: Buffer) => (out += b.toString()));
   proc.stderr.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-4000)));
   const code = await new Promise<number | null>((r) => proc.once('close', (c) => r(c)));
+  clearTimeout(timer);
+  if (timedOut) throw new TimeoutError(`timed out after ${(timeoutMs / 1000).toFixed(0)} s`);
   const last = out.trim().split('\n').at(-1) ?? '';
   try {
     return JSON.parse(last) as T;
@@ -190,6 +205,9 @@ export async function runJsonChild<T>(args: string[], env: NodeJS.ProcessEnv): P
     throw new Error(`${args.join(' ')} exited ${code} without a result:\n${out.slice(-2000)}\n${err}`);
   }
 }
+
+/** A child that ran out of time. */
+export class TimeoutError extends Error {}
 
 /** Records when each path under it is called (response URLs), by path. */
 export async function startSink(): Promise<{ base: string; arrivals: Map<string, number>; close(): Promise<void> }> {

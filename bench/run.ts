@@ -7,10 +7,11 @@
  */
 import { cpus } from 'node:os';
 import { ack } from './ack';
+import { jobs } from './jobs';
 import type { Scenario } from './lib';
 import { table, verdict } from './stats';
 
-const SCENARIOS: Scenario[] = [ack];
+const SCENARIOS: Scenario[] = [ack, jobs];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
