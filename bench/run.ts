@@ -8,11 +8,12 @@
 import { cpus } from 'node:os';
 import { ack } from './ack';
 import { delivery } from './delivery';
+import { footprint } from './footprint';
 import { jobs } from './jobs';
 import type { Scenario } from './lib';
 import { table, verdict } from './stats';
 
-const SCENARIOS: Scenario[] = [ack, jobs, delivery];
+const SCENARIOS: Scenario[] = [ack, jobs, delivery, footprint];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
