@@ -8,12 +8,13 @@
 import { cpus } from 'node:os';
 import { ack } from './ack';
 import { delivery } from './delivery';
+import { flows } from './flows';
 import { footprint } from './footprint';
 import { jobs } from './jobs';
 import type { Scenario } from './lib';
 import { table, verdict } from './stats';
 
-const SCENARIOS: Scenario[] = [ack, jobs, delivery, footprint];
+const SCENARIOS: Scenario[] = [ack, flows, jobs, delivery, footprint];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
