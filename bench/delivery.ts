@@ -91,7 +91,7 @@ async function postOne(fake: FakeSlackApi, r: { user: string; text: string }, t0
 }
 
 async function run(o: BenchOptions): Promise<ScenarioResult> {
-  const n = o.quick ? 500 : 10_000;
+  const n = o.quick ? 300 : 10_000;
   const windowMs = (o.quick ? 10 : 60) * 1000;
   const sql = admin();
   const tdb = await createTestDatabase('postgres');
