@@ -65,7 +65,10 @@ try {
   out = mode.startsWith('bare-') ? await bare() : await job();
 } catch (err) {
   const e = err as Error & { code?: string };
-  out = { ok: false, error: `${e.code ? `${e.code}: ` : ''}${e.message.split('\n')[0]}` };
+  // Failed queries quote their SQL and parameters: keep the cause short.
+  const cause = (e.cause as (Error & { code?: string }) | undefined) ?? e;
+  const text = `${cause.code ?? e.code ?? ''} ${cause.message}`.trim().split('\n')[0]!;
+  out = { ok: false, error: text.length > 200 ? `${text.slice(0, 200)}…` : text };
 }
-console.log(JSON.stringify({ ...out, peakMiB: peakMiB() }));
-process.exit(0);
+// Exit once the line is written (a pipe is written asynchronously).
+process.stdout.write(`${JSON.stringify({ ...out, peakMiB: peakMiB() })}\n`, () => process.exit(0));

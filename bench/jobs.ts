@@ -53,10 +53,11 @@ async function run(o: BenchOptions): Promise<ScenarioResult> {
               for (const side of sides) {
                 const mode = side === 'ours' ? job.name : job.bare;
                 const r = await runJsonChild<ChildResult>(['bench/job-child.ts'], { DATABASE_URL: dbUrl(copy), MODE: mode, AT: JOBS_AT }, limitS * 1000).catch(
-                  (err: Error): ChildResult => {
-                    if (err instanceof TimeoutError) return { ok: false, error: err.message, peakMiB: Number.NaN };
-                    throw err;
-                  },
+                  (err: Error): ChildResult => ({
+                    ok: false,
+                    error: err instanceof TimeoutError ? err.message : `no result: ${err.message.slice(0, 200)}`,
+                    peakMiB: Number.NaN,
+                  }),
                 );
                 const key = `${job.name}@${n}`;
                 const into = side === 'ours' ? work : bareWork;
