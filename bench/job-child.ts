@@ -67,7 +67,8 @@ try {
   const e = err as Error & { code?: string };
   // Failed queries quote their SQL and parameters: keep the cause short.
   const cause = (e.cause as (Error & { code?: string }) | undefined) ?? e;
-  const text = `${cause.code ?? e.code ?? ''} ${cause.message}`.trim().split('\n')[0]!;
+  const code = cause.code ?? e.code ?? '';
+  const text = (cause.message.startsWith(code) ? cause.message : `${code} ${cause.message}`).trim().split('\n')[0]!;
   out = { ok: false, error: text.length > 200 ? `${text.slice(0, 200)}…` : text };
 }
 // Exit once the line is written (a pipe is written asynchronously).
