@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -158,6 +158,7 @@ export const BENCH_POLICY = {
 export function policyFile(): string {
   const path = join(tmpdir(), `aims-bench-policy-${process.pid}-${randomBytes(2).toString('hex')}.json`);
   writeFileSync(path, JSON.stringify(BENCH_POLICY));
+  process.once('exit', () => rmSync(path, { force: true }));
   return path;
 }
 
