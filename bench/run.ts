@@ -1,66 +1,59 @@
 /**
- * Benchmarks: classifier throughput, and register → approve throughput and latency on embedded
- * Postgres and on the real Postgres (BENCH_DATABASE_URL, default the local test server). Prints
- * figures; asserts nothing.
+ * `npm run bench [-- <scenario> …] [-- --quick]`: the side-by-side benchmark. Each scenario runs
+ * aimsbot and its baseline in the same run, interleaved, `BENCH_REPS` (3) times, and prints the
+ * median, the spread and the ratio of each figure, then a one-line verdict against the targets
+ * of issue 12. Pick scenarios by argument or with `BENCH=ack,flows`; `--quick` (or
+ * `BENCH_QUICK=1`) uses small sizes and short loads.
  */
-import { performance } from 'node:perf_hooks';
-import { classify } from '../flows/triage/classify';
-import * as flows from '../flows';
-import { createTestDatabase } from '../test/helpers/db';
-import { actors } from '../test/helpers/flows';
-import { testClock } from '../test/helpers/clock';
-import { fieldsFor, highAnswers, minimalAnswers } from '../test/fixtures/answers';
+import { cpus } from 'node:os';
+import { ack } from './ack';
+import { delivery } from './delivery';
+import { flows } from './flows';
+import { footprint } from './footprint';
+import { jobs } from './jobs';
+import type { Scenario } from './lib';
+import { table, verdict } from './stats';
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const SCENARIOS: Scenario[] = [ack, flows, jobs, delivery, footprint];
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
+const named = [...args.filter((a) => !a.startsWith('--')), ...(process.env.BENCH ?? '').split(',')].map((s) => s.trim()).filter(Boolean);
+const unknown = named.filter((n) => !SCENARIOS.some((s) => s.name === n));
+if (unknown.length > 0) {
+  console.error(`unknown scenario ${unknown.map((u) => `"${u}"`).join(', ')}; choose from ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  process.exit(2);
+}
+const chosen = named.length ? SCENARIOS.filter((s) => named.includes(s.name)) : SCENARIOS;
+const reps = Number(process.env.BENCH_REPS ?? 3);
+if (!Number.isInteger(reps) || reps < 1) {
+  console.error(`BENCH_REPS must be a whole number of at least 1, not "${process.env.BENCH_REPS}"`);
+  process.exit(2);
 }
 
-function benchClassify(): void {
-  const n = 100_000;
-  const start = performance.now();
-  for (let i = 0; i < n; i++) classify(i % 2 ? highAnswers : minimalAnswers);
-  const ms = performance.now() - start;
-  console.log(`classify: ${n} runs in ${ms.toFixed(0)} ms = ${Math.round((n / ms) * 1000)} per second`);
-}
-
-async function benchFlows(kind: 'pglite' | 'postgres', n: number): Promise<void> {
-  const database = await createTestDatabase(kind);
+console.log(
+  `aimsbot bench ${quick ? '(quick)' : '(full)'} — ${new Date().toISOString()}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}, ${reps} interleaved repetitions`,
+);
+const verdicts: string[] = [];
+let failed = false;
+for (const s of chosen) {
+  console.log(`\n## ${s.name}: ${s.title}`);
+  const t0 = Date.now();
   try {
-    const { as } = actors(database.db, testClock());
-    const [alice, bob, carol, pat] = [await as('alice'), await as('bob'), await as('carol'), await as('pat')];
-    const registerMs: number[] = [];
-    const decideMs: number[] = [];
-    const start = performance.now();
-    for (let i = 0; i < n; i++) {
-      let t = performance.now();
-      const r = await flows.register(alice, { fields: fieldsFor(`Tool ${i}`, 'shell:bob'), answers: highAnswers });
-      registerMs.push(performance.now() - t);
-      if (r.kind !== 'registered') throw new Error(r.kind);
-      for (const [who, step] of [[bob, 0], [carol, 1], [pat, 2]] as const) {
-        t = performance.now();
-        const d = await flows.decideStep(who, { stepId: r.request.steps[step]!.id, decision: 'approve' });
-        decideMs.push(performance.now() - t);
-        if (d.kind !== 'recorded') throw new Error(d.message);
-      }
-    }
-    const total = performance.now() - start;
-    registerMs.sort((a, b) => a - b);
-    decideMs.sort((a, b) => a - b);
-    console.log(
-      `${kind}: ${n} registrations + ${n * 3} decisions in ${(total / 1000).toFixed(1)} s; ` +
-        `register p50 ${pct(registerMs, 50).toFixed(1)} ms p95 ${pct(registerMs, 95).toFixed(1)} ms; ` +
-        `decide p50 ${pct(decideMs, 50).toFixed(1)} ms p95 ${pct(decideMs, 95).toFixed(1)} ms`,
-    );
-    const t = performance.now();
-    const v = await flows.verifyAudit(database.db);
-    console.log(`${kind}: audit verify of ${v.ok ? v.events : '?'} events in ${(performance.now() - t).toFixed(0)} ms`);
-  } finally {
-    await database.destroy();
+    const r = await s.run({ quick, reps });
+    console.log(table(r.rows));
+    for (const n of r.notes) console.log(`note: ${n}`);
+    const v = verdict(s.name, r.targets);
+    verdicts.push(v);
+    console.log(v);
+  } catch (err) {
+    failed = true;
+    const line = `verdict ${s.name}: FAILED — ${(err as Error).message.split('\n')[0]}`;
+    verdicts.push(line);
+    console.log(line);
+    console.error(err);
   }
+  console.log(`(${s.name} took ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 }
-
-benchClassify();
-await benchFlows('pglite', Number(process.env.BENCH_N ?? 200));
-await benchFlows('postgres', Number(process.env.BENCH_N ?? 200));
-const mem = process.memoryUsage();
-console.log(`memory: rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`);
+console.log(`\n${verdicts.join('\n')}`);
+process.exit(failed ? 1 : 0);

@@ -13,6 +13,9 @@
  * identity), and every call records the token it came with, so tests see which workspace's
  * token each delivery used. With `refreshToken` a grant has token rotation: `oauth.v2.access` with
  * `grant_type=refresh_token` hands out the next token (the old one with `-r` appended).
+ *
+ * With `tiers` set, the fake also paces calls as Slack's rate-limit tiers do (see
+ * {@link TierOptions}); off by default.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -99,6 +102,8 @@ export interface FakeSlackApi {
   messages(channel: string): FakeMessage[];
   /** Calls `fn` with each call before it is answered (after a 429 check), e.g. to inject a fault. */
   tap(fn: ((call: SlackCall) => void) | null): void;
+  /** Per method, how many calls the tier emulation answered 429 (empty when it is off). */
+  tierLimited: Map<string, number>;
   /** Clears the recorded calls; posted messages stay, as they do in Slack. */
   reset(): void;
   close(): Promise<void>;
@@ -123,8 +128,93 @@ function parseForm(text: string): Record<string, unknown> {
   return out;
 }
 
+/**
+ * Slack's Web API rate-limit tiers, as documented at https://docs.slack.dev/apis/web-api/rate-limits
+ * ("Rate limits", applied per method per workspace per app): Tier 1 1+ per minute (a small burst
+ * tolerated), Tier 2 20+ per minute (occasional bursts), Tier 3 50+ per minute (sporadic bursts),
+ * Tier 4 100+ per minute (generous bursts); the special tier of `chat.postMessage` allows about
+ * one message per second per channel, short bursts above that tolerated. Over the limit Slack
+ * answers HTTP 429 with `Retry-After` (seconds).
+ */
+export type Tier = 1 | 2 | 3 | 4 | 'post';
+
+/** Calls per minute and burst (bucket size) of each tier. */
+export const TIER_LIMITS: Record<Tier, { perMinute: number; burst: number }> = {
+  1: { perMinute: 1, burst: 2 },
+  2: { perMinute: 20, burst: 5 },
+  3: { perMinute: 50, burst: 10 },
+  4: { perMinute: 100, burst: 20 },
+  // chat.postMessage: one per second per channel, a short burst of 3.
+  post: { perMinute: 60, burst: 3 },
+};
+
+/** Each method's tier as its reference page lists it (methods not named here count as Tier 4). */
+export const METHOD_TIERS: Record<string, Tier> = {
+  'auth.test': 4,
+  'chat.postMessage': 'post',
+  'chat.postEphemeral': 4,
+  'chat.update': 3,
+  'chat.getPermalink': 4,
+  'conversations.open': 3,
+  'conversations.history': 3,
+  'conversations.replies': 3,
+  'users.info': 4,
+  'users.lookupByEmail': 3,
+  'views.open': 4,
+  'views.update': 4,
+  'views.push': 4,
+  'views.publish': 4,
+  'files.getUploadURLExternal': 4,
+  'files.completeUploadExternal': 4,
+};
+
+/** How the fake paces calls when tier emulation is on. */
+export interface TierOptions {
+  /** Multiplies every rate (and divides Retry-After), to test pacing quickly. Default 1. */
+  speedup?: number;
+  /** Tiers of methods that differ from {@link METHOD_TIERS}. */
+  methods?: Record<string, Tier>;
+  /** The clock in milliseconds (tests). Default `Date.now`. */
+  now?: () => number;
+}
+
+/** Token buckets per method and workspace (and per channel for `chat.postMessage`). */
+function tierLimiter(o: TierOptions) {
+  const speedup = o.speedup ?? 1;
+  const now = o.now ?? Date.now;
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  /** Null when the call may go through, else the seconds to wait (Retry-After). */
+  return (method: string, auth: string | undefined, params: Record<string, unknown>): number | null => {
+    // Response URLs and uploads are not Web API methods.
+    if (method === 'response_url' || method === 'file.upload') return null;
+    const tier = o.methods?.[method] ?? METHOD_TIERS[method] ?? 4;
+    const { perMinute, burst } = TIER_LIMITS[tier];
+    const perMs = (perMinute * speedup) / 60_000;
+    const key = `${auth ?? ''} ${method}${tier === 'post' ? ` ${String(params.channel)}` : ''}`;
+    const t = now();
+    const b = buckets.get(key) ?? { tokens: burst, at: t };
+    b.tokens = Math.min(burst, b.tokens + (t - b.at) * perMs);
+    b.at = t;
+    buckets.set(key, b);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return null;
+    }
+    return Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000));
+  };
+}
+
 /** Starts the fake on a free port. */
-export async function startFakeSlackApi(opts: { team?: string; users?: FakeUser[] } = {}): Promise<FakeSlackApi> {
+export async function startFakeSlackApi(
+  opts: {
+    team?: string;
+    users?: FakeUser[];
+    /** Pace calls as Slack's rate-limit tiers do (off by default). */
+    tiers?: TierOptions | boolean;
+    /** Answer this fraction of Web API calls (evenly spread, e.g. 0.2 = every fifth) with 429 and `Retry-After: retryAfter` s (off by default). */
+    shed?: { fraction: number; retryAfter: number };
+  } = {},
+): Promise<FakeSlackApi> {
   const team = opts.team ?? 'T0TEAM';
   const users = opts.users ?? [];
   const calls: SlackCall[] = [];
@@ -140,6 +230,15 @@ export async function startFakeSlackApi(opts: { team?: string; users?: FakeUser[
   const grants = new Map<string, FakeGrant>();
   const byToken = new Map<string, FakeGrant>();
   let base = '';
+  const tierLimit = opts.tiers ? tierLimiter(opts.tiers === true ? {} : opts.tiers) : null;
+  const tierLimited = new Map<string, number>();
+  let apiCalls = 0;
+  const shedding = (method: string): number | null => {
+    if (!opts.shed || method === 'response_url' || method === 'file.upload') return null;
+    const n = apiCalls++;
+    const f = opts.shed.fraction;
+    return Math.floor((n + 1) * f) > Math.floor(n * f) ? opts.shed.retryAfter : null;
+  };
 
   const store = (m: FakeMessage) => {
     posted.set(m.ts, m);
@@ -304,6 +403,14 @@ export async function startFakeSlackApi(opts: { team?: string; users?: FakeUser[
       res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
       return;
     }
+    const retryAfter = tierLimit?.(method, call.auth, params) ?? shedding(method);
+    if (retryAfter !== null) {
+      limitedCalls.push(call);
+      tierLimited.set(method, (tierLimited.get(method) ?? 0) + 1);
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(retryAfter) });
+      res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      return;
+    }
     calls.push(call);
     tapped?.(call);
     if (upload) {
@@ -333,6 +440,7 @@ export async function startFakeSlackApi(opts: { team?: string; users?: FakeUser[
     callsOf: (method) => calls.filter((c) => c.method === method),
     rateLimitOnce: (method, seconds, skip = 0) => void limited.set(method, { seconds, skip }),
     limitedCalls,
+    tierLimited,
     files,
     messages: (channel) => [...(channels.get(channel) ?? [])],
     tap: (fn) => void (tapped = fn),

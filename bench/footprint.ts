@@ -1,0 +1,80 @@
+/**
+ * `footprint`: start-up (spawn to the first 200 of `/readyz`) and idle RSS of `aimsbot serve` on
+ * Postgres, on embedded PGlite in a new directory (first start, with its peak RSS) and on the
+ * same directory again, against a bare Bolt app (spawn to its first 200, idle RSS).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase } from '../test/helpers/db';
+import { startFakeSlackApi } from '../test/helpers/fake-slack-api';
+import { SIGNING_SECRET } from '../test/helpers/slack-requests';
+import type { BenchOptions, Child, Scenario, ScenarioResult } from './lib';
+import { freePort, memoryOf, policyFile, sleep, spawnHttp, startServe } from './lib';
+import type { Row } from './stats';
+import { median } from './stats';
+
+const IDLE_MS = 2_000;
+
+async function measure(start: () => Promise<Child>): Promise<{ startMs: number; idleMiB: number; peakMiB: number }> {
+  const child = await start();
+  try {
+    const peakAtReady = memoryOf(child.proc.pid!).peakMiB;
+    await sleep(IDLE_MS);
+    return { startMs: child.startMs, idleMiB: memoryOf(child.proc.pid!).rssMiB, peakMiB: peakAtReady };
+  } finally {
+    await child.stop();
+  }
+}
+
+async function run(o: BenchOptions): Promise<ScenarioResult> {
+  const fake = await startFakeSlackApi();
+  const tdb = await createTestDatabase('postgres');
+  await tdb.close();
+  const policy = policyFile();
+  const m: Record<string, Array<{ startMs: number; idleMiB: number; peakMiB: number }>> = { pg: [], first: [], again: [], bolt: [] };
+  try {
+    for (let rep = 0; rep < o.reps; rep++) {
+      const dir = mkdtempSync(join(tmpdir(), 'aims-bench-data-'));
+      try {
+        const bolt = async () => {
+          const port = await freePort();
+          return spawnHttp(['bench/baseline-bolt.ts'], { ...process.env, PORT: String(port), SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl }, port, '/readyz');
+        };
+        const serve = async (where: { databaseUrl?: string; dataDir?: string }) => startServe({ port: await freePort(), apiUrl: fake.apiUrl, policy, ...where });
+        if (rep % 2 === 1) m.bolt!.push(await measure(bolt));
+        m.pg!.push(await measure(() => serve({ databaseUrl: tdb.url! })));
+        m.first!.push(await measure(() => serve({ dataDir: dir })));
+        m.again!.push(await measure(() => serve({ dataDir: dir })));
+        if (rep % 2 === 0) m.bolt!.push(await measure(bolt));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    await fake.close();
+    await tdb.destroy().catch(() => undefined);
+  }
+  const bolt = m.bolt!;
+  const rows: Row[] = [
+    { metric: 'start-up to ready, Postgres', unit: ' ms', ours: m.pg!.map((x) => x.startMs), baseline: bolt.map((x) => x.startMs) },
+    { metric: 'start-up to ready, PGlite first start', unit: ' ms', ours: m.first!.map((x) => x.startMs), baseline: bolt.map((x) => x.startMs) },
+    { metric: 'start-up to ready, PGlite existing dir', unit: ' ms', ours: m.again!.map((x) => x.startMs), baseline: bolt.map((x) => x.startMs) },
+    { metric: 'idle RSS, Postgres', unit: ' MiB', ours: m.pg!.map((x) => x.idleMiB), baseline: bolt.map((x) => x.idleMiB) },
+    { metric: 'idle RSS, PGlite', unit: ' MiB', ours: m.again!.map((x) => x.idleMiB), baseline: bolt.map((x) => x.idleMiB) },
+    { metric: 'peak RSS, PGlite first start', unit: ' MiB', ours: m.first!.map((x) => x.peakMiB), baseline: bolt.map((x) => x.peakMiB) },
+  ];
+  const med = (i: number) => median(rows[i]!.ours);
+  return {
+    rows,
+    notes: ['Both sides start through tsx (TypeScript compiled at start), so start-up includes compiling; the baseline is the same bare Bolt app as in `ack`.'],
+    targets: [
+      { label: 'idle RSS (Postgres)', value: med(3), op: '<=', limit: 150, unit: ' MiB' },
+      { label: 'start-up on Postgres', value: med(0), op: '<=', limit: 1000, unit: ' ms' },
+      { label: 'PGlite first start', value: med(1), op: '<=', limit: 1500, unit: ' ms' },
+      { label: 'PGlite first start peak RSS', value: med(5), op: '<=', limit: 300, unit: ' MiB' },
+    ],
+  };
+}
+
+export const footprint: Scenario = { name: 'footprint', title: 'start-up and idle memory of serve vs a bare Bolt app', run };
