@@ -43,38 +43,49 @@ export interface AuditHead {
  * form one chain. Returns the new head.
  */
 export async function appendAudit(tx: Db, input: AuditInput): Promise<AuditHead> {
+  const { seq, prevHash, key } = await lockHead(tx, input.workspaceId);
+  const content = contentOf(input, input.workspaceId, seq + 1, prevHash);
+  const hash = key ? keyedEventHash(content, key) : eventHash(content);
+  await tx.insert(auditEvents).values({ ...content, hashAlg: key ? KEYED : PLAIN, hash });
+  await tx.update(workspaces).set({ auditSeq: content.seq, auditHash: hash }).where(eq(workspaces.id, input.workspaceId));
+  return { seq: content.seq, hash };
+}
+
+/**
+ * Locks a workspace's audit head for this transaction and returns it with this process's key.
+ * Refuses to go on without a key where the chain is keyed: an unkeyed event after keyed ones
+ * would read as a downgrade, and break the chain for good.
+ */
+async function lockHead(tx: Db, workspaceId: number): Promise<{ seq: number; prevHash: string; key: ReturnType<typeof currentAuditKey> }> {
   const [head] = await tx
     .select({ seq: workspaces.auditSeq, hash: workspaces.auditHash })
     .from(workspaces)
-    .where(eq(workspaces.id, input.workspaceId))
+    .where(eq(workspaces.id, workspaceId))
     .for('update');
-  if (!head) throw new Error(`workspace ${input.workspaceId} does not exist`);
-  const last = head.seq > 0 ? { seq: head.seq, hash: head.hash ?? GENESIS_HASH } : undefined;
+  if (!head) throw new Error(`workspace ${workspaceId} does not exist`);
   const key = currentAuditKey();
-  if (!key && last && (await keyedAt(tx, input.workspaceId, last.seq))) {
-    // An unkeyed event after keyed ones would read as a downgrade, and break the chain for good.
+  if (!key && head.seq > 0 && (await keyedAt(tx, workspaceId, head.seq))) {
     throw new AimsError(
       'conflict',
       'the audit trail is keyed (HMAC-SHA-256) but AIMS_AUDIT_KEY is not set in this process: start it with the same AIMS_AUDIT_KEY as the others',
     );
   }
-  // Round-trip the data through JSON so what is hashed is exactly what jsonb gives back.
-  const data = JSON.parse(JSON.stringify(input.data)) as Record<string, unknown>;
-  const content: HashedContent = {
-    workspaceId: input.workspaceId,
-    seq: (last?.seq ?? 0) + 1,
+  return { seq: head.seq, prevHash: head.seq > 0 ? (head.hash ?? GENESIS_HASH) : GENESIS_HASH, key };
+}
+
+/** What is hashed for one event; its data round-trips through JSON so it is exactly what jsonb gives back. */
+function contentOf(input: AuditInput, workspaceId: number, seq: number, prevHash: string): HashedContent {
+  return {
+    workspaceId,
+    seq,
     occurredAt: new Date(input.at.getTime()),
     actor: input.actor,
     action: input.action,
     subjectType: input.subjectType,
     subjectId: String(input.subjectId),
-    data,
-    prevHash: last?.hash ?? GENESIS_HASH,
+    data: JSON.parse(JSON.stringify(input.data)) as Record<string, unknown>,
+    prevHash,
   };
-  const hash = key ? keyedEventHash(content, key) : eventHash(content);
-  await tx.insert(auditEvents).values({ ...content, hashAlg: key ? KEYED : PLAIN, hash });
-  await tx.update(workspaces).set({ auditSeq: content.seq, auditHash: hash }).where(eq(workspaces.id, input.workspaceId));
-  return { seq: content.seq, hash };
 }
 
 /** Whether the event at `seq` of a workspace was keyed. */
@@ -111,36 +122,13 @@ export async function appendAuditBatch(tx: Db, inputs: readonly AuditInput[]): P
 const BATCH_ROWS = 5000;
 
 async function appendChain(tx: Db, workspaceId: number, inputs: AuditInput[]): Promise<AuditHead> {
-  const [head] = await tx
-    .select({ seq: workspaces.auditSeq, hash: workspaces.auditHash })
-    .from(workspaces)
-    .where(eq(workspaces.id, workspaceId))
-    .for('update');
-  if (!head) throw new Error(`workspace ${workspaceId} does not exist`);
-  let seq = head.seq;
-  let prevHash = head.seq > 0 ? (head.hash ?? GENESIS_HASH) : GENESIS_HASH;
-  const key = currentAuditKey();
-  if (!key && seq > 0 && (await keyedAt(tx, workspaceId, seq))) {
-    throw new AimsError(
-      'conflict',
-      'the audit trail is keyed (HMAC-SHA-256) but AIMS_AUDIT_KEY is not set in this process: start it with the same AIMS_AUDIT_KEY as the others',
-    );
-  }
+  const head = await lockHead(tx, workspaceId);
+  let { seq, prevHash } = head;
+  const { key } = head;
   const alg = key ? KEYED : PLAIN;
   for (let i = 0; i < inputs.length; i += BATCH_ROWS) {
     const rows = inputs.slice(i, i + BATCH_ROWS).map((input) => {
-      const data = JSON.parse(JSON.stringify(input.data)) as Record<string, unknown>;
-      const content: HashedContent = {
-        workspaceId,
-        seq: seq + 1,
-        occurredAt: new Date(input.at.getTime()),
-        actor: input.actor,
-        action: input.action,
-        subjectType: input.subjectType,
-        subjectId: String(input.subjectId),
-        data,
-        prevHash,
-      };
+      const content = contentOf(input, workspaceId, seq + 1, prevHash);
       const hash = key ? keyedEventHash(content, key) : eventHash(content);
       seq = content.seq;
       prevHash = hash;
