@@ -52,7 +52,8 @@ async function holdingResponseUrl() {
 }
 
 const until = async (cond: () => boolean, what: string) => {
-  const deadline = Date.now() + 5000;
+  // Generous: a loaded CI machine can be slow, and the condition is met as soon as it holds.
+  const deadline = Date.now() + 20_000;
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));

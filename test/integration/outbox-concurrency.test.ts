@@ -97,12 +97,12 @@ describe('outbox concurrency and wake-ups (postgres)', () => {
     dispatcher.start(60_000);
     try {
       await dispatcher.kick();
-      const deadline = Date.now() + 5000;
+      const deadline = Date.now() + 15_000;
       while (attempts.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       expect(attempts).toHaveLength(2);
-      // Not before Retry-After, and long before a poll would have come.
+      // Not before Retry-After, and long before the 60 s poll would have come (slack for a loaded machine).
       expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(380);
-      expect(attempts[1]! - attempts[0]!).toBeLessThan(3000);
+      expect(attempts[1]! - attempts[0]!).toBeLessThan(10_000);
       const [row] = await database.db.select().from(notifications).where(eq(notifications.dedupeKey, 'wake-1'));
       expect(row?.status).toBe('sent');
     } finally {
