@@ -89,7 +89,11 @@ result.afterBurst = await outcome(sql`select 3 as three`.then((r) => r[0]!.three
 // must fail promptly, not wait for the database to come back.
 const dbName = new URL(url).pathname.slice(1);
 const admin = postgres(process.env.ADMIN_URL!, postgresOptions(1));
-const inFlight = [1, 2, 3, 4].map(() => outcome(sql`select pg_sleep(2)`, 8000));
+// Two plain queries and two transactions: a transaction's ROLLBACK then goes to a closed connection.
+const inFlight = [
+  ...[1, 2].map(() => outcome(sql`select pg_sleep(2)`, 8000)),
+  ...[3, 4].map(() => outcome(sql.begin(async (t) => t`select pg_sleep(2)`), 8000)),
+];
 await new Promise((r) => setTimeout(r, 200));
 await admin.unsafe(`alter database "${dbName}" allow_connections false`);
 const refusing: Promise<string>[] = [];

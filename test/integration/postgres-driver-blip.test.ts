@@ -1,9 +1,9 @@
 /**
  * postgres.js 3.4.9 dereferences a closed connection's socket in `nextWrite` and throws from a
  * setImmediate callback: an uncaught TypeError that kills the process when Postgres terminates
- * a backend under a transaction or a reserved connection; and a connection closed mid-query keeps
- * that query as its current one, so while the database refuses connections every later query
- * handed to it hangs. patches/postgres+3.4.9.patch (applied by `postinstall`) guards both and
+ * a backend under a transaction or a reserved connection; and a connection closed mid-query (or
+ * sent a transaction's ROLLBACK after it closed) keeps that query as its current one, so while
+ * the database refuses connections every later query handed to it hangs. patches/postgres+3.4.9.patch (applied by `postinstall`) guards both and
  * settles what was pending; these tests hold that in both builds
  * Node loads (ESM and CommonJS), in a child process so a crash is seen as a crash.
  */
@@ -58,5 +58,7 @@ it('every copy of connection.js that postgres.js ships carries the guard', () =>
     expect(nextWrite, copy).toMatch(/if \(!socket\) \{[\s\S]*error\(Errors\.connection\('CONNECTION_CLOSED'/);
     const closed = source.slice(source.indexOf('async function closed('), source.indexOf('/* Handlers */'));
     expect(closed, copy).toMatch(/query = results = errorResponse = null/);
+    const connect = source.slice(source.indexOf('async function connect('), source.indexOf('function reconnect('));
+    expect(connect, copy).toMatch(/query = results = errorResponse = null/);
   }
 });
