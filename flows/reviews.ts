@@ -260,7 +260,7 @@ export async function snoozeReview(ctx: FlowContext, ref: string, days: number |
   if (daysProblem) errors.push({ field: 'days', message: daysProblem });
   if (!reason.trim()) errors.push({ field: 'reason', message: 'Say why the review is postponed.' });
   if (errors.length) return invalid(errors);
-  const n = Number(String(days).trim());
+  const n = Number(String(days).trim().replace(',', '.'));
   const system = await reviewable(ctx, ref);
   if ('kind' in system) return system;
   const now = ctx.deps.clock.now();

@@ -89,10 +89,9 @@ async function askUntil(io: Prompter, question: string, prompt: string, check: (
   }
 }
 
-/** Whole days from 1 to the flows' longest snooze. */
+/** The flows' rule for snooze days, said the shell's short way. */
 function snoozeDaysProblem(text: string): string | null {
-  const days = /^\d+$/.test(text) ? Number(text) : NaN;
-  return Number.isInteger(days) && days >= 1 && days <= flows.SNOOZE_MAX_DAYS ? null : `Snooze for 1 to ${flows.SNOOZE_MAX_DAYS} whole days.`;
+  return flows.snoozeDaysProblem(text) === null ? null : `Snooze for 1 to ${flows.SNOOZE_MAX_DAYS} whole days.`;
 }
 
 /** `/aims review <ref>`: only the owner or compliance, only of an approved tool. */
@@ -124,7 +123,7 @@ export async function reviewConversation(ctx: FlowContext, io: Prompter, ref: st
       r = await flows.retire(ctx, ref, await readAnswer(io, 'Why is it retired? (optional)', 'reason> '));
       break;
     case 'snooze': {
-      const days = Number(await askUntil(io, `Snooze for how many days (1–${flows.SNOOZE_MAX_DAYS})?`, 'days> ', snoozeDaysProblem));
+      const days = await askUntil(io, `Snooze for how many days (1–${flows.SNOOZE_MAX_DAYS})?`, 'days> ', snoozeDaysProblem);
       const reason = await askUntil(io, 'Why?', 'reason> ', (t) => (t ? null : 'Say why the review is postponed.'));
       r = await flows.snoozeReview(ctx, ref, days, reason);
       break;

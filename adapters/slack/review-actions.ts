@@ -51,6 +51,9 @@ export function snoozeView(ref: string, channel: string | undefined, thread: str
 
 /** What went wrong with the number of days, or null when it is 1 to SNOOZE_MAX_DAYS whole days. */
 export function snoozeDaysProblem(text: string): string | null {
+  // The rule is the flows'; this only words it next to the Slack input.
+  const problem = flows.snoozeDaysProblem(text);
+  if (problem === null) return null;
   const t = text.trim();
   const max = flows.SNOOZE_MAX_DAYS;
   if (!t) return `Enter how many days to pause the reminders, from 1 to ${max}.`;
@@ -58,7 +61,7 @@ export function snoozeDaysProblem(text: string): string | null {
   const n = Number(t);
   if (n < 1) return `Snooze for at least 1 day (1 to ${max}).`;
   if (n > max) return `${n} days is too long: reminders can be paused for at most ${max} days.`;
-  return null;
+  return problem;
 }
 
 function resultNote(r: Exclude<ReviewResult, { kind: 'refused' }>, tz: string): string {
@@ -137,7 +140,6 @@ export function registerReviewActions(app: App, rt: SlackRuntime): void {
     const meta = snoozeMeta.safeParse(jsonOrNull(view.private_metadata));
     const daysText = view.state.values.days?.days?.value ?? '';
     const reason = view.state.values.reason?.reason?.value?.trim() ?? '';
-    const days = Number(daysText.trim());
     const errors: Record<string, string> = {};
     // Each answer is checked as given, next to its input.
     const daysProblem = snoozeDaysProblem(daysText);
@@ -148,7 +150,7 @@ export function registerReviewActions(app: App, rt: SlackRuntime): void {
     let r: ReviewResult;
     try {
       const ctx = await slackContext(rt, context.teamId ?? body.team?.id, body.user.id);
-      r = await flows.snoozeReview(ctx, meta.data.ref, days, reason);
+      r = await flows.snoozeReview(ctx, meta.data.ref, daysText, reason);
     } catch (err) {
       rt.logger.error({ err }, 'slack: snooze failed');
       return void (await ack({ response_action: 'errors', errors: { reason: 'Something went wrong on our side; nothing was changed. Please try again.' } }));

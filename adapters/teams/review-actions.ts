@@ -83,8 +83,8 @@ export async function startReview(ctx: FlowContext, ref: string): Promise<CardJs
 export function snoozeProblem(daysText: string | undefined, reason: string): string | null {
   const text = (daysText ?? '').trim();
   if (text === '') return `Snooze: give the number of days, from 1 to ${flows.SNOOZE_MAX_DAYS}.`;
-  const days = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isInteger(days) || days < 1 || days > flows.SNOOZE_MAX_DAYS) {
+  // The rule is the flows'; the card says it in one sentence.
+  if (flows.snoozeDaysProblem(text) !== null) {
     return `Snooze: "${text.slice(0, 20)}" is not a whole number of days from 1 to ${flows.SNOOZE_MAX_DAYS}.`;
   }
   if (!reason) return 'Snooze: say why the review is postponed (the reason).';
@@ -124,7 +124,7 @@ export async function handleReviewAction(turn: FormTurn, action: ReviewAction): 
     case 'review.snooze': {
       const problem = snoozeProblem(action.days, reason);
       if (problem) return again(problem);
-      r = await flows.snoozeReview(ctx, action.ref, Number(action.days), reason);
+      r = await flows.snoozeReview(ctx, action.ref, action.days ?? '', reason);
       break;
     }
   }
