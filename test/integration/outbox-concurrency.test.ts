@@ -103,8 +103,15 @@ describe('outbox concurrency and wake-ups (postgres)', () => {
       // Not before Retry-After, and long before the 60 s poll would have come (slack for a loaded machine).
       expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(380);
       expect(attempts[1]! - attempts[0]!).toBeLessThan(10_000);
-      const [row] = await database.db.select().from(notifications).where(eq(notifications.dedupeKey, 'wake-1'));
-      expect(row?.status).toBe('sent');
+      // The second delivery returned; its outcome is written just after, so wait for it.
+      let status: string | undefined;
+      while (Date.now() < deadline) {
+        const [row] = await database.db.select().from(notifications).where(eq(notifications.dedupeKey, 'wake-1'));
+        status = row?.status;
+        if (status === 'sent') break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(status).toBe('sent');
     } finally {
       await dispatcher.stop();
     }
