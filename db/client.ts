@@ -5,9 +5,13 @@
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
-import * as schema from './schema';
+import * as baseSchema from './schema';
+import * as aimsSchema from './schema-aims';
 import { lockEmbeddedDataDir } from './embedded-lock';
 import { postgresOptions } from './postgres-options';
+
+/** Every table, for drizzle's relational queries and the `Db` type. */
+const schema = { ...baseSchema, ...aimsSchema };
 
 /** The drizzle database type shared by both drivers; a transaction is assignable to it. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;

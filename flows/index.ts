@@ -45,3 +45,6 @@ export type { ReviewResult } from './reviews';
 export { check, listMine, show, pendingForMe, reviewsDue } from './queries';
 export type { CheckResult, CheckView, PendingItem } from './queries';
 export * from './jobs';
+export * from './refs';
+export { createTask } from './tasks/create';
+export type { NewTask, TaskKind, TaskRow, TaskSubject } from './tasks/create';

@@ -77,6 +77,8 @@ export const policySchema = z
       .strictObject({
         name: z.string().min(1).max(120).default('My organisation'),
         timezone: timezone.default('UTC'),
+        /** The AIMS scope statement (ISO/IEC 42001 4.3), printed in the SoA header. */
+        aimsScope: z.string().min(1).max(2000).optional(),
         /** triage.md §12.13: the default of `public_sector`. */
         publicSector: z.enum(PUBLIC_SECTOR_VALUES, { message: `must be one of ${PUBLIC_SECTOR_VALUES.join(', ')}` }).optional(),
         /** Replaced by `publicSector`; `true` is read as `body_governed_by_public_law`, with a start-up warning. */
@@ -148,6 +150,27 @@ export const policySchema = z
       })
       .prefault({}),
     digest: z.strictObject({ cron: cron.default('0 9 * * 1') }).prefault({}),
+    /**
+     * Residual risk acceptance (spec/aims.md): a residual score (likelihood × impact, 1–25) below
+     * `acceptBelow` may be accepted by the system owner; at or above it only by a member of the
+     * group `acceptAboveBy` names.
+     */
+    risk: z
+      .strictObject({
+        acceptBelow: z.number().int().min(1).max(26).default(8),
+        acceptAboveBy: role.default('compliance'),
+      })
+      .prefault({}),
+    tasks: z
+      .strictObject({
+        /** Days to do a task whose obligation already applies (or that has no date of its own). */
+        defaultDays: z.number().int().min(1).max(365).default(30),
+        /** Remind the assignee this many days before the due date. */
+        remindBeforeDays: z.number().int().min(0).max(365).default(7),
+        /** Escalate an overdue task to the assignee's approver group after this many days. */
+        escalateAfterDays: z.number().int().min(0).max(365).default(7),
+      })
+      .prefault({}),
     quietHours: z
       .strictObject({ start: hhmm, end: hhmm, weekends: z.boolean().default(false) })
       .optional(),
