@@ -22,6 +22,7 @@ import { cleanMultiline } from './triage/text';
 import type { StuckReason } from './deciders';
 import { analyseDeciders, membersInPlay, peopleIndex, stuckReasonText } from './deciders';
 import { REQUEST_STATUS_LABEL, roleLabel, localDateTime } from './display';
+import { afterApproved } from './lifecycle';
 
 /** A decision on one step. */
 export type Decision = 'approve' | 'reject' | 'request_changes';
@@ -408,6 +409,7 @@ async function closeRequest(
   }
   if (status === 'blocked') delete systemPatch.status;
   await tx.update(aiSystems).set(systemPatch).where(eq(aiSystems.id, req.systemId));
+  if (status === 'approved') await afterApproved({ tx, ctx, systemId: req.systemId, now });
   await appendAudit(tx, {
     workspaceId: ws,
     actor: ctx.actor.platformId,

@@ -22,6 +22,7 @@ import type { RequestView, SystemView } from './views';
 import { loadRequestView, loadSystemView } from './views';
 import { cleanMultiline } from './triage/text';
 import { localDay } from './display';
+import { afterRetired, afterRetriaged } from './lifecycle';
 
 const DAY_MS = 86_400_000;
 
@@ -129,6 +130,7 @@ export async function retriage(ctx: FlowContext, ref: string, answersInput: unkn
     const needsApproval =
       !before || before.riskClass !== result.riskClass || result.approvers.some((r) => !before.approvers.includes(r));
     const assessmentId = await storeAssessment(tx, ctx, system.id, a.answers, result, now);
+    await afterRetriaged({ tx, ctx, systemId: system.id, now });
     await closeOpenReviews(tx, ctx, system.id, needsApproval ? 'retriaged' : 'confirmed', now);
     await appendAudit(tx, {
       workspaceId: ctx.workspace.id,
@@ -171,6 +173,7 @@ export async function retire(ctx: FlowContext, ref: string, reason?: string): Pr
     const state = await lockForReview(tx, ctx, system, RETIRABLE);
     if ('kind' in state) return state;
     await closeOpenReviews(tx, ctx, system.id, 'retired', now);
+    await afterRetired({ tx, ctx, systemId: system.id, now });
     const open = await tx
       .update(approvalRequests)
       .set({ status: 'superseded', decidedAt: now })
