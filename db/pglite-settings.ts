@@ -3,6 +3,7 @@
  * starts with. Shared by the database client and the template builder, so a template is made by
  * the same server that later opens it.
  */
+import { setFlagsFromString } from 'node:v8';
 import type { PGliteOptions } from '@electric-sql/pglite';
 
 /**
@@ -25,8 +26,22 @@ export function pgliteStartParams(defaults: readonly string[]): string[] {
   return [...defaults, ...Object.entries(PGLITE_SETTINGS).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
 }
 
+/**
+ * Postgres in PGlite is a 9 MB WebAssembly module. V8 compiles it with its baseline compiler
+ * (Liftoff) and then recompiles the functions that run often with its optimising one, in the
+ * background: about 50 MB more resident memory at start and up to 70 MB more once queries run,
+ * and CPU taken from request handling on a small machine. The baseline code is enough for an
+ * embedded bot's queries, which are small (CPU-heavy queries, such as scanning a million rows,
+ * take up to twice as long); installations that outgrow that belong on Postgres.
+ * The flag is read when a module is compiled, so it is set before PGlite compiles its module.
+ */
+function useBaselineWasmCompiler(): void {
+  setFlagsFromString('--liftoff-only');
+}
+
 /** The PGlite options every embedded database opens with (extensions included). */
 export async function pgliteOptions(): Promise<PGliteOptions> {
+  useBaselineWasmCompiler();
   const { PGlite } = await import('@electric-sql/pglite');
   // pg_trgm backs the trigram indexes of `check` (migration scale_indexes creates the extension).
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
