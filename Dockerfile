@@ -17,7 +17,7 @@ COPY db ./db
 COPY tsconfig.json ./
 # The migrated template new embedded data directories are copied from (db/embedded-template.ts):
 # made here, where node_modules is writable, so the first start on a new /data volume is quick.
-RUN AIMS_DATA_DIR=/tmp/template-seed node bin/aimsbot.js migrate && rm -rf /tmp/template-seed
+RUN node bin/prepare-embedded.js
 RUN mkdir -p /data && chown node:node /data && chmod 700 /data
 USER node
 VOLUME ["/data"]
