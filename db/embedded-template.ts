@@ -27,12 +27,20 @@ const PG_VERSION = 'PG_VERSION';
 const NOT_COPIED = new Set(['aimsbot.lock', 'postmaster.pid', 'postmaster.opts']);
 
 /**
+ * How the template is made, beyond the settings every start uses: WAL segments of 1 MB instead
+ * of 16 MB. A segment is preallocated, so most of a new directory's WAL would be zeros that every
+ * copy writes again (the copy shrinks from 40 MB to about 30 MB). Directories made by initdb keep
+ * 16 MB segments; Postgres reads the size from each directory's control file.
+ */
+const TEMPLATE_BUILD = { initdb: ['--wal-segsize=1'] };
+
+/**
  * The template's name: a hash of everything that decides its contents (the PGlite package
  * version, the server settings and every file of the migrations folder).
  */
 export function templateKey(migrationsFolder: string): string {
   const hash = createHash('sha256');
-  hash.update(`pglite ${pgliteVersion()}\n${JSON.stringify(PGLITE_SETTINGS)}\n`);
+  hash.update(`pglite ${pgliteVersion()}\n${JSON.stringify(PGLITE_SETTINGS)}\n${JSON.stringify(TEMPLATE_BUILD)}\n`);
   const files = (dir: string, prefix = ''): string[] =>
     readdirSync(dir, { withFileTypes: true })
       .sort((a, b) => a.name.localeCompare(b.name))
@@ -94,10 +102,11 @@ async function buildTemplate(dir: string, migrationsFolder: string): Promise<voi
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
-  const client = new PGlite(dir, await pgliteOptions());
+  const client = new PGlite(dir, { ...(await pgliteOptions()), initDbStartParams: TEMPLATE_BUILD.initdb });
   try {
     await migrate(drizzle(client), { migrationsFolder });
-    // A clean shutdown checkpoints, so the copies start without replaying WAL.
+    // Checkpointed, so the copies start without replaying the migrations' WAL.
+    await client.exec('checkpoint');
   } finally {
     await client.close();
   }
