@@ -46,8 +46,10 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 function ownerConditions(ctx: FlowContext, typed: string): SQL {
   const mention = /^<@([A-Z0-9]+)(?:\|[^>]*)?>$/.exec(typed);
   const bare = typed.replace(/^@/, '');
-  const ids = mention ? [`slack:${mention[1]}`] : [bare, `${ctx.workspace.platform}:${bare}`];
-  return or(inArray(people.platformId, ids), ilike(people.displayName, escapeLike(bare)), ilike(people.email, escapeLike(bare)))!;
+  if (mention) return eq(people.platformId, `slack:${mention[1]}`);
+  // Case does not matter in names, emails or ids typed by hand.
+  const ids = [bare, `${ctx.workspace.platform}:${bare}`].map((id) => ilike(people.platformId, escapeLike(id)));
+  return or(...ids, ilike(people.displayName, escapeLike(bare)), ilike(people.email, escapeLike(bare)))!;
 }
 
 /** The page the filter text asks for; compliance only. */
