@@ -37,10 +37,10 @@ export interface FriaRecord {
 export type FriaResult = { kind: 'ok'; record: FriaRecord; markdown: string } | { kind: 'refused'; message: string };
 
 /**
- * Finds the system by reference; `workspace` (a workspace's external id, e.g. a Slack team id)
+ * Finds the system by reference (`organisation`: the policy's organisation name for the header); `workspace` (a workspace's external id, e.g. a Slack team id)
  * is needed only when the reference exists in more than one workspace.
  */
-export async function friaExport(db: Db, ref: string, o: { workspace?: string; timezone: string }): Promise<FriaResult> {
+export async function friaExport(db: Db, ref: string, o: { workspace?: string | undefined; timezone: string; organisation?: string | undefined }): Promise<FriaResult> {
   const n = parseSystemRef(ref);
   if (n === null) return { kind: 'refused', message: `"${ref}" is not a system reference; use the form AI-12.` };
   const found = await db
@@ -68,7 +68,7 @@ export async function friaExport(db: Db, ref: string, o: { workspace?: string; t
   if (!row) return { kind: 'refused', message: `${system.ref} has no FRIA yet: no impact assessment has filled the Art. 27 elements. Run "impact ${system.ref}" first.` };
   const answers = row.ia.answers as Record<string, string>;
   const record: FriaRecord = {
-    workspace: hit.wsName ?? `${hit.platform}:${hit.externalId}`,
+    workspace: o.organisation ?? hit.wsName ?? `${hit.platform}:${hit.externalId}`,
     system: {
       ref: system.ref,
       name: system.name,
