@@ -6,3 +6,4 @@ export * from './fria';
 export * from './inventory-filter';
 export * from './inventory';
 export * from './dashboard';
+export * from './dashboard-view';
