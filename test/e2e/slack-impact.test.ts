@@ -13,7 +13,7 @@ import { impactAssessments, risks } from '../../db/schema-aims';
 import * as flows from '../../flows';
 import { fieldsFor, highAnswers, minimalAnswers } from '../fixtures/answers';
 import { HOSTILE, HOSTILE_TEXT, slackHazards } from '../helpers/hostile-text';
-import { blockAction, eventCallback } from '../helpers/slack-requests';
+import { blockAction, eventCallback, fillView, viewSubmission } from '../helpers/slack-requests';
 import { clickStep, command, lastOpenedView, seedRequest, submit } from '../helpers/slack-flows';
 import type { SlackTestServer } from '../helpers/slack-server';
 import { startSlackServer, TEST_POLICY, USERS } from '../helpers/slack-server';
@@ -64,13 +64,22 @@ describe('Slack: impact, inventory and the compliance home', () => {
     const full = { ...answers, fria_risks: HOSTILE_TEXT };
     expect(await submit(s, USERS.alice.id, modal, full)).toEqual({});
     expect(await submit(s, USERS.alice.id, modal, full)).toEqual({});
-    const rows = await s.deps.db.select().from(impactAssessments).where(eq(impactAssessments.systemId, systemId));
+    let rows = await s.deps.db.select().from(impactAssessments).where(eq(impactAssessments.systemId, systemId));
     expect(rows.map((r) => [r.number, r.fria])).toEqual([[1, true]]);
+    // Five concurrent submissions of changed answers (a double click and more): one new version.
+    const changed = fillView(modal, { ...full, societal: 'Changed after the works council met.' });
+    const sent = await Promise.all(
+      Array.from({ length: 5 }, () => s.send(viewSubmission({ user: USERS.alice.id, callbackId: modal.callback_id, privateMetadata: modal.private_metadata, values: changed, blocks: modal.blocks }))),
+    );
+    expect(sent.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    await s.settle();
+    rows = await s.deps.db.select().from(impactAssessments).where(eq(impactAssessments.systemId, systemId));
+    expect(rows.map((r) => r.number).sort()).toEqual([1, 2]);
     const told = JSON.stringify(s.fake.callsOf('chat.postMessage').map((c) => c.params.text));
     expect(told).toContain('Impact assessment AI-1/IA-1 recorded, with the Art. 27 elements (FRIA).');
     expect(told).toContain('AI-1/IA-1 already has these answers');
     await command(s, USERS.alice.id, 'show AI-1');
-    expect(JSON.stringify(lastAnswer())).toContain('Impact assessment: AI-1/IA-1, next due');
+    expect(JSON.stringify(lastAnswer())).toContain('Impact assessment: AI-1/IA-2, next due');
   });
 
   it('pages the inventory for compliance with a Next page button; refuses others', async () => {
