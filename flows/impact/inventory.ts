@@ -4,7 +4,7 @@
  * `unregistered` (tools found by discovery; discovery records none yet, which is said plainly).
  */
 import type { SQL } from 'drizzle-orm';
-import { and, asc, count, eq, exists, ilike, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, inArray, isNotNull, lt, or } from 'drizzle-orm';
 import { aiSystems, people } from '../../db/schema';
 import { tasks } from '../../db/schema-aims';
 import { localDate } from '../jobs/time';
@@ -90,11 +90,14 @@ async function conditions(ctx: FlowContext, f: InventoryFilter): Promise<SQL> {
   if (f.department) list.push(ilike(aiSystems.department, escapeLike(f.department)));
   if (f.overdue) {
     const reviewOverdue = and(eq(aiSystems.status, 'approved'), isNotNull(aiSystems.nextReviewAt), lt(aiSystems.nextReviewAt, now))!;
-    const taskOverdue = exists(
+    // An uncorrelated IN: Postgres hashes the overdue tasks' systems once (a correlated EXISTS
+    // under the OR ran once per system).
+    const taskOverdue = inArray(
+      aiSystems.id,
       ctx.deps.db
-        .select({ one: sql`1` })
+        .select({ id: tasks.systemId })
         .from(tasks)
-        .where(and(eq(tasks.workspaceId, ctx.workspace.id), eq(tasks.systemId, aiSystems.id), eq(tasks.status, 'open'), lt(tasks.dueDate, today))),
+        .where(and(eq(tasks.workspaceId, ctx.workspace.id), eq(tasks.status, 'open'), lt(tasks.dueDate, today), isNotNull(tasks.systemId))),
     );
     list.push(or(reviewOverdue, taskOverdue)!);
   }
