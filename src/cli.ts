@@ -32,6 +32,9 @@ const HELP = `usage: aimsbot <command>
   export inventory|soa|audit --format csv|json [--out FILE] [--since DATE] [--until DATE] [--ref AI-n]...
                             evidence for auditors; --since/--until: ISO dates or times (UTC),
                             --ref: repeatable or a comma list
+  export fria <ref> [--out FILE.md] [--json] [--workspace ID]
+                            the Art. 27 FRIA of one system: Markdown on standard output, or
+                            FILE.md with FILE.json beside it; --json prints the JSON instead
   audit verify [--checkpoint <seq>:<hash>]
                             recompute the audit hash chains (HMAC with AIMS_AUDIT_KEY) and compare
                             them with every published checkpoint, or with one copied from chat

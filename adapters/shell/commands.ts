@@ -11,13 +11,16 @@ export const SHELL_HELP = `commands:
   /aims changes <ref> <reason> request changes, with a reason
   /aims resubmit <ref>        answer the triage again after changes were requested
   /aims review <ref>          confirm, update, retire or snooze a tool's review
+  /aims impact <ref>          assess a tool's impact on people and society (and the Art. 27 FRIA elements)
+  /aims inventory [filter]    compliance: the whole inventory, e.g. high approved, owner=bob, overdue, page=2
+  /aims home                  compliance: counts by class and status, untreated high risks, overdue tasks and reviews
   /as <name>                  speak as someone else (e.g. /as compliance, /as @bob)
   /aims help                  this list
   a line starting with / while answering questions cancels them (on a terminal, so does Ctrl-C)
   (end of input, /quit or Ctrl-C twice leaves)`;
 
 /** Every word `/aims` understands. */
-export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'help'] as const;
+export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'impact', 'inventory', 'home', 'help'] as const;
 
 /** Levenshtein distance: insertions, deletions and substitutions (a swap counts two). */
 export function editDistance(a: string, b: string): number {

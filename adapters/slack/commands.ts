@@ -10,6 +10,8 @@ import { renderReviewCard } from './render-review';
 import { renderCheck, renderHelp, renderList, renderNote, renderNotFound, renderPending, renderShow } from './render-system';
 import type { SlackRuntime } from './runtime';
 import { slackContext } from './runtime';
+import { impactCommand, inventoryCommand } from './impact/actions';
+import { withImpactLine } from './impact/render';
 
 /** The slash command's name. */
 export const SLASH_COMMAND = '/aims';
@@ -64,7 +66,9 @@ async function run(
       const r = await flows.show(ctx, arg);
       if (r.kind === 'refused') return void (await reply(renderNote(r.message)));
       const mentions = await rt.directory.mentions(r.request?.steps.flatMap((s) => s.approvers) ?? []);
-      await reply(renderShow(r.system, r.request, mentions, rt.deps.policy.organization.timezone));
+      const tz = rt.deps.policy.organization.timezone;
+      const impact = await flows.impactLineFor(ctx, r.system, (d) => flows.localDay(d, tz));
+      await reply(withImpactLine(renderShow(r.system, r.request, mentions, tz), impact));
       return;
     }
     case 'pending':
@@ -85,6 +89,10 @@ async function run(
       await rt.client.views.open({ trigger_id: triggerId, view: await reanswerView(ctx, rt.forms, who.teamId, who.userId, 'resubmit', found.ref) });
       return;
     }
+    case 'impact':
+      return impactCommand(rt, ctx, arg, triggerId, reply);
+    case 'inventory':
+      return inventoryCommand(rt, ctx, arg, reply);
     default:
       await reply(renderHelp(rawSub));
   }

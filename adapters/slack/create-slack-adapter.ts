@@ -24,6 +24,8 @@ import { createFormStore } from './form-store';
 import type { FormStore } from './form-store';
 import { FORM_BACK_ACTION, FORM_CALLBACK } from './form-views';
 import { registerHome } from './home';
+import { registerImpact } from './impact/actions';
+import { IMPACT_ACTIONS, IMPACT_CALLBACK } from './impact/render';
 import { APPROVAL_ACTIONS, RESUBMIT_ACTION } from './render-request';
 import { REVIEW_ACTIONS } from './render-review';
 import { createReplayStore } from './replay-store';
@@ -200,8 +202,8 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
 
   bolt.use(
     ackUnhandled({
-      actions: [...Object.values(APPROVAL_ACTIONS), RESUBMIT_ACTION, FORM_BACK_ACTION, ...Object.values(REVIEW_ACTIONS)],
-      views: [FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK],
+      actions: [...Object.values(APPROVAL_ACTIONS), RESUBMIT_ACTION, FORM_BACK_ACTION, ...Object.values(REVIEW_ACTIONS), ...Object.values(IMPACT_ACTIONS)],
+      views: [FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK, IMPACT_CALLBACK],
       commands: [SLASH_COMMAND],
     }),
   );
@@ -211,6 +213,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   registerApprovalActions(bolt, rt);
   registerReviewActions(bolt, rt);
   registerHome(bolt, rt);
+  registerImpact(bolt, rt);
   bolt.error(async (err) => {
     logger.error({ err }, 'slack: unhandled error');
   });

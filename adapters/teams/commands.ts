@@ -10,6 +10,7 @@ import type { Command } from './parse-activity';
 import { checkCard, helpCard, listCard, notFoundCard, pendingCard, systemCard } from './render-views';
 import { startReview } from './review-actions';
 import { timezoneOf } from '../../flows/display';
+import { home, inventory, startImpact, withImpactLine } from './impact/actions';
 
 const usage = (text: string) => messageCard(`Usage: ${text}`);
 
@@ -34,8 +35,15 @@ export async function runCommand(turn: FormTurn, command: Command): Promise<Card
       if (!arg) return usage('show <ref>, e.g. show AI-1');
       const r = await flows.show(ctx, arg);
       if (r.kind === 'refused') return messageCard(r.message, { error: true });
-      return systemCard(r.system, r.request, undefined, timezoneOf(ctx.deps.policy));
+      return withImpactLine(ctx, r.system, systemCard(r.system, r.request, undefined, timezoneOf(ctx.deps.policy)));
     }
+    case 'impact':
+      return startImpact(ctx, arg);
+    case 'inventory':
+      return inventory(ctx, arg);
+    case 'home':
+    case 'dashboard':
+      return home(ctx);
     case 'pending':
       return pendingCard(await flows.pendingForMe(ctx));
     case 'review': {

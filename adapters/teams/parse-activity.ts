@@ -124,6 +124,9 @@ export const cardActionSchema = z.discriminatedUnion('action', [
     days: z.union([z.string(), z.number()]).transform(String).optional(),
   }),
   z.looseObject({ action: z.literal('show'), ref: z.string() }),
+  // Impact: the answers arrive as inputs merged into the data, read by question id.
+  z.looseObject({ action: z.enum(['impact.submit', 'impact.open']), ref: z.string().max(20) }),
+  z.looseObject({ action: z.literal('inventory.page'), filter: z.string().max(500) }),
 ]);
 
 /** A parsed card action. */
