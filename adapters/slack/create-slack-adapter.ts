@@ -24,6 +24,8 @@ import { createFormStore } from './form-store';
 import type { FormStore } from './form-store';
 import { FORM_BACK_ACTION, FORM_CALLBACK } from './form-views';
 import { registerHome } from './home';
+import { registerControlActions } from './controls/actions';
+import { CONTROL_EDIT, SOA_APPROVE } from './controls/render';
 import { APPROVAL_ACTIONS, RESUBMIT_ACTION } from './render-request';
 import { REVIEW_ACTIONS } from './render-review';
 import { createReplayStore } from './replay-store';
@@ -200,8 +202,8 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
 
   bolt.use(
     ackUnhandled({
-      actions: [...Object.values(APPROVAL_ACTIONS), RESUBMIT_ACTION, FORM_BACK_ACTION, ...Object.values(REVIEW_ACTIONS)],
-      views: [FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK],
+      actions: [...Object.values(APPROVAL_ACTIONS), RESUBMIT_ACTION, FORM_BACK_ACTION, ...Object.values(REVIEW_ACTIONS), CONTROL_EDIT, SOA_APPROVE],
+      views: [FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK, CONTROL_EDIT],
       commands: [SLASH_COMMAND],
     }),
   );
@@ -210,6 +212,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   registerForms(bolt, rt);
   registerApprovalActions(bolt, rt);
   registerReviewActions(bolt, rt);
+  registerControlActions(bolt, rt);
   registerHome(bolt, rt);
   bolt.error(async (err) => {
     logger.error({ err }, 'slack: unhandled error');
