@@ -5,7 +5,7 @@ export { addControl, controlsRefusal, editableControl, editControl, mayManageCon
 export type { EditableControl } from './edit';
 export { APPLICABILITY_CHOICES, APPLICABILITY_LABEL, CONTROL_EDIT_FIELDS, CONTROL_STATUS_LABEL, parseControlEdit, parseControlTitle } from './form';
 export type { ApplicabilityChoice, ControlEdit, ControlFormField } from './form';
-export { approveSoa, latestSoa, soaDraft, soaForChat, soaHash } from './soa';
+export { approveSoa, latestSoa, soaByHash, soaDraft, soaForChat, soaHash } from './soa';
 export type { SoaApproval, SoaDocument, SoaSnapshot } from './soa';
 export { CONTROL_COLUMNS, controlCells, controlsCsv, controlsJson, markdownText, SOA_HEADER_COLUMNS, soaCsv, soaJson, soaMarkdown } from './soa-text';
 export { CONTROL_FILTERS, CONTROLS_PAGE_SIZE, controlsPage, parseControlsArgs } from './views';

@@ -140,3 +140,19 @@ export async function approveSoa(ctx: FlowContext, shownHash?: string): Promise<
     return { kind: 'approved' as const, version: soaRef(n), hash: draft.hash };
   });
 }
+
+/** The SoA with this hash in a workspace: an approved version (the newest with it), else the current draft; null when neither. */
+export async function soaByHash(db: Db, policy: Policy, workspaceId: number, hash: string): Promise<SoaDocument | null> {
+  const [row] = await db
+    .select({ v: soaVersions, name: people.displayName, platformId: people.platformId })
+    .from(soaVersions)
+    .innerJoin(people, eq(people.id, soaVersions.approvedById))
+    .where(and(eq(soaVersions.workspaceId, workspaceId), eq(soaVersions.hash, hash)))
+    .orderBy(desc(soaVersions.number))
+    .limit(1);
+  if (row) {
+    return { version: soaRef(row.v.number), approved_by: row.name ?? row.platformId, approved_by_id: row.platformId, approved_at: row.v.approvedAt.toISOString(), hash: row.v.hash, snapshot: row.v.snapshot as SoaSnapshot };
+  }
+  const draft = await soaDraft(db, policy, workspaceId);
+  return draft.hash === hash ? draft : null;
+}
