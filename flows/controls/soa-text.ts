@@ -5,6 +5,7 @@
  * organisation, AIMS scope statement, version, approver and date.
  */
 import { CSV_BOM, toCsv } from '../exports';
+import { stripBidi } from '../triage/text';
 import { CONTROL_STATUS_LABEL } from './form';
 import type { ControlEntry } from './register';
 import type { SoaDocument } from './soa';
@@ -76,10 +77,10 @@ export function controlsJson(entries: readonly ControlEntry[]): string {
 
 /**
  * User text as inert Markdown for a file: on one line, with every character Markdown or HTML
- * could act on escaped (a table cell's `|` too), and bidirectional controls already gone.
+ * could act on escaped (a table cell's `|` too), and bidirectional controls dropped.
  */
 export function markdownText(text: string): string {
-  return text
+  return stripBidi(text)
     .replace(/[\r\n\u2028\u2029\t]+/g, ' ')
     .replace(/[\\`*_{}[\]()<>#+\-.!|~&@=:"']/g, (c) => `\\${c}`);
 }
@@ -109,7 +110,7 @@ export function soaMarkdown(doc: SoaDocument): string {
     const applicable = c.applicable ? 'yes' : 'no';
     const why = c.justification_needed ? `**justification needed** ${md(c.justification)}` : md(c.justification);
     const planned = c.planned_systems.length ? ` Planned: ${c.planned_systems.map((p) => `${p.ref} ${md(p.name)}`).join(', ')}` : '';
-    lines.push(`| ${c.control} ${md(c.title)} | ${applicable} | ${CONTROL_STATUS_LABEL[c.status]} | ${c.owner ? md(c.owner) : '—'} | ${why}${planned} | ${c.evidence.map(md).join('<br>') || '—'} |`);
+    lines.push(`| ${c.control} ${md(c.title)} | ${applicable} | ${CONTROL_STATUS_LABEL[c.status]} | ${c.owner ? md(c.owner) : '—'} | ${why}${planned} | ${c.evidence.map(md).join(' · ') || '—'} |`);
   }
   return `${lines.join('\n')}\n`;
 }

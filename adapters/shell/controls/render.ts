@@ -1,6 +1,6 @@
 /** The control register and the Statement of Applicability as terminal text. */
 import type { ControlEntry, ControlsPage, SoaDocument } from '../../../flows';
-import { APPLICABILITY_LABEL, CONTROL_STATUS_LABEL } from '../../../flows';
+import { APPLICABILITY_LABEL, CONTROL_STATUS_LABEL, stripBidi } from '../../../flows';
 
 /** One control on a line, with why it applies (or that a justification is needed). */
 export function renderControlLine(e: ControlEntry): string {
@@ -9,7 +9,8 @@ export function renderControlLine(e: ControlEntry): string {
   const owner = e.owner ? `, owner ${e.owner}` : '';
   const planned = e.planned_systems.length ? `\n      planned: ${e.planned_systems.map((s) => `${s.ref} ${s.name}`).join(', ')}` : '';
   const why = e.justification ? `\n      ${e.justification}` : '';
-  return `  ${e.control} ${e.title} — ${applicable}, ${CONTROL_STATUS_LABEL[e.status]}${owner}${flag}${why}${planned}`;
+  // Text is printed as typed, but without bidirectional controls, which would reorder the line.
+  return stripBidi(`  ${e.control} ${e.title} — ${applicable}, ${CONTROL_STATUS_LABEL[e.status]}${owner}${flag}${why}${planned}`);
 }
 
 /** A page of the register. */
@@ -39,14 +40,14 @@ export function renderSoaSummary(draft: SoaDocument, latest: SoaDocument | null,
   const c = draft.snapshot.controls;
   const same = latest?.hash === draft.hash;
   const status = latest ? (same ? `unchanged since ${latest.version} (approved by ${latest.approved_by} on ${latest.approved_at?.slice(0, 10)})` : `changed since ${latest.version}`) : 'no version approved yet';
-  return [
+  return stripBidi([
     `Statement of Applicability written to ${path}`,
     `  ${c.filter((e) => e.applicable).length} of ${c.length} controls applicable; ${c.filter((e) => e.justification_needed).length} need a justification; ${status}`,
     `  draft SHA-256 ${draft.hash}`,
     same ? '' : `  approve it with: soa approve ${draft.hash.slice(0, 12)}`,
   ]
     .filter(Boolean)
-    .join('\n');
+    .join('\n'));
 }
 
 /** How the applicability choice reads. */
