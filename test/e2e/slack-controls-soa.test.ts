@@ -111,6 +111,11 @@ describe('Slack: controls and the Statement of Applicability', () => {
     expect(notes.filter((t) => t.startsWith('Approved as SoA-1'))).toHaveLength(1);
     expect(notes.filter((t) => t.includes('already approved as SoA-1')).length).toBeGreaterThanOrEqual(4);
     expect(notes.some((t) => t.includes('Only the compliance group can approve'))).toBe(true);
+    // The message that offered the button is updated once, without it.
+    const updates = s.fake.callsOf('chat.update');
+    expect(updates).toHaveLength(1);
+    expect(JSON.stringify(updates[0]!.params.blocks)).toContain('Approved as SoA-1');
+    expect(JSON.stringify(updates[0]!.params.blocks)).not.toContain('soa.approve');
     const approved = await s.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'soa.approved'));
     expect(approved).toHaveLength(1);
     expect(approved[0]!.data).toMatchObject({ version: 'SoA-1', hash });

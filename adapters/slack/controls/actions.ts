@@ -120,6 +120,11 @@ export function registerControlActions(app: App, rt: SlackRuntime): void {
       const hash = /^[0-9a-f]{64}$/.test(action.value ?? '') ? action.value : 'invalid';
       const r = await flows.approveSoa(ctx, hash);
       await tellPrivately(rt, target, renderNote(r.kind === 'refused' ? r.message : `Approved as ${r.version}. SHA-256 ${r.hash} is in the audit trail.`));
+      if (r.kind === 'approved' && target.channelId && body.message?.ts) {
+        // The message loses its button: what it offered is done.
+        const done = renderNote(`Approved as ${r.version} by ${ctx.actor.displayName ?? ctx.actor.platformId}. SHA-256 ${r.hash}`);
+        await rt.client.chat.update({ channel: target.channelId, ts: body.message.ts, text: done.text, blocks: done.blocks }).catch((err: unknown) => rt.logger.warn({ err }, 'slack: SoA message not updated'));
+      }
     } catch (err) {
       rt.logger.error({ err }, 'slack: soa.approve failed');
       await tellPrivately(rt, target, renderNote('Something went wrong on our side; nothing was approved. Please try again.')).catch(() => {});
