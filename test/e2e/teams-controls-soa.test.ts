@@ -55,6 +55,12 @@ describe('Teams: controls and the Statement of Applicability', () => {
     expect(text).not.toMatch(/\u202E/);
   });
 
+  it('soa in a channel points to the personal chat and shows no link', async () => {
+    const card = await bench.sayInChannel(people.compliance, 'soa');
+    expect(cardText(card)).toContain('only in a personal chat');
+    expect(JSON.stringify(card)).not.toContain('/api/soa/');
+  });
+
   it('soa sends a card with a signed download link and the Approve button; five clicks make one version', async () => {
     const card = await bench.say(people.compliance, 'soa');
     const open = ((card.actions as Json[]) ?? []).find((a) => a.type === 'Action.OpenUrl') as { url: string } | undefined;

@@ -32,6 +32,9 @@ export async function teamsControlsCommand(turn: FormTurn, arg: string): Promise
 export async function teamsSoaCommand(turn: FormTurn): Promise<CardJson> {
   const r = await flows.soaForChat(turn.ctx);
   if (r.kind === 'refused') return refused(r);
+  // The card carries a download link: in a channel or group chat everyone there could open it.
+  const scope = turn.context.activity.conversation?.conversationType;
+  if (scope && scope !== 'personal') return messageCard('The Statement of Applicability comes only in a personal chat with me: open a chat with the bot and type soa there.');
   const link = turn.soaLink?.(turn.ctx.workspace.id, r.draft.hash) ?? null;
   return soaCard(r.draft, r.latest, link);
 }
