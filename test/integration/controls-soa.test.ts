@@ -9,7 +9,7 @@ import type { FlowContext } from '../../flows';
 import { testClock } from '../helpers/clock';
 import { createTestDatabase, DB_KINDS } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
-import { actors } from '../helpers/flows';
+import { actors, testPolicy } from '../helpers/flows';
 import { HOSTILE, HOSTILE_TEXT } from '../helpers/hostile-text';
 import { fieldsFor, highAnswers, minimalAnswers } from '../fixtures/answers';
 
@@ -181,11 +181,32 @@ describe.each(DB_KINDS)('control register and SoA (%s)', (kind) => {
   });
 
   it('workspaces are separate registers', async () => {
-    const other = actors(database.db, clock, undefined, 'slack', 'T0OTHER');
-    const c2 = await other.as('carol');
+    const other = actors(database.db, clock, testPolicy({ groups: { compliance: ['slack:U0CAROL'] } }), 'slack', 'T0OTHER');
+    const c2 = await other.as('U0CAROL');
     const reg = await flows.controlRegister(database.db, c2.workspace.id);
     expect(reg).toHaveLength(38);
     expect(reg.every((e) => !e.applicable)).toBe(true);
     expect(await flows.latestSoa(database.db, c2.workspace.id)).toBeNull();
+    // Control work alone means the AIMS exists: the organisation-level controls apply.
+    expect((await flows.addControl(c2, 'Model cards')).kind).toBe('added');
+    const after = await flows.controlRegister(database.db, c2.workspace.id);
+    expect(after.filter((e) => e.basis === 'organisation').map((e) => e.control)).toEqual(['A.2.2', 'A.2.3', 'A.2.4', 'A.3.2', 'A.3.3']);
+    expect(after.find((e) => e.control === 'X-1')).toMatchObject({ applicable: true });
+  });
+
+  it('five concurrent edits of one control: one row, each edit audited with its before and after', async () => {
+    const cora = await as('cora');
+    const results = await Promise.all(
+      ['not_started', 'in_progress', 'implemented', 'in_progress', 'implemented'].map((status, i) => flows.editControl(i % 2 ? cora : carol, 'A.9.2', { status, evidence: `https://wiki.example/${i}` })),
+    );
+    expect(results.every((r) => r.kind === 'updated')).toBe(true);
+    const rows = await database.db.select().from(controlStates).where(and(eq(controlStates.workspaceId, carol.workspace.id), eq(controlStates.controlId, 'A.9.2')));
+    expect(rows).toHaveLength(1);
+    const events = await database.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'control.updated'), eq(auditEvents.subjectId, 'A.9.2')));
+    expect(events).toHaveLength(5);
+    // Edits queue on the row: each one's "before" is the previous one's "after".
+    const chain = events.sort((a, b) => a.seq - b.seq).map((e) => e.data as { before: { evidence: string[] }; after: { evidence: string[] } });
+    for (let i = 1; i < chain.length; i++) expect(chain[i]!.before.evidence).toEqual(chain[i - 1]!.after.evidence);
+    expect(rows[0]!.evidence).toEqual(chain.at(-1)!.after.evidence);
   });
 });
