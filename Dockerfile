@@ -15,6 +15,9 @@ COPY adapters ./adapters
 COPY flows ./flows
 COPY db ./db
 COPY tsconfig.json ./
+# The migrated template new embedded data directories are copied from (db/embedded-template.ts):
+# made here, where node_modules is writable, so the first start on a new /data volume is quick.
+RUN node bin/prepare-embedded.js
 RUN mkdir -p /data && chown node:node /data && chmod 700 /data
 USER node
 VOLUME ["/data"]

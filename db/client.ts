@@ -8,6 +8,8 @@ import { sql } from 'drizzle-orm';
 import * as baseSchema from './schema';
 import * as aimsSchema from './schema-aims';
 import { lockEmbeddedDataDir } from './embedded-lock';
+import { DEFAULT_TEMPLATE_CACHE, ensureTemplate, isNewDataDir, seedDataDir } from './embedded-template';
+import { pgliteOptions } from './pglite-settings';
 import { postgresOptions } from './postgres-options';
 
 /** Every table, for drizzle's relational queries and the `Db` type. */
@@ -27,7 +29,18 @@ export interface DatabaseOptions {
   dataDir?: string | undefined;
   /** Pool size for postgres.js. Default 10. */
   maxConnections?: number | undefined;
+  /**
+   * A new embedded directory starts as a copy of the migrated template (see embedded-template.ts,
+   * made and cached on first use) instead of running initdb. Only for callers that migrate at
+   * once: the copy already holds the schema. Default false.
+   */
+  fromTemplate?: boolean | undefined;
+  /** Where templates are cached. Default `node_modules/.cache/aimsbot`. */
+  templateCache?: string | undefined;
 }
+
+/** How a new embedded directory was started (only with `fromTemplate`). */
+export type EmbeddedSeed = { template: string } | { error: string };
 
 /** An open database. */
 export interface Database {
@@ -38,6 +51,11 @@ export interface Database {
   /** True when a trivial query succeeds. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+  /**
+   * Set when a new embedded directory was opened with `fromTemplate`: the template it was copied
+   * from, or why there was none (it then started with initdb, as without a template).
+   */
+  seed?: EmbeddedSeed;
 }
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -61,13 +79,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
-  // pg_trgm backs the trigram indexes of `check` (migration scale_indexes creates the extension).
-  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const dataDir = options.dataDir ?? './.aimsbot';
   const lock = dataDir.startsWith('memory://') ? null : await lockEmbeddedDataDir(dataDir);
   let client: InstanceType<typeof PGlite>;
+  let seed: EmbeddedSeed | undefined;
   try {
-    client = new PGlite(dataDir, { extensions: { pg_trgm } });
+    // Seeded under the lock, so no other process sees the directory half copied.
+    if (lock && options.fromTemplate && isNewDataDir(dataDir)) seed = await seedFromTemplate(dataDir, options.templateCache ?? DEFAULT_TEMPLATE_CACHE);
+    client = new PGlite(dataDir, await pgliteOptions());
   } catch (err) {
     lock?.release();
     throw err;
@@ -76,6 +95,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return {
     db: db as unknown as Db,
     kind: 'pglite',
+    ...(seed ? { seed } : {}),
     migrate: () => migrate(db, { migrationsFolder }),
     ping: () => ping(db as unknown as Db),
     close: async () => {
@@ -86,6 +106,18 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       }
     },
   };
+}
+
+/** Copies the template into a new directory; without one (cache not writable, build failed) the
+ * directory is left as it was and PGlite runs initdb in it, as it always did. */
+async function seedFromTemplate(dataDir: string, cache: string): Promise<EmbeddedSeed> {
+  try {
+    const template = await ensureTemplate(cache, migrationsFolder);
+    seedDataDir(template, dataDir);
+    return { template };
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 async function ping(db: Db): Promise<boolean> {

@@ -15,6 +15,8 @@
  *   `approvals.fallback` for its role; deliver `text` (see `ApprovalStuckPayload`).
  * - Scheduled jobs (flows/jobs) add `review.reminder`, `review.escalation`, `approval.reminder`,
  *   `approval.escalation` and `digest.weekly`; their payloads are documented there.
+ * - `impact.due` {systemId, ref, name, impactRef, text} → {person: owner}: a re-triage made the
+ *   impact assessment due again (flows/impact/due.ts); deliver `text` with a way to open `impact`.
  */
 export * from './ports';
 export * from './errors';
@@ -49,3 +51,4 @@ export * from './refs';
 export { createTask } from './tasks/create';
 export type { NewTask, TaskKind, TaskRow, TaskSubject } from './tasks/create';
 export * from './controls';
+export * from './impact';

@@ -6,6 +6,7 @@
  */
 import type { Db } from '../db/client';
 import type { FlowContext } from './ports';
+import { markImpactDue } from './impact/due';
 
 /** The change being reacted to. */
 export interface LifecycleChange {
@@ -21,6 +22,7 @@ type Reaction = (change: LifecycleChange) => Promise<void>;
 const onApproved: Reaction[] = [];
 /** Reactions to a re-triage (a new assessment of an approved system, approval or not). */
 const onRetriaged: Reaction[] = [];
+onRetriaged.push(markImpactDue);
 /** Reactions to a retirement. */
 const onRetired: Reaction[] = [];
 

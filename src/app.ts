@@ -43,6 +43,8 @@ export async function createCore(config: Config, options: CoreOptions = {}): Pro
   setAuditKey(config.auditKey);
   for (const warning of policyWarnings(policy)) logger.warn(warning);
   const database = await openUsableDatabase(config, { migrate: options.migrate ?? !config.databaseUrl });
+  // Not an error: the new directory started with initdb, only more slowly.
+  if (database.seed && 'error' in database.seed) logger.warn({ reason: database.seed.error }, 'new embedded database started without the template');
   return {
     config,
     database,

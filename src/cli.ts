@@ -37,6 +37,9 @@ const HELP = `usage: aimsbot <command>
                             approved yet), or the current draft with --draft
   export controls --format csv|json [--workspace PLATFORM:ID] [--out FILE]
                             the control register as it stands
+  export fria <ref> [--out FILE.md] [--json] [--workspace ID]
+                            the Art. 27 FRIA of one system: Markdown on standard output, or
+                            FILE.md with FILE.json beside it; --json prints the JSON instead
   audit verify [--checkpoint <seq>:<hash>]
                             recompute the audit hash chains (HMAC with AIMS_AUDIT_KEY) and compare
                             them with every published checkpoint, or with one copied from chat

@@ -13,7 +13,8 @@ import type { Config } from './config';
 /** Opens the database and checks it; with `migrate`, applies pending migrations first. */
 export async function openUsableDatabase(config: Config, options: { migrate: boolean }): Promise<Database> {
   const target = describeTarget(config.databaseUrl);
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  // A command that migrates may start a new embedded directory from the migrated template.
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, fromTemplate: options.migrate });
   try {
     if (options.migrate) {
       try {

@@ -77,6 +77,8 @@ async function sentence(deps: FlowDeps, row: OutboxRow, p: Payload, request: Req
     }
     case 'triage.retriage_needed':
       return retriageNeeded(deps, row, p);
+    case 'impact.due':
+      return `${await addressOf(deps, row)} ${plain(str(p.text) ?? '')}`.replace(/Assess it with: impact (AI-\d+)$/, 'Assess it with /aims impact $1');
     case 'approval.stuck':
       return `${await addressOf(deps, row)} ${plain(str(p.text) ?? '')}`;
     case 'digest.weekly':

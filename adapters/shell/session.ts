@@ -19,6 +19,7 @@ import type { ShellPerson } from './people';
 import { resolvePerson } from './people';
 import { renderCheck, renderPending, renderRequest, renderSystem, renderSystemLine } from './render';
 import { controlsCommand, soaCommand } from './controls/commands';
+import { impactConversation, printDashboard, printImpactLine, printInventory } from './impact/commands';
 
 export { SHELL_HELP } from './commands';
 
@@ -166,7 +167,8 @@ async function runCommand(ctx: FlowContext, io: Prompter, speaker: ShellPerson, 
       if (!arg) return io.print('usage: /aims show <ref>, e.g. /aims show AI-1');
       const r = await flows.show(ctx, arg);
       if (r.kind === 'refused') return printRefusal(io, r);
-      return io.print(renderSystem(r.system, r.request, tz));
+      io.print(renderSystem(r.system, r.request, tz));
+      return printImpactLine(ctx, io, r.system);
     }
     case 'pending':
       return io.print(renderPending(await flows.pendingForMe(ctx)));
@@ -188,6 +190,12 @@ async function runCommand(ctx: FlowContext, io: Prompter, speaker: ShellPerson, 
       return controlsCommand(ctx, io, arg);
     case 'soa':
       return soaCommand(ctx, io, arg);
+    case 'impact':
+      return impactConversation(ctx, io, arg);
+    case 'inventory':
+      return printInventory(ctx, io, arg);
+    case 'home':
+      return printDashboard(ctx, io);
     default:
       return io.print(unknownCommand(typed));
   }

@@ -11,6 +11,8 @@ import { renderCheck, renderHelp, renderList, renderNote, renderNotFound, render
 import type { SlackRuntime } from './runtime';
 import { controlsCommand, soaCommand } from './controls/actions';
 import { slackContext } from './runtime';
+import { impactCommand, inventoryCommand } from './impact/actions';
+import { withImpactLine } from './impact/render';
 
 /** The slash command's name. */
 export const SLASH_COMMAND = '/aims';
@@ -65,7 +67,9 @@ async function run(
       const r = await flows.show(ctx, arg);
       if (r.kind === 'refused') return void (await reply(renderNote(r.message)));
       const mentions = await rt.directory.mentions(r.request?.steps.flatMap((s) => s.approvers) ?? []);
-      await reply(renderShow(r.system, r.request, mentions, rt.deps.policy.organization.timezone));
+      const tz = rt.deps.policy.organization.timezone;
+      const impact = await flows.impactLineFor(ctx, r.system, (d) => flows.localDay(d, tz));
+      await reply(withImpactLine(renderShow(r.system, r.request, mentions, tz), impact));
       return;
     }
     case 'pending':
@@ -90,6 +94,10 @@ async function run(
       return controlsCommand(rt, ctx, arg, triggerId, who.channelId, reply);
     case 'soa':
       return soaCommand(rt, ctx, who.userId, reply);
+    case 'impact':
+      return impactCommand(rt, ctx, arg, triggerId, reply);
+    case 'inventory':
+      return inventoryCommand(rt, ctx, arg, reply);
     default:
       await reply(renderHelp(rawSub));
   }

@@ -26,6 +26,8 @@ import { FORM_BACK_ACTION, FORM_CALLBACK } from './form-views';
 import { registerHome } from './home';
 import { registerControlActions } from './controls/actions';
 import { CONTROL_EDIT, SOA_APPROVE } from './controls/render';
+import { registerImpact } from './impact/actions';
+import { IMPACT_ACTIONS, IMPACT_CALLBACK } from './impact/render';
 import { APPROVAL_ACTIONS, RESUBMIT_ACTION } from './render-request';
 import { REVIEW_ACTIONS } from './render-review';
 import { createReplayStore } from './replay-store';
@@ -202,8 +204,8 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
 
   bolt.use(
     ackUnhandled({
-      actions: [...Object.values(APPROVAL_ACTIONS), RESUBMIT_ACTION, FORM_BACK_ACTION, ...Object.values(REVIEW_ACTIONS), CONTROL_EDIT, SOA_APPROVE],
-      views: [FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK, CONTROL_EDIT],
+      actions: [...Object.values(APPROVAL_ACTIONS), RESUBMIT_ACTION, FORM_BACK_ACTION, ...Object.values(REVIEW_ACTIONS), ...Object.values(IMPACT_ACTIONS), CONTROL_EDIT, SOA_APPROVE],
+      views: [FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK, IMPACT_CALLBACK, CONTROL_EDIT],
       commands: [SLASH_COMMAND],
     }),
   );
@@ -214,6 +216,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   registerReviewActions(bolt, rt);
   registerControlActions(bolt, rt);
   registerHome(bolt, rt);
+  registerImpact(bolt, rt);
   bolt.error(async (err) => {
     logger.error({ err }, 'slack: unhandled error');
   });

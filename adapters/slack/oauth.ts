@@ -15,6 +15,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { notifications, slackEnterpriseTeams, slackInstallations, workspaces } from '../../db/schema';
 import type { FlowDeps } from '../../flows';
+import { appendAudit } from '../../flows';
 import type { InstallSource, RevokeReason, SlackInstallationStore } from './installation-store';
 import { createInstallationStore, installKeyOf } from './installation-store';
 import type { EncryptionKey } from './seal';
@@ -132,12 +133,24 @@ export function createSlackOAuth(o: { deps: FlowDeps; settings: SlackOAuthSettin
         .from(workspaces)
         .where(and(eq(workspaces.platform, 'slack'), inArray(workspaces.externalId, teams)));
       for (const w of ws) {
-        const rows = await deps.db
-          .update(notifications)
-          .set({ status: 'failed', lastError: stopMessage(w.externalId, reason), lockedUntil: null })
-          .where(and(eq(notifications.workspaceId, w.id), eq(notifications.status, 'pending')))
-          .returning({ id: notifications.id });
-        failed += rows.length;
+        // The stop is evidence too: the workspace's trail says when and why its delivery ended.
+        failed += await deps.db.transaction(async (tx) => {
+          const rows = await tx
+            .update(notifications)
+            .set({ status: 'failed', lastError: stopMessage(w.externalId, reason), lockedUntil: null })
+            .where(and(eq(notifications.workspaceId, w.id), eq(notifications.status, 'pending')))
+            .returning({ id: notifications.id });
+          await appendAudit(tx, {
+            workspaceId: w.id,
+            actor: 'system',
+            action: 'slack.delivery_stopped',
+            subjectType: 'workspace',
+            subjectId: w.id,
+            data: { reason, install: installKeyOf(source), failedNotifications: rows.length },
+            at: deps.clock.now(),
+          });
+          return rows.length;
+        });
       }
     }
     logger.warn({ install: installKeyOf(source), reason, teams, failedNotifications: failed }, 'slack: delivery stopped for an uninstalled workspace; its records are kept');

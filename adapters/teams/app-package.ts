@@ -70,7 +70,9 @@ export function developerFrom(
 
 /** The app manifest (schema 1.16: Universal Actions, bots in personal, team and group chat). */
 export function teamsManifest(appId: string, opts: { version?: string; developer?: TeamsDeveloper } = {}): Record<string, unknown> {
-  const commands = TEAMS_HELP.map(([command, description]) => ({ title: command.split(' ')[0]!, description: description.slice(0, 128) }));
+  const all = TEAMS_HELP.map(([command, description]) => ({ title: command.split(' ')[0]!, description: description.slice(0, 128) }));
+  // The manifest allows at most 10 commands per list: the first nine and help; help lists them all.
+  const commands = [...all.filter((c) => c.title !== 'help').slice(0, 9), ...all.filter((c) => c.title === 'help')];
   const developer = opts.developer ?? PLACEHOLDER_DEVELOPER;
   return {
     $schema: 'https://developer.microsoft.com/en-us/json-schemas/teams/v1.16/MicrosoftTeams.schema.json',

@@ -11,6 +11,7 @@ import { checkCard, helpCard, listCard, notFoundCard, pendingCard, systemCard } 
 import { startReview } from './review-actions';
 import { timezoneOf } from '../../flows/display';
 import { teamsControlsCommand, teamsSoaCommand } from './controls/actions';
+import { home, inventory, startImpact, withImpactLine } from './impact/actions';
 
 const usage = (text: string) => messageCard(`Usage: ${text}`);
 
@@ -35,8 +36,15 @@ export async function runCommand(turn: FormTurn, command: Command): Promise<Card
       if (!arg) return usage('show <ref>, e.g. show AI-1');
       const r = await flows.show(ctx, arg);
       if (r.kind === 'refused') return messageCard(r.message, { error: true });
-      return systemCard(r.system, r.request, undefined, timezoneOf(ctx.deps.policy));
+      return withImpactLine(ctx, r.system, systemCard(r.system, r.request, undefined, timezoneOf(ctx.deps.policy)));
     }
+    case 'impact':
+      return startImpact(ctx, arg);
+    case 'inventory':
+      return inventory(ctx, arg);
+    case 'home':
+    case 'dashboard':
+      return home(ctx);
     case 'pending':
       return pendingCard(await flows.pendingForMe(ctx));
     case 'review': {

@@ -21,6 +21,7 @@ import type { CardJson } from './card-kit';
 import { cardAttachment, cardResponse, errorResponse, messageCard } from './card-kit';
 import { timezoneOf } from '../../flows/display';
 import { runCommand } from './commands';
+import { inventory, startImpact, submitImpact } from './impact/actions';
 import { saveReference } from './conversation-refs';
 import { createTeamsDeliverer } from './deliver';
 import { TeamsCloudAdapter, teamsInbound } from './inbound';
@@ -180,6 +181,12 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
         const r = await flows.show(turn.ctx, action.ref);
         return r.kind === 'refused' ? messageCard(r.message, { error: true }) : systemCard(r.system, r.request, undefined, timezoneOf(deps.policy));
       }
+      case 'impact.open':
+        return startImpact(turn.ctx, action.ref);
+      case 'impact.submit':
+        return submitImpact(turn, action.ref, data);
+      case 'inventory.page':
+        return inventory(turn.ctx, action.filter);
       default:
         return handleReviewAction(turn, action);
     }

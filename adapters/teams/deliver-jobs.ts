@@ -23,7 +23,7 @@ import type {
   ReviewReminderPayload,
   WeeklyDigestPayload,
 } from '../../flows';
-import type { MessageCopy, RetriagePromptPayload } from '../../flows';
+import type { ImpactDuePayload, MessageCopy, RetriagePromptPayload } from '../../flows';
 import { loadRequestView, loadSystemView, messagesOf } from '../../flows';
 import { roleLabel, timezoneOf } from '../../flows/display';
 import { adaptiveCard, cardAttachment, textBlock } from './card-kit';
@@ -37,9 +37,10 @@ import { approvalEscalationCard, approvalReminderCard, closedReviewCard, memberL
 import type { PostRecorder } from './post-record';
 import type { Posted, TeamsTransport } from './teams-transport';
 import { mentionParts } from './teams-transport';
+import { impactDueCard } from './impact/cards';
 
 /** The kinds handled here. */
-export const JOB_KINDS = new Set(['review.reminder', 'review.escalation', 'approval.reminder', 'approval.escalation', 'digest.weekly', 'triage.retriage_needed']);
+export const JOB_KINDS = new Set(['review.reminder', 'review.escalation', 'approval.reminder', 'approval.escalation', 'digest.weekly', 'triage.retriage_needed', 'impact.due']);
 
 /** One-off posts are recorded against their notification row: this subject type. */
 export const NOTIFICATION = 'notification';
@@ -109,6 +110,15 @@ export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransp
     const intro = [textBlock(`🔄 ${p.text}`, { weight: 'Bolder', wrap: true })];
     const card = system.status === 'approved' ? reviewCard(system, undefined, intro, tz) : adaptiveCard(intro);
     await postOnce(row, () => transport.sendToPerson(row.workspaceId, system.owner, card));
+    return OK;
+  };
+
+  // The owner of a re-triaged system is asked to assess its impact again.
+  const impactDue = async (row: OutboxRow, p: ImpactDuePayload): Promise<DeliveryResult> => {
+    if (await done(row)) return OK;
+    const system = await loadSystemView(db, row.workspaceId, p.systemId);
+    if (!system || system.status === 'retired') return OK;
+    await postOnce(row, () => transport.sendToPerson(row.workspaceId, system.owner, impactDueCard(p.text, system.ref)));
     return OK;
   };
 
@@ -223,6 +233,8 @@ export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransp
           return weeklyDigest(row, p as WeeklyDigestPayload);
         case 'triage.retriage_needed':
           return retriagePrompt(row, p as RetriagePromptPayload);
+        case 'impact.due':
+          return impactDue(row, p as unknown as ImpactDuePayload);
         default:
           return { ok: false, permanent: true, error: `${row.kind}: not a job notification` };
       }

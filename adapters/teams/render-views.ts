@@ -8,7 +8,7 @@ import { obligationLines } from '../../flows/obligation-text';
 import { REQUEST_STATUS_LABEL, roleLabel, STEP_STATUS_LABEL, SYSTEM_STATUS_LABEL } from '../../flows/display';
 
 /** A risk class as people read it; a dash for none. */
-function classLabel(riskClass: string | null | undefined): string {
+export function classLabel(riskClass: string | null | undefined): string {
   if (!riskClass) return '—';
   return RISK_CLASS_LABEL[riskClass as keyof typeof RISK_CLASS_LABEL] ?? words(riskClass);
 }
@@ -25,6 +25,9 @@ export const TEAMS_HELP: Array<[string, string]> = [
   ['resubmit <ref>', 'answer the triage again after changes were requested'],
   ['controls [filter] [page]', 'the control register (compliance); controls edit <id>, controls add <title>'],
   ['soa', 'the Statement of Applicability to download and approve (compliance)'],
+  ['impact <ref>', "assess a tool's impact on people and society (and the Art. 27 FRIA elements)"],
+  ['inventory [filter]', 'compliance: the whole inventory, e.g. high approved, owner=bob, overdue'],
+  ['home', 'compliance: the dashboard of counts, untreated high risks, overdue tasks and reviews'],
   ['help', 'this list'],
 ];
 

@@ -18,7 +18,12 @@ export type ExportWorkspace = { id: number; label: string } | { error: string };
 /** The workspace named `platform:externalId`, or the only one there is. */
 export async function exportWorkspace(db: Db, spec: string | undefined): Promise<ExportWorkspace> {
   const all = (await db.select().from(workspaces).orderBy(asc(workspaces.id))).map((w) => ({ id: w.id, label: `${w.platform}:${w.externalId}` }));
-  if (spec !== undefined) return all.find((w) => w.label === spec) ?? { error: `--workspace: no workspace "${spec}"; there are: ${all.map((w) => w.label).join(', ') || 'none'}` };
+  if (spec !== undefined) {
+    // `slack:T0123`, or the bare team id, tenant id or `local` when only one platform has it (as export fria takes it).
+    const bare = all.filter((w) => w.label.slice(w.label.indexOf(':') + 1) === spec);
+    const found = all.find((w) => w.label === spec) ?? (bare.length === 1 ? bare[0] : undefined);
+    return found ?? { error: `--workspace: no workspace "${spec}"; there are: ${all.map((w) => w.label).join(', ') || 'none'}` };
+  }
   if (all.length === 1) return all[0]!;
   if (all.length === 0) return { error: 'there is no workspace yet: register a system first' };
   return { error: `there are ${all.length} workspaces; name one with --workspace: ${all.map((w) => w.label).join(', ')}` };

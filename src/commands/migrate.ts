@@ -8,7 +8,7 @@ import { UsageError } from './io';
 export async function migrateCommand(io: CliIo): Promise<number> {
   if (io.argv.length) throw new UsageError(`unexpected argument "${io.argv[0]}"; migrate takes none`);
   const config = loadConfig(io.env);
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, fromTemplate: true });
   try {
     await database.migrate().catch((err: unknown) => {
       throw describeDatabaseError(err, describeTarget(config.databaseUrl));

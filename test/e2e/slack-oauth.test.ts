@@ -260,6 +260,11 @@ describe('Slack OAuth install, many workspaces', () => {
     expect(systemsAfter.length).toBe(systemsBefore.length + 2);
     const auditAfter = await s.deps.db.select().from(auditEvents).where(eq(auditEvents.workspaceId, ws!.id)).orderBy(auditEvents.seq);
     expect(auditAfter.slice(0, auditBefore.length)).toEqual(auditBefore);
+    // …and the stop itself is in the trail, with its reason.
+    const stopped = auditAfter.filter((e) => e.action === 'slack.delivery_stopped');
+    expect(stopped).toHaveLength(1);
+    expect(stopped[0]!.data).toMatchObject({ reason: 'app_uninstalled', install: 'team:T0ONE' });
+    expect((stopped[0]!.data as { failedNotifications: number }).failedNotifications).toBe(notSent.length);
     // Requests from the uninstalled workspace are no longer authorised: nothing runs for them.
     expect(await ask(s, 'T0ONE', USERS.alice.id, 'list')).toBe('');
 
