@@ -1,14 +1,13 @@
 /**
- * Evidence for auditors: the inventory (ISO 42001 clause 4.3), the Statement of Applicability
- * (6.1.3) and the audit trail (7.5). Each comes as records with real types (the JSON export)
- * and as rows of text cells (the CSV export, which the CLI writes with a UTF-8 BOM so that
- * spreadsheets read it as UTF-8). Times are ISO UTC, with a `*_local` twin in the policy's zone.
+ * Evidence for auditors: the inventory (ISO 42001 clause 4.3) and the audit trail (7.5); the
+ * Statement of Applicability and the control register (6.1.3) are in flows/controls. Each comes
+ * as records with real types (the JSON export) and as rows of text cells (the CSV export, which
+ * the CLI writes with a UTF-8 BOM so that spreadsheets read it as UTF-8). Times are ISO UTC, with a `*_local` twin in the policy's zone.
  */
 import { and, asc, eq, gt, gte, lte } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../db/client';
 import { auditEvents, workspaces } from '../db/schema';
-import { ANNEX_A_CONTROLS } from './annex-a';
 import { localDateTime, roleLabel } from './display';
 import type { ExportOptions } from './export-filter';
 import { subjectSystems, systemIdsByRef } from './export-filter';
@@ -66,30 +65,6 @@ export interface InventoryRow {
   updated_at_local: string;
 }
 
-/** The Statement of Applicability with real types: every Annex A control, and the systems that need it. */
-export interface SoaRecord {
-  control: string;
-  group: string;
-  title: string;
-  applicable: boolean;
-  systems: Array<{ ref: string; name: string }>;
-  justification: string;
-  /** The obligations of those systems with the date each applies from, earliest first. */
-  obligation_dates: Array<{ obligation: string; from: string }>;
-}
-
-/** A Statement of Applicability row as CSV cells. */
-export interface SoaRow {
-  control: string;
-  group: string;
-  title: string;
-  applicable: 'yes' | 'no';
-  systems: string;
-  justification: string;
-  /** `id from YYYY-MM-DD`, earliest first. */
-  obligation_dates: string;
-}
-
 /** One audit event with real types: `data` is the recorded object. */
 export interface AuditRecord {
   workspace: string;
@@ -115,9 +90,6 @@ function obligationCell(o: ObligationRecord, v1: boolean): string {
   if (v1) return `${o.id} (${o.ref})`;
   return `${o.id} (${o.ref}; ${o.duty ?? ''}; ${o.applicable_from ? `from ${o.applicable_from}` : 'no fixed date'})`;
 }
-
-/** Organisation-level controls: applicable whenever the AIMS exists (triage.md §10). */
-const ORGANISATION_CONTROLS = new Set(['A.2.2', 'A.2.3', 'A.2.4', 'A.3.2', 'A.3.3']);
 
 /** An inventory record as CSV cells. */
 export function inventoryCells(r: InventoryRecord, obligations: readonly Obligation[]): InventoryRow {
@@ -169,47 +141,6 @@ const optionsOf = (o: number | ExportOptions | undefined): ExportOptions => (typ
 /** The inventory as CSV cells, by workspace and reference. */
 export async function inventoryRows(db: Db, o?: number | ExportOptions): Promise<InventoryRow[]> {
   return (await inventoryRecords(db, optionsOf(o))).map((e) => inventoryCells(e.record, e.obligations));
-}
-
-/** The Statement of Applicability over the systems in use (not retired, not blocked, in scope) that `o` selects. */
-export async function soaRecords(db: Db, o?: number | ExportOptions): Promise<SoaRecord[]> {
-  const inventory = await inventoryRecords(db, optionsOf(o));
-  const live = inventory.filter(({ record: r }) => r.status !== 'retired' && r.status !== 'blocked' && r.in_scope === true);
-  return ANNEX_A_CONTROLS.map((c) => {
-    const needing = live.filter(({ record: r }) => r.controls.includes(c.id));
-    const systems = needing.map(({ record: r }) => ({ ref: r.ref, name: r.name }));
-    const organisation = ORGANISATION_CONTROLS.has(c.id);
-    return {
-      control: c.id,
-      group: c.group,
-      title: c.title,
-      applicable: systems.length > 0 || organisation,
-      systems,
-      justification: systems.length
-        ? `required by the triage of ${systems.length} registered AI system${systems.length > 1 ? 's' : ''}`
-        : organisation
-          ? 'organisation-level control: applies to the AI management system as a whole'
-          : 'no registered AI system in use requires it; review when the inventory changes',
-      obligation_dates: obligationDates(needing.flatMap((e) => e.obligations)),
-    };
-  });
-}
-
-/** The Statement of Applicability as CSV cells. */
-export async function soaRows(db: Db, o?: number | ExportOptions): Promise<SoaRow[]> {
-  return (await soaRecords(db, o)).map((r) => ({
-    ...r,
-    applicable: r.applicable ? 'yes' : 'no',
-    systems: r.systems.map((s) => `${s.ref} ${s.name}`).join('; '),
-    obligation_dates: r.obligation_dates.map((d) => `${d.obligation} from ${d.from}`).join('; '),
-  }));
-}
-
-/** Distinct dated obligations, earliest first. */
-function obligationDates(obligations: Obligation[]): Array<{ obligation: string; from: string }> {
-  const seen = new Map<string, { obligation: string; from: string }>();
-  for (const o of obligations) if (o.applicableFrom) seen.set(`${o.id} from ${o.applicableFrom}`, { obligation: o.id, from: o.applicableFrom });
-  return [...seen.entries()].sort((x, y) => x[1].from.localeCompare(y[1].from) || x[0].localeCompare(y[0])).map(([, v]) => v);
 }
 
 /** The audit trail in chain order, per workspace: events in the range of `o`, about the systems of `o.refs`. */
@@ -289,7 +220,6 @@ export const EXPORT_COLUMNS = {
     'owner_id', 'submitted_by', 'submitted_by_id', 'approved_at', 'approved_at_local', 'approved_by', 'decision_reasons',
     'decision_link', 'last_review_at', 'last_review_at_local', 'next_review_at_local', 'registered_at_local', 'updated_at', 'updated_at_local',
   ],
-  soa: ['control', 'group', 'title', 'applicable', 'systems', 'justification', 'obligation_dates'],
   audit: ['workspace', 'seq', 'occurred_at', 'actor', 'action', 'subject_type', 'subject_id', 'data', 'prev_hash', 'hash', 'occurred_at_local'],
 } as const satisfies Record<string, readonly string[]>;
 

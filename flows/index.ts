@@ -50,4 +50,5 @@ export * from './jobs';
 export * from './refs';
 export { createTask } from './tasks/create';
 export type { NewTask, TaskKind, TaskRow, TaskSubject } from './tasks/create';
+export * from './controls';
 export * from './impact';

@@ -29,9 +29,14 @@ const HELP = `usage: aimsbot <command>
   worker                    scheduled jobs only
   migrate                   apply database migrations
   classify [file|-]         classify triage answers {"answers": {...}} and print the result JSON
-  export inventory|soa|audit --format csv|json [--out FILE] [--since DATE] [--until DATE] [--ref AI-n]...
+  export inventory|audit --format csv|json [--out FILE] [--since DATE] [--until DATE] [--ref AI-n]...
                             evidence for auditors; --since/--until: ISO dates or times (UTC),
                             --ref: repeatable or a comma list
+  export soa --format csv|json|md [--draft] [--workspace PLATFORM:ID] [--out FILE]
+                            the latest approved Statement of Applicability (exit 3 when none is
+                            approved yet), or the current draft with --draft
+  export controls --format csv|json [--workspace PLATFORM:ID] [--out FILE]
+                            the control register as it stands
   export fria <ref> [--out FILE.md] [--json] [--workspace ID]
                             the Art. 27 FRIA of one system: Markdown on standard output, or
                             FILE.md with FILE.json beside it; --json prints the JSON instead

@@ -83,6 +83,8 @@ const envSchema = z.object({
   MICROSOFT_APP_TYPE: optionalString.pipe(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional()),
   /** `1` turns Teams on even with an empty app id (local testing). */
   AIMS_TEAMS: optionalString,
+  /** Public base URL of this server (e.g. https://aims.example.com): Teams SoA download links point there. */
+  AIMS_PUBLIC_URL: optionalString.pipe(z.url().optional()),
   NODE_ENV: optionalString,
   /**
    * HMAC key for the audit chain, kept outside the database (at least 32 characters, e.g.
@@ -122,7 +124,7 @@ export interface Config {
         limits: WorkLimits;
       }
     | null;
-  teams: { appId: string; appPassword: string | undefined; tenantId: string | undefined; appType: string; limits: WorkLimits } | null;
+  teams: { appId: string; appPassword: string | undefined; tenantId: string | undefined; appType: string; limits: WorkLimits; publicUrl?: string | undefined } | null;
   /** The audit chain's HMAC key (AIMS_AUDIT_KEY), or null: plain SHA-256. Its bytes never serialise. */
   auditKey: AuditKey | null;
 }
@@ -209,7 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (appId && !e.MICROSOFT_APP_PASSWORD && (e.MICROSOFT_APP_TYPE ?? 'MultiTenant') !== 'UserAssignedMSI') {
       throw new AimsError('invalid_input', 'MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID (the client secret of the Azure bot)');
     }
-    teams = { appId, appPassword: e.MICROSOFT_APP_PASSWORD, tenantId: e.MICROSOFT_APP_TENANT_ID, appType: e.MICROSOFT_APP_TYPE ?? 'MultiTenant', limits: workLimits };
+    teams = { appId, appPassword: e.MICROSOFT_APP_PASSWORD, tenantId: e.MICROSOFT_APP_TENANT_ID, appType: e.MICROSOFT_APP_TYPE ?? 'MultiTenant', limits: workLimits, publicUrl: e.AIMS_PUBLIC_URL };
   }
   return {
     databaseUrl: e.DATABASE_URL,

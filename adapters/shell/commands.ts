@@ -11,6 +11,9 @@ export const SHELL_HELP = `commands:
   /aims changes <ref> <reason> request changes, with a reason
   /aims resubmit <ref>        answer the triage again after changes were requested
   /aims review <ref>          confirm, update, retire or snooze a tool's review
+  /aims controls [filter] [n] the control register (compliance); filters: applicable, excluded,
+                              justification-needed or a status; controls edit <id>, controls add <title>
+  /aims soa                   the Statement of Applicability as a file (compliance); soa approve [hash]
   /aims impact <ref>          assess a tool's impact on people and society (and the Art. 27 FRIA elements)
   /aims inventory [filter]    compliance: the whole inventory, e.g. high approved, owner=bob, overdue, page=2
   /aims home                  compliance: counts by class and status, untreated high risks, overdue tasks and reviews
@@ -20,7 +23,7 @@ export const SHELL_HELP = `commands:
   (end of input, /quit or Ctrl-C twice leaves)`;
 
 /** Every word `/aims` understands. */
-export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'impact', 'inventory', 'home', 'help'] as const;
+export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'impact', 'inventory', 'home', 'controls', 'soa', 'help'] as const;
 
 /** Levenshtein distance: insertions, deletions and substitutions (a swap counts two). */
 export function editDistance(a: string, b: string): number {

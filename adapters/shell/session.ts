@@ -18,6 +18,7 @@ import type { LineSource } from './line-source';
 import type { ShellPerson } from './people';
 import { resolvePerson } from './people';
 import { renderCheck, renderPending, renderRequest, renderSystem, renderSystemLine } from './render';
+import { controlsCommand, soaCommand } from './controls/commands';
 import { impactConversation, printDashboard, printImpactLine, printInventory } from './impact/commands';
 
 export { SHELL_HELP } from './commands';
@@ -185,6 +186,10 @@ async function runCommand(ctx: FlowContext, io: Prompter, speaker: ShellPerson, 
       return resubmitConversation(ctx, io, arg);
     case 'review':
       return reviewConversation(ctx, io, arg);
+    case 'controls':
+      return controlsCommand(ctx, io, arg);
+    case 'soa':
+      return soaCommand(ctx, io, arg);
     case 'impact':
       return impactConversation(ctx, io, arg);
     case 'inventory':

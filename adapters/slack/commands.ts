@@ -9,6 +9,7 @@ import type { SlackMessage } from './render-request';
 import { renderReviewCard } from './render-review';
 import { renderCheck, renderHelp, renderList, renderNote, renderNotFound, renderPending, renderShow } from './render-system';
 import type { SlackRuntime } from './runtime';
+import { controlsCommand, soaCommand } from './controls/actions';
 import { slackContext } from './runtime';
 import { impactCommand, inventoryCommand } from './impact/actions';
 import { withImpactLine } from './impact/render';
@@ -23,7 +24,7 @@ export function registerCommands(app: App, rt: SlackRuntime): void {
     const reply = (m: SlackMessage) => respond({ response_type: 'ephemeral', text: m.text, blocks: m.blocks });
     try {
       const ctx = await slackContext(rt, context.teamId ?? command.team_id, command.user_id);
-      const who = { teamId: context.teamId ?? command.team_id, userId: command.user_id };
+      const who = { teamId: context.teamId ?? command.team_id, userId: command.user_id, channelId: command.channel_id };
       await run(rt, ctx, command.text ?? '', command.trigger_id, who, reply);
     } catch (err) {
       rt.logger.error({ err }, 'slack: /aims failed');
@@ -37,7 +38,7 @@ async function run(
   ctx: flows.FlowContext,
   text: string,
   triggerId: string,
-  who: { teamId: string; userId: string },
+  who: { teamId: string; userId: string; channelId?: string },
   reply: (m: SlackMessage) => ReturnType<RespondFn>,
 ): Promise<void> {
   const [rawSub = '', ...rest] = text.trim().split(/\s+/);
@@ -89,6 +90,10 @@ async function run(
       await rt.client.views.open({ trigger_id: triggerId, view: await reanswerView(ctx, rt.forms, who.teamId, who.userId, 'resubmit', found.ref) });
       return;
     }
+    case 'controls':
+      return controlsCommand(rt, ctx, arg, triggerId, who.channelId, reply);
+    case 'soa':
+      return soaCommand(rt, ctx, who.userId, reply);
     case 'impact':
       return impactCommand(rt, ctx, arg, triggerId, reply);
     case 'inventory':

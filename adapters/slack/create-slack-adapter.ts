@@ -24,6 +24,8 @@ import { createFormStore } from './form-store';
 import type { FormStore } from './form-store';
 import { FORM_BACK_ACTION, FORM_CALLBACK } from './form-views';
 import { registerHome } from './home';
+import { registerControlActions } from './controls/actions';
+import { CONTROL_EDIT, SOA_APPROVE } from './controls/render';
 import { registerImpact } from './impact/actions';
 import { IMPACT_ACTIONS, IMPACT_CALLBACK } from './impact/render';
 import { APPROVAL_ACTIONS, RESUBMIT_ACTION } from './render-request';
@@ -202,8 +204,8 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
 
   bolt.use(
     ackUnhandled({
-      actions: [...Object.values(APPROVAL_ACTIONS), RESUBMIT_ACTION, FORM_BACK_ACTION, ...Object.values(REVIEW_ACTIONS), ...Object.values(IMPACT_ACTIONS)],
-      views: [FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK, IMPACT_CALLBACK],
+      actions: [...Object.values(APPROVAL_ACTIONS), RESUBMIT_ACTION, FORM_BACK_ACTION, ...Object.values(REVIEW_ACTIONS), ...Object.values(IMPACT_ACTIONS), CONTROL_EDIT, SOA_APPROVE],
+      views: [FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK, IMPACT_CALLBACK, CONTROL_EDIT],
       commands: [SLASH_COMMAND],
     }),
   );
@@ -212,6 +214,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   registerForms(bolt, rt);
   registerApprovalActions(bolt, rt);
   registerReviewActions(bolt, rt);
+  registerControlActions(bolt, rt);
   registerHome(bolt, rt);
   registerImpact(bolt, rt);
   bolt.error(async (err) => {

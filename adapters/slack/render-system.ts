@@ -18,6 +18,8 @@ export const HELP_LINES = [
   '*/aims pending* — approvals waiting for you',
   '*/aims review &lt;ref&gt;* — confirm, update, retire or snooze a tool’s review',
   '*/aims resubmit &lt;ref&gt;* — answer the triage again after changes were requested',
+  '*/aims controls [filter] [page]* — the control register (compliance); `controls edit &lt;id&gt;`, `controls add &lt;title&gt;`',
+  '*/aims soa* — the Statement of Applicability as a file, to approve (compliance)',
   '*/aims impact &lt;ref&gt;* — assess a tool’s impact on people and society (and the Art. 27 FRIA elements)',
   '*/aims inventory [filter]* — compliance: the whole inventory, e.g. `high approved`, `owner=@bob`, `overdue`',
   '*/aims help* — this list',

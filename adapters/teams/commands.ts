@@ -10,6 +10,7 @@ import type { Command } from './parse-activity';
 import { checkCard, helpCard, listCard, notFoundCard, pendingCard, systemCard } from './render-views';
 import { startReview } from './review-actions';
 import { timezoneOf } from '../../flows/display';
+import { teamsControlsCommand, teamsSoaCommand } from './controls/actions';
 import { home, inventory, startImpact, withImpactLine } from './impact/actions';
 
 const usage = (text: string) => messageCard(`Usage: ${text}`);
@@ -56,6 +57,10 @@ export async function runCommand(turn: FormTurn, command: Command): Promise<Card
       if ('kind' in found) return messageCard(found.message, { error: true });
       return startForm(turn, { flow: 'resubmit', ref: found.ref, page: firstPage('resubmit'), fields: {}, answers: {} }, (found.assessment?.answers ?? {}) as Answers);
     }
+    case 'controls':
+      return teamsControlsCommand(turn, arg);
+    case 'soa':
+      return teamsSoaCommand(turn);
     default: {
       const card = helpCard(`Unknown command "${command.name}". `);
       return card;

@@ -31,6 +31,8 @@ import type { CardAction } from './parse-activity';
 import { actorOf, cardInvokeData, commandOf, conversationKeyOf, isWellFormed, parseCardAction, userIdOf, workspaceOf } from './parse-activity';
 import { createMemberDirectory } from './people';
 import { handleReviewAction } from './review-actions';
+import { teamsControlEdit, teamsSoaApprove } from './controls/actions';
+import { createSoaLinks, SOA_LINK_PATH } from './controls/soa-link';
 import { systemCard } from './render-views';
 import type { WorkGate, WorkLimits } from '../../flows/work-gate';
 import { createWorkGate, DEFAULT_WORK_LIMITS } from '../../flows/work-gate';
@@ -43,6 +45,8 @@ export interface TeamsSettings {
   tenantId: string | undefined;
   /** MultiTenant (default), SingleTenant or UserAssignedMSI. */
   appType: string;
+  /** Public base URL of this server (AIMS_PUBLIC_URL): SoA download links point there; none without it. */
+  publicUrl?: string | undefined;
   /** Turns at work at once and waiting (AIMS_MAX_IN_FLIGHT, AIMS_MAX_QUEUED). Default `DEFAULT_WORK_LIMITS`. */
   limits?: WorkLimits | undefined;
 }
@@ -117,6 +121,7 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
   } as never);
   const adapter = new TeamsCloudAdapter(auth);
   const directory = createMemberDirectory();
+  const soaLinks = createSoaLinks(deps, () => config.publicUrl, config.appPassword);
   const remembered = new Set<string>();
 
   adapter.onTurnError = async (context, err) => {
@@ -153,7 +158,7 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
     const member = activity.from?.id ? await directory.lookup(context, activity.from.id) : null;
     const actor = actorOf(activity, member?.email)!;
     const ctx = await flows.flowContext(deps, workspaceOf(activity), actor);
-    return { ctx, context, directory, speaker: { id: userId, name: activity.from?.name || userId }, afterChange };
+    return { ctx, context, directory, speaker: { id: userId, name: activity.from?.name || userId }, afterChange, soaLink: (ws, hash) => soaLinks.link(ws, hash, deps.clock.now()) };
   };
 
   const handleAction = async (turn: FormTurn, action: CardAction, data: Record<string, unknown>): Promise<CardJson> => {
@@ -168,6 +173,10 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
         return submitPage(turn, { flow: action.flow, ref: action.ref, page: action.page, fields: action.fields, answers: action.answers as Answers, warned: action.warned }, data);
       case 'form.cancel':
         return messageCard('Cancelled; nothing was submitted.');
+      case 'control.edit':
+        return teamsControlEdit(turn, action.control, action.save === true || action.save === 'true', data);
+      case 'soa.approve':
+        return teamsSoaApprove(turn, action.hash);
       case 'show': {
         const r = await flows.show(turn.ctx, action.ref);
         return r.kind === 'refused' ? messageCard(r.message, { error: true }) : systemCard(r.system, r.request, undefined, timezoneOf(deps.policy));
@@ -264,6 +273,7 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
       // Said where requests are taken: a worker that only delivers has nothing to authenticate.
       if (!config.appId) logger.warn(UNAUTHENTICATED_WARNING);
       const gate = opts.gate ?? createWorkGate(config.limits ?? DEFAULT_WORK_LIMITS);
+      app.get(`${SOA_LINK_PATH}/:token`, (req, res, next) => void soaLinks.handler(req, res).catch(next));
       app.post('/api/messages', ...teamsInbound({ adapter, auth, logic, logger, authTimeoutMs: opts.authTimeoutMs ?? 5000, gate }));
     },
   };

@@ -28,6 +28,8 @@ export interface FormTurn {
   speaker: { id: string; name: string };
   /** Called after a flow call that may have written notifications. */
   afterChange: () => void;
+  /** The download link of a Statement of Applicability (controls/soa-link.ts), or null without one. */
+  soaLink?: (workspaceId: number, hash: string) => string | null;
 }
 
 /** The first card of a flow (for `register`, or `resubmit <ref>` with the previous answers). */

@@ -124,6 +124,8 @@ export const cardActionSchema = z.discriminatedUnion('action', [
     days: z.union([z.string(), z.number()]).transform(String).optional(),
   }),
   z.looseObject({ action: z.literal('show'), ref: z.string() }),
+  z.looseObject({ action: z.literal('control.edit'), control: z.string().max(20), save: z.union([z.boolean(), z.literal('true')]).optional() }),
+  z.looseObject({ action: z.literal('soa.approve'), hash: z.string().regex(/^[0-9a-f]{64}$/) }),
   // Impact: the answers arrive as inputs merged into the data, read by question id.
   z.looseObject({ action: z.enum(['impact.submit', 'impact.open']), ref: z.string().max(20) }),
   z.looseObject({ action: z.literal('inventory.page'), filter: z.string().max(500) }),

@@ -23,6 +23,8 @@ export const TEAMS_HELP: Array<[string, string]> = [
   ['pending', 'approvals waiting for you'],
   ['review <ref>', "confirm, update, retire or snooze a tool's review"],
   ['resubmit <ref>', 'answer the triage again after changes were requested'],
+  ['controls [filter] [page]', 'the control register (compliance); controls edit <id>, controls add <title>'],
+  ['soa', 'the Statement of Applicability to download and approve (compliance)'],
   ['impact <ref>', "assess a tool's impact on people and society (and the Art. 27 FRIA elements)"],
   ['inventory [filter]', 'compliance: the whole inventory, e.g. high approved, owner=bob, overdue'],
   ['home', 'compliance: the dashboard of counts, untreated high risks, overdue tasks and reviews'],

@@ -1,18 +1,25 @@
 /**
  * The arguments of `aimsbot export`: what, in which format, where, and the filters
  * `--since`/`--until` (ISO dates or times) and `--ref AI-n` (repeatable, or a comma list).
+ * `soa` and `controls` cover a workspace's whole AIMS: no filters, `--workspace` to pick one,
+ * and for `soa` also `--draft` and `--format md`.
  */
 import { parseSystemRef } from '../../flows/views';
 import { UsageError } from './io';
 
 /** What can be exported. */
-export const EXPORT_KINDS = ['inventory', 'soa', 'audit'] as const;
+export const EXPORT_KINDS = ['inventory', 'soa', 'audit', 'controls'] as const;
 
 /** Parsed `export` arguments. */
 export interface ExportArgs {
   kind: (typeof EXPORT_KINDS)[number];
-  format: 'csv' | 'json';
+  /** `md` only for `soa`. */
+  format: 'csv' | 'json' | 'md';
   out: string | undefined;
+  /** `soa`: the current draft instead of the latest approved version. */
+  draft: boolean;
+  /** `soa`, `controls`: `platform:externalId` of the workspace (needed when there are several). */
+  workspace: string | undefined;
   /** Inclusive lower bound: a bare date means its first instant (UTC). */
   since: Date | undefined;
   /** Inclusive upper bound: a bare date means its last instant (UTC), so the whole day counts. */
@@ -53,17 +60,23 @@ export function parseRefs(text: string): number[] {
   });
 }
 
-const VALUE_FLAGS = ['--format', '--out', '--since', '--until', '--ref'] as const;
+const VALUE_FLAGS = ['--format', '--out', '--since', '--until', '--ref', '--workspace'] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 
 /** Parses the arguments; throws UsageError naming what is wrong. */
 export function parseExportArgs(argv: string[]): ExportArgs {
   const [kind, ...rest] = argv;
-  if (!kind || !(EXPORT_KINDS as readonly string[]).includes(kind)) throw new UsageError(`what to export: inventory, soa or audit (got "${kind ?? ''}")`);
+  if (!kind || !(EXPORT_KINDS as readonly string[]).includes(kind)) throw new UsageError(`what to export: inventory, soa, audit or controls (got "${kind ?? ''}")`);
   const values: Partial<Record<ValueFlag, string>> = {};
   const refs: number[] = [];
+  let draft = false;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
+    if (a === '--draft') {
+      if (kind !== 'soa') throw new UsageError('--draft only applies to export soa');
+      draft = true;
+      continue;
+    }
     const eq = a.indexOf('=');
     const flag = (eq > 0 ? a.slice(0, eq) : a) as ValueFlag;
     if (!VALUE_FLAGS.includes(flag)) throw new UsageError(`unexpected argument "${a}"`);
@@ -80,10 +93,16 @@ export function parseExportArgs(argv: string[]): ExportArgs {
     else values[flag] = value;
   }
   const format = values['--format'];
-  if (format === undefined) throw new UsageError('--format is required: csv or json');
-  if (format !== 'csv' && format !== 'json') throw new UsageError(`--format must be csv or json (got "${format}")`);
+  const whole = kind === 'soa' || kind === 'controls';
+  const formats = kind === 'soa' ? 'csv, json or md' : 'csv or json';
+  if (format === undefined) throw new UsageError(`--format is required: ${formats}`);
+  if (format !== 'csv' && format !== 'json' && !(format === 'md' && kind === 'soa')) throw new UsageError(`--format must be ${formats} (got "${format}")`);
+  if (whole) {
+    const filter = (['--since', '--until'] as const).find((f) => values[f] !== undefined) ?? (refs.length ? '--ref' : null);
+    if (filter) throw new UsageError(`${filter} does not apply to export ${kind}: it covers the whole AI management system of a workspace`);
+  } else if (values['--workspace'] !== undefined) throw new UsageError(`--workspace only applies to export soa and export controls`);
   const since = values['--since'] !== undefined ? parseExportTime('--since', values['--since']) : undefined;
   const until = values['--until'] !== undefined ? parseExportTime('--until', values['--until']) : undefined;
   if (since && until && since > until) throw new UsageError(`--since (${values['--since']}) is after --until (${values['--until']})`);
-  return { kind: kind as ExportArgs['kind'], format, out: values['--out'], since, until, refs: [...new Set(refs)] };
+  return { kind: kind as ExportArgs['kind'], format, out: values['--out'], since, until, refs: [...new Set(refs)], draft, workspace: values['--workspace'] };
 }

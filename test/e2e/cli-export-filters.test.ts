@@ -125,8 +125,9 @@ describe('aimsbot export: Excel, real types and filters', () => {
       { request: 1, role: 'privacy', decision: 'changes_requested', by: 'pat', by_id: 'shell:pat', at: '2026-11-12T08:00:00.000Z', at_local: '2026-11-12 09:00 (Europe/Berlin)', reason: 'Say which personal data' },
     ]);
     expect(two).toMatchObject({ approved_at: null, last_review_at: null, decision_link: 'https://slack.com/archives/C0APPROVALS/p1762776000000200' });
-    const soa = json(['soa']);
-    expect(soa.find((c) => c.control === 'A.6.2.8')).toMatchObject({ applicable: true, systems: [{ ref: 'AI-2', name: 'CV Screen' }] });
+    // AI-2 waits for changes: its controls are planned, not applicable.
+    const soa = (json(['soa', '--draft']) as unknown as { controls: Json[] }).controls;
+    expect(soa.find((c) => c.control === 'A.6.2.8')).toMatchObject({ applicable: false, systems: [], planned_systems: [{ ref: 'AI-2', name: 'CV Screen' }] });
     expect(soa.find((c) => c.control === 'A.7.2')).toMatchObject({ applicable: false, systems: [] });
     const audit = json(['audit']);
     expect(audit[0]).toMatchObject({ seq: 1, action: 'system.registered', data: { ref: 'AI-1' }, occurred_at_local: '2026-11-02 10:00 (Europe/Berlin)' });
@@ -159,8 +160,9 @@ describe('aimsbot export: Excel, real types and filters', () => {
     expect(one.some((e) => e.action === 'step.changes_requested')).toBe(false);
     expect([...one.map((e) => e.seq), ...two].sort((a, b) => Number(a) - Number(b))).toEqual(all);
     expect(json(['audit', '--ref', 'AI-1,AI-2']).map((e) => e.seq)).toEqual(all);
-    const soa = json(['soa', '--ref', 'AI-1']);
-    expect(soa.find((c) => c.control === 'A.6.2.8')).toMatchObject({ applicable: false, systems: [] });
+    // The Statement of Applicability covers the whole AIMS: it takes no system filter.
+    const soa = cli(['soa', '--format', 'json', '--draft', '--ref', 'AI-1'], database.url!);
+    expect(soa).toMatchObject({ code: 2, stderr: expect.stringContaining('--ref does not apply to export soa') });
   });
 
   it.each([

@@ -11,6 +11,7 @@ import type { TestDatabase } from '../helpers/db';
 import { testClock } from '../helpers/clock';
 import { actors } from '../helpers/flows';
 import { fieldsFor, highAnswers, minimalAnswers } from '../fixtures/answers';
+import { soaVersions } from '../../db/schema-aims';
 
 function cli(args: string[], url: string) {
   const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'export', ...args], {
@@ -44,24 +45,50 @@ describe('aimsbot export', () => {
     expect(rows.map((x) => x.questionnaire_version)).toEqual(['2', '2']);
   });
 
-  it('Statement of Applicability as JSON lists all 38 controls with the systems that need them', () => {
+  it('export soa without an approved version writes nothing, says how to approve, and exits 3', () => {
     const r = cli(['soa', '--format', 'json'], database.url!);
-    expect(r.code).toBe(0);
-    const rows = JSON.parse(r.stdout) as Array<{ control: string; applicable: boolean; systems: unknown[] }>;
-    expect(rows).toHaveLength(38);
-    expect(rows.find((x) => x.control === 'A.6.2.8')).toMatchObject({ applicable: true, systems: [{ ref: 'AI-2', name: 'CV Screen' }] });
-    expect(rows.find((x) => x.control === 'A.7.2')).toMatchObject({ applicable: false, systems: [] });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/no Statement of Applicability has been approved yet: .*soa.*Approve.*--draft/);
   });
 
-  it('the Statement of Applicability carries the obligation dates and the organisation-level controls', () => {
-    const r = cli(['soa', '--format', 'csv'], database.url!);
-    const rows = parse(r.stdout, { columns: true, bom: true }) as Array<{ control: string; applicable: string; systems: string; obligation_dates: string }>;
-    expect(rows.find((x) => x.control === 'A.6.2.8')?.obligation_dates).toBe(
-      'dpia from 2018-05-25; ai_literacy from 2025-02-02; deployer_high_risk from 2027-12-02; explanation_on_request from 2027-12-02; inform_affected_persons from 2027-12-02',
-    );
-    for (const id of ['A.2.3', 'A.2.4']) expect(rows.find((x) => x.control === id)).toMatchObject({ applicable: 'yes', systems: '' });
-    const json = JSON.parse(cli(['soa', '--format', 'json'], database.url!).stdout) as Array<{ control: string; obligation_dates: unknown }>;
-    expect(json.find((x) => x.control === 'A.6.2.8')?.obligation_dates).toContainEqual({ obligation: 'deployer_high_risk', from: '2027-12-02' });
+  it('export soa --draft: 38 controls, pending systems only planned, organisation-level controls applicable', () => {
+    const r = cli(['soa', '--format', 'json', '--draft'], database.url!);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { version: string; organisation: string; planned_systems: unknown[]; controls: Array<{ control: string; applicable: boolean; systems: unknown[]; planned_systems: unknown[] }> };
+    expect(doc).toMatchObject({ version: 'draft', approved_by: null, approved_at: null });
+    expect(doc.controls).toHaveLength(38);
+    expect(doc.planned_systems).toEqual([{ ref: 'AI-1', name: 'Chat, "quoted"' }, { ref: 'AI-2', name: 'CV Screen' }]);
+    expect(doc.controls.find((x) => x.control === 'A.6.2.8')).toMatchObject({ applicable: false, systems: [], planned_systems: [{ ref: 'AI-2', name: 'CV Screen' }] });
+    for (const id of ['A.2.2', 'A.2.3', 'A.2.4', 'A.3.2', 'A.3.3']) expect(doc.controls.find((x) => x.control === id)).toMatchObject({ applicable: true, systems: [] });
+  });
+
+  it('export soa writes the approved snapshot in JSON, CSV and Markdown, with the header; export controls the register', async () => {
+    const carol = await actors(database.db, testClock()).as('carol');
+    const approved = await flows.approveSoa(carol);
+    expect(approved).toMatchObject({ kind: 'approved', version: 'SoA-1' });
+    const [version] = await database.db.select().from(soaVersions);
+    const doc = JSON.parse(cli(['soa', '--format', 'json'], database.url!).stdout) as Record<string, unknown>;
+    expect(doc).toMatchObject({ version: 'SoA-1', approved_by: 'carol', approved_by_id: 'shell:carol', hash: version!.hash, approved_at: version!.approvedAt.toISOString() });
+    const { organisation, aims_scope, planned_systems, controls } = doc;
+    expect({ organisation, aims_scope, planned_systems, controls }).toEqual(version!.snapshot);
+    expect(flows.soaHash({ organisation, aims_scope, planned_systems, controls })).toBe(version!.hash);
+
+    const rows = parse(cli(['soa', '--format', 'csv'], database.url!).stdout, { columns: true, bom: true }) as Array<Record<string, string>>;
+    expect(rows).toHaveLength(38);
+    expect(rows.find((x) => x.control === 'A.2.3')).toMatchObject({ applicable: 'yes', soa_version: 'SoA-1', approved_by: 'carol', soa_hash: version!.hash });
+    expect(rows.find((x) => x.control === 'A.7.2')).toMatchObject({ applicable: 'no', justification_needed: 'yes' });
+
+    const out = join(mkdtempSync(join(tmpdir(), 'aims-soa-')), 'soa.md');
+    const md = cli(['soa', '--format', 'md', '--out', out], database.url!);
+    expect(md).toMatchObject({ code: 0, stderr: 'wrote SoA-1 (38 controls) to ' + out + '\n' });
+    const text = readFileSync(out, 'utf8');
+    expect(text).toContain('**Version:** SoA-1');
+    expect(text).toContain(`**SHA-256:** \`${version!.hash}\``);
+
+    const register = parse(cli(['controls', '--format', 'csv'], database.url!).stdout, { columns: true, bom: true }) as Array<Record<string, string>>;
+    expect(register.map((x) => x.control)).toEqual(rows.map((x) => x.control));
+    expect(cli(['controls', '--format', 'md'], database.url!)).toMatchObject({ code: 2, stderr: expect.stringContaining('--format must be csv or json') });
   });
 
   it('audit trail to a file, in chain order', () => {
@@ -77,7 +104,10 @@ describe('aimsbot export', () => {
   it.each([
     [['inventory'], /--format is required/],
     [['inventory', '--format', 'xml'], /--format must be csv or json/],
-    [['people', '--format', 'csv'], /inventory, soa or audit/],
+    [['people', '--format', 'csv'], /inventory, soa, audit or controls/],
+    [['inventory', '--format', 'md'], /--format must be csv or json/],
+    [['audit', '--format', 'csv', '--draft'], /--draft only applies to export soa/],
+    [['soa', '--format', 'csv', '--workspace', 'slack:T404'], /--workspace: no workspace "slack:T404"; there are: shell:local/],
     [['soa', '--format', 'csv', '--bogus'], /unexpected argument "--bogus"/],
   ])('bad arguments %j exit 2 with one line', (args, expected) => {
     const r = cli(args, database.url!);

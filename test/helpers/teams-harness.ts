@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import type { Db } from '../../db/client';
 import { createTeamsAdapter } from '../../adapters/teams';
+import type { TeamsSettings } from '../../adapters/teams/create-teams-adapter';
 import type { Policy } from '../../flows';
 import { parsePolicy } from '../../flows';
 import type { Answers } from '../../flows/triage/types';
@@ -168,12 +169,15 @@ export async function startTeamsBench(
   const deps = { db: opts.wrapDb ? opts.wrapDb(db.db) : db.db, policy, clock };
   const logger = pino({ level: 'silent' });
   const dispatcher = createDispatcher(deps, logger);
-  const teams = createTeamsAdapter({ deps, config: { appId: '', appPassword: undefined, tenantId: undefined, appType: 'MultiTenant' }, logger, ...(opts.gate ? { gate: opts.gate } : {}) });
+  // The public URL (SoA download links) is this server's, known once it listens.
+  const config: TeamsSettings = { appId: '', appPassword: undefined, tenantId: undefined, appType: 'MultiTenant', publicUrl: undefined };
+  const teams = createTeamsAdapter({ deps, config, logger, ...(opts.gate ? { gate: opts.gate } : {}) });
   dispatcher.register('teams', teams.deliverer);
   const http = createHttpApp();
   teams.install(http.app);
   const listening = await http.listen(0, '127.0.0.1');
-  const url = `http://127.0.0.1:${listening.port}/api/messages`;
+  config.publicUrl = `http://127.0.0.1:${listening.port}`;
+  const url = `${config.publicUrl}/api/messages`;
 
   const base = (u: TeamsUser, channel: boolean): Json => ({
     id: randomUUID(),
