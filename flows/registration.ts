@@ -7,7 +7,7 @@ import { and, eq, max, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { aiSystems, assessments, workspaces } from '../db/schema';
 import { openApprovalRequest } from './approvals';
-import { appendAudit } from './audit';
+import { appendAudit, auditedTransaction } from './audit';
 import { ensurePerson } from './identity';
 import { triagePolicyOf } from './policy';
 import type { FlowContext } from './ports';
@@ -19,6 +19,9 @@ import type { Answers, Classification, FieldError, RegistrationFields } from './
 import type { RequestView, SystemView } from './views';
 import { loadRequestView, loadSystemView, nameKey, parseSystemRef } from './views';
 import { SYSTEM_STATUS_PHRASE } from './display';
+
+/** Advisory lock class (with the workspace id as second key) that registrations in one workspace take in turn. */
+const REGISTRATION_LOCK = 0x41494d53;
 
 /** The outcome of a registration. */
 export type RegisterResult =
@@ -73,26 +76,26 @@ export async function register(
     { platformId: fields.owner, displayName: input.ownerName, email: input.ownerEmail },
     now,
   );
-  const ids = await db.transaction(async (tx) => {
-    // Locking the workspace row serialises registrations, so two racing ones cannot both pass
-    // the duplicate check, and hands out the next reference number.
-    await tx.execute(sql`select id from ${workspaces} where ${workspaces.id} = ${ws} for update`);
-    const [dup] = await tx
-      .select({ id: aiSystems.id })
-      .from(aiSystems)
-      .where(and(eq(aiSystems.workspaceId, ws), eq(aiSystems.nameKey, nameKey(fields.name))))
-      .limit(1);
-    if (dup) return { duplicateId: dup.id };
-    const [wsRow] = await tx
-      .update(workspaces)
-      .set({ nextRef: sql`${workspaces.nextRef} + 1` })
-      .where(eq(workspaces.id, ws))
-      .returning({ ref: sql<number>`${workspaces.nextRef} - 1` });
+  const ids = await auditedTransaction(db, async (tx) => {
+    // Registrations in one workspace take turns, so two racing ones cannot both pass the
+    // duplicate check or take the same reference number. The turn is an advisory lock rather
+    // than the workspace row: that row is the audit head, which decisions need too, and it is
+    // only taken at the end, for the reference counter and the audit events.
+    await tx.execute(sql`select pg_advisory_xact_lock(${REGISTRATION_LOCK}, ${ws})`);
+    const [head] = await tx
+      .select({
+        nextRef: workspaces.nextRef,
+        dup: sql<number | null>`(select ${aiSystems.id} from ${aiSystems} where ${aiSystems.workspaceId} = ${ws} and ${aiSystems.nameKey} = ${nameKey(fields.name)} limit 1)`,
+      })
+      .from(workspaces)
+      .where(eq(workspaces.id, ws));
+    if (head?.dup != null) return { duplicateId: Number(head.dup) };
+    const ref = head!.nextRef;
     const [sys] = await tx
       .insert(aiSystems)
       .values({
         workspaceId: ws,
-        refNumber: Number(wsRow!.ref),
+        refNumber: ref,
         name: fields.name,
         nameKey: nameKey(fields.name),
         vendor: fields.vendor,
@@ -120,6 +123,8 @@ export async function register(
     // A system created in this transaction has no assessment yet: version 1, no need to look.
     const assessmentId = await storeAssessment(tx, ctx, sys!.id, answers, result, now, { firstVersion: true });
     const requestId = await openApprovalRequest(tx, ctx, { id: sys!.id, ownerId: owner.id }, assessmentId, result);
+    // Last, like the audit events after it: from here to commit the workspace row stays locked.
+    await tx.update(workspaces).set({ nextRef: ref + 1 }).where(eq(workspaces.id, ws));
     return { systemId: sys!.id, requestId };
   });
   if (ids.duplicateId !== undefined) {
@@ -228,7 +233,7 @@ export async function resubmit(
   const { db, policy, clock } = ctx.deps;
   const result = classify(a.answers, triagePolicyOf(policy));
   const now = clock.now();
-  const requestId = await db.transaction(async (tx) => {
+  const requestId = await auditedTransaction(db, async (tx) => {
     const assessmentId = await storeAssessment(tx, ctx, found.id, a.answers, result, now);
     return openApprovalRequest(tx, ctx, { id: found.id, ownerId: found.owner.id }, assessmentId, result);
   });
