@@ -2,6 +2,7 @@
  * Neutral views that every adapter renders (Slack Block Kit, Teams Adaptive Cards, the shell).
  * They carry data, not presentation; loaders here read them in one workspace only.
  */
+import type { SQL } from 'drizzle-orm';
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { aiSystems, approvalRequests, approvalSteps, assessments, people } from '../db/schema';
@@ -132,18 +133,24 @@ const unknownPerson = (id: number): PersonView => ({ id, platformId: `unknown:${
 /** Loads systems as views (one query per table, not per row). */
 export async function loadSystemViews(db: Db, workspaceId: number, systemIds: number[]): Promise<SystemView[]> {
   if (systemIds.length === 0) return [];
-  const rows = await db
-    .select()
+  return findSystemViews(db, workspaceId, inArray(aiSystems.id, systemIds));
+}
+
+/**
+ * Loads the systems of a workspace that match `where` as views, by reference, at most `limit`:
+ * the systems with their current assessments in one query, then the people they name in one more.
+ */
+export async function findSystemViews(db: Db, workspaceId: number, where: SQL | undefined, limit?: number): Promise<SystemView[]> {
+  const query = db
+    .select({ s: aiSystems, a: assessments })
     .from(aiSystems)
-    .where(and(eq(aiSystems.workspaceId, workspaceId), inArray(aiSystems.id, systemIds)))
-    .orderBy(asc(aiSystems.refNumber));
-  const assessmentIds = rows.map((r) => r.currentAssessmentId).filter((x): x is number => x !== null);
-  const aRows = assessmentIds.length
-    ? await db
-        .select()
-        .from(assessments)
-        .where(and(eq(assessments.workspaceId, workspaceId), inArray(assessments.id, assessmentIds)))
-    : [];
+    .leftJoin(assessments, and(eq(assessments.id, aiSystems.currentAssessmentId), eq(assessments.workspaceId, workspaceId)))
+    .where(and(eq(aiSystems.workspaceId, workspaceId), where))
+    .orderBy(asc(aiSystems.refNumber))
+    .$dynamic();
+  const joined = limit === undefined ? await query : await query.limit(limit);
+  const rows = joined.map((j) => j.s);
+  const aRows = joined.flatMap((j) => (j.a ? [j.a] : []));
   const byId = new Map(aRows.map((a) => [a.id, a]));
   const persons = await peopleById(db, workspaceId, [
     ...rows.flatMap((r) => [r.ownerId, r.submittedById]),
