@@ -3,7 +3,7 @@
  * They carry data, not presentation; loaders here read them in one workspace only.
  */
 import type { SQL } from 'drizzle-orm';
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { aiSystems, approvalRequests, approvalSteps, assessments, people } from '../db/schema';
 import type { Policy } from './policy';
@@ -195,24 +195,45 @@ export async function loadSystemView(db: Db, workspaceId: number, systemId: numb
   return (await loadSystemViews(db, workspaceId, [systemId]))[0] ?? null;
 }
 
-/** Loads approval requests as views. */
+/** A step as the request query aggregates it (JSON: a time is milliseconds since the epoch). */
+interface StepRow {
+  id: number;
+  position: number;
+  role: string;
+  status: string;
+  ownerId: number | null;
+  groupName: string | null;
+  decidedById: number | null;
+  decidedAt: number | null;
+  reason: string | null;
+}
+
+/** Loads approval requests as views: each request with its system, assessment and steps in one query, then the people named. */
 export async function loadRequestViews(db: Db, policy: Policy, workspaceId: number, requestIds: number[]): Promise<RequestView[]> {
   if (requestIds.length === 0) return [];
   const reqs = await db
-    .select({ r: approvalRequests, s: aiSystems, a: assessments })
+    .select({
+      r: approvalRequests,
+      s: aiSystems,
+      a: assessments,
+      steps: sql<StepRow[] | string>`coalesce((
+        select json_agg(json_build_object(
+          'id', st.id, 'position', st.position, 'role', st.role, 'status', st.status, 'ownerId', st.owner_id,
+          'groupName', st.group_name, 'decidedById', st.decided_by_id,
+          'decidedAt', floor(extract(epoch from st.decided_at) * 1000), 'reason', st.reason) order by st.position)
+        from ${approvalSteps} st where st.request_id = ${approvalRequests.id} and st.workspace_id = ${workspaceId}), '[]'::json)`,
+    })
     .from(approvalRequests)
     .innerJoin(aiSystems, eq(aiSystems.id, approvalRequests.systemId))
     .innerJoin(assessments, eq(assessments.id, approvalRequests.assessmentId))
     .where(and(eq(approvalRequests.workspaceId, workspaceId), inArray(approvalRequests.id, requestIds)))
     .orderBy(desc(approvalRequests.id));
-  const steps = await db
-    .select()
-    .from(approvalSteps)
-    .where(and(eq(approvalSteps.workspaceId, workspaceId), inArray(approvalSteps.requestId, requestIds)))
-    .orderBy(asc(approvalSteps.position));
+  // Both drivers parse json; a driver that hands back text is parsed here.
+  const stepsOf = new Map(reqs.map(({ r, steps }) => [r.id, (typeof steps === 'string' ? JSON.parse(steps) : steps) as StepRow[]]));
+  const allSteps = [...stepsOf.values()].flat();
   const persons = await peopleById(db, workspaceId, [
     ...reqs.flatMap(({ r, s }) => [r.submittedById, s.ownerId]),
-    ...steps.flatMap((st) => [st.decidedById, st.ownerId]),
+    ...allSteps.flatMap((st) => [st.decidedById, st.ownerId]),
   ]);
   const pv = (id: number) => persons.get(id) ?? unknownPerson(id);
   return reqs.map(({ r, s, a }) => ({
@@ -227,19 +248,17 @@ export async function loadRequestViews(db: Db, policy: Policy, workspaceId: numb
     decidedAt: r.decidedAt,
     assessmentVersion: a.version,
     classification: a.result as Classification,
-    steps: steps
-      .filter((st) => st.requestId === r.id)
-      .map((st) => ({
-        id: st.id,
-        position: st.position,
-        role: st.role,
-        status: st.status as StepView['status'],
-        approvers: st.ownerId !== null ? [pv(st.ownerId).platformId] : [...groupMembers(policy, st.groupName)],
-        group: st.groupName,
-        decidedBy: st.decidedById !== null ? pv(st.decidedById) : null,
-        decidedAt: st.decidedAt,
-        reason: st.reason,
-      })),
+    steps: (stepsOf.get(r.id) ?? []).map((st) => ({
+      id: st.id,
+      position: st.position,
+      role: st.role,
+      status: st.status as StepView['status'],
+      approvers: st.ownerId !== null ? [pv(st.ownerId).platformId] : [...groupMembers(policy, st.groupName)],
+      group: st.groupName,
+      decidedBy: st.decidedById !== null ? pv(st.decidedById) : null,
+      decidedAt: st.decidedAt !== null ? new Date(Number(st.decidedAt)) : null,
+      reason: st.reason,
+    })),
   }));
 }
 
