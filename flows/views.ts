@@ -4,6 +4,7 @@
  */
 import type { SQL } from 'drizzle-orm';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
 import { aiSystems, approvalRequests, approvalSteps, assessments, people } from '../db/schema';
 import type { Policy } from './policy';
@@ -136,26 +137,30 @@ export async function loadSystemViews(db: Db, workspaceId: number, systemIds: nu
   return findSystemViews(db, workspaceId, inArray(aiSystems.id, systemIds));
 }
 
+/** The people a system view names, joined under their own names. */
+const ownerPerson = alias(people, 'owner_person');
+const submitterPerson = alias(people, 'submitter_person');
+const assessorPerson = alias(people, 'assessor_person');
+
 /**
- * Loads the systems of a workspace that match `where` as views, by reference, at most `limit`:
- * the systems with their current assessments in one query, then the people they name in one more.
+ * Loads the systems of a workspace that match `where` as views, by reference, at most `limit`,
+ * in one query: each system with its current assessment and the people both name.
  */
 export async function findSystemViews(db: Db, workspaceId: number, where: SQL | undefined, limit?: number): Promise<SystemView[]> {
   const query = db
-    .select({ s: aiSystems, a: assessments })
+    .select({ s: aiSystems, a: assessments, owner: ownerPerson, submitter: submitterPerson, assessor: assessorPerson })
     .from(aiSystems)
     .leftJoin(assessments, and(eq(assessments.id, aiSystems.currentAssessmentId), eq(assessments.workspaceId, workspaceId)))
+    .leftJoin(ownerPerson, and(eq(ownerPerson.id, aiSystems.ownerId), eq(ownerPerson.workspaceId, workspaceId)))
+    .leftJoin(submitterPerson, and(eq(submitterPerson.id, aiSystems.submittedById), eq(submitterPerson.workspaceId, workspaceId)))
+    .leftJoin(assessorPerson, and(eq(assessorPerson.id, assessments.submittedById), eq(assessorPerson.workspaceId, workspaceId)))
     .where(and(eq(aiSystems.workspaceId, workspaceId), where))
     .orderBy(asc(aiSystems.refNumber))
     .$dynamic();
   const joined = limit === undefined ? await query : await query.limit(limit);
   const rows = joined.map((j) => j.s);
-  const aRows = joined.flatMap((j) => (j.a ? [j.a] : []));
-  const byId = new Map(aRows.map((a) => [a.id, a]));
-  const persons = await peopleById(db, workspaceId, [
-    ...rows.flatMap((r) => [r.ownerId, r.submittedById]),
-    ...aRows.map((a) => a.submittedById),
-  ]);
+  const byId = new Map(joined.flatMap((j) => (j.a ? [[j.a.id, j.a] as const] : [])));
+  const persons = new Map(joined.flatMap((j) => [j.owner, j.submitter, j.assessor]).flatMap((p) => (p ? [[p.id, personView(p)] as const] : [])));
   const pv = (id: number) => persons.get(id) ?? unknownPerson(id);
   return rows.map((r) => {
     const a = r.currentAssessmentId !== null ? byId.get(r.currentAssessmentId) : undefined;
