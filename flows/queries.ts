@@ -8,7 +8,7 @@ import { refuse } from './results';
 import { checkCanDecide } from './rules';
 import type { Obligation } from './triage/types';
 import type { RequestView, SystemView } from './views';
-import { findSystemViews, loadRequestViews, loadSystemViews, nameKey, parseSystemRef } from './views';
+import { findSystemViewByRefOrName, findSystemViews, loadRequestViews, loadSystemViews, nameKey, parseSystemRef } from './views';
 
 /** The answer to "may I use X, and under which conditions?". */
 export interface CheckView {
@@ -41,12 +41,7 @@ export async function check(ctx: FlowContext, query: string): Promise<CheckResul
   const { db } = ctx.deps;
   const ws = ctx.workspace.id;
   const n = parseSystemRef(q);
-  const [s] = await findSystemViews(
-    db,
-    ws,
-    n !== null ? or(eq(aiSystems.refNumber, n), eq(aiSystems.nameKey, nameKey(q))) : eq(aiSystems.nameKey, nameKey(q)),
-    1,
-  );
+  const s = await findSystemViewByRefOrName(db, ws, nameKey(q), n);
   if (s) {
     return {
       kind: 'found',

@@ -2,8 +2,8 @@
  * Neutral views that every adapter renders (Slack Block Kit, Teams Adaptive Cards, the shell).
  * They carry data, not presentation; loaders here read them in one workspace only.
  */
-import type { SQL } from 'drizzle-orm';
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Placeholder, SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
 import { aiSystems, approvalRequests, approvalSteps, assessments, people } from '../db/schema';
@@ -142,12 +142,9 @@ const ownerPerson = alias(people, 'owner_person');
 const submitterPerson = alias(people, 'submitter_person');
 const assessorPerson = alias(people, 'assessor_person');
 
-/**
- * Loads the systems of a workspace that match `where` as views, by reference, at most `limit`,
- * in one query: each system with its current assessment and the people both name.
- */
-export async function findSystemViews(db: Db, workspaceId: number, where: SQL | undefined, limit?: number): Promise<SystemView[]> {
-  const query = db
+/** The query behind system views: each system with its current assessment and the people both name. */
+function systemViewQuery(db: Db, workspaceId: number | Placeholder, where: SQL | undefined) {
+  return db
     .select({ s: aiSystems, a: assessments, owner: ownerPerson, submitter: submitterPerson, assessor: assessorPerson })
     .from(aiSystems)
     .leftJoin(assessments, and(eq(assessments.id, aiSystems.currentAssessmentId), eq(assessments.workspaceId, workspaceId)))
@@ -157,7 +154,45 @@ export async function findSystemViews(db: Db, workspaceId: number, where: SQL | 
     .where(and(eq(aiSystems.workspaceId, workspaceId), where))
     .orderBy(asc(aiSystems.refNumber))
     .$dynamic();
-  const joined = limit === undefined ? await query : await query.limit(limit);
+}
+
+type JoinedSystem = Awaited<ReturnType<typeof systemViewQuery>>[number];
+
+/**
+ * Loads the systems of a workspace that match `where` as views, by reference, at most `limit`,
+ * in one query: each system with its current assessment and the people both name.
+ */
+export async function findSystemViews(db: Db, workspaceId: number, where: SQL | undefined, limit?: number): Promise<SystemView[]> {
+  const query = systemViewQuery(db, workspaceId, where);
+  return toSystemViews(limit === undefined ? await query : await query.limit(limit));
+}
+
+/** The look-ups of `check`, built once per database handle: building this query costs more than running it. */
+const lookups = new WeakMap<Db, ReturnType<typeof prepareLookups>>();
+
+function prepareLookups(db: Db) {
+  const ws = sql.placeholder('ws');
+  const key = sql.placeholder('key');
+  return {
+    byName: systemViewQuery(db, ws, eq(aiSystems.nameKey, key)).limit(1).prepare('aims_system_by_name'),
+    byRefOrName: systemViewQuery(db, ws, or(eq(aiSystems.refNumber, sql.placeholder('ref')), eq(aiSystems.nameKey, key)))
+      .limit(1)
+      .prepare('aims_system_by_ref_or_name'),
+  };
+}
+
+/** The system whose reference number is `ref` or whose folded name is `key` (the lowest reference first), or null. */
+export async function findSystemViewByRefOrName(db: Db, workspaceId: number, key: string, ref: number | null): Promise<SystemView | null> {
+  let q = lookups.get(db);
+  if (!q) {
+    q = prepareLookups(db);
+    lookups.set(db, q);
+  }
+  const rows = ref === null ? await q.byName.execute({ ws: workspaceId, key }) : await q.byRefOrName.execute({ ws: workspaceId, key, ref });
+  return toSystemViews(rows)[0] ?? null;
+}
+
+function toSystemViews(joined: JoinedSystem[]): SystemView[] {
   const rows = joined.map((j) => j.s);
   const byId = new Map(joined.flatMap((j) => (j.a ? [[j.a.id, j.a] as const] : [])));
   const persons = new Map(joined.flatMap((j) => [j.owner, j.submitter, j.assessor]).flatMap((p) => (p ? [[p.id, personView(p)] as const] : [])));
