@@ -3,7 +3,7 @@
  * classify, store the system with its first assessment and open its approval request — all in
  * one transaction with its audit events.
  */
-import { and, eq, max, sql } from 'drizzle-orm';
+import { and, eq, max } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { aiSystems, assessments, workspaces } from '../db/schema';
 import { openApprovalRequest } from './approvals';
@@ -19,9 +19,6 @@ import type { Answers, Classification, FieldError, RegistrationFields } from './
 import type { RequestView, SystemView } from './views';
 import { loadRequestView, loadSystemView, nameKey, parseSystemRef } from './views';
 import { SYSTEM_STATUS_PHRASE } from './display';
-
-/** Advisory lock class (with the workspace id as second key) that registrations in one workspace take in turn. */
-const REGISTRATION_LOCK = 0x41494d53;
 
 /** The outcome of a registration. */
 export type RegisterResult =
@@ -77,19 +74,21 @@ export async function register(
     now,
   );
   const ids = await auditedTransaction(db, async (tx) => {
-    // Registrations in one workspace take turns, so two racing ones cannot both pass the
-    // duplicate check or take the same reference number. The turn is an advisory lock rather
-    // than the workspace row: that row is the audit head, which decisions need too, and it is
-    // only taken at the end, for the reference counter and the audit events.
-    await tx.execute(sql`select pg_advisory_xact_lock(${REGISTRATION_LOCK}, ${ws})`);
-    const [head] = await tx
-      .select({
-        nextRef: workspaces.nextRef,
-        dup: sql<number | null>`(select ${aiSystems.id} from ${aiSystems} where ${aiSystems.workspaceId} = ${ws} and ${aiSystems.nameKey} = ${nameKey(fields.name)} limit 1)`,
-      })
-      .from(workspaces)
-      .where(eq(workspaces.id, ws));
-    if (head?.dup != null) return { duplicateId: Number(head.dup) };
+    // Locking the workspace row first serialises registrations, so two racing ones cannot both
+    // pass the duplicate check or take the same reference number. FOR NO KEY UPDATE, as the audit
+    // head is locked: rows other flows insert into the workspace do not wait for it. The row is
+    // also the audit head, so decisions wait behind a registration; theirs is taken only at their
+    // end (auditedTransaction), so a registration waits behind a few statements of each, not
+    // behind whole decisions.
+    const [head] = await tx.select({ nextRef: workspaces.nextRef }).from(workspaces).where(eq(workspaces.id, ws)).for('no key update');
+    // Its own statement after the lock: a sub-select in the locking one would keep the snapshot
+    // taken before the wait, and miss a duplicate committed meanwhile.
+    const [dup] = await tx
+      .select({ id: aiSystems.id })
+      .from(aiSystems)
+      .where(and(eq(aiSystems.workspaceId, ws), eq(aiSystems.nameKey, nameKey(fields.name))))
+      .limit(1);
+    if (dup) return { duplicateId: dup.id };
     const ref = head!.nextRef;
     const [sys] = await tx
       .insert(aiSystems)
@@ -123,7 +122,6 @@ export async function register(
     // A system created in this transaction has no assessment yet: version 1, no need to look.
     const assessmentId = await storeAssessment(tx, ctx, sys!.id, answers, result, now, { firstVersion: true });
     const requestId = await openApprovalRequest(tx, ctx, { id: sys!.id, ownerId: owner.id }, assessmentId, result);
-    // Last, like the audit events after it: from here to commit the workspace row stays locked.
     await tx.update(workspaces).set({ nextRef: ref + 1 }).where(eq(workspaces.id, ws));
     return { systemId: sys!.id, requestId };
   });

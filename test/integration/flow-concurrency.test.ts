@@ -1,6 +1,6 @@
 /**
  * Whole flows racing in one workspace, on both databases: registrations (some with the same
- * name) and decisions at once. Registrations take turns on an advisory lock and every flow step
+ * name) and decisions at once. Registrations take turns on the workspace row and every flow step
  * appends its audit events last, right before commit; this checks that nothing deadlocks, a name
  * is registered once, reference numbers have no gaps, each transaction's events stay together,
  * and the chain verifies.
