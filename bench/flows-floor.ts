@@ -12,7 +12,7 @@ import type postgres from 'postgres';
 const hash = (s: string) => createHash('sha256').update(s).digest('hex');
 
 async function audit(tx: postgres.TransactionSql, ws: number, actor: string, action: string, subjectType: string, subjectId: number, data: unknown) {
-  const [head] = await tx<{ audit_seq: number; audit_hash: string | null }[]>`select audit_seq, audit_hash from workspaces where id = ${ws} for update`;
+  const [head] = await tx<{ audit_seq: number; audit_hash: string | null }[]>`select audit_seq, audit_hash from workspaces where id = ${ws} for no key update`;
   const seq = head!.audit_seq + 1;
   const prev = head!.audit_hash ?? '';
   const h = hash(`${prev}${action}${subjectId}${JSON.stringify(data)}`);
@@ -33,6 +33,23 @@ async function person(tx: postgres.TransactionSql, ws: number, platformId: strin
   return p!.id;
 }
 
+/**
+ * One transaction, run again when Postgres picks it as a deadlock victim (40P01) or a
+ * serialisation failure (40001): under load the floor's own statements can still cross (a
+ * people row locked by one step while another holds the workspace), and a failed floor run
+ * would say nothing about aimsbot.
+ */
+async function begin<T>(sql: postgres.Sql, fn: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await sql.begin(fn)) as T;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (attempt >= 5 || (code !== '40P01' && code !== '40001')) throw err;
+    }
+  }
+}
+
 /** One complete flow; returns the system id. */
 export async function floorFlow(sql: postgres.Sql, ws: number, name: string, answers: unknown): Promise<number> {
   const roles = [
@@ -40,7 +57,7 @@ export async function floorFlow(sql: postgres.Sql, ws: number, name: string, ans
     { role: 'compliance', group: 'compliance', by: 'slack:U0COMP' },
     { role: 'privacy', group: 'privacy', by: 'slack:U0DPO' },
   ];
-  const reg = await sql.begin(async (tx) => {
+  const reg = await begin(sql, async (tx) => {
     const alice = await person(tx, ws, 'slack:U0ALICE');
     const bob = await person(tx, ws, 'slack:U0BOB');
     const [dup] = await tx`select id from ai_systems where workspace_id = ${ws} and name_key = ${name.toLowerCase()}`;
@@ -66,7 +83,7 @@ export async function floorFlow(sql: postgres.Sql, ws: number, name: string, ans
     return { system: sys!.id, request: req!.id, steps };
   });
   for (const [i, stepId] of reg.steps.entries()) {
-    await sql.begin(async (tx) => {
+    await begin(sql, async (tx) => {
       const by = await person(tx, ws, roles[i]!.by);
       const [st] = await tx<{ status: string }[]>`select status from approval_steps where id = ${stepId} for update`;
       if (st?.status !== 'pending') throw new Error('step not pending');

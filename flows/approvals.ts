@@ -6,7 +6,7 @@
 import { and, asc, desc, eq, ne } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { aiSystems, approvalRequests, approvalSteps, assessments, people, reviews } from '../db/schema';
-import { appendAudit } from './audit';
+import { appendAudit, auditedTransaction } from './audit';
 import { enqueue } from './outbox';
 import type { FlowContext, Person } from './ports';
 import type { Policy } from './policy';
@@ -211,7 +211,7 @@ export async function decideStep(
       errors: [{ field: 'reason', message: `At most ${REASON_MAX} characters.` }],
     });
   }
-  const outcome = await db.transaction(async (tx) => {
+  const outcome = await auditedTransaction(db, async (tx) => {
     // One statement finds the step's request and locks its system row first, as review actions
     // do: a decision racing a retirement of the same system then waits instead of deadlocking.
     const [stepRow] = await tx
@@ -277,7 +277,7 @@ export async function decideStep(
     );
     // Compliance confirming a block closes the request too: the submitter hears it is final.
     if (newStatus !== req.status || (req.status === 'blocked' && status === 'rejected')) {
-      await closeRequest(tx, ctx, req, newStatus, now, step.id);
+      await closeRequest(tx, ctx, req, assessment, newStatus, now, step.id);
     }
     await enqueue(tx, {
       workspaceId: ws,
@@ -384,6 +384,7 @@ async function closeRequest(
   tx: Db,
   ctx: FlowContext,
   req: typeof approvalRequests.$inferSelect,
+  assessment: typeof assessments.$inferSelect,
   status: RequestView['status'],
   now: Date,
   decisiveStepId: number,
@@ -394,8 +395,8 @@ async function closeRequest(
     .update(approvalSteps)
     .set({ status: 'cancelled' })
     .where(and(eq(approvalSteps.requestId, req.id), eq(approvalSteps.status, 'pending')));
-  const [assessment] = await tx.select().from(assessments).where(eq(assessments.id, req.assessmentId));
-  const result = assessment!.result as Classification;
+  // The assessment the decision was taken on is the request's own: no need to read it again.
+  const result = assessment.result as Classification;
   const systemPatch: Partial<typeof aiSystems.$inferInsert> = { status, updatedAt: now };
   let nextReviewAt: Date | null = null;
   if (status === 'approved' && result.reviewIntervalDays !== null) {

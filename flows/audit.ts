@@ -40,37 +40,73 @@ export interface AuditHead {
 /**
  * Appends an event, keyed when this process has an audit key. Must run inside the transaction
  * of the change it records; it locks the workspace row so concurrent appends in one workspace
- * form one chain. Returns the new head.
+ * form one chain. Inside an {@link auditedTransaction} the event is only queued: the chain is
+ * locked and written once, right before that transaction commits.
  */
-export async function appendAudit(tx: Db, input: AuditInput): Promise<AuditHead> {
-  const { seq, prevHash, key } = await lockHead(tx, input.workspaceId);
-  const content = contentOf(input, input.workspaceId, seq + 1, prevHash);
-  const hash = key ? keyedEventHash(content, key) : eventHash(content);
-  await tx.insert(auditEvents).values({ ...content, hashAlg: key ? KEYED : PLAIN, hash });
-  await tx.update(workspaces).set({ auditSeq: content.seq, auditHash: hash }).where(eq(workspaces.id, input.workspaceId));
-  return { seq: content.seq, hash };
+export async function appendAudit(tx: Db, input: AuditInput): Promise<void> {
+  const queued = deferred.get(tx);
+  if (queued) {
+    queued.push(input);
+    return;
+  }
+  await appendChain(tx, input.workspaceId, [input]);
+}
+
+/** The events queued by each running audited transaction, in the order they were recorded. */
+const deferred = new WeakMap<Db, AuditInput[]>();
+
+/**
+ * Runs `fn` in one transaction whose audit events are appended last, right before commit, in one
+ * batch per workspace (same order and hashes as one by one). The workspace's audit head is then
+ * locked for two statements and the commit instead of for the whole transaction, so concurrent
+ * flows in one workspace no longer queue behind each other's reads and writes.
+ */
+export async function auditedTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    const queued: AuditInput[] = [];
+    deferred.set(tx, queued);
+    try {
+      const out = await fn(tx);
+      if (queued.length > 0) await appendAuditBatch(tx, queued.splice(0));
+      return out;
+    } finally {
+      deferred.delete(tx);
+    }
+  });
 }
 
 /**
  * Locks a workspace's audit head for this transaction and returns it with this process's key.
  * Refuses to go on without a key where the chain is keyed: an unkeyed event after keyed ones
- * would read as a downgrade, and break the chain for good.
+ * would read as a downgrade, and break the chain for good. The head and the kind of its newest
+ * event come back in one statement. The lock is FOR NO KEY UPDATE: it serialises appends (and
+ * anything else moving the head) but not the foreign-key checks of rows inserted into the
+ * workspace, which take KEY SHARE on its row; FOR UPDATE would wait for those, and a transaction
+ * that inserted first and appends last would deadlock with another doing the same.
  */
 async function lockHead(tx: Db, workspaceId: number): Promise<{ seq: number; prevHash: string; key: ReturnType<typeof currentAuditKey> }> {
-  const [head] = await tx
-    .select({ seq: workspaces.auditSeq, hash: workspaces.auditHash })
-    .from(workspaces)
-    .where(eq(workspaces.id, workspaceId))
-    .for('update');
+  const result = await tx.execute(sql`
+    select w.audit_seq as seq, w.audit_hash as hash,
+      (select e.hash_alg from ${auditEvents} e where e.workspace_id = w.id and e.seq = w.audit_seq) as alg
+    from ${workspaces} w where w.id = ${workspaceId} for no key update of w`);
+  const head = rowsOf<{ seq: number; hash: string | null; alg: string | null }>(result)[0];
   if (!head) throw new Error(`workspace ${workspaceId} does not exist`);
+  const seq = Number(head.seq);
   const key = currentAuditKey();
-  if (!key && head.seq > 0 && (await keyedAt(tx, workspaceId, head.seq))) {
+  // After waiting for the lock the row is re-read but the sub-select keeps the statement's
+  // snapshot, so a head that moved meanwhile may show no kind: then ask again.
+  if (!key && seq > 0 && (head.alg ?? (await algAt(tx, workspaceId, seq))) === KEYED) {
     throw new AimsError(
       'conflict',
       'the audit trail is keyed (HMAC-SHA-256) but AIMS_AUDIT_KEY is not set in this process: start it with the same AIMS_AUDIT_KEY as the others',
     );
   }
-  return { seq: head.seq, prevHash: head.seq > 0 ? (head.hash ?? GENESIS_HASH) : GENESIS_HASH, key };
+  return { seq, prevHash: seq > 0 ? (head.hash ?? GENESIS_HASH) : GENESIS_HASH, key };
+}
+
+/** Rows of `execute`: postgres.js returns an array, PGlite an object with `rows`. */
+function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }
 
 /** What is hashed for one event; its data round-trips through JSON so it is exactly what jsonb gives back. */
@@ -88,13 +124,13 @@ function contentOf(input: AuditInput, workspaceId: number, seq: number, prevHash
   };
 }
 
-/** Whether the event at `seq` of a workspace was keyed. */
-async function keyedAt(tx: Db, workspaceId: number, seq: number): Promise<boolean> {
+/** The hash kind of the event at `seq` of a workspace. */
+async function algAt(tx: Db, workspaceId: number, seq: number): Promise<string | null> {
   const [row] = await tx
     .select({ alg: auditEvents.hashAlg })
     .from(auditEvents)
     .where(and(eq(auditEvents.workspaceId, workspaceId), eq(auditEvents.seq, seq)));
-  return row?.alg === KEYED;
+  return row?.alg ?? null;
 }
 
 /**
@@ -143,6 +179,8 @@ async function appendChain(tx: Db, workspaceId: number, inputs: AuditInput[]): P
         "subjectId" text, data jsonb, "prevHash" text, "hashAlg" text, hash text)
       order by r.seq`);
   }
+  // Its own statement: the head trigger checks the head names an event of the chain, and rows
+  // inserted by a CTE of the same statement are not visible to it yet.
   if (inputs.length > 0) {
     await tx.update(workspaces).set({ auditSeq: seq, auditHash: prevHash }).where(eq(workspaces.id, workspaceId));
   }

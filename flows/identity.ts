@@ -4,7 +4,10 @@
  * Every command starts here, so the common case reads and never writes: a workspace's id is
  * immutable once created and is kept in a small per-database cache (other replicas can only
  * create the same row, never change its id); a person is read by its unique key and written
- * only when missing or when the platform now tells us a different name or email.
+ * only when missing or when the platform now tells us a different name or email. People are
+ * cached too, briefly: a person's id never changes and only this module writes the row, so while
+ * the platform keeps telling the same name and email the cached row is what the database holds
+ * (a replica that learns a new name writes it, and the others, told the same, read it again).
  */
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
@@ -31,6 +34,36 @@ function cacheOf(db: Db): Map<string, CachedWorkspace> {
     workspaceIds.set(db, cache);
   }
   return cache;
+}
+
+/** How long a cached person is trusted before it is read again, in ms. */
+const PERSON_TTL_MS = 30_000;
+/** At most this many people are cached per database handle (the oldest go first). */
+const PERSON_CACHE_MAX = 10_000;
+
+interface CachedPerson {
+  person: Person;
+  at: number;
+}
+
+/** Per database handle, like the workspace ids. */
+const peopleCache = new WeakMap<Db, Map<string, CachedPerson>>();
+
+function peopleCacheOf(db: Db): Map<string, CachedPerson> {
+  let cache = peopleCache.get(db);
+  if (!cache) {
+    cache = new Map();
+    peopleCache.set(db, cache);
+  }
+  return cache;
+}
+
+function remember(db: Db, key: string, person: Person): Person {
+  const cache = peopleCacheOf(db);
+  cache.delete(key);
+  cache.set(key, { person, at: Date.now() });
+  if (cache.size > PERSON_CACHE_MAX) cache.delete(cache.keys().next().value!);
+  return person;
 }
 
 /** Finds or creates the workspace: one cached look-up in the common case, an insert only the first time. */
@@ -71,6 +104,12 @@ async function findOrCreateWorkspace(deps: FlowDeps, input: WorkspaceInput): Pro
 export async function ensurePerson(db: Db, workspaceId: number, input: ActorInput, now: Date): Promise<Person> {
   const email = input.email?.trim().toLowerCase() || null;
   const displayName = input.displayName?.trim() || null;
+  const key = `${workspaceId}\u0000${input.platformId}`;
+  // Time here only ages a cache entry, as for workspaces; it is not a rule.
+  const hit = peopleCacheOf(db).get(key);
+  if (hit && Date.now() - hit.at < PERSON_TTL_MS && (displayName ?? hit.person.displayName) === hit.person.displayName && (email ?? hit.person.email) === hit.person.email) {
+    return hit.person;
+  }
   const [row] = await db
     .select({ id: people.id, platformId: people.platformId, displayName: people.displayName, email: people.email })
     .from(people)
@@ -79,16 +118,16 @@ export async function ensurePerson(db: Db, workspaceId: number, input: ActorInpu
     // An unknown value never erases a known one.
     const nextName = displayName ?? row.displayName;
     const nextEmail = email ?? row.email;
-    if (nextName === row.displayName && nextEmail === row.email) return row;
+    if (nextName === row.displayName && nextEmail === row.email) return remember(db, key, row);
     await db.update(people).set({ displayName: nextName, email: nextEmail }).where(eq(people.id, row.id));
-    return { ...row, displayName: nextName, email: nextEmail };
+    return remember(db, key, { ...row, displayName: nextName, email: nextEmail });
   }
   const [created] = await db
     .insert(people)
     .values({ workspaceId, platformId: input.platformId, displayName, email, createdAt: now })
     .onConflictDoNothing({ target: [people.workspaceId, people.platformId] })
     .returning({ id: people.id, platformId: people.platformId, displayName: people.displayName, email: people.email });
-  if (created) return created;
+  if (created) return remember(db, key, created);
   // Created by a concurrent request between our read and our insert: take theirs, then our news.
   return ensurePerson(db, workspaceId, input, now);
 }

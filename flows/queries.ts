@@ -8,7 +8,7 @@ import { refuse } from './results';
 import { checkCanDecide } from './rules';
 import type { Obligation } from './triage/types';
 import type { RequestView, SystemView } from './views';
-import { loadRequestViews, loadSystemViews, nameKey, parseSystemRef } from './views';
+import { findSystemViewByRefOrName, findSystemViews, loadRequestViews, loadSystemViews, nameKey, parseSystemRef } from './views';
 
 /** The answer to "may I use X, and under which conditions?". */
 export interface CheckView {
@@ -41,15 +41,8 @@ export async function check(ctx: FlowContext, query: string): Promise<CheckResul
   const { db } = ctx.deps;
   const ws = ctx.workspace.id;
   const n = parseSystemRef(q);
-  const exact = await db
-    .select({ id: aiSystems.id })
-    .from(aiSystems)
-    .where(and(eq(aiSystems.workspaceId, ws), n !== null ? or(eq(aiSystems.refNumber, n), eq(aiSystems.nameKey, nameKey(q))) : eq(aiSystems.nameKey, nameKey(q))))
-    .orderBy(asc(aiSystems.refNumber))
-    .limit(1);
-  if (exact[0]) {
-    const [system] = await loadSystemViews(db, ws, [exact[0].id]);
-    const s = system!;
+  const s = await findSystemViewByRefOrName(db, ws, nameKey(q), n);
+  if (s) {
     return {
       kind: 'found',
       check: {
@@ -62,13 +55,8 @@ export async function check(ctx: FlowContext, query: string): Promise<CheckResul
     };
   }
   const key = nameKey(q);
-  const like = await db
-    .select({ id: aiSystems.id })
-    .from(aiSystems)
-    .where(and(eq(aiSystems.workspaceId, ws), or(ilike(aiSystems.nameKey, `%${escapeLike(key)}%`), ilike(aiSystems.name, `%${escapeLike(q)}%`))))
-    .orderBy(asc(aiSystems.refNumber))
-    .limit(5);
-  return { kind: 'not_found', query: q, suggestions: await loadSystemViews(db, ws, like.map((r) => r.id)) };
+  const suggestions = await findSystemViews(db, ws, or(ilike(aiSystems.nameKey, `%${escapeLike(key)}%`), ilike(aiSystems.name, `%${escapeLike(q)}%`)), 5);
+  return { kind: 'not_found', query: q, suggestions };
 }
 
 function asList(v: unknown): string[] {

@@ -3,11 +3,11 @@
  * classify, store the system with its first assessment and open its approval request — all in
  * one transaction with its audit events.
  */
-import { and, eq, max, sql } from 'drizzle-orm';
+import { and, eq, max } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { aiSystems, assessments, workspaces } from '../db/schema';
 import { openApprovalRequest } from './approvals';
-import { appendAudit } from './audit';
+import { appendAudit, auditedTransaction } from './audit';
 import { ensurePerson } from './identity';
 import { triagePolicyOf } from './policy';
 import type { FlowContext } from './ports';
@@ -73,26 +73,28 @@ export async function register(
     { platformId: fields.owner, displayName: input.ownerName, email: input.ownerEmail },
     now,
   );
-  const ids = await db.transaction(async (tx) => {
-    // Locking the workspace row serialises registrations, so two racing ones cannot both pass
-    // the duplicate check, and hands out the next reference number.
-    await tx.execute(sql`select id from ${workspaces} where ${workspaces.id} = ${ws} for update`);
+  const ids = await auditedTransaction(db, async (tx) => {
+    // Locking the workspace row first serialises registrations, so two racing ones cannot both
+    // pass the duplicate check or take the same reference number. FOR NO KEY UPDATE, as the audit
+    // head is locked: rows other flows insert into the workspace do not wait for it. The row is
+    // also the audit head, so decisions wait behind a registration; theirs is taken only at their
+    // end (auditedTransaction), so a registration waits behind a few statements of each, not
+    // behind whole decisions.
+    const [head] = await tx.select({ nextRef: workspaces.nextRef }).from(workspaces).where(eq(workspaces.id, ws)).for('no key update');
+    // Its own statement after the lock: a sub-select in the locking one would keep the snapshot
+    // taken before the wait, and miss a duplicate committed meanwhile.
     const [dup] = await tx
       .select({ id: aiSystems.id })
       .from(aiSystems)
       .where(and(eq(aiSystems.workspaceId, ws), eq(aiSystems.nameKey, nameKey(fields.name))))
       .limit(1);
     if (dup) return { duplicateId: dup.id };
-    const [wsRow] = await tx
-      .update(workspaces)
-      .set({ nextRef: sql`${workspaces.nextRef} + 1` })
-      .where(eq(workspaces.id, ws))
-      .returning({ ref: sql<number>`${workspaces.nextRef} - 1` });
+    const ref = head!.nextRef;
     const [sys] = await tx
       .insert(aiSystems)
       .values({
         workspaceId: ws,
-        refNumber: Number(wsRow!.ref),
+        refNumber: ref,
         name: fields.name,
         nameKey: nameKey(fields.name),
         vendor: fields.vendor,
@@ -120,6 +122,7 @@ export async function register(
     // A system created in this transaction has no assessment yet: version 1, no need to look.
     const assessmentId = await storeAssessment(tx, ctx, sys!.id, answers, result, now, { firstVersion: true });
     const requestId = await openApprovalRequest(tx, ctx, { id: sys!.id, ownerId: owner.id }, assessmentId, result);
+    await tx.update(workspaces).set({ nextRef: ref + 1 }).where(eq(workspaces.id, ws));
     return { systemId: sys!.id, requestId };
   });
   if (ids.duplicateId !== undefined) {
@@ -228,7 +231,7 @@ export async function resubmit(
   const { db, policy, clock } = ctx.deps;
   const result = classify(a.answers, triagePolicyOf(policy));
   const now = clock.now();
-  const requestId = await db.transaction(async (tx) => {
+  const requestId = await auditedTransaction(db, async (tx) => {
     const assessmentId = await storeAssessment(tx, ctx, found.id, a.answers, result, now);
     return openApprovalRequest(tx, ctx, { id: found.id, ownerId: found.owner.id }, assessmentId, result);
   });

@@ -2,7 +2,9 @@
  * Neutral views that every adapter renders (Slack Block Kit, Teams Adaptive Cards, the shell).
  * They carry data, not presentation; loaders here read them in one workspace only.
  */
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import type { Placeholder, SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
 import { aiSystems, approvalRequests, approvalSteps, assessments, people } from '../db/schema';
 import type { Policy } from './policy';
@@ -132,23 +134,68 @@ const unknownPerson = (id: number): PersonView => ({ id, platformId: `unknown:${
 /** Loads systems as views (one query per table, not per row). */
 export async function loadSystemViews(db: Db, workspaceId: number, systemIds: number[]): Promise<SystemView[]> {
   if (systemIds.length === 0) return [];
-  const rows = await db
-    .select()
+  return findSystemViews(db, workspaceId, inArray(aiSystems.id, systemIds));
+}
+
+/** The people a system view names, joined under their own names. */
+const ownerPerson = alias(people, 'owner_person');
+const submitterPerson = alias(people, 'submitter_person');
+const assessorPerson = alias(people, 'assessor_person');
+
+/** The query behind system views: each system with its current assessment and the people both name. */
+function systemViewQuery(db: Db, workspaceId: number | Placeholder, where: SQL | undefined) {
+  return db
+    .select({ s: aiSystems, a: assessments, owner: ownerPerson, submitter: submitterPerson, assessor: assessorPerson })
     .from(aiSystems)
-    .where(and(eq(aiSystems.workspaceId, workspaceId), inArray(aiSystems.id, systemIds)))
-    .orderBy(asc(aiSystems.refNumber));
-  const assessmentIds = rows.map((r) => r.currentAssessmentId).filter((x): x is number => x !== null);
-  const aRows = assessmentIds.length
-    ? await db
-        .select()
-        .from(assessments)
-        .where(and(eq(assessments.workspaceId, workspaceId), inArray(assessments.id, assessmentIds)))
-    : [];
-  const byId = new Map(aRows.map((a) => [a.id, a]));
-  const persons = await peopleById(db, workspaceId, [
-    ...rows.flatMap((r) => [r.ownerId, r.submittedById]),
-    ...aRows.map((a) => a.submittedById),
-  ]);
+    .leftJoin(assessments, and(eq(assessments.id, aiSystems.currentAssessmentId), eq(assessments.workspaceId, workspaceId)))
+    .leftJoin(ownerPerson, and(eq(ownerPerson.id, aiSystems.ownerId), eq(ownerPerson.workspaceId, workspaceId)))
+    .leftJoin(submitterPerson, and(eq(submitterPerson.id, aiSystems.submittedById), eq(submitterPerson.workspaceId, workspaceId)))
+    .leftJoin(assessorPerson, and(eq(assessorPerson.id, assessments.submittedById), eq(assessorPerson.workspaceId, workspaceId)))
+    .where(and(eq(aiSystems.workspaceId, workspaceId), where))
+    .orderBy(asc(aiSystems.refNumber))
+    .$dynamic();
+}
+
+type JoinedSystem = Awaited<ReturnType<typeof systemViewQuery>>[number];
+
+/**
+ * Loads the systems of a workspace that match `where` as views, by reference, at most `limit`,
+ * in one query: each system with its current assessment and the people both name.
+ */
+export async function findSystemViews(db: Db, workspaceId: number, where: SQL | undefined, limit?: number): Promise<SystemView[]> {
+  const query = systemViewQuery(db, workspaceId, where);
+  return toSystemViews(limit === undefined ? await query : await query.limit(limit));
+}
+
+/** The look-ups of `check`, built once per database handle: building this query costs more than running it. */
+const lookups = new WeakMap<Db, ReturnType<typeof prepareLookups>>();
+
+function prepareLookups(db: Db) {
+  const ws = sql.placeholder('ws');
+  const key = sql.placeholder('key');
+  return {
+    byName: systemViewQuery(db, ws, eq(aiSystems.nameKey, key)).limit(1).prepare('aims_system_by_name'),
+    byRefOrName: systemViewQuery(db, ws, or(eq(aiSystems.refNumber, sql.placeholder('ref')), eq(aiSystems.nameKey, key)))
+      .limit(1)
+      .prepare('aims_system_by_ref_or_name'),
+  };
+}
+
+/** The system whose reference number is `ref` or whose folded name is `key` (the lowest reference first), or null. */
+export async function findSystemViewByRefOrName(db: Db, workspaceId: number, key: string, ref: number | null): Promise<SystemView | null> {
+  let q = lookups.get(db);
+  if (!q) {
+    q = prepareLookups(db);
+    lookups.set(db, q);
+  }
+  const rows = ref === null ? await q.byName.execute({ ws: workspaceId, key }) : await q.byRefOrName.execute({ ws: workspaceId, key, ref });
+  return toSystemViews(rows)[0] ?? null;
+}
+
+function toSystemViews(joined: JoinedSystem[]): SystemView[] {
+  const rows = joined.map((j) => j.s);
+  const byId = new Map(joined.flatMap((j) => (j.a ? [[j.a.id, j.a] as const] : [])));
+  const persons = new Map(joined.flatMap((j) => [j.owner, j.submitter, j.assessor]).flatMap((p) => (p ? [[p.id, personView(p)] as const] : [])));
   const pv = (id: number) => persons.get(id) ?? unknownPerson(id);
   return rows.map((r) => {
     const a = r.currentAssessmentId !== null ? byId.get(r.currentAssessmentId) : undefined;
@@ -188,24 +235,45 @@ export async function loadSystemView(db: Db, workspaceId: number, systemId: numb
   return (await loadSystemViews(db, workspaceId, [systemId]))[0] ?? null;
 }
 
-/** Loads approval requests as views. */
+/** A step as the request query aggregates it (JSON: a time is milliseconds since the epoch). */
+interface StepRow {
+  id: number;
+  position: number;
+  role: string;
+  status: string;
+  ownerId: number | null;
+  groupName: string | null;
+  decidedById: number | null;
+  decidedAt: number | null;
+  reason: string | null;
+}
+
+/** Loads approval requests as views: each request with its system, assessment and steps in one query, then the people named. */
 export async function loadRequestViews(db: Db, policy: Policy, workspaceId: number, requestIds: number[]): Promise<RequestView[]> {
   if (requestIds.length === 0) return [];
   const reqs = await db
-    .select({ r: approvalRequests, s: aiSystems, a: assessments })
+    .select({
+      r: approvalRequests,
+      s: aiSystems,
+      a: assessments,
+      steps: sql<StepRow[] | string>`coalesce((
+        select json_agg(json_build_object(
+          'id', st.id, 'position', st.position, 'role', st.role, 'status', st.status, 'ownerId', st.owner_id,
+          'groupName', st.group_name, 'decidedById', st.decided_by_id,
+          'decidedAt', floor(extract(epoch from st.decided_at) * 1000), 'reason', st.reason) order by st.position)
+        from ${approvalSteps} st where st.request_id = ${approvalRequests.id} and st.workspace_id = ${workspaceId}), '[]'::json)`,
+    })
     .from(approvalRequests)
     .innerJoin(aiSystems, eq(aiSystems.id, approvalRequests.systemId))
     .innerJoin(assessments, eq(assessments.id, approvalRequests.assessmentId))
     .where(and(eq(approvalRequests.workspaceId, workspaceId), inArray(approvalRequests.id, requestIds)))
     .orderBy(desc(approvalRequests.id));
-  const steps = await db
-    .select()
-    .from(approvalSteps)
-    .where(and(eq(approvalSteps.workspaceId, workspaceId), inArray(approvalSteps.requestId, requestIds)))
-    .orderBy(asc(approvalSteps.position));
+  // Both drivers parse json; a driver that hands back text is parsed here.
+  const stepsOf = new Map(reqs.map(({ r, steps }) => [r.id, (typeof steps === 'string' ? JSON.parse(steps) : steps) as StepRow[]]));
+  const allSteps = [...stepsOf.values()].flat();
   const persons = await peopleById(db, workspaceId, [
     ...reqs.flatMap(({ r, s }) => [r.submittedById, s.ownerId]),
-    ...steps.flatMap((st) => [st.decidedById, st.ownerId]),
+    ...allSteps.flatMap((st) => [st.decidedById, st.ownerId]),
   ]);
   const pv = (id: number) => persons.get(id) ?? unknownPerson(id);
   return reqs.map(({ r, s, a }) => ({
@@ -220,19 +288,17 @@ export async function loadRequestViews(db: Db, policy: Policy, workspaceId: numb
     decidedAt: r.decidedAt,
     assessmentVersion: a.version,
     classification: a.result as Classification,
-    steps: steps
-      .filter((st) => st.requestId === r.id)
-      .map((st) => ({
-        id: st.id,
-        position: st.position,
-        role: st.role,
-        status: st.status as StepView['status'],
-        approvers: st.ownerId !== null ? [pv(st.ownerId).platformId] : [...groupMembers(policy, st.groupName)],
-        group: st.groupName,
-        decidedBy: st.decidedById !== null ? pv(st.decidedById) : null,
-        decidedAt: st.decidedAt,
-        reason: st.reason,
-      })),
+    steps: (stepsOf.get(r.id) ?? []).map((st) => ({
+      id: st.id,
+      position: st.position,
+      role: st.role,
+      status: st.status as StepView['status'],
+      approvers: st.ownerId !== null ? [pv(st.ownerId).platformId] : [...groupMembers(policy, st.groupName)],
+      group: st.groupName,
+      decidedBy: st.decidedById !== null ? pv(st.decidedById) : null,
+      decidedAt: st.decidedAt !== null ? new Date(Number(st.decidedAt)) : null,
+      reason: st.reason,
+    })),
   }));
 }
 

@@ -4,6 +4,9 @@
  * A map in memory answers repeats on this replica without a query; Postgres (`request_replay`,
  * unique key) decides between replicas. Entries older than the retention are purged: by then the
  * request's timestamp is outside the accepted window and its signature is refused anyway.
+ * Under load the inserts are grouped: while one is on its way to the database, the keys that
+ * arrive wait and go together in the next one (one statement for many requests; no wait at all
+ * when the database is idle).
  */
 import { randomBytes } from 'node:crypto';
 import { eq, lt } from 'drizzle-orm';
@@ -14,6 +17,20 @@ import { requestReplay } from '../../db/schema';
 export const REPLAY_RETENTION_MS = 10 * 60_000;
 /** How often one replica purges old rows (ms). */
 const PURGE_EVERY_MS = 60_000;
+
+/** At most this many keys go in one insert. */
+const BATCH_MAX = 500;
+/** Inserts on their way at once; beyond, keys wait for the next one. */
+const MAX_INSERTS_IN_FLIGHT = 2;
+
+/** A key waiting to be claimed. */
+interface Claim {
+  key: string;
+  nonce: string;
+  at: number;
+  resolve: (first: boolean) => void;
+  reject: (err: unknown) => void;
+}
 
 /** Options of `createReplayStore`. */
 export interface ReplayStoreOptions {
@@ -50,17 +67,55 @@ export function createReplayStore(opts: ReplayStoreOptions): ReplayStore {
     await db.delete(requestReplay).where(lt(requestReplay.seenAt, new Date(at - REPLAY_RETENTION_MS)));
   };
 
-  /** One attempt: insert, and on conflict find out whether the row is this attempt's own. */
-  const claim = async (key: string, nonce: string, at: number): Promise<boolean> => {
-    const inserted = await db
-      .insert(requestReplay)
-      .values({ key, nonce, seenAt: new Date(at) })
-      .onConflictDoNothing()
-      .returning({ key: requestReplay.key });
-    if (inserted.length > 0) return true;
-    const [row] = await db.select({ nonce: requestReplay.nonce }).from(requestReplay).where(eq(requestReplay.key, key));
-    return row?.nonce === nonce;
+  /** Claims waiting for the next insert, and how many inserts are on their way. */
+  let waiting: Claim[] = [];
+  let inFlight = 0;
+
+  const flush = async (): Promise<void> => {
+    inFlight += 1;
+    try {
+      while (waiting.length > 0) {
+        const batch = waiting.slice(0, BATCH_MAX);
+        waiting = waiting.slice(batch.length);
+        await insertBatch(batch);
+      }
+    } finally {
+      inFlight -= 1;
+    }
   };
+
+  const insertBatch = async (batch: Claim[]): Promise<void> => {
+    let inserted: Set<string>;
+    try {
+      const rows = await db
+        .insert(requestReplay)
+        .values(batch.map((c) => ({ key: c.key, nonce: c.nonce, seenAt: new Date(c.at) })))
+        .onConflictDoNothing()
+        .returning({ key: requestReplay.key });
+      inserted = new Set(rows.map((r) => r.key));
+    } catch (err) {
+      for (const c of batch) c.reject(err);
+      return;
+    }
+    for (const c of batch) {
+      if (inserted.has(c.key)) c.resolve(true);
+      // A conflict: the row is this key's own only when an earlier attempt of this request
+      // inserted it before its connection was lost.
+      else void ownRow(c).then(c.resolve, c.reject);
+    }
+  };
+
+  const ownRow = async (c: Claim): Promise<boolean> => {
+    const [row] = await db.select({ nonce: requestReplay.nonce }).from(requestReplay).where(eq(requestReplay.key, c.key));
+    return row?.nonce === c.nonce;
+  };
+
+  /** One attempt: insert (with whatever else waits), and on conflict find out whether the row is this attempt's own. */
+  const claim = (key: string, nonce: string, at: number): Promise<boolean> =>
+    new Promise<boolean>((resolve, reject) => {
+      waiting.push({ key, nonce, at, resolve, reject });
+      if (inFlight < MAX_INSERTS_IN_FLIGHT) void flush();
+    });
 
   return {
     async firstSeen(key) {

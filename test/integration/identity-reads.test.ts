@@ -1,9 +1,10 @@
 /**
  * Every command builds its flow context; the common case must read, not write: the workspace id
- * comes from a cache after the first sight, the person is one SELECT, and an UPDATE or INSERT
- * happens only when something is new.
+ * comes from a cache after the first sight, the person is one SELECT (none while a briefly
+ * cached row still matches what the platform says), and an UPDATE or INSERT happens only when
+ * something is new.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../../db/client';
 import { people, workspaces } from '../../db/schema';
 import { flowContext } from '../../flows';
@@ -53,9 +54,21 @@ describe.each(DB_KINDS)('flow context reads before it writes (%s)', (kind) => {
 
     c.reset();
     const again = await flowContext(deps, ws, { platformId: 'slack:U1', displayName: 'Ann', email: 'ann@acme.example' });
-    expect(c.calls).toEqual({ select: 1, insert: 0, update: 0, delete: 0, execute: 0 });
+    expect(c.calls).toEqual({ select: 0, insert: 0, update: 0, delete: 0, execute: 0 });
     expect(again.workspace.id).toBe(first.workspace.id);
     expect(again.actor).toEqual(first.actor);
+
+    // Once the cached person is older than its time to live, it is read again: one SELECT.
+    const realNow = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(realNow + 31_000);
+    try {
+      c.reset();
+      const later = await flowContext(deps, ws, { platformId: 'slack:U1', displayName: 'Ann', email: 'ann@acme.example' });
+      expect(c.calls).toEqual({ select: 1, insert: 0, update: 0, delete: 0, execute: 0 });
+      expect(later.actor).toEqual(first.actor);
+    } finally {
+      clock.mockRestore();
+    }
 
     c.reset();
     const renamed = await flowContext(deps, ws, { platformId: 'slack:U1', displayName: 'Ann B.' });
@@ -64,7 +77,7 @@ describe.each(DB_KINDS)('flow context reads before it writes (%s)', (kind) => {
 
     c.reset();
     const unknown = await flowContext(deps, ws, { platformId: 'slack:U1' });
-    expect(c.calls).toMatchObject({ insert: 0, update: 0 });
+    expect(c.calls).toMatchObject({ select: 0, insert: 0, update: 0 });
     expect(unknown.actor).toMatchObject({ displayName: 'Ann B.', email: 'ann@acme.example' });
 
     const rows = await database.db.select().from(people);

@@ -40,6 +40,33 @@ describe('replay store', () => {
     expect(raced.filter(Boolean)).toHaveLength(1);
   });
 
+  it('groups the inserts of keys arriving together: each is first seen once, in a few statements', async () => {
+    let inserts = 0;
+    const counted = new Proxy(database.db, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (prop === 'insert' && typeof value === 'function') {
+          return (...args: unknown[]) => {
+            inserts += 1;
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
+        return value;
+      },
+    });
+    const a = createReplayStore({ db: counted });
+    const b = createReplayStore({ db: database.db });
+    expect(await b.firstSeen('slack:v0=burst-7')).toBe(true);
+    const keysSent = Array.from({ length: 60 }, (_, i) => `slack:v0=burst-${i}`);
+    const first = await Promise.all(keysSent.map((k) => a.firstSeen(k)));
+    // Key 7 was already taken by the other replica; every other key is new.
+    expect(first.filter((f) => !f)).toHaveLength(1);
+    expect(first[7]).toBe(false);
+    expect(inserts).toBeLessThanOrEqual(3);
+    expect(await keys()).toEqual(expect.arrayContaining(keysSent));
+    expect(await Promise.all(keysSent.slice(0, 5).map((k) => b.firstSeen(k)))).toEqual([false, false, false, false, false]);
+  });
+
   it('purges rows older than the retention and keeps newer ones', async () => {
     let now = Date.parse('2026-03-01T10:00:00Z');
     const store = createReplayStore({ db: database.db, now: () => now });
