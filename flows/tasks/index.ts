@@ -1,0 +1,8 @@
+/** Tasks (spec/aims.md): obligations of approved systems as tasks, `tasks`, Done / Not applicable, reminders, export. */
+export { WORKSPACE_DUTIES, ORGANISATION_GROUP, obligationKey, obligationDue, addDays, syncObligationTasks } from './obligations';
+export { completeTask, markTaskNotApplicable, closableTask, mayClose, evidenceProblem, reasonProblem, closedPhrase, EVIDENCE_MAX, TASK_REASON_MAX } from './close';
+export type { TaskCloseResult, TaskNotApplicablePayload } from './close';
+export { listTasks, parseTaskScope, taskLine, emptyTaskListText, groupsOf, TASK_LIST_LIMIT } from './list';
+export type { TaskListView, TaskScope } from './list';
+export { loadTaskViews, loadTaskView } from './view';
+export type { TaskView } from './view';
