@@ -11,13 +11,15 @@ export const SHELL_HELP = `commands:
   /aims changes <ref> <reason> request changes, with a reason
   /aims resubmit <ref>        answer the triage again after changes were requested
   /aims review <ref>          confirm, update, retire or snooze a tool's review
+  /aims tasks [all|overdue]   your open tasks (all or overdue ones: compliance)
+  /aims task <ref>            close a task: done with evidence, or not applicable with a reason
   /as <name>                  speak as someone else (e.g. /as compliance, /as @bob)
   /aims help                  this list
   a line starting with / while answering questions cancels them (on a terminal, so does Ctrl-C)
   (end of input, /quit or Ctrl-C twice leaves)`;
 
 /** Every word `/aims` understands. */
-export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'help'] as const;
+export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'tasks', 'task', 'help'] as const;
 
 /** Levenshtein distance: insertions, deletions and substitutions (a swap counts two). */
 export function editDistance(a: string, b: string): number {

@@ -18,6 +18,7 @@ import type { LineSource } from './line-source';
 import type { ShellPerson } from './people';
 import { resolvePerson } from './people';
 import { renderCheck, renderPending, renderRequest, renderSystem, renderSystemLine } from './render';
+import { printTasks, taskConversation } from './tasks/conversation';
 
 export { SHELL_HELP } from './commands';
 
@@ -183,6 +184,10 @@ async function runCommand(ctx: FlowContext, io: Prompter, speaker: ShellPerson, 
       return resubmitConversation(ctx, io, arg);
     case 'review':
       return reviewConversation(ctx, io, arg);
+    case 'tasks':
+      return printTasks(ctx, io, arg);
+    case 'task':
+      return taskConversation(ctx, io, arg);
     default:
       return io.print(unknownCommand(typed));
   }
