@@ -6,3 +6,5 @@ export { listTasks, parseTaskScope, taskLine, emptyTaskListText, groupsOf, TASK_
 export type { TaskListView, TaskScope } from './list';
 export { loadTaskViews, loadTaskView } from './view';
 export type { TaskView } from './view';
+export { runTaskReminders } from './reminders';
+export type { TaskReminderPayload, TaskEscalationPayload } from './reminders';

@@ -107,11 +107,12 @@ export async function syncObligationTasks(change: LifecycleChange): Promise<void
       assigneeId: organisation ? null : system.ownerId,
       assigneeGroup: organisation ? ORGANISATION_GROUP : null,
       dueDate: due,
-      actor: 'system',
+      // Caused by whoever approved (or re-triaged): their decision starts the work.
+      actor: ctx.actor.platformId,
       at: now,
     });
     if (!created && task.status === 'not_applicable' && task.closedById === null && task.systemId !== null) {
-      await reopen(tx, task.id, task.workspaceId, task.number, due, `applies again to ${ref}`, now);
+      await reopen(tx, task.id, task.workspaceId, task.number, due, `applies again to ${ref}`, ctx.actor.platformId, now);
     }
   }
   const stale = await tx
@@ -119,19 +120,22 @@ export async function syncObligationTasks(change: LifecycleChange): Promise<void
     .from(tasks)
     .where(and(eq(tasks.workspaceId, system.workspaceId), eq(tasks.systemId, system.id), eq(tasks.kind, 'obligation'), eq(tasks.status, 'open')));
   const gone = stale.filter((t) => t.dedupeKey !== null && t.dedupeKey.startsWith('obligation:') && !wanted.has(t.dedupeKey)).map((t) => t.id);
-  await closeBySystem(tx, gone, `no longer applies after re-triage (${ref} is now ${result.riskClass})`, now);
+  await closeBySystem(tx, gone, `no longer applies after re-triage (${ref} is now ${result.riskClass})`, ctx.actor.platformId, now);
 }
 
-async function reopen(tx: Db, id: number, workspaceId: number, number: number, due: string, why: string, now: Date): Promise<void> {
+async function reopen(tx: Db, id: number, workspaceId: number, number: number, due: string, why: string, actor: string, now: Date): Promise<void> {
   await tx
     .update(tasks)
     .set({ status: 'open', reason: null, closedAt: null, dueDate: due, remindersSent: 0, lastRemindedAt: null, escalatedAt: null, updatedAt: now })
     .where(eq(tasks.id, id));
-  await appendAudit(tx, { workspaceId, actor: 'system', action: 'task.reopened', subjectType: 'task', subjectId: taskRef(number), data: { reason: why, dueDate: due }, at: now });
+  await appendAudit(tx, { workspaceId, actor, action: 'task.reopened', subjectType: 'task', subjectId: taskRef(number), data: { reason: why, dueDate: due }, at: now });
 }
 
-/** Closes open tasks as not applicable on the bot's behalf (no person closed them), each with its audit event. */
-async function closeBySystem(tx: Db, ids: number[], reason: string, now: Date): Promise<void> {
+/**
+ * Closes open tasks as not applicable on the bot's behalf (`closed_by` stays empty: no person
+ * judged them), each with its audit event naming who caused it (the approver, the retirer).
+ */
+async function closeBySystem(tx: Db, ids: number[], reason: string, actor: string, now: Date): Promise<void> {
   if (ids.length === 0) return;
   const closed = await tx
     .update(tasks)
@@ -139,7 +143,7 @@ async function closeBySystem(tx: Db, ids: number[], reason: string, now: Date): 
     .where(and(inArray(tasks.id, ids), eq(tasks.status, 'open')))
     .returning({ workspaceId: tasks.workspaceId, number: tasks.number });
   for (const t of closed) {
-    await appendAudit(tx, { workspaceId: t.workspaceId, actor: 'system', action: 'task.not_applicable', subjectType: 'task', subjectId: taskRef(t.number), data: { reason }, at: now });
+    await appendAudit(tx, { workspaceId: t.workspaceId, actor, action: 'task.not_applicable', subjectType: 'task', subjectId: taskRef(t.number), data: { reason }, at: now });
   }
 }
 
@@ -172,5 +176,5 @@ export async function tasksAfterRetired(change: LifecycleChange): Promise<void> 
     .select({ id: tasks.id })
     .from(tasks)
     .where(and(eq(tasks.workspaceId, system.workspaceId), eq(tasks.systemId, system.id), eq(tasks.status, 'open'), isNull(tasks.closedAt)));
-  await closeBySystem(change.tx, open.map((t) => t.id), `no longer applies: ${systemRef(system.refNumber)} was retired`, change.now);
+  await closeBySystem(change.tx, open.map((t) => t.id), `no longer applies: ${systemRef(system.refNumber)} was retired`, change.ctx.actor.platformId, change.now);
 }

@@ -148,7 +148,7 @@ describe.each(DB_KINDS)('obligation tasks on %s', (kind) => {
     expect(closed!.reason).toBe(`no longer applies after re-triage (${cvRef} is now minimal)`);
     const [literacy] = await database.db.select().from(tasks).where(eq(tasks.dedupeKey, 'obligation:workspace:ai_literacy'));
     expect(literacy!.status).toBe('open');
-    const audit = await database.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'task.not_applicable'), eq(auditEvents.actor, 'system')));
+    const audit = await database.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'task.not_applicable'), eq(auditEvents.actor, 'shell:bob')));
     expect(audit.length).toBeGreaterThanOrEqual(1);
 
     // A system with an open task is retired: the task is closed with the reason.
