@@ -10,6 +10,7 @@ import { renderReviewCard } from './render-review';
 import { renderCheck, renderHelp, renderList, renderNote, renderNotFound, renderPending, renderShow } from './render-system';
 import type { SlackRuntime } from './runtime';
 import { slackContext } from './runtime';
+import { renderTaskList } from './tasks/render-tasks';
 
 /** The slash command's name. */
 export const SLASH_COMMAND = '/aims';
@@ -83,6 +84,11 @@ async function run(
       const found = await flows.resubmittable(ctx, arg);
       if ('kind' in found) return void (await reply(renderNote(found.message)));
       await rt.client.views.open({ trigger_id: triggerId, view: await reanswerView(ctx, rt.forms, who.teamId, who.userId, 'resubmit', found.ref) });
+      return;
+    }
+    case 'tasks': {
+      const r = await flows.listTasks(ctx, arg);
+      await reply('kind' in r ? renderNote(r.message) : renderTaskList(r));
       return;
     }
     default:

@@ -22,6 +22,7 @@ import { renderOutcome, renderRequestParent, renderStepReply } from './render-re
 import { renderReviewCard } from './render-review';
 import { failureOf, isGoneMessage } from './web-errors';
 import { deliverRetriagePrompt } from './retriage-delivery';
+import { deliverTaskNotification } from './tasks/delivery';
 
 /** What the deliverer needs. */
 export interface SlackDelivererDeps {
@@ -63,7 +64,7 @@ export function createSlackDeliverer(d: SlackDelivererDeps): Deliverer {
         case 'triage.retriage_needed':
           return await deliverRetriagePrompt(d, row);
         default:
-          return { ok: false, permanent: true, error: `slack: no delivery for ${row.kind}` };
+          return (await deliverTaskNotification(d, row)) ?? { ok: false, permanent: true, error: `slack: no delivery for ${row.kind}` };
       }
     } catch (err) {
       return failureOf(err);

@@ -18,6 +18,7 @@ export const HELP_LINES = [
   '*/aims pending* — approvals waiting for you',
   '*/aims review &lt;ref&gt;* — confirm, update, retire or snooze a tool’s review',
   '*/aims resubmit &lt;ref&gt;* — answer the triage again after changes were requested',
+  '*/aims tasks* — your open tasks with Done / Not applicable (compliance: `tasks all`, `tasks overdue`)',
   '*/aims help* — this list',
 ];
 
