@@ -10,6 +10,7 @@ import type { Command } from './parse-activity';
 import { checkCard, helpCard, listCard, notFoundCard, pendingCard, systemCard } from './render-views';
 import { startReview } from './review-actions';
 import { timezoneOf } from '../../flows/display';
+import { taskListCard } from './tasks/cards';
 
 const usage = (text: string) => messageCard(`Usage: ${text}`);
 
@@ -47,6 +48,10 @@ export async function runCommand(turn: FormTurn, command: Command): Promise<Card
       const found = await flows.resubmittable(ctx, arg);
       if ('kind' in found) return messageCard(found.message, { error: true });
       return startForm(turn, { flow: 'resubmit', ref: found.ref, page: firstPage('resubmit'), fields: {}, answers: {} }, (found.assessment?.answers ?? {}) as Answers);
+    }
+    case 'tasks': {
+      const r = await flows.listTasks(ctx, arg);
+      return 'kind' in r ? messageCard(r.message, { error: true }) : taskListCard(r);
     }
     default: {
       const card = helpCard(`Unknown command "${command.name}". `);

@@ -30,6 +30,7 @@ import type { CardAction } from './parse-activity';
 import { actorOf, cardInvokeData, commandOf, conversationKeyOf, isWellFormed, parseCardAction, userIdOf, workspaceOf } from './parse-activity';
 import { createMemberDirectory } from './people';
 import { handleReviewAction } from './review-actions';
+import { handleTaskAction } from './tasks/actions';
 import { systemCard } from './render-views';
 import type { WorkGate, WorkLimits } from '../../flows/work-gate';
 import { createWorkGate, DEFAULT_WORK_LIMITS } from '../../flows/work-gate';
@@ -171,6 +172,9 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
         const r = await flows.show(turn.ctx, action.ref);
         return r.kind === 'refused' ? messageCard(r.message, { error: true }) : systemCard(r.system, r.request, undefined, timezoneOf(deps.policy));
       }
+      case 'task.done':
+      case 'task.not_applicable':
+        return handleTaskAction(turn, action);
       default:
         return handleReviewAction(turn, action);
     }

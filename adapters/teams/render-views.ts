@@ -23,6 +23,7 @@ export const TEAMS_HELP: Array<[string, string]> = [
   ['pending', 'approvals waiting for you'],
   ['review <ref>', "confirm, update, retire or snooze a tool's review"],
   ['resubmit <ref>', 'answer the triage again after changes were requested'],
+  ['tasks', 'your open tasks, with Done and Not applicable (compliance: tasks all, tasks overdue)'],
   ['help', 'this list'],
 ];
 
