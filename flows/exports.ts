@@ -17,6 +17,7 @@ import { decisionCell, inventoryRecords } from './export-inventory';
 import type { Obligation } from './triage/types';
 
 export type { ExportOptions } from './export-filter';
+import { TASK_COLUMNS } from './tasks/export';
 export type { DecisionRecord, InventoryRecord, ObligationRecord } from './export-inventory';
 export { inventoryRecords, inventoryRecordPages } from './export-inventory';
 export { decisionThreadLink, slackPermalink, teamsMessageLink } from './export-links';
@@ -291,6 +292,7 @@ export const EXPORT_COLUMNS = {
   ],
   soa: ['control', 'group', 'title', 'applicable', 'systems', 'justification', 'obligation_dates'],
   audit: ['workspace', 'seq', 'occurred_at', 'actor', 'action', 'subject_type', 'subject_id', 'data', 'prev_hash', 'hash', 'occurred_at_local'],
+  tasks: TASK_COLUMNS,
 } as const satisfies Record<string, readonly string[]>;
 
 /** The byte order mark that makes Excel read a CSV file as UTF-8 (without it, `é` turns into `Ã©`). */

@@ -8,3 +8,5 @@ export { loadTaskViews, loadTaskView } from './view';
 export type { TaskView } from './view';
 export { runTaskReminders } from './reminders';
 export type { TaskReminderPayload, TaskEscalationPayload } from './reminders';
+export { taskRecordPages, TASK_COLUMNS } from './export';
+export type { TaskRecord } from './export';
