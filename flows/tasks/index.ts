@@ -10,3 +10,5 @@ export { runTaskReminders } from './reminders';
 export type { TaskReminderPayload, TaskEscalationPayload } from './reminders';
 export { taskRecordPages, TASK_COLUMNS } from './export';
 export type { TaskRecord } from './export';
+export { taskDigest, taskDigestLines, TASK_DIGEST_TOP, TASK_DIGEST_NA_LIMIT } from './digest';
+export type { TaskDigest, TaskDigestItem } from './digest';

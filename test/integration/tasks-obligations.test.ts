@@ -134,6 +134,22 @@ describe.each(DB_KINDS)('obligation tasks on %s', (kind) => {
     expect(told[0]!.payload).toMatchObject({ ref, title: 'Data protection impact assessment' });
   });
 
+  it('the weekly digest counts overdue tasks and lists those marked not applicable this week', async () => {
+    const ws = (await as('carol')).workspace.id;
+    const start = new Date('2026-10-30T00:00:00Z');
+    const now = await flows.buildDigest(database.db, deps.policy, ws, start, new Date('2026-11-06T00:00:00Z'));
+    expect(now.tasks).toMatchObject({ overdue: 0, notApplicable: 1 });
+    expect(now.tasks!.notApplicableList[0]).toMatchObject({ title: 'Data protection impact assessment', by: 'carol' });
+    const text = flows.renderDigestText(now);
+    expect(text).toContain('Tasks marked not applicable this week (1):');
+    expect(text).toMatch(/Data protection impact assessment \(AI-\d+ "CV Screen"\) — by carol: No personal data after all/);
+    // A month later the AI literacy task (due 2026-12-02) is overdue.
+    const later = await flows.buildDigest(database.db, deps.policy, ws, new Date('2026-12-07T00:00:00Z'), new Date('2026-12-14T00:00:00Z'));
+    expect(later.tasks).toMatchObject({ overdue: 1, notApplicable: 0 });
+    expect(later.tasks!.overdueTop[0]).toMatchObject({ title: 'AI literacy', overdueDays: 12 });
+    expect(flows.renderDigestText(later)).toContain('Overdue tasks (1):');
+  });
+
   it('re-approval after a re-triage closes obligations that no longer apply, and retirement closes the rest', async () => {
     const bob = await as('bob');
     const re = await flows.retriage(bob, cvRef, minimalAnswers);
