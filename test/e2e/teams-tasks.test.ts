@@ -9,10 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { aiSystems, approvalRequests, approvalSteps, auditEvents } from '../../db/schema';
 import { tasks } from '../../db/schema-aims';
+import * as flows from '../../flows';
 import { fieldsFor, highAnswers } from '../fixtures/answers';
 import { cardHazards, HOSTILE } from '../helpers/hostile-text';
 import type { TeamsBench } from '../helpers/teams-harness';
-import { buttons, cardText, formValues, inputs, people, startTeamsBench } from '../helpers/teams-harness';
+import { buttons, cardOf, cardText, formValues, inputs, people, startTeamsBench } from '../helpers/teams-harness';
 
 let bench: TeamsBench;
 let ownerTask: typeof tasks.$inferSelect;
@@ -69,6 +70,23 @@ describe('Teams tasks', () => {
     const late = await bench.execute(people.bob, { action: 'task.done', ref });
     expect(cardText(late)).toMatch(/already done by Bob/);
     expect(buttons(late)).toEqual([]);
+  });
+
+  it('a reminder reaches the owner personally as a card with Done and Not applicable; a closed task is not chased', async () => {
+    const [open] = await bench.db.db.select().from(tasks).where(and(eq(tasks.title, 'Inform the people affected'), eq(tasks.status, 'open')));
+    const conv = `a:personal-${people.bob.aad}`;
+    const before = bench.fake.sent(conv).length;
+    const asOf = new Date(`${open!.dueDate}T10:00:00Z`);
+    asOf.setUTCDate(asOf.getUTCDate() - 2);
+    bench.clock.set(asOf);
+    await flows.runTaskReminders({ db: bench.db.db, policy: bench.policy }, asOf);
+    await bench.drain();
+    const cards = bench.fake.sent(conv).slice(before).map((c) => cardOf(c.body));
+    const card = cards.find((c) => cardText(c).includes(`T-${open!.number}`));
+    expect(card, cards.map(cardText).join('\n')).toBeDefined();
+    expect(buttons(card!).map((b) => b.data.action)).toEqual(['task.done', 'task.not_applicable']);
+    // The already-done task was not reminded.
+    expect(cards.some((c) => cardText(c).includes(`T-${ownerTask.number} `))).toBe(false);
   });
 
   it('not applicable needs a reason; compliance closes its own group task', async () => {
