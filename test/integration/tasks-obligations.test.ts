@@ -167,6 +167,18 @@ describe.each(DB_KINDS)('obligation tasks on %s', (kind) => {
     const audit = await database.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'task.not_applicable'), eq(auditEvents.actor, 'shell:bob')));
     expect(audit.length).toBeGreaterThanOrEqual(1);
 
+    // Back to high-risk and approved again: the task the bot closed is reopened, not duplicated.
+    const back = await flows.retriage(bob, cvRef, highAnswers);
+    if (back.kind !== 'retriaged' || !back.request) throw new Error(JSON.stringify(back));
+    const who: Record<string, string> = { owner: 'bob', compliance: 'carol', privacy: 'pat' };
+    for (const s of back.request.steps) expect((await flows.decideStep(await as(who[s.role]!), { stepId: s.id, decision: 'approve' })).kind).toBe('recorded');
+    const again = await database.db.select().from(tasks).where(eq(tasks.dedupeKey, `obligation:${cvId}:explanation_on_request`));
+    expect(again).toHaveLength(1);
+    expect(again[0]).toMatchObject({ status: 'open', reason: null });
+    expect(await database.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'task.reopened'), eq(auditEvents.subjectId, `T-${again[0]!.number}`)))).toHaveLength(1);
+    // A task a person closed stays closed.
+    expect((await database.db.select().from(tasks).where(eq(tasks.dedupeKey, `obligation:${cvId}:deployer_high_risk`)))[0]!.status).toBe('done');
+
     // A system with an open task is retired: the task is closed with the reason.
     const tool = await approved('Ranker');
     const open = await database.db.select().from(tasks).where(and(eq(tasks.systemId, tool.id), eq(tasks.status, 'open')));
