@@ -150,6 +150,22 @@ describe.each(DB_KINDS)('obligation tasks on %s', (kind) => {
     expect(flows.renderDigestText(later)).toContain('Overdue tasks (1):');
   });
 
+  it('a re-triage that needs no new approval brings the tasks in line at once', async () => {
+    const trains = { ...minimalAnswers, data_categories: ['confidential'], vendor_trains_on_inputs: 'yes' };
+    const r = await flows.register(await as('alice'), { fields: fieldsFor('Drafts', 'shell:bob'), answers: trains });
+    if (r.kind !== 'registered') throw new Error(r.kind);
+    expect(r.request.steps.map((s) => s.role)).toEqual(['owner', 'security']);
+    await flows.decideStep(await as('bob'), { stepId: r.request.steps[0]!.id, decision: 'approve' });
+    await flows.decideStep(await as('sec', 'sec@acme.example'), { stepId: r.request.steps[1]!.id, decision: 'approve' });
+    const key = `obligation:${r.system.id}:vendor_data_terms`;
+    expect((await database.db.select().from(tasks).where(eq(tasks.dedupeKey, key)))[0]).toMatchObject({ status: 'open', assigneeGroup: 'compliance' });
+    // Same class and approvers: no new approval, and the vendor-terms duty is gone at once.
+    const re = await flows.retriage(await as('bob'), r.system.ref, { ...trains, vendor_trains_on_inputs: 'no' });
+    if (re.kind !== 'retriaged') throw new Error(JSON.stringify(re));
+    expect(re.request).toBeNull();
+    expect((await database.db.select().from(tasks).where(eq(tasks.dedupeKey, key)))[0]).toMatchObject({ status: 'not_applicable', reason: `no longer applies after re-triage (${r.system.ref} is now minimal)` });
+  });
+
   it('re-approval after a re-triage closes obligations that no longer apply, and retirement closes the rest', async () => {
     const bob = await as('bob');
     const re = await flows.retriage(bob, cvRef, minimalAnswers);
