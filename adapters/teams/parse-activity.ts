@@ -125,7 +125,7 @@ export const cardActionSchema = z.discriminatedUnion('action', [
   }),
   z.looseObject({ action: z.literal('show'), ref: z.string() }),
   // Tasks: from the list or a reminder without input; from the task's card with `evidence` or `reason`.
-  z.looseObject({ action: z.enum(['task.done', 'task.not_applicable']), ref: z.string().max(20), evidence: z.string().optional(), reason: z.string().optional() }),
+  z.looseObject({ action: z.enum(['task.done', 'task.not_applicable']), ref: z.string().max(20), evidence: z.string().optional(), reason: z.string().optional(), submit: z.boolean().optional() }),
 ]);
 
 /** A parsed card action. */

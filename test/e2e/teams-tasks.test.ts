@@ -59,6 +59,8 @@ describe('Teams tasks', () => {
     const submit = buttons(form).find((b) => b.data.action === 'task.done')!;
     const bad = await bench.execute(people.bob, { ...submit.data, evidence: '' });
     expect(cardText(bad)).toContain('Give evidence that the task is done');
+    // A client that leaves an empty input out is told the same.
+    expect(cardText(await bench.execute(people.bob, { ...submit.data }))).toContain('Give evidence that the task is done');
     expect((await bench.db.db.select().from(tasks).where(eq(tasks.id, ownerTask.id)))[0]!.status).toBe('open');
     const answers = await Promise.all(Array.from({ length: 5 }, () => bench.execute(people.bob, { ...submit.data, evidence: `https://wiki.example/logs ${HOSTILE}` })));
     const texts = answers.map(cardText);

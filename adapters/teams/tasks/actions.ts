@@ -19,8 +19,11 @@ export async function handleTaskAction(turn: FormTurn, action: TaskAction): Prom
   // The action data is whatever the client sent: the task and the clicker's right come first.
   const found = await flows.closableTask(turn.ctx, action.ref);
   if ('kind' in found) return messageCard(found.message, { error: found.code !== 'already_decided' });
-  const input = which === 'done' ? action.evidence : action.reason;
-  if (input === undefined) return taskCloseCard(which, found);
+  // From the list or a reminder there is no input yet: ask for it. From the task's card
+  // (`submit`), an input some clients leave out when empty counts as empty.
+  const given = which === 'done' ? action.evidence : action.reason;
+  if (given === undefined && action.submit !== true) return taskCloseCard(which, found);
+  const input = given ?? '';
   const r = which === 'done' ? await flows.completeTask(turn.ctx, found.ref, input) : await flows.markTaskNotApplicable(turn.ctx, found.ref, input);
   if (r.kind === 'refused') return r.code === 'invalid' ? taskCloseCard(which, found, r.errors?.[0]?.message ?? r.message) : messageCard(r.message, { error: r.code !== 'already_decided' });
   turn.afterChange();

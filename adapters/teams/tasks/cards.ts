@@ -55,7 +55,7 @@ export function taskCloseCard(which: 'done' | 'not_applicable', t: TaskView, err
     },
   ];
   if (error) body.push(textBlock(error, { color: 'Attention' }));
-  return adaptiveCard(body, { actions: [executeAction(done ? 'Mark done' : 'Not applicable', { action: done ? 'task.done' : 'task.not_applicable', ref: t.ref }, done ? { style: 'positive' } : {})] });
+  return adaptiveCard(body, { actions: [executeAction(done ? 'Mark done' : 'Not applicable', { action: done ? 'task.done' : 'task.not_applicable', ref: t.ref, submit: true }, done ? { style: 'positive' } : {})] });
 }
 
 /** The reminder of a task, with its buttons. */
