@@ -127,6 +127,11 @@ export const tasks = pgTable(
     reason: text('reason'),
     closedById: personRef('closed_by_id'),
     closedAt: ts('closed_at'),
+    /** Reminders sent for the current due date (task-reminders job). */
+    remindersSent: integer('reminders_sent').notNull().default(0),
+    lastRemindedAt: ts('last_reminded_at'),
+    /** When the overdue task was escalated to the assignee's approver group (once). */
+    escalatedAt: ts('escalated_at'),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
   },

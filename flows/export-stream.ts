@@ -9,9 +9,10 @@ import type { Db } from '../db/client';
 import type { ExportOptions } from './export-filter';
 import { inventoryRecordPages } from './export-inventory';
 import { auditRecordPages, CSV_BOM, EXPORT_COLUMNS, inventoryCells, toCsv } from './exports';
+import { taskRecordPages } from './tasks/export';
 
 /** Which export and in which format. */
-export type ExportKind = 'inventory' | 'audit';
+export type ExportKind = 'inventory' | 'audit' | 'tasks';
 export type ExportFormat = 'csv' | 'json';
 
 /** Counts what {@link exportChunks} wrote, once it is done. */
@@ -23,6 +24,8 @@ export interface ExportCount {
 async function* pagesOf(db: Db, kind: ExportKind, format: ExportFormat, o: ExportOptions): AsyncGenerator<object[]> {
   if (kind === 'inventory') {
     for await (const page of inventoryRecordPages(db, o)) yield format === 'csv' ? page.map((e) => inventoryCells(e.record, e.obligations)) : page.map((e) => e.record);
+  } else if (kind === 'tasks') {
+    yield* taskRecordPages(db, o);
   } else {
     for await (const page of auditRecordPages(db, o)) yield format === 'csv' ? page.map((r) => ({ ...r, data: JSON.stringify(r.data) })) : page;
   }

@@ -16,6 +16,7 @@ import { decisionCell, inventoryRecords } from './export-inventory';
 import type { Obligation } from './triage/types';
 
 export type { ExportOptions } from './export-filter';
+import { TASK_COLUMNS } from './tasks/export';
 export type { DecisionRecord, InventoryRecord, ObligationRecord } from './export-inventory';
 export { inventoryRecords, inventoryRecordPages } from './export-inventory';
 export { decisionThreadLink, slackPermalink, teamsMessageLink } from './export-links';
@@ -221,6 +222,7 @@ export const EXPORT_COLUMNS = {
     'decision_link', 'last_review_at', 'last_review_at_local', 'next_review_at_local', 'registered_at_local', 'updated_at', 'updated_at_local',
   ],
   audit: ['workspace', 'seq', 'occurred_at', 'actor', 'action', 'subject_type', 'subject_id', 'data', 'prev_hash', 'hash', 'occurred_at_local'],
+  tasks: TASK_COLUMNS,
 } as const satisfies Record<string, readonly string[]>;
 
 /** The byte order mark that makes Excel read a CSV file as UTF-8 (without it, `é` turns into `Ã©`). */

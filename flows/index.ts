@@ -52,3 +52,4 @@ export { createTask } from './tasks/create';
 export type { NewTask, TaskKind, TaskRow, TaskSubject } from './tasks/create';
 export * from './controls';
 export * from './impact';
+export * from './tasks/index';

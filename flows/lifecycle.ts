@@ -7,6 +7,7 @@
 import type { Db } from '../db/client';
 import type { FlowContext } from './ports';
 import { markImpactDue } from './impact/due';
+import { obligationTasksAfterRetriage, syncObligationTasks, tasksAfterRetired } from './tasks/obligations';
 
 /** The change being reacted to. */
 export interface LifecycleChange {
@@ -25,6 +26,11 @@ const onRetriaged: Reaction[] = [];
 onRetriaged.push(markImpactDue);
 /** Reactions to a retirement. */
 const onRetired: Reaction[] = [];
+
+// Obligations become tasks (flows/tasks/obligations.ts).
+onApproved.push(syncObligationTasks);
+onRetriaged.push(obligationTasksAfterRetriage);
+onRetired.push(tasksAfterRetired);
 
 /** Runs every reaction to an approval, in order. */
 export async function afterApproved(change: LifecycleChange): Promise<void> {

@@ -29,7 +29,7 @@ const HELP = `usage: aimsbot <command>
   worker                    scheduled jobs only
   migrate                   apply database migrations
   classify [file|-]         classify triage answers {"answers": {...}} and print the result JSON
-  export inventory|audit --format csv|json [--out FILE] [--since DATE] [--until DATE] [--ref AI-n]...
+  export inventory|audit|tasks --format csv|json [--out FILE] [--since DATE] [--until DATE] [--ref AI-n]...
                             evidence for auditors; --since/--until: ISO dates or times (UTC),
                             --ref: repeatable or a comma list
   export soa --format csv|json|md [--draft] [--workspace PLATFORM:ID] [--out FILE]
@@ -44,7 +44,7 @@ const HELP = `usage: aimsbot <command>
                             recompute the audit hash chains (HMAC with AIMS_AUDIT_KEY) and compare
                             them with every published checkpoint, or with one copied from chat
   audit checkpoint          publish each workspace's audit head to its digest channel and record it
-  jobs run review-reminders|approval-reminders|weekly-digest [--at ISO-8601] [--dry-run]
+  jobs run review-reminders|approval-reminders|weekly-digest|task-reminders [--at ISO-8601] [--dry-run]
                             run one job as of --at (audit events keep the real time);
                             --dry-run prints what would be sent and writes nothing`;
 

@@ -17,13 +17,15 @@ export const SHELL_HELP = `commands:
   /aims impact <ref>          assess a tool's impact on people and society (and the Art. 27 FRIA elements)
   /aims inventory [filter]    compliance: the whole inventory, e.g. high approved, owner=bob, overdue, page=2
   /aims home                  compliance: counts by class and status, untreated high risks, overdue tasks and reviews
+  /aims tasks [all|overdue]   your open tasks (all or overdue ones: compliance)
+  /aims task <ref>            close a task: done with evidence, or not applicable with a reason
   /as <name>                  speak as someone else (e.g. /as compliance, /as @bob)
   /aims help                  this list
   a line starting with / while answering questions cancels them (on a terminal, so does Ctrl-C)
   (end of input, /quit or Ctrl-C twice leaves)`;
 
 /** Every word `/aims` understands. */
-export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'impact', 'inventory', 'home', 'controls', 'soa', 'help'] as const;
+export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'tasks', 'task', 'impact', 'inventory', 'home', 'controls', 'soa', 'help'] as const;
 
 /** Levenshtein distance: insertions, deletions and substitutions (a swap counts two). */
 export function editDistance(a: string, b: string): number {

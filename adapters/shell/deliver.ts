@@ -83,6 +83,8 @@ async function sentence(deps: FlowDeps, row: OutboxRow, p: Payload, request: Req
       return `${await addressOf(deps, row)} ${plain(str(p.text) ?? '')}`;
     case 'digest.weekly':
       return `${await addressOf(deps, row)} ${digestText(str(p.text) ?? '')}`;
+    case 'task.reminder':
+      return `${await addressOf(deps, row)} ${plain(str(p.text) ?? '')}${str(p.ref) ? ` — /aims task ${str(p.ref)}` : ''}`;
     case 'review.reminder':
       return `${await addressOf(deps, row)} ${plain(str(p.text) ?? '')}${str(p.ref) ? ` — /aims review ${str(p.ref)}` : ''}`;
     default:

@@ -20,6 +20,7 @@ import { resolvePerson } from './people';
 import { renderCheck, renderPending, renderRequest, renderSystem, renderSystemLine } from './render';
 import { controlsCommand, soaCommand } from './controls/commands';
 import { impactConversation, printDashboard, printImpactLine, printInventory } from './impact/commands';
+import { printTasks, taskConversation } from './tasks/conversation';
 
 export { SHELL_HELP } from './commands';
 
@@ -196,6 +197,10 @@ async function runCommand(ctx: FlowContext, io: Prompter, speaker: ShellPerson, 
       return printInventory(ctx, io, arg);
     case 'home':
       return printDashboard(ctx, io);
+    case 'tasks':
+      return printTasks(ctx, io, arg);
+    case 'task':
+      return taskConversation(ctx, io, arg);
     default:
       return io.print(unknownCommand(typed));
   }

@@ -13,6 +13,7 @@ import { controlsCommand, soaCommand } from './controls/actions';
 import { slackContext } from './runtime';
 import { impactCommand, inventoryCommand } from './impact/actions';
 import { withImpactLine } from './impact/render';
+import { renderTaskList } from './tasks/render-tasks';
 
 /** The slash command's name. */
 export const SLASH_COMMAND = '/aims';
@@ -98,6 +99,11 @@ async function run(
       return impactCommand(rt, ctx, arg, triggerId, reply);
     case 'inventory':
       return inventoryCommand(rt, ctx, arg, reply);
+    case 'tasks': {
+      const r = await flows.listTasks(ctx, arg);
+      await reply('kind' in r ? renderNote(r.message) : renderTaskList(r));
+      return;
+    }
     default:
       await reply(renderHelp(rawSub));
   }

@@ -33,6 +33,8 @@ import { REVIEW_ACTIONS } from './render-review';
 import { createReplayStore } from './replay-store';
 import { slackRequestGuard } from './request-guard';
 import { registerReviewActions, SNOOZE_CALLBACK } from './review-actions';
+import { registerTaskActions } from './tasks/actions';
+import { TASK_ACTIONS } from './tasks/render-tasks';
 import type { SlackOAuth, SlackOAuthSettings } from './oauth';
 import { createSlackOAuth } from './oauth';
 import type { SlackRuntime } from './runtime';
@@ -204,8 +206,8 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
 
   bolt.use(
     ackUnhandled({
-      actions: [...Object.values(APPROVAL_ACTIONS), RESUBMIT_ACTION, FORM_BACK_ACTION, ...Object.values(REVIEW_ACTIONS), ...Object.values(IMPACT_ACTIONS), CONTROL_EDIT, SOA_APPROVE],
-      views: [FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK, IMPACT_CALLBACK, CONTROL_EDIT],
+      actions: [...Object.values(APPROVAL_ACTIONS), RESUBMIT_ACTION, FORM_BACK_ACTION, ...Object.values(REVIEW_ACTIONS), ...Object.values(IMPACT_ACTIONS), CONTROL_EDIT, SOA_APPROVE, ...Object.values(TASK_ACTIONS)],
+      views: [FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK, IMPACT_CALLBACK, CONTROL_EDIT, ...Object.values(TASK_ACTIONS)],
       commands: [SLASH_COMMAND],
     }),
   );
@@ -215,6 +217,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   registerApprovalActions(bolt, rt);
   registerReviewActions(bolt, rt);
   registerControlActions(bolt, rt);
+  registerTaskActions(bolt, rt);
   registerHome(bolt, rt);
   registerImpact(bolt, rt);
   bolt.error(async (err) => {

@@ -23,6 +23,7 @@ import { renderReviewCard } from './render-review';
 import { failureOf, isGoneMessage } from './web-errors';
 import { deliverRetriagePrompt } from './retriage-delivery';
 import { deliverImpactDue } from './impact/delivery';
+import { deliverTaskNotification } from './tasks/delivery';
 
 /** What the deliverer needs. */
 export interface SlackDelivererDeps {
@@ -66,7 +67,7 @@ export function createSlackDeliverer(d: SlackDelivererDeps): Deliverer {
         case 'impact.due':
           return await deliverImpactDue(d, row);
         default:
-          return { ok: false, permanent: true, error: `slack: no delivery for ${row.kind}` };
+          return (await deliverTaskNotification(d, row)) ?? { ok: false, permanent: true, error: `slack: no delivery for ${row.kind}` };
       }
     } catch (err) {
       return failureOf(err);

@@ -6,7 +6,7 @@
  * limits (50 blocks, 3,000 characters a section); the CSV attached to it has everything.
  */
 import type { DigestCount, DigestItem, WeeklyDigest } from '../../flows';
-import { digestTotal, roleLabel } from '../../flows';
+import { digestTotal, roleLabel, taskDigestLines } from '../../flows';
 import type { Block } from './blocks';
 import { context, divider, header, LIMITS, limitBlocks, sectionsOf } from './blocks';
 import { clipMrkdwn, day, esc, words } from './mrkdwn';
@@ -72,6 +72,7 @@ function waiting(d: WeeklyDigest): Block[] {
     ...list(':octagonal_sign: Stuck approvals: nobody can decide', d.stuckSteps ?? [], (s) => `${named(s)} — the ${esc(roleLabel(s.role))} step: ${esc(s.why)}`, digestTotal(d, 'stuckSteps')),
     ...list('Overdue reviews', d.reviewsOverdue, (r) => `${named(r)} — ${plural(r.overdueDays, 'day')} overdue (due ${day(new Date(r.dueAt), d.timezone)}), owner ${esc(r.owner)}`, digestTotal(d, 'reviewsOverdue')),
     ...list('Reviews due in the next 14 days', d.reviewsDueSoon, (r) => `${named(r)} — due ${day(new Date(r.dueAt), d.timezone)} (in ${plural(r.dueInDays, 'day')}), owner ${esc(r.owner)}`, digestTotal(d, 'reviewsDueSoon')),
+    ...sectionsOf(taskDigestLines(d.tasks).map(esc)),
   ];
 }
 

@@ -22,6 +22,7 @@ export const HELP_LINES = [
   '*/aims soa* — the Statement of Applicability as a file, to approve (compliance)',
   '*/aims impact &lt;ref&gt;* — assess a tool’s impact on people and society (and the Art. 27 FRIA elements)',
   '*/aims inventory [filter]* — compliance: the whole inventory, e.g. `high approved`, `owner=@bob`, `overdue`',
+  '*/aims tasks* — your open tasks with Done / Not applicable (compliance: `tasks all`, `tasks overdue`)',
   '*/aims help* — this list',
 ];
 

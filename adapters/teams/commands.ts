@@ -12,6 +12,7 @@ import { startReview } from './review-actions';
 import { timezoneOf } from '../../flows/display';
 import { teamsControlsCommand, teamsSoaCommand } from './controls/actions';
 import { home, inventory, startImpact, withImpactLine } from './impact/actions';
+import { taskListCard } from './tasks/cards';
 
 const usage = (text: string) => messageCard(`Usage: ${text}`);
 
@@ -61,6 +62,10 @@ export async function runCommand(turn: FormTurn, command: Command): Promise<Card
       return teamsControlsCommand(turn, arg);
     case 'soa':
       return teamsSoaCommand(turn);
+    case 'tasks': {
+      const r = await flows.listTasks(ctx, arg);
+      return 'kind' in r ? messageCard(r.message, { error: true }) : taskListCard(r);
+    }
     default: {
       const card = helpCard(`Unknown command "${command.name}". `);
       return card;

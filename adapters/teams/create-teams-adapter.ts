@@ -33,6 +33,7 @@ import { createMemberDirectory } from './people';
 import { handleReviewAction } from './review-actions';
 import { teamsControlEdit, teamsSoaApprove } from './controls/actions';
 import { createSoaLinks, SOA_LINK_PATH } from './controls/soa-link';
+import { handleTaskAction } from './tasks/actions';
 import { systemCard } from './render-views';
 import type { WorkGate, WorkLimits } from '../../flows/work-gate';
 import { createWorkGate, DEFAULT_WORK_LIMITS } from '../../flows/work-gate';
@@ -187,6 +188,9 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
         return submitImpact(turn, action.ref, data);
       case 'inventory.page':
         return inventory(turn.ctx, action.filter);
+      case 'task.done':
+      case 'task.not_applicable':
+        return handleTaskAction(turn, action);
       default:
         return handleReviewAction(turn, action);
     }

@@ -21,6 +21,7 @@ import { createJobDelivery, JOB_KINDS, NOTIFICATION, teamsCopy } from './deliver
 import { createPostRecorder } from './post-record';
 import type { Posted, Ref } from './teams-transport';
 import { createTeamsTransport, NoRoute } from './teams-transport';
+import { taskClosedSince, taskNotificationCard } from './tasks/delivery';
 
 /** What the deliverer needs. */
 export interface TeamsDelivererOptions {
@@ -136,7 +137,9 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
     // People read this: never the event's name or its JSON. The log keeps the kind.
     if (typeof p.text !== 'string') opts.logger.warn({ kind: row.kind, notification: row.id }, 'Teams notification without text; sent a generic line');
     const text = typeof p.text === 'string' ? p.text : 'Something changed on a tool you are involved with; type list or pending to see it.';
-    const card = messageCard(text);
+    // Task notifications: a reminder of a task closed since is not sent; a reminder carries its buttons.
+    if (await taskClosedSince(db, row)) return { ok: true };
+    const card = taskNotificationCard(row) ?? messageCard(text);
     const r = row.recipient as { person?: number; channel?: 'approvals' | 'digest' };
     if ((typeof r.person === 'number' || r.channel) && (await postedBefore(row))) return { ok: true };
     if (typeof r.person === 'number') {

@@ -3,7 +3,7 @@
  * with "…and N more" and cut harder until the whole message fits the Teams limit of about 28 KB.
  */
 import type { DigestCount, DigestItem, WeeklyDigest } from '../../flows';
-import { digestTotal, roleLabel } from '../../flows';
+import { digestTotal, roleLabel, taskDigestLines } from '../../flows';
 import type { CardJson } from './card-kit';
 import { adaptiveCard, facts, heading, markdown, textBlock, truncate } from './card-kit';
 import { digestCheckpointBlocks } from './checkpoint-card';
@@ -73,6 +73,11 @@ function stuckBlocks(d: WeeklyDigest, limit: number): CardJson[] {
   ];
 }
 
+/** Overdue tasks and tasks marked not applicable, one escaped line each. */
+function taskLines(d: WeeklyDigest): CardJson[] {
+  return taskDigestLines(d.tasks).map((l) => textBlock(l, { spacing: 'None' }));
+}
+
 function render(d: WeeklyDigest, notInstalled: NotInstalled[], limit: number): CardJson {
   const body: CardJson[] = [heading(`Weekly AI compliance digest — ${d.organization}`), textBlock(`${d.periodLabel} (${d.timezone})`, { isSubtle: true, spacing: 'None' })];
   const c = d.counts;
@@ -87,6 +92,7 @@ function render(d: WeeklyDigest, notInstalled: NotInstalled[], limit: number): C
       ]),
       // A step nobody can decide is news even in a quiet week.
       ...stuckBlocks(d, limit),
+      ...taskLines(d),
       ...notInstalledBlock(notInstalled, limit),
       ...digestCheckpointBlocks(d.checkpoint),
     );
@@ -125,6 +131,7 @@ function render(d: WeeklyDigest, notInstalled: NotInstalled[], limit: number): C
     body.push(section(`Reviews due in the next 14 days (${digestTotal(d, 'reviewsDueSoon')})`));
     body.push(...listFacts(d.reviewsDueSoon, limit, (r) => [item(r), `due ${localDay(new Date(r.dueAt), d.timezone || 'UTC')} — owner ${r.owner}`], digestTotal(d, 'reviewsDueSoon')));
   }
+  body.push(...taskLines(d));
   body.push(section(`Inventory: ${d.inventory.total} system${d.inventory.total === 1 ? '' : 's'}`));
   if (d.inventory.total > 0) {
     body.push(textBlock('By risk class', { isSubtle: true }), ...counts(d.inventory.byRiskClass, limit));

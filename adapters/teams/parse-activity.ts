@@ -129,6 +129,8 @@ export const cardActionSchema = z.discriminatedUnion('action', [
   // Impact: the answers arrive as inputs merged into the data, read by question id.
   z.looseObject({ action: z.enum(['impact.submit', 'impact.open']), ref: z.string().max(20) }),
   z.looseObject({ action: z.literal('inventory.page'), filter: z.string().max(500) }),
+  // Tasks: from the list or a reminder without input; from the task's card with `evidence` or `reason`.
+  z.looseObject({ action: z.enum(['task.done', 'task.not_applicable']), ref: z.string().max(20), evidence: z.string().optional(), reason: z.string().optional(), submit: z.boolean().optional() }),
 ]);
 
 /** A parsed card action. */

@@ -28,6 +28,7 @@ export const TEAMS_HELP: Array<[string, string]> = [
   ['impact <ref>', "assess a tool's impact on people and society (and the Art. 27 FRIA elements)"],
   ['inventory [filter]', 'compliance: the whole inventory, e.g. high approved, owner=bob, overdue'],
   ['home', 'compliance: the dashboard of counts, untreated high risks, overdue tasks and reviews'],
+  ['tasks', 'your open tasks, with Done and Not applicable (compliance: tasks all, tasks overdue)'],
   ['help', 'this list'],
 ];
 

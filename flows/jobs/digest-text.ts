@@ -5,6 +5,7 @@ import { plural } from './common';
 import { localDate } from './time';
 import { checkpointText } from '../audit-checkpoint-view';
 import { roleLabel } from '../display';
+import { taskDigestLines } from '../tasks/digest';
 
 const line = (i: DigestItem) => `${i.ref} ${i.name}`;
 const names = (items: DigestItem[]) => items.map(line).join(', ');
@@ -62,6 +63,7 @@ export function renderDigestText(d: WeeklyDigest): string {
   if (d.retriageNeeded?.length) {
     out.push(`Re-triage needed (questionnaire v2): ${digestTotal(d, 'retriageNeeded')} — ${names(d.retriageNeeded)}${more(d, 'retriageNeeded', d.retriageNeeded.length)}`);
   }
+  out.push(...taskDigestLines(d.tasks));
   if (!d.quiet || d.inventory.total > 0) {
     const inv = d.inventory;
     out.push(`Inventory: ${plural(inv.total, 'system')}`);

@@ -16,6 +16,8 @@ import type { CheckpointView } from '../audit-checkpoint-view';
 import type { Policy } from '../policy';
 import { systemRef } from '../views';
 import { DAY_MS, HOUR_MS, localDate } from './time';
+import type { TaskDigest } from '../tasks/digest';
+import { taskDigest } from '../tasks/digest';
 
 /** A system named in the digest. */
 export interface DigestItem {
@@ -75,6 +77,8 @@ export interface WeeklyDigest {
    * {@link DIGEST_LIST_LIMIT}. Absent on digests written before lists were cut: use the length.
    */
   totals?: DigestTotals;
+  /** Overdue tasks and tasks marked not applicable in the period (absent on older digests). */
+  tasks?: TaskDigest;
 }
 
 /** Full sizes of the digest's lists (see {@link WeeklyDigest.totals}). */
@@ -259,6 +263,7 @@ export async function buildDigest(db: Db, policy: Policy, workspaceId: number, s
       retriageNeeded: retriage.total,
       stuckSteps: stuck.total,
     },
+    tasks: await taskDigest(db, policy, workspaceId, start, end),
   };
   return digest;
 }

@@ -116,6 +116,8 @@ export const QUIET_HOURS_KINDS: ReadonlySet<string> = new Set([
   'approval.escalation',
   'digest.weekly',
   'triage.retriage_needed',
+  'task.reminder',
+  'task.escalation',
 ]);
 
 /**

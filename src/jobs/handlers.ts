@@ -1,10 +1,10 @@
 /** The scheduled jobs by name, their default schedules, and one run of a job. */
 import type { JobDeps, JobReport } from '../../flows';
-import { runApprovalReminders, runReviewReminders, runWeeklyDigest } from '../../flows';
+import { runApprovalReminders, runReviewReminders, runTaskReminders, runWeeklyDigest } from '../../flows';
 import type { Policy } from '../../flows/policy';
 
 /** The names of the jobs (BullMQ job scheduler ids and `aimsbot jobs run` names). */
-export const JOB_NAMES = ['review-reminders', 'approval-reminders', 'weekly-digest'] as const;
+export const JOB_NAMES = ['review-reminders', 'approval-reminders', 'weekly-digest', 'task-reminders'] as const;
 
 /** A job name. */
 export type JobName = (typeof JOB_NAMES)[number];
@@ -17,6 +17,7 @@ export const JOB_HANDLERS: Record<JobName, (deps: JobDeps, now: Date) => Promise
   'review-reminders': runReviewReminders,
   'approval-reminders': runApprovalReminders,
   'weekly-digest': runWeeklyDigest,
+  'task-reminders': runTaskReminders,
 };
 
 /** Whether a string names a job. */
@@ -34,5 +35,7 @@ export function defaultSchedules(policy: Policy): Record<JobName, Schedule> {
     'review-reminders': { pattern: '0 * * * *', tz },
     'approval-reminders': { pattern: '30 * * * *', tz },
     'weekly-digest': { pattern: policy.digest.cron, tz },
+    // Tasks are due by the day: once an hour is plenty, in a slot of its own.
+    'task-reminders': { pattern: '15 * * * *', tz },
   };
 }

@@ -84,8 +84,15 @@ export async function records(db: Db) {
       position: s.position, role: s.role, group: s.groupName, status: s.status, reason: s.reason, decided: s.decidedById !== null,
       stepOwner: who.byId(s.ownerId), decidedBy: who.byId(s.decidedById),
     })),
-    audit: audit.map((a) => ({ seq: a.seq, action: a.action, subjectType: a.subjectType, actor: who.byPlatformId(a.actor), data: who.inJson(a.data) })),
+    audit: audit.map((a) => ({ seq: a.seq, action: a.action, subjectType: a.subjectType, actor: who.byPlatformId(a.actor), data: who.inJson(withoutDates(a.data)) })),
   };
+}
+
+/** Audit data without the due dates of tasks: they count from the day each side ran, like the times left out. */
+function withoutDates(data: unknown): unknown {
+  if (!data || typeof data !== 'object' || !('dueDate' in data)) return data;
+  const { dueDate: _dueDate, ...rest } = data as Record<string, unknown>;
+  return rest;
 }
 
 /** The records in comparable form. */

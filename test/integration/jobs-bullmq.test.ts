@@ -26,7 +26,7 @@ import { fieldsFor, minimalAnswers } from '../fixtures/answers';
 
 const PREFIX = `aims-test-${randomBytes(4).toString('hex')}`;
 const SHARED = TEST_REDIS_URL;
-const EVERY = { 'review-reminders': { every: 150 }, 'approval-reminders': { every: 150 }, 'weekly-digest': { every: 150 } };
+const EVERY = { 'review-reminders': { every: 150 }, 'approval-reminders': { every: 150 }, 'weekly-digest': { every: 150 }, 'task-reminders': { every: 150 } };
 const logger = createLogger('silent');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -57,12 +57,12 @@ describe('jobs on BullMQ', () => {
     const start = () => startJobs({ deps, logger, redisUrl: SHARED, prefix: `${PREFIX}-a`, schedules: EVERY, afterRun: (n) => runs.push(n) });
     const workers = await Promise.all([start(), start()]);
     try {
-      await until(() => ['review-reminders', 'approval-reminders', 'weekly-digest'].every((n) => runs.filter((r) => r === n).length >= 3));
+      await until(() => ['review-reminders', 'approval-reminders', 'weekly-digest', 'task-reminders'].every((n) => runs.filter((r) => r === n).length >= 3));
     } finally {
       await Promise.all(workers.map((w) => w.stop()));
     }
     const queue = new Queue(JOBS_QUEUE, { connection: { url: SHARED }, prefix: `${PREFIX}-a` });
-    expect((await queue.getJobSchedulers()).map((s) => s.key).sort()).toEqual(['approval-reminders', 'review-reminders', 'weekly-digest']);
+    expect((await queue.getJobSchedulers()).map((s) => s.key).sort()).toEqual(['approval-reminders', 'review-reminders', 'task-reminders', 'weekly-digest']);
     await queue.close();
     const rows = await deps.db.select().from(notifications);
     const jobRows = rows.filter((r) => /reminder|escalation|digest/.test(r.kind));

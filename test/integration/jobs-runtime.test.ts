@@ -84,6 +84,7 @@ describe('jobs runtimes', () => {
     expect(schedulers.map((s) => [s.key, s.pattern, s.tz]).sort()).toEqual([
       ['approval-reminders', '30 * * * *', 'UTC'],
       ['review-reminders', '0 * * * *', 'UTC'],
+      ['task-reminders', '15 * * * *', 'UTC'],
       ['weekly-digest', '0 9 * * 1', 'UTC'],
     ]);
   });
