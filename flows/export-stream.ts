@@ -8,10 +8,11 @@
 import type { Db } from '../db/client';
 import type { ExportOptions } from './export-filter';
 import { inventoryRecordPages } from './export-inventory';
+import { riskCells, riskRecords } from './risks/export';
 import { auditRecordPages, CSV_BOM, EXPORT_COLUMNS, inventoryCells, soaRecords, soaRows, toCsv } from './exports';
 
 /** Which export and in which format. */
-export type ExportKind = 'inventory' | 'soa' | 'audit';
+export type ExportKind = 'inventory' | 'soa' | 'audit' | 'risks';
 export type ExportFormat = 'csv' | 'json';
 
 /** Counts what {@link exportChunks} wrote, once it is done. */
@@ -25,6 +26,9 @@ async function* pagesOf(db: Db, kind: ExportKind, format: ExportFormat, o: Expor
     for await (const page of inventoryRecordPages(db, o)) yield format === 'csv' ? page.map((e) => inventoryCells(e.record, e.obligations)) : page.map((e) => e.record);
   } else if (kind === 'audit') {
     for await (const page of auditRecordPages(db, o)) yield format === 'csv' ? page.map((r) => ({ ...r, data: JSON.stringify(r.data) })) : page;
+  } else if (kind === 'risks') {
+    const records = await riskRecords(db, o);
+    yield format === 'csv' ? records.map(riskCells) : records;
   } else {
     // The Statement of Applicability has one row per control and system in use: read whole.
     yield format === 'csv' ? await soaRows(db, o) : await soaRecords(db, o);

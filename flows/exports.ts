@@ -15,6 +15,7 @@ import { subjectSystems, systemIdsByRef } from './export-filter';
 import type { InventoryRecord, ObligationRecord } from './export-inventory';
 import { decisionCell, inventoryRecords } from './export-inventory';
 import type { Obligation } from './triage/types';
+import { RISK_COLUMNS } from './risks/export';
 
 export type { ExportOptions } from './export-filter';
 export type { DecisionRecord, InventoryRecord, ObligationRecord } from './export-inventory';
@@ -291,6 +292,7 @@ export const EXPORT_COLUMNS = {
   ],
   soa: ['control', 'group', 'title', 'applicable', 'systems', 'justification', 'obligation_dates'],
   audit: ['workspace', 'seq', 'occurred_at', 'actor', 'action', 'subject_type', 'subject_id', 'data', 'prev_hash', 'hash', 'occurred_at_local'],
+  risks: RISK_COLUMNS,
 } as const satisfies Record<string, readonly string[]>;
 
 /** The byte order mark that makes Excel read a CSV file as UTF-8 (without it, `é` turns into `Ã©`). */

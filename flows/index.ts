@@ -48,3 +48,4 @@ export * from './jobs';
 export * from './refs';
 export { createTask } from './tasks/create';
 export type { NewTask, TaskKind, TaskRow, TaskSubject } from './tasks/create';
+export * from './risks';

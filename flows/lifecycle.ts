@@ -6,6 +6,7 @@
  */
 import type { Db } from '../db/client';
 import type { FlowContext } from './ports';
+import { promptRiskAssessment } from './risks/prompt';
 
 /** The change being reacted to. */
 export interface LifecycleChange {
@@ -19,8 +20,10 @@ type Reaction = (change: LifecycleChange) => Promise<void>;
 
 /** Reactions to a system's approval (its request closed as approved). */
 const onApproved: Reaction[] = [];
+onApproved.push(promptRiskAssessment('approved'));
 /** Reactions to a re-triage (a new assessment of an approved system, approval or not). */
 const onRetriaged: Reaction[] = [];
+onRetriaged.push(promptRiskAssessment('retriaged'));
 /** Reactions to a retirement. */
 const onRetired: Reaction[] = [];
 

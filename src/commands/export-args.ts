@@ -6,7 +6,7 @@ import { parseSystemRef } from '../../flows/views';
 import { UsageError } from './io';
 
 /** What can be exported. */
-export const EXPORT_KINDS = ['inventory', 'soa', 'audit'] as const;
+export const EXPORT_KINDS = ['inventory', 'soa', 'audit', 'risks'] as const;
 
 /** Parsed `export` arguments. */
 export interface ExportArgs {
@@ -59,7 +59,7 @@ type ValueFlag = (typeof VALUE_FLAGS)[number];
 /** Parses the arguments; throws UsageError naming what is wrong. */
 export function parseExportArgs(argv: string[]): ExportArgs {
   const [kind, ...rest] = argv;
-  if (!kind || !(EXPORT_KINDS as readonly string[]).includes(kind)) throw new UsageError(`what to export: inventory, soa or audit (got "${kind ?? ''}")`);
+  if (!kind || !(EXPORT_KINDS as readonly string[]).includes(kind)) throw new UsageError(`what to export: ${EXPORT_KINDS.join(', ')} (got "${kind ?? ''}")`);
   const values: Partial<Record<ValueFlag, string>> = {};
   const refs: number[] = [];
   for (let i = 0; i < rest.length; i++) {

@@ -77,7 +77,7 @@ describe('aimsbot export', () => {
   it.each([
     [['inventory'], /--format is required/],
     [['inventory', '--format', 'xml'], /--format must be csv or json/],
-    [['people', '--format', 'csv'], /inventory, soa or audit/],
+    [['people', '--format', 'csv'], /what to export: inventory, soa, audit/],
     [['soa', '--format', 'csv', '--bogus'], /unexpected argument "--bogus"/],
   ])('bad arguments %j exit 2 with one line', (args, expected) => {
     const r = cli(args, database.url!);
