@@ -11,13 +11,16 @@ export const SHELL_HELP = `commands:
   /aims changes <ref> <reason> request changes, with a reason
   /aims resubmit <ref>        answer the triage again after changes were requested
   /aims review <ref>          confirm, update, retire or snooze a tool's review
+  /aims risks <ref>           a tool's risk register: heat map and list
+  /aims assess <ref>          assess a tool's risks (owner, compliance)
+  /aims risk add <ref> · risk edit <AI-1/R-1> · risk accept <AI-1/R-1>   one risk
   /as <name>                  speak as someone else (e.g. /as compliance, /as @bob)
   /aims help                  this list
   a line starting with / while answering questions cancels them (on a terminal, so does Ctrl-C)
   (end of input, /quit or Ctrl-C twice leaves)`;
 
 /** Every word `/aims` understands. */
-export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'help'] as const;
+export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'risks', 'assess', 'risk', 'help'] as const;
 
 /** Levenshtein distance: insertions, deletions and substitutions (a swap counts two). */
 export function editDistance(a: string, b: string): number {

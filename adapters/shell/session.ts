@@ -18,6 +18,7 @@ import type { LineSource } from './line-source';
 import type { ShellPerson } from './people';
 import { resolvePerson } from './people';
 import { renderCheck, renderPending, renderRequest, renderSystem, renderSystemLine } from './render';
+import { riskCommand } from './risks/commands';
 
 export { SHELL_HELP } from './commands';
 
@@ -183,6 +184,10 @@ async function runCommand(ctx: FlowContext, io: Prompter, speaker: ShellPerson, 
       return resubmitConversation(ctx, io, arg);
     case 'review':
       return reviewConversation(ctx, io, arg);
+    case 'risks':
+    case 'assess':
+    case 'risk':
+      return riskCommand(ctx, io, speaker, sub, rest);
     default:
       return io.print(unknownCommand(typed));
   }
