@@ -10,6 +10,7 @@ import { renderReviewCard } from './render-review';
 import { renderCheck, renderHelp, renderList, renderNote, renderNotFound, renderPending, renderShow } from './render-system';
 import type { SlackRuntime } from './runtime';
 import { slackContext } from './runtime';
+import { runRiskCommand } from './risks';
 
 /** The slash command's name. */
 export const SLASH_COMMAND = '/aims';
@@ -85,6 +86,10 @@ async function run(
       await rt.client.views.open({ trigger_id: triggerId, view: await reanswerView(ctx, rt.forms, who.teamId, who.userId, 'resubmit', found.ref) });
       return;
     }
+    case 'risks':
+    case 'assess':
+      await runRiskCommand(rt, ctx, sub, arg, triggerId, reply);
+      return;
     default:
       await reply(renderHelp(rawSub));
   }

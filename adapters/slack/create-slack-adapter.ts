@@ -29,6 +29,7 @@ import { REVIEW_ACTIONS } from './render-review';
 import { createReplayStore } from './replay-store';
 import { slackRequestGuard } from './request-guard';
 import { registerReviewActions, SNOOZE_CALLBACK } from './review-actions';
+import { registerRiskActions, RISK_ACTIONS, RISK_CALLBACK } from './risks';
 import type { SlackOAuth, SlackOAuthSettings } from './oauth';
 import { createSlackOAuth } from './oauth';
 import type { SlackRuntime } from './runtime';
@@ -200,8 +201,8 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
 
   bolt.use(
     ackUnhandled({
-      actions: [...Object.values(APPROVAL_ACTIONS), RESUBMIT_ACTION, FORM_BACK_ACTION, ...Object.values(REVIEW_ACTIONS)],
-      views: [FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK],
+      actions: [...Object.values(APPROVAL_ACTIONS), RESUBMIT_ACTION, FORM_BACK_ACTION, ...Object.values(REVIEW_ACTIONS), ...Object.values(RISK_ACTIONS)],
+      views: [FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK, RISK_CALLBACK],
       commands: [SLASH_COMMAND],
     }),
   );
@@ -210,6 +211,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   registerForms(bolt, rt);
   registerApprovalActions(bolt, rt);
   registerReviewActions(bolt, rt);
+  registerRiskActions(bolt, rt);
   registerHome(bolt, rt);
   bolt.error(async (err) => {
     logger.error({ err }, 'slack: unhandled error');

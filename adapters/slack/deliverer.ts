@@ -22,6 +22,7 @@ import { renderOutcome, renderRequestParent, renderStepReply } from './render-re
 import { renderReviewCard } from './render-review';
 import { failureOf, isGoneMessage } from './web-errors';
 import { deliverRetriagePrompt } from './retriage-delivery';
+import { deliverRiskNotice } from './risks';
 
 /** What the deliverer needs. */
 export interface SlackDelivererDeps {
@@ -62,6 +63,9 @@ export function createSlackDeliverer(d: SlackDelivererDeps): Deliverer {
           return await deliverCheckpoint(d, row);
         case 'triage.retriage_needed':
           return await deliverRetriagePrompt(d, row);
+        case 'risk.assess_prompt':
+        case 'risk.acceptance_requested':
+          return await deliverRiskNotice(d, row);
         default:
           return { ok: false, permanent: true, error: `slack: no delivery for ${row.kind}` };
       }

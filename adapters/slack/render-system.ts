@@ -18,6 +18,8 @@ export const HELP_LINES = [
   '*/aims pending* — approvals waiting for you',
   '*/aims review &lt;ref&gt;* — confirm, update, retire or snooze a tool’s review',
   '*/aims resubmit &lt;ref&gt;* — answer the triage again after changes were requested',
+  '*/aims risks &lt;ref&gt;* — a tool’s risk register: heat map and list',
+  '*/aims assess &lt;ref&gt;* — assess a tool’s risks (owner, compliance)',
   '*/aims help* — this list',
 ];
 
