@@ -10,6 +10,7 @@ import type { Command } from './parse-activity';
 import { checkCard, helpCard, listCard, notFoundCard, pendingCard, systemCard } from './render-views';
 import { startReview } from './review-actions';
 import { timezoneOf } from '../../flows/display';
+import { riskCommand } from './risks';
 
 const usage = (text: string) => messageCard(`Usage: ${text}`);
 
@@ -48,6 +49,9 @@ export async function runCommand(turn: FormTurn, command: Command): Promise<Card
       if ('kind' in found) return messageCard(found.message, { error: true });
       return startForm(turn, { flow: 'resubmit', ref: found.ref, page: firstPage('resubmit'), fields: {}, answers: {} }, (found.assessment?.answers ?? {}) as Answers);
     }
+    case 'risks':
+    case 'assess':
+      return riskCommand(turn, command.name, arg);
     default: {
       const card = helpCard(`Unknown command "${command.name}". `);
       return card;

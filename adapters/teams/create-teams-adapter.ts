@@ -21,6 +21,7 @@ import type { CardJson } from './card-kit';
 import { cardAttachment, cardResponse, errorResponse, messageCard } from './card-kit';
 import { timezoneOf } from '../../flows/display';
 import { runCommand } from './commands';
+import { handleRiskAction } from './risks';
 import { saveReference } from './conversation-refs';
 import { createTeamsDeliverer } from './deliver';
 import { TeamsCloudAdapter, teamsInbound } from './inbound';
@@ -167,6 +168,11 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
         return submitPage(turn, { flow: action.flow, ref: action.ref, page: action.page, fields: action.fields, answers: action.answers as Answers, warned: action.warned }, data);
       case 'form.cancel':
         return messageCard('Cancelled; nothing was submitted.');
+      case 'risk.assess':
+      case 'risk.add':
+      case 'risk.edit':
+      case 'risk.accept_residual':
+        return handleRiskAction(turn, action, data);
       case 'show': {
         const r = await flows.show(turn.ctx, action.ref);
         return r.kind === 'refused' ? messageCard(r.message, { error: true }) : systemCard(r.system, r.request, undefined, timezoneOf(deps.policy));

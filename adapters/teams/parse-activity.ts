@@ -124,6 +124,13 @@ export const cardActionSchema = z.discriminatedUnion('action', [
     days: z.union([z.string(), z.number()]).transform(String).optional(),
   }),
   z.looseObject({ action: z.literal('show'), ref: z.string() }),
+  z.looseObject({
+    action: z.enum(['risk.assess', 'risk.add', 'risk.edit', 'risk.accept_residual']),
+    ref: z.string().max(40),
+    submit: z.boolean().optional(),
+    queue: z.array(z.object({ number: num.nullable(), source: z.string().max(40) })).max(60).optional(),
+    index: z.coerce.number().int().min(0).max(60).optional(),
+  }),
 ]);
 
 /** A parsed card action. */

@@ -23,6 +23,8 @@ export const TEAMS_HELP: Array<[string, string]> = [
   ['pending', 'approvals waiting for you'],
   ['review <ref>', "confirm, update, retire or snooze a tool's review"],
   ['resubmit <ref>', 'answer the triage again after changes were requested'],
+  ['risks <ref>', "a tool's risk register: heat map and list"],
+  ['assess <ref>', "assess a tool's risks (owner, compliance)"],
   ['help', 'this list'],
 ];
 
