@@ -65,6 +65,7 @@ export interface InventoryRow {
   registered_at_local: string;
   updated_at: string;
   updated_at_local: string;
+  untreated_high_risks: string;
 }
 
 /** The Statement of Applicability with real types: every Annex A control, and the systems that need it. */
@@ -161,6 +162,7 @@ export function inventoryCells(r: InventoryRecord, obligations: readonly Obligat
     registered_at_local: r.registered_at_local,
     updated_at: r.updated_at,
     updated_at_local: r.updated_at_local,
+    untreated_high_risks: String(r.untreated_high_risks),
   };
 }
 
@@ -288,7 +290,7 @@ export const EXPORT_COLUMNS = {
     'risk_class', 'in_scope', 'ai_act_roles', 'iso_roles', 'approvers', 'obligations', 'controls', 'data_categories',
     'assessment_version', 'questionnaire_version', 'next_review_at', 'registered_at',
     'owner_id', 'submitted_by', 'submitted_by_id', 'approved_at', 'approved_at_local', 'approved_by', 'decision_reasons',
-    'decision_link', 'last_review_at', 'last_review_at_local', 'next_review_at_local', 'registered_at_local', 'updated_at', 'updated_at_local',
+    'decision_link', 'last_review_at', 'last_review_at_local', 'next_review_at_local', 'registered_at_local', 'updated_at', 'updated_at_local', 'untreated_high_risks',
   ],
   soa: ['control', 'group', 'title', 'applicable', 'systems', 'justification', 'obligation_dates'],
   audit: ['workspace', 'seq', 'occurred_at', 'actor', 'action', 'subject_type', 'subject_id', 'data', 'prev_hash', 'hash', 'occurred_at_local'],

@@ -96,6 +96,7 @@ export function renderShow(s: SystemView, request: RequestView | null, mentions:
     `Usage: ${words(s.usageStatus)} · next review: ${day(s.nextReviewAt, tz)}`,
     `Submitted by ${mention(s.submittedBy)} on ${day(s.createdAt, tz)}`,
     ...(s.retriageNeeded != null ? [`:arrows_counterclockwise: Re-triage needed (questionnaire v2): ${esc(s.retriageNeeded)}`] : []),
+    ...(s.untreatedRisks ? [`:warning: Untreated high risks: ${s.untreatedRisks} at or above the acceptance threshold — \`/aims risks ${s.ref}\``] : []),
   ];
   const blocks: Block[] = [header(s.ref), ...sectionsOf([`*${s.ref}* ${esc(s.name)}`, ...lines])];
   if (s.assessment) blocks.push(...sectionsOf(['*Why*', ...reasonLines(s.assessment.result)]));

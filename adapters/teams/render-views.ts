@@ -74,6 +74,7 @@ export function systemCard(s: SystemView, request: RequestView | null, note?: st
       ['Submitted by', `${s.submittedBy.name} on ${day(s.createdAt, tz)}`],
       ['Obligations', s.assessment ? obligationLines(s.assessment.result.obligations).join('; ') || 'none' : null],
       ['Re-triage needed (questionnaire v2)', s.retriageNeeded ?? null],
+      ['Untreated high risks', s.untreatedRisks ? `${s.untreatedRisks} at or above the acceptance threshold — risks ${s.ref}` : null],
     ]),
   );
   if (request) {

@@ -8,7 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import { auditEvents, notifications } from '../../db/schema';
 import { risks, tasks } from '../../db/schema-aims';
 import * as flows from '../../flows';
-import { toCsv } from '../../flows/exports';
+import { inventoryRecords, toCsv } from '../../flows/exports';
 import type { FlowContext } from '../../flows';
 import { highAnswers, fieldsFor, minimalAnswers } from '../fixtures/answers';
 import { testClock } from '../helpers/clock';
@@ -130,6 +130,15 @@ describe.each(DB_KINDS)('risk register on %s', (kind) => {
     const untreated = await flows.untreatedRisksOf(database.db, bob.workspace.id, null, { acceptBelow: 8 });
     expect(untreated.map((u) => u.number)).toEqual([2]);
     expect(v.untreated).toBe(1);
+    // The flag shows in show, the weekly digest and the inventory export.
+    const shown = await flows.show(mallory, ref);
+    expect(shown).toMatchObject({ kind: 'system', system: { untreatedRisks: 1 } });
+    const digest = await flows.buildDigest(database.db, bob.deps.policy, bob.workspace.id, new Date('2026-10-26T00:00:00Z'), clock.now());
+    expect(digest.untreatedRiskCount).toBe(1);
+    expect(digest.untreatedHighRisks?.map((i) => i.ref)).toEqual([ref]);
+    expect(flows.renderDigestText(digest)).toMatch(/Untreated high risks: 1 in 1 high-risk systems/);
+    const inventory = await inventoryRecords(database.db, { workspaceId: bob.workspace.id, acceptBelow: 8 });
+    expect(inventory.find((e) => e.record.ref === ref)?.record.untreated_high_risks).toBe(1);
   });
 
   it('refuses the owner above the threshold, asks compliance, and compliance accepts once under races', async () => {
