@@ -56,6 +56,7 @@ export async function acceptResidual(ctx: FlowContext, text: string): Promise<Ri
   const found = await riskByRef(ctx, text);
   if ('kind' in found) return found;
   const { system } = found;
+  if (system.status === 'retired') return refuse('closed', `${system.ref} is retired; its risk register is closed.`);
   const { policy } = ctx.deps;
   const rights = riskRights(policy, system, ctx.actor);
   const ref = riskRef(system.ref, found.risk.number);
