@@ -124,4 +124,22 @@ describe('Slack: the risk register', () => {
     expect(events).toHaveLength(1);
     expect(json(s.fake.callsOf('chat.postEphemeral').at(-1))).toMatch(/already accepted/);
   });
+
+  it('a forged assess button opens nothing; a replayed signed click changes nothing', async () => {
+    s.fake.reset();
+    await click(USERS.mallory.id, 'risk.assess', ref);
+    expect(s.fake.callsOf('views.open')).toHaveLength(0);
+    expect(json(s.fake.callsOf('chat.postEphemeral').at(-1))).toMatch(/Only the owner of/);
+    const third = (await s.database.db.select().from(risks).where(eq(risks.source, 'bias_discrimination')))[0]!;
+    const body = blockAction({ actionId: 'risk.accept_residual', value: flows.riskRef(ref, third.number), user: USERS.bob.id, channel: `D${USERS.bob.id}`, messageTs: '1700000000.000200', responseUrl: `${s.fake.responseBase}/replay` });
+    const first = await s.send(body);
+    await s.settle();
+    const again = await s.send(body);
+    await s.settle();
+    expect(first.status).toBe(200);
+    expect([200, 401]).toContain(again.status);
+    // Residual 2×3 = 6 is below 8: the owner accepts it, once.
+    const events = await s.database.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'risk.accepted'), eq(auditEvents.subjectId, flows.riskRef(ref, third.number))));
+    expect(events).toHaveLength(1);
+  });
 });
