@@ -15,7 +15,7 @@ import { subjectSystems, systemIdsByRef } from './export-filter';
 import type { InventoryRecord, ObligationRecord } from './export-inventory';
 import { decisionCell, inventoryRecords } from './export-inventory';
 import type { Obligation } from './triage/types';
-import { RISK_COLUMNS } from './risks/export';
+import { RISK_COLUMNS } from './risks/columns';
 
 export type { ExportOptions } from './export-filter';
 export type { DecisionRecord, InventoryRecord, ObligationRecord } from './export-inventory';

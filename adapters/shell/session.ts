@@ -188,6 +188,9 @@ async function runCommand(ctx: FlowContext, io: Prompter, speaker: ShellPerson, 
     case 'assess':
     case 'risk':
       return riskCommand(ctx, io, speaker, sub, rest);
+    case 'export':
+      if ((rest[0] ?? '').toLowerCase() === 'risks') return riskCommand(ctx, io, speaker, sub, rest);
+      return io.print('usage: /aims export risks [csv|json] (compliance); other exports: npm run -s aimsbot -- export');
     default:
       return io.print(unknownCommand(typed));
   }

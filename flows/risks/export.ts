@@ -14,6 +14,13 @@ import { riskRef, taskRef } from '../refs';
 import { systemRef } from '../views';
 import { catalogEntry } from './catalog';
 import { treatmentKey } from './register';
+import { RISK_COLUMNS } from './columns';
+import { CSV_BOM, toCsv } from '../exports';
+import { localDate } from '../jobs/time';
+import { isGroupMember } from '../policy';
+import type { FlowContext } from '../ports';
+import type { Refusal } from '../results';
+import { refuse } from '../results';
 
 /** One risk as exported (JSON keeps numbers, lists and nulls; CSV joins lists with `; `). */
 export interface RiskRecord {
@@ -45,12 +52,7 @@ export interface RiskRecord {
   updated_at: string;
 }
 
-/** The columns of the risks export, in order. */
-export const RISK_COLUMNS = [
-  'workspace', 'system_ref', 'system_name', 'ref', 'source', 'source_label', 'description', 'likelihood', 'impact', 'score',
-  'treatment', 'controls', 'measures', 'treatment_owner', 'due_date', 'residual_likelihood', 'residual_impact', 'residual_score',
-  'status', 'accepted_by', 'accepted_at', 'accepted_at_local', 'treatment_task', 'treatment_task_status', 'created_at', 'updated_at',
-] as const satisfies readonly (keyof RiskRecord)[];
+export { RISK_COLUMNS } from './columns';
 
 /** Every risk that `o` selects, as records. */
 export async function riskRecords(db: Db, o: ExportOptions = {}): Promise<RiskRecord[]> {
@@ -116,4 +118,16 @@ export function riskCells(r: RiskRecord): Record<(typeof RISK_COLUMNS)[number], 
     out[c] = Array.isArray(v) ? v.join('; ') : v === null ? '' : String(v);
   }
   return out;
+}
+
+/** The risks export as a file for chat: compliance only, this workspace only. */
+export async function riskExportFile(ctx: FlowContext, format: string): Promise<{ kind: 'file'; filename: string; content: string; rows: number } | Refusal> {
+  if (format !== 'csv' && format !== 'json') return refuse('invalid', `Choose the format csv or json, e.g. "export risks csv" (got "${format.slice(0, 20)}").`);
+  if (!isGroupMember(ctx.deps.policy, 'compliance', ctx.actor.platformId, ctx.actor.email)) {
+    return refuse('not_authorised', 'Only a member of compliance can export the risk registers in chat.');
+  }
+  const tz = ctx.deps.policy.organization.timezone;
+  const records = await riskRecords(ctx.deps.db, { workspaceId: ctx.workspace.id, timezone: tz });
+  const content = format === 'csv' ? CSV_BOM + toCsv(records.map(riskCells), RISK_COLUMNS) : `${JSON.stringify(records, null, 2)}\n`;
+  return { kind: 'file', filename: `risks-${localDate(ctx.deps.clock.now(), tz)}.${format}`, content, rows: records.length };
 }

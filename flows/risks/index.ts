@@ -15,5 +15,5 @@ export { countBySystem, untreatedRisksOf } from './untreated';
 export type { UntreatedRisk } from './untreated';
 export { promptRiskAssessment, RISK_ASSESS_PROMPT } from './prompt';
 export type { RiskAssessPromptPayload } from './prompt';
-export { RISK_COLUMNS, riskCells, riskRecords } from './export';
+export { RISK_COLUMNS, riskCells, riskExportFile, riskRecords } from './export';
 export type { RiskRecord } from './export';

@@ -33,6 +33,9 @@ describe('shell risk register (npm start on PGlite)', { timeout: 120_000 }, () =
       '/aims risk accept AI-1/R-2',
       '/aims risk accept AI-1/R-2',
       '/aims risks AI-1',
+      '/aims export risks csv',
+      '/as bob',
+      '/aims export risks json',
     ].join('\n');
     const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'start'], {
       input: script,
@@ -56,8 +59,10 @@ describe('shell risk register (npm start on PGlite)', { timeout: 120_000 }, () =
     expect(out).toMatch(/\[to compliance\] bob asks you to accept the residual risk AI-1\/R-2.* — \/aims risk accept AI-1\/R-2/);
     expect(out).toContain('accepted the residual risk AI-1/R-2.');
     expect(out).toMatch(/AI-1\/R-2 was already accepted by compliance; nothing changed\./);
-    const last = out.slice(out.lastIndexOf('/aims risks AI-1'));
+    const last = out.slice(out.lastIndexOf('/aims risks AI-1'), out.indexOf('/aims export risks csv'));
     expect(last).toMatch(/AI-1\/R-2 \[accepted by compliance\]/);
     expect(last).not.toContain('untreated');
+    expect(out).toMatch(/^risks-\d{4}-\d{2}-\d{2}\.csv \(2 risks\):\nworkspace,system_ref,system_name,ref,source/m);
+    expect(out).toContain('✗ Only a member of compliance can export the risk registers in chat.');
   });
 });

@@ -11,6 +11,11 @@ import { renderRegister } from './render';
 /** Runs one risk command. */
 export async function riskCommand(ctx: FlowContext, io: Prompter, speaker: ShellPerson, word: string, rest: string[]): Promise<FormOutcome> {
   if (word === 'assess') return assessConversation(ctx, io, speaker, rest.join(' '));
+  if (word === 'export') {
+    const r = await flows.riskExportFile(ctx, (rest[1] ?? 'csv').toLowerCase());
+    if (r.kind === 'refused') return printRefusal(io, r);
+    return io.print(`${r.filename} (${r.rows} risk${r.rows === 1 ? '' : 's'}):\n${r.content.replace(/^\uFEFF/, '').trimEnd()}`);
+  }
   if (word === 'risks') {
     const ref = rest.join(' ');
     if (!ref) return io.print('usage: /aims risks <ref>, e.g. /aims risks AI-1');
