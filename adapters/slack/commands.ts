@@ -88,6 +88,7 @@ async function run(
     }
     case 'risks':
     case 'assess':
+    case 'export':
       await runRiskCommand(rt, ctx, sub, arg, triggerId, reply);
       return;
     default:

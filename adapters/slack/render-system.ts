@@ -20,6 +20,7 @@ export const HELP_LINES = [
   '*/aims resubmit &lt;ref&gt;* — answer the triage again after changes were requested',
   '*/aims risks &lt;ref&gt;* — a tool’s risk register: heat map and list',
   '*/aims assess &lt;ref&gt;* — assess a tool’s risks (owner, compliance)',
+  '*/aims export risks [csv|json]* — every risk register as a file in a DM (compliance)',
   '*/aims help* — this list',
 ];
 

@@ -125,6 +125,15 @@ describe('Slack: the risk register', () => {
     expect(json(s.fake.callsOf('chat.postEphemeral').at(-1))).toMatch(/already accepted/);
   });
 
+  it('exports the risk registers as a file in a DM for compliance only', async () => {
+    s.fake.reset();
+    expect(await command(s, USERS.bob.id, 'export risks csv')).toBe(200);
+    expect(json(s.fake.callsOf('response_url').at(-1))).toContain('Only a member of compliance');
+    expect(await command(s, USERS.carol.id, 'export risks csv')).toBe(200);
+    expect(json(s.fake.callsOf('response_url').at(-1))).toMatch(/Sent risks-\d{4}-\d{2}-\d{2}\.csv \(2 risks\)/);
+    expect(s.fake.callsOf('files.completeUploadExternal')).toHaveLength(1);
+  });
+
   it('a forged assess button opens nothing; a replayed signed click changes nothing', async () => {
     s.fake.reset();
     await click(USERS.mallory.id, 'risk.assess', ref);
