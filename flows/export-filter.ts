@@ -19,6 +19,8 @@ export interface ExportOptions {
   refs?: readonly number[];
   /** IANA time zone of the `*_local` columns (the policy's). Default `UTC`. */
   timezone?: string;
+  /** The policy's `risk.acceptBelow`, for the `untreated_high_risks` column. Default 8. */
+  acceptBelow?: number;
 }
 
 /** Whether `at` lies in the range of `o` (an open bound always holds). */

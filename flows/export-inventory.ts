@@ -14,6 +14,7 @@ import type { StoredMessage } from './messages';
 import type { Obligation } from './triage/types';
 import type { SystemView } from './views';
 import { loadSystemViews } from './views';
+import { countBySystem, untreatedRisksOf } from './risks/untreated';
 
 /** An obligation with its duty and the date it applies from (null: no fixed date, or v1). */
 export interface ObligationRecord {
@@ -78,6 +79,8 @@ export interface InventoryRecord {
   registered_at_local: string;
   updated_at: string;
   updated_at_local: string;
+  /** Untreated risks at or above `risk.acceptBelow` (approved high-risk systems; 0 otherwise). */
+  untreated_high_risks: number;
 }
 
 /** What one workspace adds to its systems' views. */
@@ -88,6 +91,8 @@ interface Extras {
   names: Map<number, { name: string; id: string }>;
   lastReview: Map<number, Date>;
   copies: StoredMessage[];
+  /** Untreated high risks per system. */
+  untreated: Map<number, number>;
 }
 
 /** The inventory of every workspace (or one), by workspace and reference, filtered by `o`. */
@@ -117,7 +122,7 @@ export async function* inventoryRecordPages(
     const tenant = w.platform === 'teams' ? w.externalId : undefined;
     for (let i = 0; i < all.length; i += pageSize) {
       const ids = all.slice(i, i + pageSize);
-      const extras = await loadExtras(db, w.id, ids);
+      const extras = await loadExtras(db, w.id, ids, o.acceptBelow);
       yield (await loadSystemViews(db, w.id, ids)).map((s) => ({
         record: toRecord(label, s, extras, o.timezone ?? 'UTC', tenant),
         obligations: s.assessment?.result.obligations ?? [],
@@ -142,7 +147,7 @@ async function selectedSystems(db: Db, workspaceId: number, o: ExportOptions): P
     .map((r) => r.id);
 }
 
-async function loadExtras(db: Db, ws: number, ids: number[]): Promise<Extras> {
+async function loadExtras(db: Db, ws: number, ids: number[], acceptBelow?: number): Promise<Extras> {
   const systems = await db.select({ id: aiSystems.id, updatedAt: aiSystems.updatedAt }).from(aiSystems).where(inArray(aiSystems.id, ids));
   const requests = await db
     .select()
@@ -178,6 +183,7 @@ async function loadExtras(db: Db, ws: number, ids: number[]): Promise<Extras> {
     names: new Map(persons.map((p) => [p.id, { name: p.displayName ?? p.platformId, id: p.platformId }])),
     lastReview,
     copies,
+    untreated: countBySystem(await untreatedRisksOf(db, ws, ids, { acceptBelow })),
   };
 }
 
@@ -249,6 +255,7 @@ function toRecord(workspace: string, s: SystemView, x: Extras, tz: string, tenan
     registered_at_local: localDateTime(s.createdAt, tz),
     updated_at: updated.toISOString(),
     updated_at_local: localDateTime(updated, tz),
+    untreated_high_risks: x.untreated.get(s.id) ?? 0,
   };
 }
 

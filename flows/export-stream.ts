@@ -9,10 +9,11 @@ import type { Db } from '../db/client';
 import type { ExportOptions } from './export-filter';
 import { inventoryRecordPages } from './export-inventory';
 import { auditRecordPages, CSV_BOM, EXPORT_COLUMNS, inventoryCells, toCsv } from './exports';
+import { riskCells, riskRecords } from './risks/export';
 import { taskRecordPages } from './tasks/export';
 
 /** Which export and in which format. */
-export type ExportKind = 'inventory' | 'audit' | 'tasks';
+export type ExportKind = 'inventory' | 'audit' | 'tasks' | 'risks';
 export type ExportFormat = 'csv' | 'json';
 
 /** Counts what {@link exportChunks} wrote, once it is done. */
@@ -26,6 +27,9 @@ async function* pagesOf(db: Db, kind: ExportKind, format: ExportFormat, o: Expor
     for await (const page of inventoryRecordPages(db, o)) yield format === 'csv' ? page.map((e) => inventoryCells(e.record, e.obligations)) : page.map((e) => e.record);
   } else if (kind === 'tasks') {
     yield* taskRecordPages(db, o);
+  } else if (kind === 'risks') {
+    const records = await riskRecords(db, o);
+    yield format === 'csv' ? records.map(riskCells) : records;
   } else {
     for await (const page of auditRecordPages(db, o)) yield format === 'csv' ? page.map((r) => ({ ...r, data: JSON.stringify(r.data) })) : page;
   }

@@ -14,6 +14,7 @@ import { subjectSystems, systemIdsByRef } from './export-filter';
 import type { InventoryRecord, ObligationRecord } from './export-inventory';
 import { decisionCell, inventoryRecords } from './export-inventory';
 import type { Obligation } from './triage/types';
+import { RISK_COLUMNS } from './risks/columns';
 
 export type { ExportOptions } from './export-filter';
 import { TASK_COLUMNS } from './tasks/export';
@@ -64,6 +65,7 @@ export interface InventoryRow {
   registered_at_local: string;
   updated_at: string;
   updated_at_local: string;
+  untreated_high_risks: string;
 }
 
 /** One audit event with real types: `data` is the recorded object. */
@@ -133,6 +135,7 @@ export function inventoryCells(r: InventoryRecord, obligations: readonly Obligat
     registered_at_local: r.registered_at_local,
     updated_at: r.updated_at,
     updated_at_local: r.updated_at_local,
+    untreated_high_risks: String(r.untreated_high_risks),
   };
 }
 
@@ -219,10 +222,11 @@ export const EXPORT_COLUMNS = {
     'risk_class', 'in_scope', 'ai_act_roles', 'iso_roles', 'approvers', 'obligations', 'controls', 'data_categories',
     'assessment_version', 'questionnaire_version', 'next_review_at', 'registered_at',
     'owner_id', 'submitted_by', 'submitted_by_id', 'approved_at', 'approved_at_local', 'approved_by', 'decision_reasons',
-    'decision_link', 'last_review_at', 'last_review_at_local', 'next_review_at_local', 'registered_at_local', 'updated_at', 'updated_at_local',
+    'decision_link', 'last_review_at', 'last_review_at_local', 'next_review_at_local', 'registered_at_local', 'updated_at', 'updated_at_local', 'untreated_high_risks',
   ],
   audit: ['workspace', 'seq', 'occurred_at', 'actor', 'action', 'subject_type', 'subject_id', 'data', 'prev_hash', 'hash', 'occurred_at_local'],
   tasks: TASK_COLUMNS,
+  risks: RISK_COLUMNS,
 } as const satisfies Record<string, readonly string[]>;
 
 /** The byte order mark that makes Excel read a CSV file as UTF-8 (without it, `é` turns into `Ã©`). */

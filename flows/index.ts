@@ -53,3 +53,4 @@ export type { NewTask, TaskKind, TaskRow, TaskSubject } from './tasks/create';
 export * from './controls';
 export * from './impact';
 export * from './tasks/index';
+export * from './risks';

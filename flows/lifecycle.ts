@@ -8,6 +8,7 @@ import type { Db } from '../db/client';
 import type { FlowContext } from './ports';
 import { markImpactDue } from './impact/due';
 import { obligationTasksAfterRetriage, syncObligationTasks, tasksAfterRetired } from './tasks/obligations';
+import { promptRiskAssessment } from './risks/prompt';
 
 /** The change being reacted to. */
 export interface LifecycleChange {
@@ -21,9 +22,11 @@ type Reaction = (change: LifecycleChange) => Promise<void>;
 
 /** Reactions to a system's approval (its request closed as approved). */
 const onApproved: Reaction[] = [];
+onApproved.push(promptRiskAssessment('approved'));
 /** Reactions to a re-triage (a new assessment of an approved system, approval or not). */
 const onRetriaged: Reaction[] = [];
 onRetriaged.push(markImpactDue);
+onRetriaged.push(promptRiskAssessment('retriaged'));
 /** Reactions to a retirement. */
 const onRetired: Reaction[] = [];
 

@@ -6,6 +6,7 @@ import { systemByRef } from './registration';
 import type { Refusal } from './results';
 import { refuse } from './results';
 import { checkCanDecide } from './rules';
+import { untreatedRisksOf } from './risks/untreated';
 import type { Obligation } from './triage/types';
 import type { RequestView, SystemView } from './views';
 import { findSystemViewByRefOrName, findSystemViews, loadRequestViews, loadSystemViews, nameKey, parseSystemRef } from './views';
@@ -94,7 +95,8 @@ export async function show(ctx: FlowContext, ref: string): Promise<{ kind: 'syst
   // The newest request that still stands; a superseded one only when nothing else exists.
   const last = all.find((r) => r.status !== 'superseded') ?? all[0];
   const [request] = last ? await loadRequestViews(ctx.deps.db, ctx.deps.policy, ctx.workspace.id, [last.id]) : [];
-  return { kind: 'system', system, request: request ?? null };
+  const untreated = await untreatedRisksOf(ctx.deps.db, ctx.workspace.id, [system.id], { acceptBelow: ctx.deps.policy.risk.acceptBelow });
+  return { kind: 'system', system: { ...system, untreatedRisks: untreated.length }, request: request ?? null };
 }
 
 /** A request waiting for the actor, with the step(s) they may decide now. */

@@ -82,6 +82,8 @@ export interface SystemView {
   assessment: AssessmentView | null;
   /** Why the system needs a re-triage under questionnaire v2 (unmappable v1 answers), or null. */
   retriageNeeded?: string | null;
+  /** Untreated risks at or above `risk.acceptBelow` (approved high-risk systems; set by `show`). */
+  untreatedRisks?: number;
 }
 
 /** How each risk class is named to people, in every adapter. */

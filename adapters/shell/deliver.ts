@@ -87,6 +87,10 @@ async function sentence(deps: FlowDeps, row: OutboxRow, p: Payload, request: Req
       return `${await addressOf(deps, row)} ${plain(str(p.text) ?? '')}${str(p.ref) ? ` — /aims task ${str(p.ref)}` : ''}`;
     case 'review.reminder':
       return `${await addressOf(deps, row)} ${plain(str(p.text) ?? '')}${str(p.ref) ? ` — /aims review ${str(p.ref)}` : ''}`;
+    case 'risk.assess_prompt':
+      return `${await addressOf(deps, row)} ${plain(str(p.text) ?? '')}${str(p.ref) ? ` — /aims assess ${str(p.ref)}` : ''}`;
+    case 'risk.acceptance_requested':
+      return `${await addressOf(deps, row)} ${plain(str(p.text) ?? '')}${str(p.riskRef) ? ` — /aims risk accept ${str(p.riskRef)}` : ''}`;
     default:
       return `${await addressOf(deps, row)} ${generic(row.kind, p)}`;
   }

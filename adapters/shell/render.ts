@@ -79,6 +79,7 @@ export function renderSystem(s: SystemView, request: RequestView | null, tz: str
   ];
   if (s.assessment) lines.push(`assessment: v${s.assessment.version} (questionnaire v${s.assessment.questionnaireVersion})`);
   if (s.retriageNeeded != null) lines.push(`re-triage needed (questionnaire v2): ${s.retriageNeeded}`);
+  if (s.untreatedRisks) lines.push(`untreated high risks: ${s.untreatedRisks} at or above the acceptance threshold — /aims risks ${s.ref}`);
   if (s.assessment) lines.push(`obligations: ${obligationLines(s.assessment.result.obligations).join('; ') || 'none'}`);
   if (request) lines.push(renderRequest(request, tz));
   return lines.join('\n');

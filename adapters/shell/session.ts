@@ -21,6 +21,7 @@ import { renderCheck, renderPending, renderRequest, renderSystem, renderSystemLi
 import { controlsCommand, soaCommand } from './controls/commands';
 import { impactConversation, printDashboard, printImpactLine, printInventory } from './impact/commands';
 import { printTasks, taskConversation } from './tasks/conversation';
+import { riskCommand } from './risks/commands';
 
 export { SHELL_HELP } from './commands';
 
@@ -201,6 +202,13 @@ async function runCommand(ctx: FlowContext, io: Prompter, speaker: ShellPerson, 
       return printTasks(ctx, io, arg);
     case 'task':
       return taskConversation(ctx, io, arg);
+    case 'risks':
+    case 'assess':
+    case 'risk':
+      return riskCommand(ctx, io, speaker, sub, rest);
+    case 'export':
+      if ((rest[0] ?? '').toLowerCase() === 'risks') return riskCommand(ctx, io, speaker, sub, rest);
+      return io.print('usage: /aims export risks [csv|json] (compliance); other exports: npm run -s aimsbot -- export');
     default:
       return io.print(unknownCommand(typed));
   }

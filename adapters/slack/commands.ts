@@ -14,6 +14,7 @@ import { slackContext } from './runtime';
 import { impactCommand, inventoryCommand } from './impact/actions';
 import { withImpactLine } from './impact/render';
 import { renderTaskList } from './tasks/render-tasks';
+import { runRiskCommand } from './risks';
 
 /** The slash command's name. */
 export const SLASH_COMMAND = '/aims';
@@ -104,6 +105,11 @@ async function run(
       await reply('kind' in r ? renderNote(r.message) : renderTaskList(r));
       return;
     }
+    case 'risks':
+    case 'assess':
+    case 'export':
+      await runRiskCommand(rt, ctx, sub, arg, triggerId, reply);
+      return;
     default:
       await reply(renderHelp(rawSub));
   }

@@ -35,6 +35,7 @@ import { slackRequestGuard } from './request-guard';
 import { registerReviewActions, SNOOZE_CALLBACK } from './review-actions';
 import { registerTaskActions } from './tasks/actions';
 import { TASK_ACTIONS } from './tasks/render-tasks';
+import { registerRiskActions, RISK_ACTIONS, RISK_CALLBACK } from './risks';
 import type { SlackOAuth, SlackOAuthSettings } from './oauth';
 import { createSlackOAuth } from './oauth';
 import type { SlackRuntime } from './runtime';
@@ -206,8 +207,8 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
 
   bolt.use(
     ackUnhandled({
-      actions: [...Object.values(APPROVAL_ACTIONS), RESUBMIT_ACTION, FORM_BACK_ACTION, ...Object.values(REVIEW_ACTIONS), ...Object.values(IMPACT_ACTIONS), CONTROL_EDIT, SOA_APPROVE, ...Object.values(TASK_ACTIONS)],
-      views: [FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK, IMPACT_CALLBACK, CONTROL_EDIT, ...Object.values(TASK_ACTIONS)],
+      actions: [...Object.values(APPROVAL_ACTIONS), RESUBMIT_ACTION, FORM_BACK_ACTION, ...Object.values(REVIEW_ACTIONS), ...Object.values(IMPACT_ACTIONS), CONTROL_EDIT, SOA_APPROVE, ...Object.values(TASK_ACTIONS), ...Object.values(RISK_ACTIONS)],
+      views: [FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK, IMPACT_CALLBACK, CONTROL_EDIT, ...Object.values(TASK_ACTIONS), RISK_CALLBACK],
       commands: [SLASH_COMMAND],
     }),
   );
@@ -218,6 +219,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   registerReviewActions(bolt, rt);
   registerControlActions(bolt, rt);
   registerTaskActions(bolt, rt);
+  registerRiskActions(bolt, rt);
   registerHome(bolt, rt);
   registerImpact(bolt, rt);
   bolt.error(async (err) => {

@@ -24,6 +24,7 @@ import { failureOf, isGoneMessage } from './web-errors';
 import { deliverRetriagePrompt } from './retriage-delivery';
 import { deliverImpactDue } from './impact/delivery';
 import { deliverTaskNotification } from './tasks/delivery';
+import { deliverRiskNotice } from './risks';
 
 /** What the deliverer needs. */
 export interface SlackDelivererDeps {
@@ -66,6 +67,9 @@ export function createSlackDeliverer(d: SlackDelivererDeps): Deliverer {
           return await deliverRetriagePrompt(d, row);
         case 'impact.due':
           return await deliverImpactDue(d, row);
+        case 'risk.assess_prompt':
+        case 'risk.acceptance_requested':
+          return await deliverRiskNotice(d, row);
         default:
           return (await deliverTaskNotification(d, row)) ?? { ok: false, permanent: true, error: `slack: no delivery for ${row.kind}` };
       }

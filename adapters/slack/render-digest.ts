@@ -113,6 +113,7 @@ export function renderDigest(d: WeeklyDigest): SlackMessage {
       ...list(':warning: High-risk systems assessed this week', d.highRisk, item, digestTotal(d, 'highRisk')),
       ...list(':mag: Hidden AI surfaced (already in use when registered)', d.hiddenAi, item, digestTotal(d, 'hiddenAi')),
       ...list(`:arrows_counterclockwise: Re-triage needed (questionnaire v2): ${digestTotal(d, 'retriageNeeded')}`, d.retriageNeeded ?? [], item, digestTotal(d, 'retriageNeeded')),
+      ...list(`:warning: Systems with untreated high risks (${d.untreatedRiskCount ?? 0} risks)`, d.untreatedHighRisks ?? [], item, digestTotal(d, 'untreatedHighRisks')),
     ];
     if (watch.length) blocks.push(divider(), ...watch);
     const still = waiting(d);

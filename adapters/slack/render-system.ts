@@ -23,6 +23,9 @@ export const HELP_LINES = [
   '*/aims impact &lt;ref&gt;* — assess a tool’s impact on people and society (and the Art. 27 FRIA elements)',
   '*/aims inventory [filter]* — compliance: the whole inventory, e.g. `high approved`, `owner=@bob`, `overdue`',
   '*/aims tasks* — your open tasks with Done / Not applicable (compliance: `tasks all`, `tasks overdue`)',
+  '*/aims risks &lt;ref&gt;* — a tool’s risk register: heat map and list',
+  '*/aims assess &lt;ref&gt;* — assess a tool’s risks (owner, compliance)',
+  '*/aims export risks [csv|json]* — every risk register as a file in a DM (compliance)',
   '*/aims help* — this list',
 ];
 
@@ -99,6 +102,7 @@ export function renderShow(s: SystemView, request: RequestView | null, mentions:
     `Usage: ${words(s.usageStatus)} · next review: ${day(s.nextReviewAt, tz)}`,
     `Submitted by ${mention(s.submittedBy)} on ${day(s.createdAt, tz)}`,
     ...(s.retriageNeeded != null ? [`:arrows_counterclockwise: Re-triage needed (questionnaire v2): ${esc(s.retriageNeeded)}`] : []),
+    ...(s.untreatedRisks ? [`:warning: Untreated high risks: ${s.untreatedRisks} at or above the acceptance threshold — \`/aims risks ${s.ref}\``] : []),
   ];
   const blocks: Block[] = [header(s.ref), ...sectionsOf([`*${s.ref}* ${esc(s.name)}`, ...lines])];
   if (s.assessment) blocks.push(...sectionsOf(['*Why*', ...reasonLines(s.assessment.result)]));

@@ -13,6 +13,7 @@ import { timezoneOf } from '../../flows/display';
 import { teamsControlsCommand, teamsSoaCommand } from './controls/actions';
 import { home, inventory, startImpact, withImpactLine } from './impact/actions';
 import { taskListCard } from './tasks/cards';
+import { riskCommand } from './risks';
 
 const usage = (text: string) => messageCard(`Usage: ${text}`);
 
@@ -66,6 +67,9 @@ export async function runCommand(turn: FormTurn, command: Command): Promise<Card
       const r = await flows.listTasks(ctx, arg);
       return 'kind' in r ? messageCard(r.message, { error: true }) : taskListCard(r);
     }
+    case 'risks':
+    case 'assess':
+      return riskCommand(turn, command.name, arg);
     default: {
       const card = helpCard(`Unknown command "${command.name}". `);
       return card;

@@ -22,6 +22,7 @@ import { cardAttachment, cardResponse, errorResponse, messageCard } from './card
 import { timezoneOf } from '../../flows/display';
 import { runCommand } from './commands';
 import { inventory, startImpact, submitImpact } from './impact/actions';
+import { handleRiskAction } from './risks';
 import { saveReference } from './conversation-refs';
 import { createTeamsDeliverer } from './deliver';
 import { TeamsCloudAdapter, teamsInbound } from './inbound';
@@ -178,6 +179,11 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
         return teamsControlEdit(turn, action.control, action.save === true || action.save === 'true', data);
       case 'soa.approve':
         return teamsSoaApprove(turn, action.hash);
+      case 'risk.assess':
+      case 'risk.add':
+      case 'risk.edit':
+      case 'risk.accept_residual':
+        return handleRiskAction(turn, action, data);
       case 'show': {
         const r = await flows.show(turn.ctx, action.ref);
         return r.kind === 'refused' ? messageCard(r.message, { error: true }) : systemCard(r.system, r.request, undefined, timezoneOf(deps.policy));

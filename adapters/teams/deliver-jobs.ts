@@ -38,9 +38,10 @@ import type { PostRecorder } from './post-record';
 import type { Posted, TeamsTransport } from './teams-transport';
 import { mentionParts } from './teams-transport';
 import { impactDueCard } from './impact/cards';
+import { noticeCard } from './risks/cards';
 
 /** The kinds handled here. */
-export const JOB_KINDS = new Set(['review.reminder', 'review.escalation', 'approval.reminder', 'approval.escalation', 'digest.weekly', 'triage.retriage_needed', 'impact.due']);
+export const JOB_KINDS = new Set(['review.reminder', 'review.escalation', 'approval.reminder', 'approval.escalation', 'digest.weekly', 'triage.retriage_needed', 'impact.due', 'risk.assess_prompt', 'risk.acceptance_requested']);
 
 /** One-off posts are recorded against their notification row: this subject type. */
 export const NOTIFICATION = 'notification';
@@ -119,6 +120,18 @@ export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransp
     const system = await loadSystemView(db, row.workspaceId, p.systemId);
     if (!system || system.status === 'retired') return OK;
     await postOnce(row, () => transport.sendToPerson(row.workspaceId, system.owner, impactDueCard(p.text, system.ref)));
+    return OK;
+  };
+
+  /** The risk prompt or acceptance request, in the recipient's personal chat with its button. */
+  const riskNotice = async (row: OutboxRow, p: Record<string, unknown>): Promise<DeliveryResult> => {
+    const to = (row.recipient as { person?: unknown }).person;
+    const value = row.kind === 'risk.assess_prompt' ? p.ref : p.riskRef;
+    if (typeof to !== 'number' || typeof p.text !== 'string' || typeof value !== 'string') return { ok: false, permanent: true, error: `${row.kind}: malformed payload` };
+    if (await done(row)) return OK;
+    const person = await personOf(db, to);
+    if (!person) return { ok: false, permanent: true, error: `${row.kind}: the recipient no longer exists` };
+    await postOnce(row, () => transport.sendToPerson(row.workspaceId, person, noticeCard(row.kind, p.text as string, value)));
     return OK;
   };
 
@@ -235,6 +248,9 @@ export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransp
           return retriagePrompt(row, p as RetriagePromptPayload);
         case 'impact.due':
           return impactDue(row, p as unknown as ImpactDuePayload);
+        case 'risk.assess_prompt':
+        case 'risk.acceptance_requested':
+          return riskNotice(row, p);
         default:
           return { ok: false, permanent: true, error: `${row.kind}: not a job notification` };
       }

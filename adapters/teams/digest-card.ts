@@ -113,6 +113,7 @@ function render(d: WeeklyDigest, notInstalled: NotInstalled[], limit: number): C
       ['⛔ Prohibited assessed', d.prohibited, digestTotal(d, 'prohibited')],
       ['Hidden AI (in use before registration)', d.hiddenAi, digestTotal(d, 'hiddenAi')],
       [`Re-triage needed (questionnaire v2): ${digestTotal(d, 'retriageNeeded')}`, d.retriageNeeded ?? [], digestTotal(d, 'retriageNeeded')],
+      [`⚠ Systems with untreated high risks (${d.untreatedRiskCount ?? 0} risks)`, d.untreatedHighRisks ?? [], digestTotal(d, 'untreatedHighRisks')],
     ] as Array<[string, DigestItem[], number]>
   )
     .filter(([, items]) => items.length > 0)

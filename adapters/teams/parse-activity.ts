@@ -131,6 +131,13 @@ export const cardActionSchema = z.discriminatedUnion('action', [
   z.looseObject({ action: z.literal('inventory.page'), filter: z.string().max(500) }),
   // Tasks: from the list or a reminder without input; from the task's card with `evidence` or `reason`.
   z.looseObject({ action: z.enum(['task.done', 'task.not_applicable']), ref: z.string().max(20), evidence: z.string().optional(), reason: z.string().optional(), submit: z.boolean().optional() }),
+  z.looseObject({
+    action: z.enum(['risk.assess', 'risk.add', 'risk.edit', 'risk.accept_residual']),
+    ref: z.string().max(40),
+    submit: z.boolean().optional(),
+    queue: z.array(z.object({ number: num.nullable(), source: z.string().max(40) })).max(60).optional(),
+    index: z.coerce.number().int().min(0).max(60).optional(),
+  }),
 ]);
 
 /** A parsed card action. */

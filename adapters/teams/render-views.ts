@@ -29,6 +29,8 @@ export const TEAMS_HELP: Array<[string, string]> = [
   ['inventory [filter]', 'compliance: the whole inventory, e.g. high approved, owner=bob, overdue'],
   ['home', 'compliance: the dashboard of counts, untreated high risks, overdue tasks and reviews'],
   ['tasks', 'your open tasks, with Done and Not applicable (compliance: tasks all, tasks overdue)'],
+  ['risks <ref>', "a tool's risk register: heat map and list"],
+  ['assess <ref>', "assess a tool's risks (owner, compliance)"],
   ['help', 'this list'],
 ];
 
@@ -78,6 +80,7 @@ export function systemCard(s: SystemView, request: RequestView | null, note?: st
       ['Submitted by', `${s.submittedBy.name} on ${day(s.createdAt, tz)}`],
       ['Obligations', s.assessment ? obligationLines(s.assessment.result.obligations).join('; ') || 'none' : null],
       ['Re-triage needed (questionnaire v2)', s.retriageNeeded ?? null],
+      ['Untreated high risks', s.untreatedRisks ? `${s.untreatedRisks} at or above the acceptance threshold — risks ${s.ref}` : null],
     ]),
   );
   if (request) {

@@ -24,7 +24,7 @@ export interface Tally {
 }
 
 /** A high-risk system's risk that is neither treated nor accepted, scored at or above the threshold. */
-export interface UntreatedRisk {
+export interface DashboardRisk {
   /** `AI-3/R-1` */
   ref: string;
   systemRef: string;
@@ -59,7 +59,7 @@ export interface ComplianceDashboard {
   byClass: Tally[];
   /** Every system, by status. */
   byStatus: Tally[];
-  untreatedHighRisks: { count: number; items: UntreatedRisk[] };
+  untreatedHighRisks: { count: number; items: DashboardRisk[] };
   overdueTasks: { count: number; items: OverdueTask[] };
   overdueReviews: { count: number; items: OverdueReview[] };
   /** The threshold used (policy `risk.acceptBelow`). */
@@ -86,9 +86,12 @@ export async function complianceDashboard(ctx: FlowContext): Promise<ComplianceD
   const riskWhere = and(
     eq(risks.workspaceId, ws),
     eq(aiSystems.riskClass, 'high'),
-    ne(aiSystems.status, 'retired'),
+    // The same rule as untreatedRisksOf (flows/risks/untreated.ts): approved systems only, and a
+    // risk whose treatment task is done counts as treated.
+    eq(aiSystems.status, 'approved'),
     notInArray(risks.status, ['treated', 'accepted', 'closed']),
     sql`${effective} >= ${acceptBelow}`,
+    sql`not exists (select 1 from ${tasks} t where t.workspace_id = ${risks.workspaceId} and t.dedupe_key = 'risk_treatment:' || ${risks.id} and t.status = 'done')`,
   );
   const [riskCount] = await db.select({ n: count() }).from(risks).innerJoin(aiSystems, eq(aiSystems.id, risks.systemId)).where(riskWhere);
   const riskRows = await db

@@ -64,6 +64,9 @@ export function renderDigestText(d: WeeklyDigest): string {
     out.push(`Re-triage needed (questionnaire v2): ${digestTotal(d, 'retriageNeeded')} — ${names(d.retriageNeeded)}${more(d, 'retriageNeeded', d.retriageNeeded.length)}`);
   }
   out.push(...taskDigestLines(d.tasks));
+  if (d.untreatedHighRisks?.length) {
+    out.push(`Untreated high risks: ${d.untreatedRiskCount ?? 0} in ${digestTotal(d, 'untreatedHighRisks')} high-risk systems — ${names(d.untreatedHighRisks)}${more(d, 'untreatedHighRisks', d.untreatedHighRisks.length)}`);
+  }
   if (!d.quiet || d.inventory.total > 0) {
     const inv = d.inventory;
     out.push(`Inventory: ${plural(inv.total, 'system')}`);

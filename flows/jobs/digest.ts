@@ -15,6 +15,7 @@ import { analyseDeciders, peopleIndex, stuckReasonText } from '../deciders';
 import type { CheckpointView } from '../audit-checkpoint-view';
 import type { Policy } from '../policy';
 import { systemRef } from '../views';
+import { untreatedRisksOf } from '../risks/untreated';
 import { DAY_MS, HOUR_MS, localDate } from './time';
 import type { TaskDigest } from '../tasks/digest';
 import { taskDigest } from '../tasks/digest';
@@ -72,6 +73,10 @@ export interface WeeklyDigest {
    * decide another step of the request), on open and blocked requests: `why` says which.
    */
   stuckSteps?: Array<DigestItem & { requestId: number; stepId: number; role: string; why: string }>;
+  /** Approved high-risk systems with an untreated risk at or above `risk.acceptBelow` (flows/risks/untreated.ts). */
+  untreatedHighRisks?: DigestItem[];
+  /** How many such risks in all. */
+  untreatedRiskCount?: number;
   /**
    * How many items each list has in all; the lists themselves hold at most
    * {@link DIGEST_LIST_LIMIT}. Absent on digests written before lists were cut: use the length.
@@ -91,6 +96,7 @@ export interface DigestTotals {
   prohibited: number;
   retriageNeeded: number;
   stuckSteps: number;
+  untreatedHighRisks?: number;
 }
 
 /** Items per list of the digest (the counts are always whole). */
@@ -217,6 +223,8 @@ export async function buildDigest(db: Db, policy: Policy, workspaceId: number, s
   const byDept = await db.select({ key: deptKey, count: count() }).from(aiSystems).where(inventoryWhere).groupBy(deptKey);
 
   const stuck = await stuckStepsOf(db, policy, workspaceId, items);
+  const untreated = await untreatedRisksOf(db, workspaceId, null, { acceptBelow: policy.risk.acceptBelow });
+  const untreatedSystems = await systemList(db, workspaceId, untreated.length ? inArray(aiSystems.id, [...new Set(untreated.map((u) => u.systemId))]) : sql`false`);
 
   const eventsTotal = perAction.reduce((sum, p) => sum + Number(p.n), 0);
   const digest: WeeklyDigest = {
@@ -253,6 +261,8 @@ export async function buildDigest(db: Db, policy: Policy, workspaceId: number, s
     prohibited: prohibited.items,
     retriageNeeded: retriage.items,
     stuckSteps: stuck.items,
+    untreatedHighRisks: untreatedSystems.items,
+    untreatedRiskCount: untreated.length,
     totals: {
       pendingApprovals: pendingTotal,
       reviewsDueSoon: dueSoon.total,
@@ -262,6 +272,7 @@ export async function buildDigest(db: Db, policy: Policy, workspaceId: number, s
       prohibited: prohibited.total,
       retriageNeeded: retriage.total,
       stuckSteps: stuck.total,
+      untreatedHighRisks: untreatedSystems.total,
     },
     tasks: await taskDigest(db, policy, workspaceId, start, end),
   };

@@ -26,13 +26,14 @@ export async function exportCommand(io: CliIo): Promise<number> {
   const args = parseExportArgs(io.argv);
   const config = loadConfig(io.env);
   // The `*_local` columns are in the policy's time zone.
-  const timezone = loadPolicy(config).organization.timezone;
+  const policy = loadPolicy(config);
+  const timezone = policy.organization.timezone;
   // Read-only: checks the schema, never migrates.
   const database = await openExistingDatabase(config);
   try {
-    if (args.kind === 'soa' || args.kind === 'controls') return await wholeAimsExport(io, database.db, args, loadPolicy(config));
+    if (args.kind === 'soa' || args.kind === 'controls') return await wholeAimsExport(io, database.db, args, policy);
     if (args.format === 'md') throw new UsageError('--format md only applies to export soa');
-    const options: ExportOptions = { since: args.since, until: args.until, refs: args.refs, timezone };
+    const options: ExportOptions = { since: args.since, until: args.until, refs: args.refs, timezone, acceptBelow: policy.risk.acceptBelow };
     // Written page by page as it is read: the export never holds every row.
     const count = { rows: 0 };
     const chunks = exportChunks(database.db, args.kind, args.format, options, count);
