@@ -7,6 +7,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { aiSystems } from '../../db/schema';
 import { risks, tasks } from '../../db/schema-aims';
 import { appendAudit } from '../audit';
 import { localDate } from '../jobs/time';
@@ -14,7 +15,8 @@ import { enqueue } from '../outbox';
 import type { Policy } from '../policy';
 import { isGroupMember } from '../policy';
 import type { FlowContext, Person } from '../ports';
-import { parseTaskRef, taskRef } from '../refs';
+import { parseTaskRef, riskRef, taskRef } from '../refs';
+import { systemRef } from '../views';
 import type { Refusal } from '../results';
 import { invalid, refuse } from '../results';
 import { cleanMultiline } from '../triage/text';
@@ -171,13 +173,14 @@ async function riskTreated(tx: Db, ctx: FlowContext, riskId: number, ref: string
     .where(and(eq(risks.id, riskId), eq(risks.workspaceId, ctx.workspace.id), eq(risks.status, 'treating')))
     .returning({ id: risks.id, number: risks.number, systemId: risks.systemId });
   if (!risk) return;
+  const [system] = await tx.select({ refNumber: aiSystems.refNumber }).from(aiSystems).where(eq(aiSystems.id, risk.systemId));
   await appendAudit(tx, {
     workspaceId: ctx.workspace.id,
     actor: ctx.actor.platformId,
     action: 'risk.treated',
     subjectType: 'risk',
-    subjectId: risk.id,
-    data: { systemId: risk.systemId, number: risk.number, task: ref },
+    subjectId: riskRef(systemRef(system!.refNumber), risk.number),
+    data: { systemId: risk.systemId, task: ref },
     at: now,
   });
 }

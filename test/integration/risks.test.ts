@@ -203,7 +203,7 @@ describe.each(DB_KINDS)('risk register on %s', (kind) => {
     expect(done.filter((d) => d.kind === 'closed')).toHaveLength(1);
     const [after] = await database.db.select().from(risks).where(eq(risks.id, row!.id));
     expect(after!.status).toBe('treated');
-    const events = await database.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'risk.treated'), eq(auditEvents.subjectId, String(row!.id))));
+    const events = await database.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'risk.treated'), eq(auditEvents.subjectId, `${ref}/R-${row!.number}`)));
     expect(events).toHaveLength(1);
     expect(events[0]!.data).toMatchObject({ task: `T-${task!.number}` });
     const untreatedAfter = await flows.untreatedRisksOf(database.db, bob.workspace.id, [systemId], { acceptBelow: 8 });
