@@ -3,9 +3,12 @@
  * changed in range" for the inventory (and the Statement of Applicability built from it) and
  * "happened in range" for the audit trail; the systems are `AI-<n>` references in each workspace.
  */
-import { and, eq, gte, inArray, lte } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNotNull, lte } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { aiSystems, approvalRequests, approvalSteps, auditEvents } from '../db/schema';
+import { impactAssessments, risks, tasks } from '../db/schema-aims';
+import { impactRef, riskRef, taskRef } from './refs';
+import { systemRef } from './views';
 
 /** Options of every export. */
 export interface ExportOptions {
@@ -46,9 +49,17 @@ export async function subjectSystems(db: Db, workspaceId: number): Promise<Map<s
     .select({ id: approvalSteps.id, requestId: approvalSteps.requestId })
     .from(approvalSteps)
     .where(eq(approvalSteps.workspaceId, workspaceId));
-  const systems = await db.select({ id: aiSystems.id }).from(aiSystems).where(eq(aiSystems.workspaceId, workspaceId));
+  const systems = await db.select({ id: aiSystems.id, refNumber: aiSystems.refNumber }).from(aiSystems).where(eq(aiSystems.workspaceId, workspaceId));
   const out = new Map<string, number>();
   for (const s of systems) out.set(`ai_system:${s.id}`, s.id);
+  // The management-system objects of a system: its tasks (`T-n`), risks (`AI-3/R-1`) and impact assessments (`AI-3/IA-1`).
+  const refOf = new Map(systems.map((s) => [s.id, systemRef(s.refNumber)]));
+  const systemTasks = await db.select({ number: tasks.number, systemId: tasks.systemId }).from(tasks).where(and(eq(tasks.workspaceId, workspaceId), isNotNull(tasks.systemId)));
+  for (const t of systemTasks) out.set(`task:${taskRef(t.number)}`, t.systemId!);
+  const systemRisks = await db.select({ number: risks.number, systemId: risks.systemId }).from(risks).where(eq(risks.workspaceId, workspaceId));
+  for (const r of systemRisks) out.set(`risk:${riskRef(refOf.get(r.systemId) ?? '', r.number)}`, r.systemId);
+  const impacts = await db.select({ number: impactAssessments.number, systemId: impactAssessments.systemId }).from(impactAssessments).where(eq(impactAssessments.workspaceId, workspaceId));
+  for (const ia of impacts) out.set(`impact_assessment:${impactRef(refOf.get(ia.systemId) ?? '', ia.number)}`, ia.systemId);
   for (const [id, systemId] of systemOfRequest) out.set(`approval_request:${id}`, systemId);
   for (const st of steps) {
     const systemId = systemOfRequest.get(st.requestId);

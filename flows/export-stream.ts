@@ -9,11 +9,12 @@ import type { Db } from '../db/client';
 import type { ExportOptions } from './export-filter';
 import { inventoryRecordPages } from './export-inventory';
 import { auditRecordPages, CSV_BOM, EXPORT_COLUMNS, inventoryCells, toCsv } from './exports';
+import { impactCells, impactRecordPages } from './impact/export';
 import { riskCells, riskRecords } from './risks/export';
 import { taskRecordPages } from './tasks/export';
 
 /** Which export and in which format. */
-export type ExportKind = 'inventory' | 'audit' | 'tasks' | 'risks';
+export type ExportKind = 'inventory' | 'audit' | 'tasks' | 'risks' | 'impact';
 export type ExportFormat = 'csv' | 'json';
 
 /** Counts what {@link exportChunks} wrote, once it is done. */
@@ -27,6 +28,8 @@ async function* pagesOf(db: Db, kind: ExportKind, format: ExportFormat, o: Expor
     for await (const page of inventoryRecordPages(db, o)) yield format === 'csv' ? page.map((e) => inventoryCells(e.record, e.obligations)) : page.map((e) => e.record);
   } else if (kind === 'tasks') {
     yield* taskRecordPages(db, o);
+  } else if (kind === 'impact') {
+    for await (const page of impactRecordPages(db, o)) yield format === 'csv' ? page.map(impactCells) : page;
   } else if (kind === 'risks') {
     const records = await riskRecords(db, o);
     yield format === 'csv' ? records.map(riskCells) : records;

@@ -15,6 +15,7 @@ import type { InventoryRecord, ObligationRecord } from './export-inventory';
 import { decisionCell, inventoryRecords } from './export-inventory';
 import type { Obligation } from './triage/types';
 import { RISK_COLUMNS } from './risks/columns';
+import { IMPACT_COLUMNS } from './impact/export';
 
 export type { ExportOptions } from './export-filter';
 import { TASK_COLUMNS } from './tasks/export';
@@ -227,6 +228,7 @@ export const EXPORT_COLUMNS = {
   audit: ['workspace', 'seq', 'occurred_at', 'actor', 'action', 'subject_type', 'subject_id', 'data', 'prev_hash', 'hash', 'occurred_at_local'],
   tasks: TASK_COLUMNS,
   risks: RISK_COLUMNS,
+  impact: IMPACT_COLUMNS,
 } as const satisfies Record<string, readonly string[]>;
 
 /** The byte order mark that makes Excel read a CSV file as UTF-8 (without it, `é` turns into `Ã©`). */

@@ -5,13 +5,24 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { workspaces } from '../db/schema';
 import { refCounters } from '../db/schema-aims';
 
 /** Counter scopes: one per workspace (`task`, `soa`, `control`) or per system (`risk:<id>`, `ia:<id>`). */
 export type RefScope = 'task' | 'soa' | 'control' | `risk:${number}` | `ia:${number}`;
 
+/**
+ * Locks the workspace row for this transaction (FOR NO KEY UPDATE, the lock the audit head takes
+ * too), so that everything numbered or deduplicated in a workspace is decided one transaction at
+ * a time, always taking the workspace lock before a counter's. Cheap to take again.
+ */
+export async function lockWorkspace(tx: Db, workspaceId: number): Promise<void> {
+  await tx.execute(sql`select 1 from ${workspaces} where id = ${workspaceId} for no key update`);
+}
+
 /** The next number of `scope` in the workspace; must run inside the creating transaction. */
 export async function nextNumber(tx: Db, workspaceId: number, scope: RefScope): Promise<number> {
+  await lockWorkspace(tx, workspaceId);
   const [row] = await tx
     .insert(refCounters)
     .values({ workspaceId, scope, last: 1 })

@@ -29,7 +29,7 @@ const HELP = `usage: aimsbot <command>
   worker                    scheduled jobs only
   migrate                   apply database migrations
   classify [file|-]         classify triage answers {"answers": {...}} and print the result JSON
-  export inventory|audit|tasks --format csv|json [--out FILE] [--since DATE] [--until DATE] [--ref AI-n]...
+  export inventory|audit|tasks|risks|impact --format csv|json [--out FILE] [--since DATE] [--until DATE] [--ref AI-n]...
                             evidence for auditors; --since/--until: ISO dates or times (UTC),
                             --ref: repeatable or a comma list
   export soa --format csv|json|md [--draft] [--workspace PLATFORM:ID] [--out FILE]

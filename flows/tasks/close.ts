@@ -6,14 +6,17 @@
  * concurrent clicks close it once; the others are told who closed it and when.
  */
 import { and, eq } from 'drizzle-orm';
-import { tasks } from '../../db/schema-aims';
+import type { Db } from '../../db/client';
+import { aiSystems } from '../../db/schema';
+import { risks, tasks } from '../../db/schema-aims';
 import { appendAudit } from '../audit';
 import { localDate } from '../jobs/time';
 import { enqueue } from '../outbox';
 import type { Policy } from '../policy';
 import { isGroupMember } from '../policy';
 import type { FlowContext, Person } from '../ports';
-import { parseTaskRef, taskRef } from '../refs';
+import { parseTaskRef, riskRef, taskRef } from '../refs';
+import { systemRef } from '../views';
 import type { Refusal } from '../results';
 import { invalid, refuse } from '../results';
 import { cleanMultiline } from '../triage/text';
@@ -129,7 +132,7 @@ async function close(ctx: FlowContext, refText: string, status: 'done' | 'not_ap
         updatedAt: now,
       })
       .where(and(eq(tasks.id, found.id), eq(tasks.workspaceId, ctx.workspace.id), eq(tasks.status, 'open')))
-      .returning({ id: tasks.id });
+      .returning({ id: tasks.id, kind: tasks.kind, subjectType: tasks.subjectType, subjectId: tasks.subjectId });
     if (!row) return false;
     await appendAudit(tx, {
       workspaceId: ctx.workspace.id,
@@ -140,6 +143,8 @@ async function close(ctx: FlowContext, refText: string, status: 'done' | 'not_ap
       data: status === 'done' ? { evidence: checked.value } : { reason: checked.value },
       at: now,
     });
+    // A risk's treatment done is the risk treated: the register says so from now on.
+    if (status === 'done' && row.kind === 'risk_treatment' && row.subjectType === 'risk') await riskTreated(tx, ctx, row.subjectId, found.ref, now);
     if (status === 'not_applicable') {
       const by = ctx.actor.displayName ?? ctx.actor.platformId;
       const payload: TaskNotApplicablePayload = {
@@ -158,4 +163,24 @@ async function close(ctx: FlowContext, refText: string, status: 'done' | 'not_ap
   const after = await loadTaskView(db, ctx.workspace.id, parseTaskRef(found.ref)!, localDate(now, tz), tz);
   if (!won) return refuse('already_decided', closedPhrase(after!));
   return { kind: 'closed', task: after! };
+}
+
+/** Marks the risk of a done treatment task treated (only while it is being treated), with its event. */
+async function riskTreated(tx: Db, ctx: FlowContext, riskId: number, ref: string, now: Date): Promise<void> {
+  const [risk] = await tx
+    .update(risks)
+    .set({ status: 'treated', updatedAt: now })
+    .where(and(eq(risks.id, riskId), eq(risks.workspaceId, ctx.workspace.id), eq(risks.status, 'treating')))
+    .returning({ id: risks.id, number: risks.number, systemId: risks.systemId });
+  if (!risk) return;
+  const [system] = await tx.select({ refNumber: aiSystems.refNumber }).from(aiSystems).where(eq(aiSystems.id, risk.systemId));
+  await appendAudit(tx, {
+    workspaceId: ctx.workspace.id,
+    actor: ctx.actor.platformId,
+    action: 'risk.treated',
+    subjectType: 'risk',
+    subjectId: riskRef(systemRef(system!.refNumber), risk.number),
+    data: { systemId: risk.systemId, task: ref },
+    at: now,
+  });
 }

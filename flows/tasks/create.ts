@@ -8,7 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { tasks } from '../../db/schema-aims';
 import { appendAudit } from '../audit';
-import { nextNumber, taskRef } from '../refs';
+import { lockWorkspace, nextNumber, taskRef } from '../refs';
 
 /** What kind of work a task is. */
 export type TaskKind = 'obligation' | 'risk_treatment' | 'evidence_request' | 'corrective_action' | 'review_action';
@@ -39,6 +39,9 @@ export interface NewTask {
 
 /** Creates the task (or returns the one with the same `dedupeKey`) with a `task.created` event. */
 export async function createTask(tx: Db, input: NewTask): Promise<{ task: TaskRow; created: boolean }> {
+  // Two transactions creating the same task (two approvals at once both owing the workspace's
+  // AI literacy task) are put in line here, so the second sees the first's task.
+  await lockWorkspace(tx, input.workspaceId);
   if (input.dedupeKey) {
     const [existing] = await tx
       .select()
@@ -75,6 +78,8 @@ export async function createTask(tx: Db, input: NewTask): Promise<{ task: TaskRo
     data: {
       kind: input.kind,
       subject: `${input.subjectType}:${input.subjectId}`,
+      // So `export audit --ref AI-n` finds the tasks of that system.
+      systemId: input.systemId ?? null,
       title: input.title,
       assignee: input.assigneeId ?? null,
       assigneeGroup: input.assigneeGroup ?? null,

@@ -74,4 +74,25 @@ describe('aimsbot export fria', () => {
     expect(format.stderr).toContain('takes no --format');
     expect(cli(['fria'], database.url!).stderr).toContain('needs a system reference');
   });
+
+  it('export impact lists every impact assessment (FRIA or not) with its answers; CSV formula-safe', async () => {
+    const { as } = actors(database.db, testClock());
+    const plain = Object.fromEntries(flows.impactQuestions(false).map((q) => [q.id, q.id === 'societal' ? '=cmd|calc' : `Plain ${q.id}.`]));
+    expect((await flows.assessImpact(await as('bob'), 'AI-2', plain)).kind).toBe('assessed');
+    const json = JSON.parse(cli(['impact', '--format', 'json'], database.url!).stdout) as Array<Record<string, unknown>>;
+    expect(json.map((r) => [r.ref, r.fria, r.current])).toEqual([
+      ['AI-1/IA-1', true, true],
+      ['AI-2/IA-1', false, true],
+    ]);
+    expect(json[0]).toMatchObject({ system_name: 'CV Screen', version: 1, assessed_by: 'bob' });
+    expect((json[1]!.answers as Record<string, string>).societal).toBe('=cmd|calc');
+    const csv = cli(['impact', '--format', 'csv', '--ref', 'AI-2'], database.url!);
+    expect([csv.code, csv.stderr]).toEqual([0, '']);
+    const lines = csv.stdout.replace(/^\uFEFF/, '').trim().split('\n');
+    expect(lines[0]).toBe('workspace,system_ref,system_name,ref,current,version,fria,assessed_by,assessed_at,assessed_at_local,due_at,answers');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('AI-2/IA-1');
+    // The answers are one JSON cell; a formula inside it is not at the start of a cell.
+    expect(lines[1]).not.toMatch(/,=/);
+  });
 });

@@ -40,12 +40,17 @@ describe('aimsbot export risks', { timeout: 60_000 }, () => {
     expect(csv.stdout.startsWith('\uFEFF')).toBe(true);
     const rows = parse(csv.stdout, { columns: true, bom: true }) as Array<Record<string, string>>;
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ system_ref: 'AI-1', ref: 'AI-1/R-1', source: 'other', score: '20', treatment: 'mitigate', controls: 'A.6.2.4; A.9.2', status: 'treating', treatment_task: 'T-1' });
+    expect(rows[0]).toMatchObject({ system_ref: 'AI-1', ref: 'AI-1/R-1', source: 'other', score: '20', treatment: 'mitigate', controls: 'A.6.2.4; A.9.2', status: 'treating', treatment_task: expect.stringMatching(/^T-\d+$/) });
     expect(rows[0]!.description).toBe(`'=HYPERLINK("http://evil.example","x")`);
     expect(rows[0]!.measures).toBe(`'+cmd|calc`);
     const json = JSON.parse(cli(['risks', '--format', 'json'], database.url!).stdout) as Array<Record<string, unknown>>;
     expect(json[0]).toMatchObject({ ref: 'AI-1/R-1', likelihood: 4, impact: 5, score: 20, controls: ['A.6.2.4', 'A.9.2'], residual_score: null });
     const inventory = parse(cli(['inventory', '--format', 'csv'], database.url!).stdout, { columns: true, bom: true }) as Array<Record<string, string>>;
     expect(inventory[0]!.untreated_high_risks).toBe('1');
+    // The audit trail of one system brings its risks and their treatment tasks with it.
+    const audit = JSON.parse(cli(['audit', '--format', 'json', '--ref', 'AI-1'], database.url!).stdout) as Array<{ action: string; data: Record<string, unknown> }>;
+    expect(audit.some((e) => e.action === 'risk.added')).toBe(true);
+    expect(audit.some((e) => e.action === 'task.created' && e.data.kind === 'risk_treatment')).toBe(true);
+    expect(audit.some((e) => e.action === 'task.created' && e.data.kind === 'obligation')).toBe(true);
   });
 });

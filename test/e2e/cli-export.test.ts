@@ -104,7 +104,7 @@ describe('aimsbot export', () => {
   it.each([
     [['inventory'], /--format is required/],
     [['inventory', '--format', 'xml'], /--format must be csv or json/],
-    [['people', '--format', 'csv'], /inventory, soa, audit, controls, tasks, risks/],
+    [['people', '--format', 'csv'], /inventory, soa, audit, controls, tasks, risks, impact/],
     [['inventory', '--format', 'md'], /--format must be csv or json/],
     [['audit', '--format', 'csv', '--draft'], /--draft only applies to export soa/],
     [['soa', '--format', 'csv', '--workspace', 'slack:T404'], /--workspace: no workspace "slack:T404"; there are: shell:local/],

@@ -104,10 +104,12 @@ describe.each(DB_KINDS)('risk register on %s', (kind) => {
     const byKey = new Map(t.map((x) => [x.dedupeKey, x]));
     expect(byKey.get(`risk_treatment:${r.saved[0]!.id}`)).toMatchObject({ assigneeId: bob.actor.id, dueDate: '2027-01-31', subjectType: 'risk', systemId });
     expect(byKey.get(`risk_treatment:${r.saved[2]!.id}`)).toMatchObject({ assigneeId: pat.actor.id });
-    const actions = (await database.db.select().from(auditEvents)).map((e) => e.action);
+    const events = await database.db.select().from(auditEvents);
+    const actions = events.map((e) => e.action);
     expect(actions.filter((a) => a === 'risk.added')).toHaveLength(3);
     expect(actions).toContain('risk.assessed');
-    expect(actions.filter((a) => a === 'task.created')).toHaveLength(2);
+    // The approval made the obligation tasks; the assessment adds the two treatment tasks.
+    expect(events.filter((e) => e.action === 'task.created' && (e.data as { kind?: string }).kind === 'risk_treatment')).toHaveLength(2);
     // Editing again keeps one task per risk.
     const edited = await flows.editRisk(bob, `${ref}/R-1`, good({ due_date: '2027-02-28' }));
     expect(edited).toMatchObject({ kind: 'saved' });
@@ -187,5 +189,24 @@ describe.each(DB_KINDS)('risk register on %s', (kind) => {
     expect(prompts).toHaveLength(2);
     const other = await actors(database.db, clock, undefined, 'shell', 'elsewhere').as('bob');
     expect(await flows.riskRegister(other, ref)).toMatchObject({ code: 'not_found' });
+  });
+
+  it('a done treatment task makes its risk treated, once, and it no longer counts as untreated', async () => {
+    const added = await flows.addRisk(bob, ref, good({ description: 'Scores drift after retraining', likelihood: '5', impact: '4', residual_likelihood: '', residual_impact: '' }));
+    if (added.kind !== 'saved') throw new Error(JSON.stringify(added));
+    const [row] = await database.db.select().from(risks).where(and(eq(risks.systemId, systemId), eq(risks.description, 'Scores drift after retraining')));
+    expect(row!.status).toBe('treating');
+    const [task] = await database.db.select().from(tasks).where(eq(tasks.dedupeKey, `risk_treatment:${row!.id}`));
+    const untreatedBefore = await flows.untreatedRisksOf(database.db, bob.workspace.id, [systemId], { acceptBelow: 8 });
+    expect(untreatedBefore.map((u) => u.riskId)).toContain(row!.id);
+    const done = await Promise.all([1, 2, 3].map(() => flows.completeTask(bob, `T-${task!.number}`, 'https://wiki.example/bias-test-2026-11')));
+    expect(done.filter((d) => d.kind === 'closed')).toHaveLength(1);
+    const [after] = await database.db.select().from(risks).where(eq(risks.id, row!.id));
+    expect(after!.status).toBe('treated');
+    const events = await database.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'risk.treated'), eq(auditEvents.subjectId, `${ref}/R-${row!.number}`)));
+    expect(events).toHaveLength(1);
+    expect(events[0]!.data).toMatchObject({ task: `T-${task!.number}` });
+    const untreatedAfter = await flows.untreatedRisksOf(database.db, bob.workspace.id, [systemId], { acceptBelow: 8 });
+    expect(untreatedAfter.map((u) => u.riskId)).not.toContain(row!.id);
   });
 });
