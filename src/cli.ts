@@ -32,7 +32,7 @@ const HELP = `usage: aimsbot <command>
   export inventory|audit|tasks|risks|impact --format csv|json [--out FILE] [--since DATE] [--until DATE] [--ref AI-n]...
                             evidence for auditors; --since/--until: ISO dates or times (UTC),
                             --ref: repeatable or a comma list
-  export soa --format csv|json|md [--draft] [--workspace PLATFORM:ID] [--out FILE]
+  export soa --format csv|json|md [--draft | --version SoA-n] [--workspace PLATFORM:ID] [--out FILE]
                             the latest approved Statement of Applicability (exit 3 when none is
                             approved yet), or the current draft with --draft
   export controls --format csv|json [--workspace PLATFORM:ID] [--out FILE]

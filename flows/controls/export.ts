@@ -33,8 +33,12 @@ export async function exportWorkspace(db: Db, spec: string | undefined): Promise
 export type AimsExport = { text: string; rows: number; version: string } | { missing: string };
 
 /** `export soa` for a workspace: the latest approved version, or the draft. */
-export async function soaExport(db: Db, policy: Policy, workspaceId: number, format: 'csv' | 'json' | 'md', draft: boolean): Promise<AimsExport> {
-  const doc = draft ? await soaDraft(db, policy, workspaceId) : await latestSoa(db, workspaceId);
+export async function soaExport(db: Db, policy: Policy, workspaceId: number, format: 'csv' | 'json' | 'md', draft: boolean, version?: number): Promise<AimsExport> {
+  const doc = draft ? await soaDraft(db, policy, workspaceId) : await latestSoa(db, workspaceId, version);
+  if (!doc && version !== undefined) {
+    const latest = await latestSoa(db, workspaceId);
+    return { missing: `there is no SoA-${version}: ${latest ? `the approved versions are SoA-1 to ${latest.version}` : 'no Statement of Applicability has been approved yet'}` };
+  }
   if (!doc) {
     return {
       missing:

@@ -63,13 +63,13 @@ async function workspaceLabel(db: Db, workspaceId: number): Promise<string> {
   return w?.name ?? (w ? `${w.platform}:${w.externalId}` : '');
 }
 
-/** The latest approved version of a workspace, or null. */
-export async function latestSoa(db: Db, workspaceId: number): Promise<SoaDocument | null> {
+/** The latest approved version of a workspace (or version `SoA-<number>` when given), or null. */
+export async function latestSoa(db: Db, workspaceId: number, number?: number): Promise<SoaDocument | null> {
   const [row] = await db
     .select({ v: soaVersions, name: people.displayName, platformId: people.platformId })
     .from(soaVersions)
     .innerJoin(people, eq(people.id, soaVersions.approvedById))
-    .where(eq(soaVersions.workspaceId, workspaceId))
+    .where(and(eq(soaVersions.workspaceId, workspaceId), number === undefined ? undefined : eq(soaVersions.number, number)))
     .orderBy(desc(soaVersions.number))
     .limit(1);
   if (!row) return null;

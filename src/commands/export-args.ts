@@ -18,6 +18,8 @@ export interface ExportArgs {
   out: string | undefined;
   /** `soa`: the current draft instead of the latest approved version. */
   draft: boolean;
+  /** `soa`: an earlier approved version (`SoA-3` → 3) instead of the latest. */
+  version: number | undefined;
   /** `soa`, `controls`: `platform:externalId` of the workspace (needed when there are several). */
   workspace: string | undefined;
   /** Inclusive lower bound: a bare date means its first instant (UTC). */
@@ -60,7 +62,7 @@ export function parseRefs(text: string): number[] {
   });
 }
 
-const VALUE_FLAGS = ['--format', '--out', '--since', '--until', '--ref', '--workspace'] as const;
+const VALUE_FLAGS = ['--format', '--out', '--since', '--until', '--ref', '--workspace', '--version'] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 
 /** Parses the arguments; throws UsageError naming what is wrong. */
@@ -101,8 +103,16 @@ export function parseExportArgs(argv: string[]): ExportArgs {
     const filter = (['--since', '--until'] as const).find((f) => values[f] !== undefined) ?? (refs.length ? '--ref' : null);
     if (filter) throw new UsageError(`${filter} does not apply to export ${kind}: it covers the whole AI management system of a workspace`);
   } else if (values['--workspace'] !== undefined) throw new UsageError(`--workspace only applies to export soa and export controls`);
+  let version: number | undefined;
+  if (values['--version'] !== undefined) {
+    if (kind !== 'soa') throw new UsageError('--version only applies to export soa');
+    if (draft) throw new UsageError('--version and --draft cannot be combined: a draft has no version yet');
+    const m = /^(?:soa-)?(\d{1,9})$/i.exec(values['--version'].trim());
+    if (!m || Number(m[1]) < 1) throw new UsageError(`--version: "${values['--version']}" is not a version such as SoA-2`);
+    version = Number(m[1]);
+  }
   const since = values['--since'] !== undefined ? parseExportTime('--since', values['--since']) : undefined;
   const until = values['--until'] !== undefined ? parseExportTime('--until', values['--until']) : undefined;
   if (since && until && since > until) throw new UsageError(`--since (${values['--since']}) is after --until (${values['--until']})`);
-  return { kind: kind as ExportArgs['kind'], format, out: values['--out'], since, until, refs: [...new Set(refs)], draft, workspace: values['--workspace'] };
+  return { kind: kind as ExportArgs['kind'], format, out: values['--out'], since, until, refs: [...new Set(refs)], draft, version, workspace: values['--workspace'] };
 }

@@ -78,7 +78,7 @@ async function wholeAimsExport(io: CliIo, db: Db, args: ExportArgs, policy: Poli
   if ('error' in ws) throw new UsageError(ws.error);
   const format = args.format;
   const result =
-    args.kind === 'soa' ? await soaExport(db, policy, ws.id, format, args.draft) : await controlsExport(db, ws.id, format === 'md' ? 'json' : format);
+    args.kind === 'soa' ? await soaExport(db, policy, ws.id, format, args.draft, args.version) : await controlsExport(db, ws.id, format === 'md' ? 'json' : format);
   if ('missing' in result) {
     io.stderr(`aimsbot export: ${result.missing}\n`);
     return 3;

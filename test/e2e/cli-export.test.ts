@@ -86,6 +86,14 @@ describe('aimsbot export', () => {
     expect(text).toContain('**Version:** SoA-1');
     expect(text).toContain(`**SHA-256:** \`${version!.hash}\``);
 
+    // A later change approved as SoA-2: the default is the latest, --version gives an earlier one as it was approved.
+    expect(await flows.editControl(carol, 'A.7.2', { status: 'not_applicable', justification: 'We train no models.' })).toMatchObject({ kind: 'updated' });
+    expect(await flows.approveSoa(carol)).toMatchObject({ kind: 'approved', version: 'SoA-2' });
+    expect((JSON.parse(cli(['soa', '--format', 'json'], database.url!).stdout) as { version: string }).version).toBe('SoA-2');
+    const first = JSON.parse(cli(['soa', '--format', 'json', '--version', 'SoA-1'], database.url!).stdout) as Record<string, unknown>;
+    expect(first).toMatchObject({ version: 'SoA-1', hash: version!.hash });
+    expect(cli(['soa', '--format', 'json', '--version', '9'], database.url!)).toMatchObject({ code: 3, stdout: '', stderr: 'aimsbot export: there is no SoA-9: the approved versions are SoA-1 to SoA-2\n' });
+
     const register = parse(cli(['controls', '--format', 'csv'], database.url!).stdout, { columns: true, bom: true }) as Array<Record<string, string>>;
     expect(register.map((x) => x.control)).toEqual(rows.map((x) => x.control));
     expect(cli(['controls', '--format', 'md'], database.url!)).toMatchObject({ code: 2, stderr: expect.stringContaining('--format must be csv or json') });
@@ -107,6 +115,9 @@ describe('aimsbot export', () => {
     [['people', '--format', 'csv'], /inventory, soa, audit, controls, tasks, risks, impact/],
     [['inventory', '--format', 'md'], /--format must be csv or json/],
     [['audit', '--format', 'csv', '--draft'], /--draft only applies to export soa/],
+    [['audit', '--format', 'csv', '--version', '1'], /--version only applies to export soa/],
+    [['soa', '--format', 'csv', '--version', 'v1'], /--version: "v1" is not a version such as SoA-2/],
+    [['soa', '--format', 'csv', '--draft', '--version', '1'], /--version and --draft cannot be combined/],
     [['soa', '--format', 'csv', '--workspace', 'slack:T404'], /--workspace: no workspace "slack:T404"; there are: shell:local/],
     [['soa', '--format', 'csv', '--bogus'], /unexpected argument "--bogus"/],
   ])('bad arguments %j exit 2 with one line', (args, expected) => {
