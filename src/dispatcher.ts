@@ -4,7 +4,7 @@
  * each pass it also sleeps exactly until the next pending row is due (a 429's Retry-After, a
  * backoff, quiet hours) and wakes then, and polls as a safety net for rows other processes
  * wrote; `start()` runs a first pass at once. Rows of different subjects go out concurrently
- * (default 8 at once); the platform's client paces them (adapters/slack/pacer.ts).
+ * (default 16 at once); the platform's client paces them (adapters/slack/pacer.ts).
  */
 import { inArray } from 'drizzle-orm';
 import { workspaces } from '../db/schema';
@@ -31,8 +31,10 @@ export interface DispatcherHooks {
   onDelivery?: (kind: string, platform: Platform, outcome: 'sent' | 'retry' | 'failed') => void;
 }
 
-/** Rows delivered at once by default. */
-const DEFAULT_CONCURRENCY = 8;
+/** Rows delivered at once by default (each mostly waits on Slack; the pacer keeps them within its limits). */
+const DEFAULT_CONCURRENCY = 16;
+/** Rows claimed (and read ahead) at once by default: a few rounds of the concurrent deliveries. */
+const DEFAULT_BATCH = 100;
 /** A wake-up never sleeps longer than this (ms); the poll covers the rest. */
 const MAX_SLEEP_MS = 10 * 60_000;
 /** …and never shorter than this (ms). */
@@ -103,6 +105,7 @@ export function createDispatcher(deps: FlowDeps, logger: Logger, options: Dispat
           // The jobs' notifications never go out in quiet hours, even when a dispatcher catches up then.
           holdUntil: quietHoursHold(deps.policy),
           concurrency: DEFAULT_CONCURRENCY,
+          batchSize: DEFAULT_BATCH,
           ...options,
           // Only the platforms this process can deliver to; others stay for a process that can.
           platforms: [...deliverers.keys()],
