@@ -28,6 +28,12 @@ export async function recordMessage(db: Db, copy: MessageCopy, now: Date): Promi
   await db.insert(platformMessages).values({ ...copy, threadId: copy.threadId ?? null, stepId: copy.stepId ?? null, createdAt: now });
 }
 
+/** Records several posted messages with one INSERT (all or none). */
+export async function recordMessages(db: Db, copies: readonly MessageCopy[], now: Date): Promise<void> {
+  if (copies.length === 0) return;
+  await db.insert(platformMessages).values(copies.map((copy) => ({ ...copy, threadId: copy.threadId ?? null, stepId: copy.stepId ?? null, createdAt: now })));
+}
+
 /** Which copies to return: of one platform, with one role, recorded at or after a time. */
 export interface MessageFilter {
   platform?: string;

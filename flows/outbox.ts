@@ -81,8 +81,16 @@ export type DeliveryResult =
   /** Will never succeed (e.g. no channel configured); kept as failed for the record. */
   | { ok: false; permanent: true; error: string };
 
-/** Delivers one notification on a platform. */
-export type Deliverer = (row: OutboxRow) => Promise<DeliveryResult>;
+/**
+ * Delivers one notification on a platform. `prepare`, when present, is handed each claimed batch
+ * before its rows are delivered, so a deliverer can read what the batch needs with a few
+ * set-based queries instead of several per row; it is only an optimisation (a failure is ignored,
+ * and a row it did not prepare is delivered all the same).
+ */
+export interface Deliverer {
+  (row: OutboxRow): Promise<DeliveryResult>;
+  prepare?: ((rows: readonly OutboxRow[]) => Promise<void>) | undefined;
+}
 
 /** Options of a dispatch pass. */
 export interface DispatchOptions {
@@ -118,12 +126,15 @@ export async function dispatchDue(db: Db, clock: Clock, deliver: Deliverer, opts
   const leaseMs = opts.leaseMs ?? 60_000;
   const maxAttempts = opts.maxAttempts ?? 8;
   const concurrency = Math.max(1, opts.concurrency ?? 1);
+  const markSent = sentWriter(db);
   let sent = 0;
   for (;;) {
     const now = clock.now();
     const claimed = await claim(db, now, batchSize, leaseMs, opts.workspaceIds, opts.platforms);
     if (claimed.length === 0) return sent;
-    sent += await deliverBatch(claimed, concurrency, (row) => deliverOne(db, clock, deliver, row, now, maxAttempts, opts.holdUntil), (ids) => release(db, ids));
+    // Reading ahead is an optimisation only: each row still loads what was not prepared.
+    if (deliver.prepare) await deliver.prepare(claimed).catch(() => undefined);
+    sent += await deliverBatch(claimed, concurrency, (row) => deliverOne(db, clock, deliver, row, now, maxAttempts, opts.holdUntil, markSent), (ids) => release(db, ids));
     if (claimed.length < batchSize) return sent;
   }
 }
@@ -229,6 +240,7 @@ async function deliverOne(
   now: Date,
   maxAttempts: number,
   holdUntil: DispatchOptions['holdUntil'],
+  markSent: (id: number, at: Date) => Promise<void>,
 ): Promise<boolean> {
   const hold = holdUntil?.(row, now);
   if (hold && hold.getTime() > now.getTime()) {
@@ -247,7 +259,7 @@ async function deliverOne(
     result = { ok: false, retryAfterMs: backoffMs(row.attempts), error: (err as Error).message };
   }
   if (result.ok) {
-    await settle(db, row.id, { status: 'sent', sentAt: clock.now(), lockedUntil: null, lastError: null });
+    await markSent(row.id, clock.now());
     return true;
   }
   const attempts = row.attempts + 1;
@@ -290,6 +302,47 @@ async function release(db: Db, ids: number[]): Promise<void> {
     .update(notifications)
     .set({ status: 'pending', lockedUntil: null })
     .where(and(inArray(notifications.id, ids), eq(notifications.status, 'sending')));
+}
+
+/**
+ * Writes `sent` outcomes with one UPDATE for all rows that finish while the previous write is on
+ * its way (group commit): a wave of deliveries costs a statement per group, not per row. Each
+ * write is tried twice, as {@link settle} does; when both fail, every row of that group rejects
+ * and stays `sending` (taken over as `reclaimed` after its lease, never posted blindly).
+ */
+function sentWriter(db: Db): (id: number, at: Date) => Promise<void> {
+  type Waiting = { id: number; at: Date; resolve: () => void; reject: (err: unknown) => void };
+  let queue: Waiting[] = [];
+  let flushing = false;
+  // The group went out within one write's time: it is stamped with its latest delivery time.
+  const write = (group: Waiting[]) =>
+    db
+      .update(notifications)
+      .set({ status: 'sent', sentAt: new Date(Math.max(...group.map((w) => w.at.getTime()))), lockedUntil: null, lastError: null })
+      .where(inArray(notifications.id, group.map((w) => w.id)));
+  const flush = async () => {
+    flushing = true;
+    while (queue.length > 0) {
+      const group = queue;
+      queue = [];
+      try {
+        try {
+          await write(group);
+        } catch {
+          await write(group);
+        }
+        for (const w of group) w.resolve();
+      } catch (err) {
+        for (const w of group) w.reject(err);
+      }
+    }
+    flushing = false;
+  };
+  return (id, at) =>
+    new Promise<void>((resolve, reject) => {
+      queue.push({ id, at, resolve, reject });
+      if (!flushing) void flush();
+    });
 }
 
 /**

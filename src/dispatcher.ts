@@ -3,8 +3,8 @@
  * platform. `kick()` runs a pass soon (after a flow wrote something). Once `start()`ed, after
  * each pass it also sleeps exactly until the next pending row is due (a 429's Retry-After, a
  * backoff, quiet hours) and wakes then, and polls as a safety net for rows other processes
- * wrote. Rows of different subjects go out concurrently (default 8 at once); the platform's
- * client paces them (adapters/slack/pacer.ts).
+ * wrote; `start()` runs a first pass at once. Rows of different subjects go out concurrently
+ * (default 16 at once); the platform's client paces them (adapters/slack/pacer.ts).
  */
 import { inArray } from 'drizzle-orm';
 import { workspaces } from '../db/schema';
@@ -31,8 +31,10 @@ export interface DispatcherHooks {
   onDelivery?: (kind: string, platform: Platform, outcome: 'sent' | 'retry' | 'failed') => void;
 }
 
-/** Rows delivered at once by default. */
-const DEFAULT_CONCURRENCY = 8;
+/** Rows delivered at once by default (each mostly waits on Slack; the pacer keeps them within its limits). */
+const DEFAULT_CONCURRENCY = 16;
+/** Rows claimed (and read ahead) at once by default: a few rounds of the concurrent deliveries. */
+const DEFAULT_BATCH = 100;
 /** A wake-up never sleeps longer than this (ms); the poll covers the rest. */
 const MAX_SLEEP_MS = 10 * 60_000;
 /** …and never shorter than this (ms). */
@@ -76,6 +78,24 @@ export function createDispatcher(deps: FlowDeps, logger: Logger, options: Dispat
     return result;
   };
 
+  // A claimed batch is read ahead by the deliverer of each platform (one look-up per workspace not seen yet).
+  route.prepare = async (rows) => {
+    const unknown = [...new Set(rows.map((r) => r.workspaceId).filter((id) => !platformOf.has(id)))];
+    if (unknown.length > 0) {
+      const found = await deps.db.select({ id: workspaces.id, platform: workspaces.platform }).from(workspaces).where(inArray(workspaces.id, unknown));
+      for (const w of found) platformOf.set(w.id, w.platform as Platform);
+    }
+    const byPlatform = new Map<Platform, OutboxRow[]>();
+    for (const row of rows) {
+      const platform = platformOf.get(row.workspaceId);
+      if (!platform || !deliverers.get(platform)?.prepare) continue;
+      const list = byPlatform.get(platform);
+      if (list) list.push(row);
+      else byPlatform.set(platform, [row]);
+    }
+    await Promise.all([...byPlatform].map(([platform, list]) => deliverers.get(platform)!.prepare!(list)));
+  };
+
   const pass = async (): Promise<void> => {
     let failed = false;
     do {
@@ -85,6 +105,7 @@ export function createDispatcher(deps: FlowDeps, logger: Logger, options: Dispat
           // The jobs' notifications never go out in quiet hours, even when a dispatcher catches up then.
           holdUntil: quietHoursHold(deps.policy),
           concurrency: DEFAULT_CONCURRENCY,
+          batchSize: DEFAULT_BATCH,
           ...options,
           // Only the platforms this process can deliver to; others stay for a process that can.
           platforms: [...deliverers.keys()],
@@ -143,6 +164,8 @@ export function createDispatcher(deps: FlowDeps, logger: Logger, options: Dispat
       if (timer) return;
       timer = setInterval(() => void kick(), intervalMs);
       timer.unref();
+      // What is due already (rows written while no process ran) goes out now, not at the first poll.
+      void kick();
     },
     stop: async () => {
       if (timer) clearInterval(timer);

@@ -14,7 +14,15 @@ import type { StoredMessage } from '../../flows';
 import { deliverCheckpoint } from './checkpoint-delivery';
 import { deliverDigest } from './digest-delivery';
 import type { Directory } from './directory';
-import { deliverApprovalEscalation, deliverApprovalReminder, deliverApprovalStuck, deliverReviewEscalation, deliverReviewReminder } from './job-delivery';
+import type { ReminderFacts } from './job-delivery';
+import {
+  deliverApprovalEscalation,
+  deliverApprovalReminder,
+  deliverApprovalStuck,
+  deliverReviewEscalation,
+  deliverReviewReminder,
+  prepareReviewReminders,
+} from './job-delivery';
 import { slackUserId } from './mrkdwn';
 import { postOnce } from './post-once';
 import type { SlackMessage } from './render-request';
@@ -38,7 +46,9 @@ export interface SlackDelivererDeps {
 
 /** Builds the deliverer registered with the dispatcher for platform `slack`. */
 export function createSlackDeliverer(d: SlackDelivererDeps): Deliverer {
-  return async (row: OutboxRow): Promise<DeliveryResult> => {
+  // What the current claimed batch's reminders need, read ahead (each entry is used once).
+  let prepared = new Map<number, ReminderFacts>();
+  const deliver: Deliverer = async (row: OutboxRow): Promise<DeliveryResult> => {
     try {
       switch (row.kind) {
         case 'approval.requested':
@@ -49,8 +59,11 @@ export function createSlackDeliverer(d: SlackDelivererDeps): Deliverer {
           return await tellSubmitter(d, row);
         case 'review.updated':
           return await updateReviewCopies(d, row);
-        case 'review.reminder':
-          return await deliverReviewReminder(d, row);
+        case 'review.reminder': {
+          const facts = prepared.get(row.id);
+          prepared.delete(row.id);
+          return await deliverReviewReminder(d, row, facts);
+        }
         case 'review.escalation':
           return await deliverReviewEscalation(d, row);
         case 'approval.reminder':
@@ -77,6 +90,12 @@ export function createSlackDeliverer(d: SlackDelivererDeps): Deliverer {
       return failureOf(err);
     }
   };
+  deliver.prepare = async (rows) => {
+    // Never keep an older batch's facts: a row re-claimed later is read afresh.
+    prepared = new Map();
+    prepared = await prepareReviewReminders(d, rows);
+  };
+  return deliver;
 }
 
 function requestIdOf(row: OutboxRow): number | null {

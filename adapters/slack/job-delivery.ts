@@ -5,17 +5,27 @@
  * crash never posts the same reminder twice (a post whose recording failed is found again by its
  * message metadata, see post-once.ts).
  */
-import { eq } from 'drizzle-orm';
-import { reviews } from '../../db/schema';
-import type { ApprovalStuckPayload, ApprovalEscalationPayload, ApprovalReminderPayload, DeliveryResult, OutboxRow, ReviewEscalationPayload, ReviewReminderPayload, ThreadRef } from '../../flows';
-import { loadRequestView, loadSystemView } from '../../flows';
+import { eq, inArray } from 'drizzle-orm';
+import { people, reviews } from '../../db/schema';
+import type {
+  ApprovalStuckPayload,
+  ApprovalEscalationPayload,
+  ApprovalReminderPayload,
+  DeliveryResult,
+  OutboxRow,
+  ReviewEscalationPayload,
+  ReviewReminderPayload,
+  SystemView,
+  ThreadRef,
+} from '../../flows';
+import { loadRequestView, loadSystemView, loadSystemViews } from '../../flows';
 import type { SlackDelivererDeps } from './deliverer';
 import { personUserId, policyChannel, postedFor, recipientOf, recordPosted } from './job-targets';
 import { postOnce } from './post-once';
 import type { SlackMessage } from './render-request';
 import { renderApprovalEscalation, renderApprovalReminder, renderReviewEscalation, renderReviewReminder } from './render-reminders';
 import { isGoneMessage } from './web-errors';
-import { esc } from './mrkdwn';
+import { esc, slackUserId } from './mrkdwn';
 
 const done: DeliveryResult = { ok: true };
 const malformed = (row: OutboxRow): DeliveryResult => ({ ok: false, permanent: true, error: `${row.kind}: malformed payload` });
@@ -32,16 +42,57 @@ async function openReview(d: SlackDelivererDeps, reviewId: number): Promise<bool
   return r?.status === 'open';
 }
 
-/** `review.reminder`: the owner's review card in a DM, recorded as a copy of the review. */
-export async function deliverReviewReminder(d: SlackDelivererDeps, row: OutboxRow): Promise<DeliveryResult> {
+/** What a review reminder checks and shows, read ahead for a claimed batch. */
+export interface ReminderFacts {
+  open: boolean;
+  system: SystemView | null;
+  /** The owner's Slack user id, or null when the owner is not a Slack user. */
+  user: string | null;
+}
+
+/**
+ * Reads what the `review.reminder` rows of a claimed batch need with a few set-based queries
+ * (review states, system views per workspace, owners), instead of five queries per row.
+ */
+export async function prepareReviewReminders(d: SlackDelivererDeps, rows: readonly OutboxRow[]): Promise<Map<number, ReminderFacts>> {
+  const mine = rows.filter((r) => {
+    const p = r.payload as Partial<ReviewReminderPayload>;
+    return r.kind === 'review.reminder' && typeof p.reviewId === 'number' && typeof p.systemId === 'number' && typeof recipientOf(r).person === 'number';
+  });
+  const out = new Map<number, ReminderFacts>();
+  if (mine.length === 0) return out;
+  const payload = (r: OutboxRow) => r.payload as ReviewReminderPayload;
+  const systemsBy = new Map<number, number[]>();
+  for (const r of mine) systemsBy.set(r.workspaceId, [...(systemsBy.get(r.workspaceId) ?? []), payload(r).systemId]);
+  const db = d.deps.db;
+  const [states, owners, ...views] = await Promise.all([
+    db.select({ id: reviews.id, status: reviews.status }).from(reviews).where(inArray(reviews.id, [...new Set(mine.map((r) => payload(r).reviewId))])),
+    db.select({ id: people.id, platformId: people.platformId }).from(people).where(inArray(people.id, [...new Set(mine.map((r) => recipientOf(r).person!))])),
+    ...[...systemsBy].map(([workspaceId, ids]) => loadSystemViews(db, workspaceId, ids).then((list) => ({ workspaceId, list }))),
+  ]);
+  const open = new Set(states.filter((s) => s.status === 'open').map((s) => s.id));
+  const userOf = new Map(owners.map((o) => [o.id, slackUserId(o.platformId)]));
+  const systems = new Map(views.flatMap(({ workspaceId, list }) => list.map((v) => [`${workspaceId}:${v.id}`, v] as const)));
+  for (const r of mine) {
+    const p = payload(r);
+    out.set(r.id, { open: open.has(p.reviewId), system: systems.get(`${r.workspaceId}:${p.systemId}`) ?? null, user: userOf.get(recipientOf(r).person!) ?? null });
+  }
+  return out;
+}
+
+/**
+ * `review.reminder`: the owner's review card in a DM, recorded as a copy of the review. `facts`
+ * read ahead for the batch (see {@link prepareReviewReminders}) save the per-row look-ups.
+ */
+export async function deliverReviewReminder(d: SlackDelivererDeps, row: OutboxRow, facts?: ReminderFacts): Promise<DeliveryResult> {
   const p = row.payload as ReviewReminderPayload;
   const person = recipientOf(row).person;
   if (typeof p.reviewId !== 'number' || typeof p.systemId !== 'number' || typeof person !== 'number') return malformed(row);
   if ((await postedFor(d.deps, row)).length > 0) return done;
-  if (!(await openReview(d, p.reviewId))) return done;
-  const system = await loadSystemView(d.deps.db, row.workspaceId, p.systemId);
+  if (!(facts ? facts.open : await openReview(d, p.reviewId))) return done;
+  const system = facts ? facts.system : await loadSystemView(d.deps.db, row.workspaceId, p.systemId);
   if (!system || system.status !== 'approved') return done;
-  const user = await personUserId(d.deps, person);
+  const user = facts ? facts.user : await personUserId(d.deps, person);
   if (!user) return { ok: false, permanent: true, error: 'slack: the owner is not a Slack user' };
   const channel = await d.directory.dmChannel(user);
   const posted = await post(d, row, channel, renderReviewReminder(system, p, d.deps.policy.organization.timezone));

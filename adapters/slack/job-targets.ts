@@ -6,7 +6,7 @@
 import { eq } from 'drizzle-orm';
 import { people } from '../../db/schema';
 import type { DeliveryResult, FlowDeps, MessageCopy, OutboxRow, StoredMessage } from '../../flows';
-import { messagesOf, recordMessage } from '../../flows';
+import { messagesOf, recordMessages } from '../../flows';
 import { slackUserId } from './mrkdwn';
 
 /** Subject type of the copies recorded per notification (subject id = the outbox row id). */
@@ -39,6 +39,9 @@ export function recipientOf(row: OutboxRow): { person?: number; channel?: 'appro
 
 /** The Slack copies already posted for this notification. */
 export async function postedFor(deps: FlowDeps, row: OutboxRow, subjectType: string = NOTIFICATION_SUBJECT): Promise<StoredMessage[]> {
+  // Copies are recorded only by an attempt of this very row; a row never attempted (no failed
+  // attempt, not taken over from one that may have posted) has none, so there is nothing to read.
+  if (row.attempts === 0 && !row.reclaimed) return [];
   return (await messagesOf(deps.db, row.workspaceId, subjectType, row.id)).filter((m) => m.platform === 'slack');
 }
 
@@ -50,9 +53,6 @@ export async function recordPosted(
   also: MessageCopy[] = [],
   subjectType: string = NOTIFICATION_SUBJECT,
 ): Promise<void> {
-  const now = deps.clock.now();
-  await deps.db.transaction(async (tx) => {
-    await recordMessage(tx, { workspaceId: row.workspaceId, subjectType, subjectId: row.id, platform: 'slack', ...posted }, now);
-    for (const copy of also) await recordMessage(tx, copy, now);
-  });
+  // One statement, so all copies are recorded or none, without a transaction's extra round trips.
+  await recordMessages(deps.db, [{ workspaceId: row.workspaceId, subjectType, subjectId: row.id, platform: 'slack', ...posted }, ...also], deps.clock.now());
 }

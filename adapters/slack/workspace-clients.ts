@@ -76,10 +76,13 @@ export function createWorkspaceClients(o: WorkspaceClientsOptions): WorkspaceCli
     deliverer: (inner) => {
       const tokenFor = o.tokenFor;
       if (!tokenFor) return inner;
-      return async (row: OutboxRow) => {
+      const outer: Deliverer = async (row: OutboxRow) => {
         const t = await tokenFor(row.workspaceId);
         return 'failure' in t ? t.failure : run(t.token, () => inner(row));
       };
+      // Reading ahead only reads the database: no token needed.
+      outer.prepare = inner.prepare;
+      return outer;
     },
   };
 }
