@@ -33,7 +33,16 @@ const reviewDays = (legalMax: number) =>
     .default(legalMax);
 /** The roles every classification can ask for, besides the groups a policy defines. */
 const BUILT_IN_ROLES = ['owner', 'compliance', 'privacy', 'security'];
-const channelRef = z.strictObject({ slack: z.string().min(1).optional(), teams: z.string().min(1).optional() });
+/**
+ * A Slack channel for every workspace, or one per Slack team id (`{ T0ONE: C0AAA, T0TWO: C0BBB }`)
+ * when one deployment serves several workspaces: a channel id belongs to one workspace, and one
+ * workspace's approvals must never be posted where another can read them.
+ */
+const slackChannel = z.union([
+  z.string().min(1),
+  z.record(z.string().regex(/^[TE][A-Z0-9]{2,}$/), z.string().min(1)),
+], { message: 'must be a channel id (C0123ABCD) for every workspace, or a map from Slack team id to channel id, e.g. { T0123ABCD: C0123ABCD }' });
+const channelRef = z.strictObject({ slack: slackChannel.optional(), teams: z.string().min(1).optional() });
 const timezone = z.string().refine(
   (tz) => {
     try {
@@ -291,4 +300,15 @@ export function isGroupMember(policy: Policy, group: string, platformId: string,
   if (members.includes(platformId)) return true;
   const wanted = email ? `email:${email.toLowerCase()}` : null;
   return !!wanted && members.some((m) => m.toLowerCase() === wanted);
+}
+
+/**
+ * The Slack channel the policy names for `which` in the Slack team `teamId`: the one channel it
+ * names for every workspace, or that team's entry when it names one per team (none for a team it
+ * does not list).
+ */
+export function slackChannelOf(policy: Policy, which: 'approvals' | 'digest', teamId: string | null | undefined): string | undefined {
+  const named = policy.channels[which]?.slack;
+  if (named === undefined || typeof named === 'string') return named;
+  return teamId ? named[teamId] : undefined;
 }

@@ -15,7 +15,7 @@ export async function deliverCheckpoint(d: SlackDelivererDeps, row: OutboxRow): 
   if (!checkpoint) return { ok: false, permanent: true, error: `${row.kind}: malformed payload` };
   let posted = (await postedFor(d.deps, row)).find((m) => m.role === 'checkpoint');
   if (!posted) {
-    const where = policyChannel(d.deps, 'digest');
+    const where = await policyChannel(d.deps, 'digest', row.workspaceId);
     if ('failure' in where) return where.failure;
     const msg = renderCheckpoint(checkpoint, d.deps.policy.organization.timezone);
     // Through the outbox's poster: the message carries its dedupe key, and a re-claimed row adopts

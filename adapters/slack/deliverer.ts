@@ -9,7 +9,8 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Deliverer, DeliveryResult, FlowDeps, OutboxRow, RequestView } from '../../flows';
-import { loadRequestView, loadSystemView, messagesOf, recordMessage } from '../../flows';
+import { loadRequestView, loadSystemView, messagesOf, recordMessage, slackChannelOf } from '../../flows';
+import { slackTeamOf } from './job-targets';
 import type { StoredMessage } from '../../flows';
 import { deliverCheckpoint } from './checkpoint-delivery';
 import { deliverDigest } from './digest-delivery';
@@ -124,9 +125,13 @@ async function render(d: SlackDelivererDeps, workspaceId: number, r: RequestView
   return renderRequestParent(r, mentions, tz);
 }
 
-/** Where a request's thread goes: the policy's approvals channel, else a DM with the owner. */
-async function threadChannel(d: SlackDelivererDeps, r: RequestView): Promise<{ channel: string; role: 'parent' } | null> {
-  const configured = d.deps.policy.channels.approvals?.slack;
+/**
+ * Where a request's thread goes: the policy's approvals channel (the workspace's own, when the
+ * policy names one per Slack team), else a DM with the owner.
+ */
+async function threadChannel(d: SlackDelivererDeps, r: RequestView, workspaceId: number): Promise<{ channel: string; role: 'parent' } | null> {
+  const named = d.deps.policy.channels.approvals?.slack;
+  const configured = typeof named === 'object' ? slackChannelOf(d.deps.policy, 'approvals', await slackTeamOf(d.deps.db, workspaceId)) : named;
   if (configured) return { channel: configured, role: 'parent' };
   const owner = slackUserId(r.owner.platformId);
   return owner ? { channel: await d.directory.dmChannel(owner), role: 'parent' } : null;
@@ -140,7 +145,7 @@ async function postRequest(d: SlackDelivererDeps, row: OutboxRow): Promise<Deliv
   const post = postOnce(d, row);
   let parent = existing.find((m) => m.role === 'parent');
   if (!parent) {
-    const where = await threadChannel(d, r);
+    const where = await threadChannel(d, r, row.workspaceId);
     if (!where) return { ok: false, permanent: true, error: 'slack: no approvals channel in the policy and the owner is not a Slack user' };
     const msg = (await render(d, row.workspaceId, r, { role: 'parent', stepId: null }))!;
     const posted = await post({ channel: where.channel }, msg);

@@ -24,7 +24,7 @@ export async function deliverDigest(d: SlackDelivererDeps, row: OutboxRow): Prom
   let message = already.find((m) => m.role === 'digest');
   const post = postOnce(d, row);
   if (!message) {
-    const where = policyChannel(d.deps, 'digest');
+    const where = await policyChannel(d.deps, 'digest', row.workspaceId);
     if ('failure' in where) return where.failure;
     const msg = renderDigest(p.digest);
     const r = await post({ channel: where.channel }, msg);

@@ -109,7 +109,7 @@ export async function deliverReviewEscalation(d: SlackDelivererDeps, row: Outbox
   if (typeof p.reviewId !== 'number' || !p.owner) return malformed(row);
   if ((await postedFor(d.deps, row)).length > 0) return done;
   if (!(await openReview(d, p.reviewId))) return done;
-  const where = policyChannel(d.deps, 'digest');
+  const where = await policyChannel(d.deps, 'digest', row.workspaceId);
   if ('failure' in where) return where.failure;
   const posted = await post(d, row, where.channel, renderReviewEscalation(p, d.deps.policy.organization.timezone));
   await recordPosted(d.deps, row, { role: 'escalation', conversationId: posted.channel, messageId: posted.ts });
@@ -156,7 +156,7 @@ export async function deliverApprovalReminder(d: SlackDelivererDeps, row: Outbox
   }
   const mentions = await d.directory.mentions(p.approvers);
   const permalink = await permalinkOf(d, p.thread);
-  const where = policyChannel(d.deps, 'approvals');
+  const where = await policyChannel(d.deps, 'approvals', row.workspaceId);
   if ('channel' in where) {
     if (already.length > 0) return done;
     const posted = await post(d, row, where.channel, renderApprovalReminder(p, 'channel', mentions, permalink));
@@ -182,7 +182,7 @@ export async function deliverApprovalEscalation(d: SlackDelivererDeps, row: Outb
   if (typeof p.requestId !== 'number' || typeof p.stepId !== 'number' || !Array.isArray(p.approvers)) return malformed(row);
   if ((await postedFor(d.deps, row)).length > 0) return done;
   if (!(await stillPending(d, row, p.requestId, p.stepId))) return done;
-  const where = policyChannel(d.deps, 'digest');
+  const where = await policyChannel(d.deps, 'digest', row.workspaceId);
   if ('failure' in where) return where.failure;
   const msg = renderApprovalEscalation(p, await d.directory.mentions(p.approvers), await permalinkOf(d, p.thread));
   const posted = await post(d, row, where.channel, msg);
@@ -206,7 +206,7 @@ export async function deliverApprovalStuck(d: SlackDelivererDeps, row: OutboxRow
     if (!user) return { ok: false, permanent: true, error: 'slack: the submitter is not a Slack user' };
     channel = await d.directory.dmChannel(user);
   } else {
-    const where = policyChannel(d.deps, to.channel ?? 'digest');
+    const where = await policyChannel(d.deps, to.channel ?? 'digest', row.workspaceId);
     if ('failure' in where) return where.failure;
     channel = where.channel;
   }

@@ -4,9 +4,9 @@
  * partial failure skips the messages that went out.
  */
 import { eq } from 'drizzle-orm';
-import { people } from '../../db/schema';
+import { people, workspaces } from '../../db/schema';
 import type { DeliveryResult, FlowDeps, MessageCopy, OutboxRow, StoredMessage } from '../../flows';
-import { messagesOf, recordMessages } from '../../flows';
+import { messagesOf, recordMessages, slackChannelOf } from '../../flows';
 import { slackUserId } from './mrkdwn';
 
 /** Subject type of the copies recorded per notification (subject id = the outbox row id). */
@@ -16,14 +16,35 @@ export const NOTIFICATION_SUBJECT = 'notification';
 export type ChannelTarget = { channel: string } | { failure: DeliveryResult };
 
 /**
- * The Slack channel of a channel recipient: `approvals` → `channels.approvals.slack`; `digest`
- * → `channels.digest.slack`, falling back to the approvals channel.
+ * The Slack channel of a channel recipient in the workspace of the notification: `approvals` →
+ * `channels.approvals.slack`; `digest` → `channels.digest.slack`, falling back to the approvals
+ * channel. When the policy names channels per Slack team, the workspace's team picks its own.
  */
-export function policyChannel(deps: FlowDeps, which: 'approvals' | 'digest'): ChannelTarget {
-  const channels = deps.policy.channels;
-  const channel = which === 'digest' ? (channels.digest?.slack ?? channels.approvals?.slack) : channels.approvals?.slack;
+export async function policyChannel(deps: FlowDeps, which: 'approvals' | 'digest', workspaceId: number): Promise<ChannelTarget> {
+  const perTeam = (['approvals', 'digest'] as const).some((w) => typeof deps.policy.channels[w]?.slack === 'object');
+  const team = perTeam ? await slackTeamOf(deps.db, workspaceId) : null;
+  const pick = (w: 'approvals' | 'digest') => slackChannelOf(deps.policy, w, team);
+  const channel = which === 'digest' ? (pick('digest') ?? pick('approvals')) : pick('approvals');
   if (channel) return { channel };
-  return { failure: { ok: false, permanent: true, error: `no ${which} channel configured for slack: set channels.${which}.slack` } };
+  const error = perTeam
+    ? `no ${which} channel for Slack team ${team ?? '(unknown)'}: add it under channels.${which}.slack`
+    : `no ${which} channel configured for slack: set channels.${which}.slack`;
+  return { failure: { ok: false, permanent: true, error } };
+}
+
+/** Slack team ids of workspaces, by database handle; a workspace's team never changes. */
+const teams = new WeakMap<object, Map<number, string | null>>();
+
+/** The Slack team id of a workspace (its external id), or null when it is not a Slack workspace. */
+export async function slackTeamOf(db: FlowDeps['db'], workspaceId: number): Promise<string | null> {
+  let known = teams.get(db);
+  if (!known) teams.set(db, (known = new Map()));
+  const hit = known.get(workspaceId);
+  if (hit !== undefined) return hit;
+  const [w] = await db.select({ platform: workspaces.platform, externalId: workspaces.externalId }).from(workspaces).where(eq(workspaces.id, workspaceId));
+  const team = w?.platform === 'slack' ? w.externalId : null;
+  if (w) known.set(workspaceId, team);
+  return team;
 }
 
 /** The Slack user id of a `{person}` recipient, or null when that person is not a Slack user. */

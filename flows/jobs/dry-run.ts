@@ -95,7 +95,9 @@ function recipientLabel(deps: JobDeps, row: Row, persons: Map<number, typeof peo
   }
   if (to.channel) {
     const ref = deps.policy.channels[to.channel];
-    const id = platform === 'slack' || platform === 'teams' ? ref?.[platform] : undefined;
+    const named = platform === 'slack' || platform === 'teams' ? ref?.[platform] : undefined;
+    // Channels named per Slack team are shown as the list; the real one depends on the workspace.
+    const id = typeof named === 'object' ? Object.entries(named).map(([team, channel]) => `${team}: ${channel}`).join(', ') : named;
     return id ? `#${to.channel} (${id})` : `#${to.channel}`;
   }
   return JSON.stringify(row.recipient);

@@ -7,13 +7,13 @@ import { parsePolicy } from '../../flows';
 const deps = (channels: Record<string, unknown>) => ({ policy: parsePolicy({ channels }) }) as unknown as FlowDeps;
 
 describe('Slack channel recipients', () => {
-  it('uses the digest channel, else the approvals channel, else fails permanently naming the setting', () => {
-    expect(policyChannel(deps({ digest: { slack: 'C0D' }, approvals: { slack: 'C0A' } }), 'digest')).toEqual({ channel: 'C0D' });
-    expect(policyChannel(deps({ approvals: { slack: 'C0A' } }), 'digest')).toEqual({ channel: 'C0A' });
-    expect(policyChannel(deps({ digest: { teams: '19:x' } }), 'digest')).toEqual({
+  it('uses the digest channel, else the approvals channel, else fails permanently naming the setting', async () => {
+    expect(await policyChannel(deps({ digest: { slack: 'C0D' }, approvals: { slack: 'C0A' } }), 'digest', 1)).toEqual({ channel: 'C0D' });
+    expect(await policyChannel(deps({ approvals: { slack: 'C0A' } }), 'digest', 1)).toEqual({ channel: 'C0A' });
+    expect(await policyChannel(deps({ digest: { teams: '19:x' } }), 'digest', 1)).toEqual({
       failure: { ok: false, permanent: true, error: 'no digest channel configured for slack: set channels.digest.slack' },
     });
-    expect(policyChannel(deps({ digest: { slack: 'C0D' } }), 'approvals')).toEqual({
+    expect(await policyChannel(deps({ digest: { slack: 'C0D' } }), 'approvals', 1)).toEqual({
       failure: { ok: false, permanent: true, error: 'no approvals channel configured for slack: set channels.approvals.slack' },
     });
   });

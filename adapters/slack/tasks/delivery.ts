@@ -40,7 +40,7 @@ export async function deliverTaskNotification(d: SlackDelivererDeps, row: Outbox
     if (!user) return { ok: false, permanent: true, error: 'slack: the assignee is not a Slack user' };
     channel = await d.directory.dmChannel(user);
   } else {
-    const where = policyChannel(d.deps, 'digest');
+    const where = await policyChannel(d.deps, 'digest', row.workspaceId);
     if ('failure' in where) return where.failure;
     channel = where.channel;
   }
