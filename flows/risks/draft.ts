@@ -9,7 +9,7 @@ import type { FlowContext } from '../ports';
 import type { Refusal } from '../results';
 import type { SystemView } from '../views';
 import { editableSystem } from './access';
-import { suggestRisks } from './catalog';
+import { catalogEntry, suggestRisks } from './catalog';
 import type { RiskFormValues } from './form';
 
 /** One risk of the form as it opens. */
@@ -66,4 +66,34 @@ export async function assessmentDraft(ctx: FlowContext, ref: string): Promise<As
     });
   }
   return { system, entries };
+}
+
+/** One place in an assessment's queue: a risk in the register (`number`) or a suggested one (`source`). */
+export interface AssessmentQueueItem {
+  number: number | null;
+  source: string;
+}
+
+/** The queue of an assessment as it opens: every entry of the draft, in order. */
+export function assessmentQueue(draft: AssessmentDraft): AssessmentQueueItem[] {
+  return draft.entries.map((e) => ({ number: e.number, source: String(e.values['source'] ?? '') }));
+}
+
+/**
+ * Step `index` of an assessment against a fresh draft: its entry, its position (entries saved or
+ * dropped meanwhile, e.g. in another window, are skipped) and a label such as
+ * `2/3 suggested: Bias and discrimination`; null when the queue is done.
+ */
+export function assessmentStep(draft: AssessmentDraft, queue: readonly AssessmentQueueItem[], index: number): { entry: DraftEntry; index: number; label: string } | null {
+  for (let i = index; i < queue.length; i++) {
+    const wanted = queue[i]!;
+    const entry =
+      wanted.number !== null
+        ? draft.entries.find((e) => e.number === wanted.number)
+        : draft.entries.find((e) => e.number === null && e.values['source'] === wanted.source);
+    if (!entry) continue;
+    const label = `${i + 1}/${queue.length} ${entry.number ? `R-${entry.number}` : 'suggested'}: ${catalogEntry(String(entry.values['source']))?.label ?? ''}`;
+    return { entry, index: i, label };
+  }
+  return null;
 }

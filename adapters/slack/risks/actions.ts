@@ -28,23 +28,16 @@ function jsonOrNull(text: string): unknown {
 async function assessStep(ctx: FlowContext, meta: RiskMeta): Promise<types.ModalView | Refusal | null> {
   const draft = await flows.assessmentDraft(ctx, meta.ref);
   if ('kind' in draft) return draft;
-  const wanted = meta.queue[meta.index];
-  if (!wanted) return null;
-  const entry =
-    wanted.number !== null
-      ? draft.entries.find((e) => e.number === wanted.number)
-      : draft.entries.find((e) => e.number === null && e.values['source'] === wanted.source);
-  // Saved or dropped meanwhile (another tab): go on with the next one.
-  if (!entry) return assessStep(ctx, { ...meta, index: meta.index + 1 });
-  const label = `${meta.index + 1}/${meta.queue.length} ${entry.number ? `R-${entry.number}` : 'suggested'}: ${flows.catalogEntry(String(entry.values['source']))?.label ?? ''}`;
-  return riskModal(meta, entry.values, `Risks of ${draft.system.ref}`, riskIntro(label, String(entry.values['description'] ?? '')));
+  const step = flows.assessmentStep(draft, meta.queue, meta.index);
+  if (!step) return null;
+  return riskModal({ ...meta, index: step.index }, step.entry.values, `Risks of ${draft.system.ref}`, riskIntro(step.label, String(step.entry.values['description'] ?? '')));
 }
 
 /** Opens the first modal of an assessment. */
 export async function openAssess(rt: SlackRuntime, ctx: FlowContext, ref: string, triggerId: string, channel?: string): Promise<Refusal | null> {
   const draft = await flows.assessmentDraft(ctx, ref);
   if ('kind' in draft) return draft;
-  const queue = draft.entries.map((e) => ({ number: e.number, source: String(e.values['source'] ?? '') }));
+  const queue = flows.assessmentQueue(draft);
   if (queue.length === 0) {
     // Nothing suggested and nothing in the register: start with one new risk.
     await rt.client.views.open({ trigger_id: triggerId, view: riskModal({ mode: 'add', ref: draft.system.ref, queue: [], index: 0, channel }, {}, `Add a risk`, riskIntro(`New risk of ${draft.system.ref}`, draft.system.name)) });

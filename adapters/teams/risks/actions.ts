@@ -28,15 +28,9 @@ const refusal = (r: Refusal) => messageCard(r.message, { error: true });
 async function assessStep(turn: FormTurn, meta: RiskFormMeta, errors: Record<string, string> = {}, override?: RiskFormValues): Promise<CardJson | Refusal | null> {
   const draft = await flows.assessmentDraft(turn.ctx, meta.ref);
   if ('kind' in draft) return draft;
-  const wanted = meta.queue[meta.index];
-  if (!wanted) return null;
-  const entry =
-    wanted.number !== null
-      ? draft.entries.find((e) => e.number === wanted.number)
-      : draft.entries.find((e) => e.number === null && e.values['source'] === wanted.source);
-  if (!entry) return assessStep(turn, { ...meta, index: meta.index + 1 });
-  const label = `${meta.index + 1}/${meta.queue.length} ${entry.number ? `R-${entry.number}` : 'suggested'}: ${flows.catalogEntry(String(entry.values['source']))?.label ?? ''}`;
-  return riskFormCard(meta, `Risks of ${draft.system.ref}`, label, override ?? entry.values, errors, turn.speaker);
+  const step = flows.assessmentStep(draft, meta.queue, meta.index);
+  if (!step) return null;
+  return riskFormCard({ ...meta, index: step.index }, `Risks of ${draft.system.ref}`, step.label, override ?? step.entry.values, errors, turn.speaker);
 }
 
 /** Opens the form for an action (assess: the first pre-filled risk). */
@@ -45,7 +39,7 @@ async function open(turn: FormTurn, a: RiskAction): Promise<CardJson> {
   if (a.action === 'risk.assess') {
     const draft = await flows.assessmentDraft(ctx, a.ref);
     if ('kind' in draft) return refusal(draft);
-    const queue = draft.entries.map((e) => ({ number: e.number, source: String(e.values['source'] ?? '') }));
+    const queue = flows.assessmentQueue(draft);
     if (queue.length === 0) return riskFormCard({ mode: 'add', ref: draft.system.ref, queue: [], index: 0 }, `Add a risk to ${draft.system.ref}`, draft.system.name, {}, {}, turn.speaker);
     return asCard(await assessStep(turn, { mode: 'assess', ref: draft.system.ref, queue, index: 0 }));
   }
