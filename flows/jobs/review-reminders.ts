@@ -18,7 +18,6 @@ import { aiSystems, people, reviews } from '../../db/schema';
 import type { AuditInput } from '../audit';
 import { appendAuditBatch } from '../audit';
 import type { NotificationInput } from '../outbox';
-import { enqueueMany } from '../outbox';
 import { systemRef } from '../views';
 import type { JobDeps, JobReport } from './common';
 import { auditTime, plural } from './common';
@@ -110,7 +109,7 @@ export async function runReviewReminders(deps: JobDeps, now: Date): Promise<JobR
     examined += page.length;
     after = page[page.length - 1]!.r.id;
     const plans = page.map((d) => planReview(deps, d, now, shared)).filter((p): p is Plan => p !== null);
-    if (plans.length > 0) enqueued += await db.transaction((tx) => writePlans(tx, plans, now));
+    if (plans.length > 0) enqueued += await db.transaction((tx) => writePlans(tx, plans, now, shared.notBefore));
     if (page.length < PAGE) break;
   }
   // Stage two: systems assessed with questionnaire v1 that need a re-triage (retriage-flags.ts).
@@ -119,26 +118,45 @@ export async function runReviewReminders(deps: JobDeps, now: Date): Promise<JobR
 }
 
 /**
- * Writes a page's plans: counters first, and only the reviews whose counters still hold what was
- * read (still open, not snoozed, system still approved) get their notifications and audit events.
- * Returns the notifications newly written.
+ * Writes a page's plans in one statement: the counters first, and only the reviews whose counters
+ * still hold what was read (still open, not snoozed, system still approved) get their
+ * notifications (same rows and ON CONFLICT as `enqueueMany` in outbox.ts). Only the count of new
+ * notifications and the ids of the escalated reviews come back, so the audit events of exactly
+ * those are appended in the same transaction. Returns the notifications newly written.
  */
-async function writePlans(tx: Db, plans: Plan[], now: Date): Promise<number> {
+async function writePlans(tx: Db, plans: Plan[], now: Date, notBefore: Date): Promise<number> {
+  const at = now.toISOString();
   const counters = plans.map((p) => ({ id: p.reviewId, prev: p.prev, next: p.next, escalate: p.escalate }));
-  const won = await tx.execute<{ id: number }>(sql`
-    update reviews r
-    set reminders_sent = v.next, last_reminded_at = ${now.toISOString()}::timestamptz,
-        escalated_at = case when v.escalate then ${now.toISOString()}::timestamptz else r.escalated_at end
-    from jsonb_to_recordset(${JSON.stringify(counters)}::jsonb) as v(id integer, prev integer, next integer, escalate boolean)
-    where r.id = v.id and r.reminders_sent = v.prev and r.status = 'open'
-      and (r.snoozed_until is null or r.snoozed_until <= ${now.toISOString()}::timestamptz)
-      and exists (select 1 from ai_systems s where s.id = r.system_id and s.status = 'approved')
-    returning r.id`);
-  const ids = new Set(rowsOf<{ id: number }>(won).map((w) => Number(w.id)));
-  const mine = plans.filter((p) => ids.has(p.reviewId));
-  const written = (await enqueueMany(tx, mine.flatMap((p) => p.notifications))).length;
-  await appendAuditBatch(tx, mine.flatMap((p) => (p.audit ? [p.audit] : [])));
-  return written;
+  // Each notification carries the review it belongs to, so the insert keeps only the won ones.
+  const rows = plans.flatMap((p) => p.notifications.map((n) => ({ r: p.reviewId, w: n.workspaceId, k: n.dedupeKey, t: n.kind, to: n.recipient, p: n.payload })));
+  const result = await tx.execute<{ written: number; escalated: number[] }>(sql`
+    with won as (
+      update reviews r
+      set reminders_sent = v.next, last_reminded_at = ${at}::timestamptz,
+          escalated_at = case when v.escalate then ${at}::timestamptz else r.escalated_at end
+      from jsonb_to_recordset(${JSON.stringify(counters)}::jsonb) as v(id integer, prev integer, next integer, escalate boolean)
+      where r.id = v.id and r.reminders_sent = v.prev and r.status = 'open'
+        and (r.snoozed_until is null or r.snoozed_until <= ${at}::timestamptz)
+        and exists (select 1 from ai_systems s where s.id = r.system_id and s.status = 'approved')
+      returning r.id, v.escalate
+    ), ins as (
+      insert into notifications (workspace_id, dedupe_key, kind, recipient, payload, status, not_before, created_at)
+      select n.w, n.k, n.t, n."to", n.p, 'pending', ${notBefore.toISOString()}::timestamptz, ${notBefore.toISOString()}::timestamptz
+      from rows from (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as (r integer, w integer, k text, t text, "to" jsonb, p jsonb))
+        with ordinality as n(r, w, k, t, "to", p, ord)
+      where n.r in (select id from won)
+      -- Ids in plan order (a review's reminder before its escalation), as one enqueue after another would give.
+      order by n.ord
+      on conflict (dedupe_key) do nothing
+      returning 1
+    )
+    select (select count(*) from ins)::int as written,
+      coalesce((select jsonb_agg(id) from won where escalate), '[]'::jsonb) as escalated`);
+  const out = rowsOf<{ written: number; escalated: number[] | string }>(result)[0];
+  if (!out) return 0;
+  const escalated = new Set<number>((typeof out.escalated === 'string' ? (JSON.parse(out.escalated) as number[]) : out.escalated).map(Number));
+  if (escalated.size > 0) await appendAuditBatch(tx, plans.flatMap((p) => (p.audit && escalated.has(p.reviewId) ? [p.audit] : [])));
+  return Number(out.written);
 }
 
 /** Rows of `db.execute`: postgres.js returns an array, PGlite an object with `rows`. */
