@@ -81,8 +81,9 @@ export async function runReviewReminders(deps: JobDeps, now: Date): Promise<JobR
   let examined = 0;
   let after = 0;
   const shared = sharedOfRun(deps, now);
-  for (;;) {
-    const page: Due[] = await db
+  // A real promise (drizzle's query runs again on every `then`), started at once.
+  const readPage = async (from: number): Promise<Due[]> =>
+    await db
       .select({
         r: reviews,
         system: { id: aiSystems.id, refNumber: aiSystems.refNumber, name: aiSystems.name },
@@ -97,14 +98,22 @@ export async function runReviewReminders(deps: JobDeps, now: Date): Promise<JobR
           eq(aiSystems.status, 'approved'),
           lte(reviews.dueAt, horizon),
           or(isNull(reviews.snoozedUntil), lte(reviews.snoozedUntil, now)),
-          gt(reviews.id, after),
+          gt(reviews.id, from),
         ),
       )
       .orderBy(asc(reviews.id))
       .limit(PAGE);
+  let next = readPage(after);
+  for (;;) {
+    const page = await next;
     if (page.length === 0) break;
     examined += page.length;
     after = page[page.length - 1]!.r.id;
+    // The next page is read while this one is written (on another pooled connection): keyset
+    // pages are disjoint, and the write re-checks every counter it moves. Awaited next round; the
+    // catch only keeps a failed write from leaving it unhandled.
+    next = page.length < PAGE ? Promise.resolve([]) : readPage(after);
+    next.catch(() => undefined);
     const plans = page.map((d) => planReview(deps, d, now, shared)).filter((p): p is Plan => p !== null);
     if (plans.length > 0) enqueued += await db.transaction((tx) => writePlans(tx, plans, now, shared.notBefore));
     if (page.length < PAGE) break;
