@@ -6,24 +6,23 @@
  *
  * Everything due is derived from Postgres, so a run after an outage catches up with one reminder
  * per review (not one per missed day). The sweep is set-based: due reviews are read in pages of
- * {@link PAGE} (keyset on the review id), and each page is written in one transaction with three
- * statements — the counters (only where they still hold what was read, so a racing worker or a
- * review acted on meanwhile is left alone), the notifications (INSERT … ON CONFLICT DO NOTHING on
- * the dedupe key) and the audit events (one chained batch). Two workers racing, or the same run
- * twice at the same `now`, write one set.
+ * {@link PAGE} (keyset on the review id), and each page is written in one transaction: one
+ * statement moves the counters (only where they still hold what was read, so a racing worker or a
+ * review acted on meanwhile is left alone) and inserts those reviews' notifications (ON CONFLICT
+ * DO NOTHING on the dedupe key; see review-reminders-write.ts), then the escalations' audit
+ * events follow as one chained batch. Two workers racing, or the same run twice at the same
+ * `now`, write one set.
  */
-import { and, asc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import { and, asc, eq, gt, isNull, lte, or } from 'drizzle-orm';
 import { aiSystems, people, reviews } from '../../db/schema';
 import type { AuditInput } from '../audit';
-import { appendAuditBatch } from '../audit';
-import type { NotificationInput } from '../outbox';
-import { enqueueMany } from '../outbox';
 import { systemRef } from '../views';
 import type { JobDeps, JobReport } from './common';
 import { auditTime, plural } from './common';
 import { DAY_MS, localDate, nextAllowedTime } from './time';
 import { runRetriageFlags } from './retriage-flags';
+import type { Plan, PlanRow } from './review-reminders-write';
+import { writePlans } from './review-reminders-write';
 
 /**
  * Payload of `review.reminder` → `{person: ownerId}`: the owner's review card. Buttons (Slack
@@ -74,9 +73,6 @@ type Due = {
   owner: { id: number; platformId: string; displayName: string | null; email: string | null };
 };
 
-/** What one review needs written. */
-type Plan = { reviewId: number; prev: number; next: number; escalate: boolean; notifications: NotificationInput[]; audit: AuditInput | null };
-
 /** Runs the job as of `now` in every workspace. */
 export async function runReviewReminders(deps: JobDeps, now: Date): Promise<JobReport> {
   const { db, policy } = deps;
@@ -85,8 +81,9 @@ export async function runReviewReminders(deps: JobDeps, now: Date): Promise<JobR
   let examined = 0;
   let after = 0;
   const shared = sharedOfRun(deps, now);
-  for (;;) {
-    const page: Due[] = await db
+  // A real promise (drizzle's query runs again on every `then`), started at once.
+  const readPage = async (from: number): Promise<Due[]> =>
+    await db
       .select({
         r: reviews,
         system: { id: aiSystems.id, refNumber: aiSystems.refNumber, name: aiSystems.name },
@@ -101,49 +98,29 @@ export async function runReviewReminders(deps: JobDeps, now: Date): Promise<JobR
           eq(aiSystems.status, 'approved'),
           lte(reviews.dueAt, horizon),
           or(isNull(reviews.snoozedUntil), lte(reviews.snoozedUntil, now)),
-          gt(reviews.id, after),
+          gt(reviews.id, from),
         ),
       )
       .orderBy(asc(reviews.id))
       .limit(PAGE);
+  let next = readPage(after);
+  for (;;) {
+    const page = await next;
     if (page.length === 0) break;
     examined += page.length;
     after = page[page.length - 1]!.r.id;
+    // The next page is read while this one is written (on another pooled connection): keyset
+    // pages are disjoint, and the write re-checks every counter it moves. Awaited next round; the
+    // catch only keeps a failed write from leaving it unhandled.
+    next = page.length < PAGE ? Promise.resolve([]) : readPage(after);
+    next.catch(() => undefined);
     const plans = page.map((d) => planReview(deps, d, now, shared)).filter((p): p is Plan => p !== null);
-    if (plans.length > 0) enqueued += await db.transaction((tx) => writePlans(tx, plans, now));
+    if (plans.length > 0) enqueued += await db.transaction((tx) => writePlans(tx, plans, now, shared.notBefore));
     if (page.length < PAGE) break;
   }
   // Stage two: systems assessed with questionnaire v1 that need a re-triage (retriage-flags.ts).
   const flags = await runRetriageFlags(deps, now);
   return { enqueued: enqueued + flags.enqueued, examined: examined + flags.examined };
-}
-
-/**
- * Writes a page's plans: counters first, and only the reviews whose counters still hold what was
- * read (still open, not snoozed, system still approved) get their notifications and audit events.
- * Returns the notifications newly written.
- */
-async function writePlans(tx: Db, plans: Plan[], now: Date): Promise<number> {
-  const counters = plans.map((p) => ({ id: p.reviewId, prev: p.prev, next: p.next, escalate: p.escalate }));
-  const won = await tx.execute<{ id: number }>(sql`
-    update reviews r
-    set reminders_sent = v.next, last_reminded_at = ${now.toISOString()}::timestamptz,
-        escalated_at = case when v.escalate then ${now.toISOString()}::timestamptz else r.escalated_at end
-    from jsonb_to_recordset(${JSON.stringify(counters)}::jsonb) as v(id integer, prev integer, next integer, escalate boolean)
-    where r.id = v.id and r.reminders_sent = v.prev and r.status = 'open'
-      and (r.snoozed_until is null or r.snoozed_until <= ${now.toISOString()}::timestamptz)
-      and exists (select 1 from ai_systems s where s.id = r.system_id and s.status = 'approved')
-    returning r.id`);
-  const ids = new Set(rowsOf<{ id: number }>(won).map((w) => Number(w.id)));
-  const mine = plans.filter((p) => ids.has(p.reviewId));
-  const written = (await enqueueMany(tx, mine.flatMap((p) => p.notifications))).length;
-  await appendAuditBatch(tx, mine.flatMap((p) => (p.audit ? [p.audit] : [])));
-  return written;
-}
-
-/** Rows of `db.execute`: postgres.js returns an array, PGlite an object with `rows`. */
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }
 
 /** What every review of a run shares: the send time, the audit time, local due dates by instant. */
@@ -181,58 +158,32 @@ function planReview(deps: JobDeps, d: Due, now: Date, shared: RunShared): Plan |
 
   const ref = systemRef(system.refNumber);
   const dueDay = shared.dueDay(r.dueAt);
-  const notBefore = shared.notBefore;
   const escalated = escalateNow || r.escalatedAt !== null;
   const ownerName = owner.displayName ?? owner.platformId;
   const n = r.remindersSent + 1;
 
   const when = overdueDays > 0 ? `was due on ${dueDay} and is ${plural(overdueDays, 'day')} overdue` : late > 0 ? `was due on ${dueDay}` : `is due on ${dueDay} (in ${plural(dueInDays, 'day')})`;
-  const reminder: ReviewReminderPayload = {
-    reviewId: r.id,
-    systemId: system.id,
+  // The payloads (ReviewReminderPayload, ReviewEscalationPayload) are built from this row in SQL.
+  const row: PlanRow = {
+    id: r.id,
+    prev: r.remindersSent,
+    next: n,
+    esc: escalateNow,
+    ws: r.workspaceId,
+    s: system.id,
     ref,
-    name: system.name,
-    dueAt: r.dueAt.toISOString(),
-    overdueDays,
-    dueInDays,
-    reminderNumber: n,
-    escalated,
-    text:
-      `Review of ${ref} "${system.name}" ${when}. Is the registration still accurate? ` +
-      `Confirm it, update the answers, retire the system, or snooze the review (at most 30 days, with a reason).` +
-      (escalated ? ' The review is overdue and compliance has been told.' : '') +
-      (n > 1 ? ` (reminder ${n})` : ''),
+    nm: system.name,
+    to: owner.id,
+    d: r.dueAt.toISOString(),
+    od: overdueDays,
+    di: dueInDays,
+    x: escalated,
+    w: when,
   };
-  const notifications: NotificationInput[] = [
-    {
-      workspaceId: r.workspaceId,
-      dedupeKey: `review.reminder:${r.id}:${r.dueAt.toISOString()}:${n}`,
-      kind: 'review.reminder',
-      recipient: { person: owner.id },
-      payload: reminder,
-      notBefore,
-    },
-  ];
   let audit: AuditInput | null = null;
   if (escalateNow) {
-    const escalation: ReviewEscalationPayload = {
-      reviewId: r.id,
-      systemId: system.id,
-      ref,
-      name: system.name,
-      owner: { id: owner.id, platformId: owner.platformId, name: ownerName, email: owner.email },
-      dueAt: r.dueAt.toISOString(),
-      overdueDays,
-      text: `Overdue review: ${ref} "${system.name}" (owner ${ownerName}) was due on ${dueDay} and is ${plural(overdueDays, 'day')} overdue.`,
-    };
-    notifications.push({
-      workspaceId: r.workspaceId,
-      dedupeKey: `review.escalation:${r.id}:${r.dueAt.toISOString()}`,
-      kind: 'review.escalation',
-      recipient: { channel: 'digest' },
-      payload: escalation,
-      notBefore,
-    });
+    row.o = { id: owner.id, platformId: owner.platformId, name: ownerName, email: owner.email };
+    row.et = `Overdue review: ${ref} "${system.name}" (owner ${ownerName}) was due on ${dueDay} and is ${plural(overdueDays, 'day')} overdue.`;
     audit = {
       workspaceId: r.workspaceId,
       actor: 'system',
@@ -244,5 +195,5 @@ function planReview(deps: JobDeps, d: Due, now: Date, shared: RunShared): Plan |
       at: shared.at,
     };
   }
-  return { reviewId: r.id, prev: r.remindersSent, next: n, escalate: escalateNow, notifications, audit };
+  return { row, audit };
 }
