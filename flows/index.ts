@@ -48,7 +48,7 @@ export { check, listMine, show, pendingForMe, reviewsDue } from './queries';
 export type { CheckResult, CheckView, PendingItem } from './queries';
 export * from './jobs';
 export * from './refs';
-export { createTask } from './tasks/create';
+export { createTask, createTasks } from './tasks/create';
 export type { NewTask, TaskKind, TaskRow, TaskSubject } from './tasks/create';
 export * from './controls';
 export * from './impact';

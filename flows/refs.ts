@@ -22,13 +22,18 @@ export async function lockWorkspace(tx: Db, workspaceId: number): Promise<void> 
 
 /** The next number of `scope` in the workspace; must run inside the creating transaction. */
 export async function nextNumber(tx: Db, workspaceId: number, scope: RefScope): Promise<number> {
+  return nextNumbers(tx, workspaceId, scope, 1);
+}
+
+/** Takes `count` consecutive numbers of `scope` at once and returns the first. */
+export async function nextNumbers(tx: Db, workspaceId: number, scope: RefScope, count: number): Promise<number> {
   await lockWorkspace(tx, workspaceId);
   const [row] = await tx
     .insert(refCounters)
-    .values({ workspaceId, scope, last: 1 })
-    .onConflictDoUpdate({ target: [refCounters.workspaceId, refCounters.scope], set: { last: sql`${refCounters.last} + 1` } })
+    .values({ workspaceId, scope, last: count })
+    .onConflictDoUpdate({ target: [refCounters.workspaceId, refCounters.scope], set: { last: sql`${refCounters.last} + ${count}` } })
     .returning({ last: refCounters.last });
-  return row!.last;
+  return row!.last - count + 1;
 }
 
 /** `T-12` */

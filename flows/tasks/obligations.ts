@@ -26,7 +26,8 @@ import { obligationTitle } from '../obligation-text';
 import { taskRef } from '../refs';
 import type { Classification, Obligation } from '../triage/types';
 import { systemRef } from '../views';
-import { createTask } from './create';
+import { createTasks } from './create';
+import type { NewTask } from './create';
 
 /** Obligations owed once by the organisation, whatever the number of systems. */
 export const WORKSPACE_DUTIES: ReadonlySet<string> = new Set(['ai_literacy']);
@@ -89,12 +90,15 @@ export async function syncObligationTasks(change: LifecycleChange): Promise<void
   const today = localDate(now, policy.organization.timezone);
   const ref = systemRef(system.refNumber);
   const wanted = new Set<string>();
+  const inputs: NewTask[] = [];
+  const dueOf = new Map<string, string>();
   for (const o of result.obligations) {
     const key = obligationKey(system.id, o.id);
     wanted.add(key);
     const organisation = o.duty === 'organisation';
     const due = obligationDue(o, today, policy.tasks.defaultDays);
-    const { task, created } = await createTask(tx, {
+    dueOf.set(key, due);
+    inputs.push({
       workspaceId: system.workspaceId,
       kind: 'obligation',
       subjectType: 'system',
@@ -111,8 +115,11 @@ export async function syncObligationTasks(change: LifecycleChange): Promise<void
       actor: ctx.actor.platformId,
       at: now,
     });
+  }
+  // All of them at once: one look-up, one block of numbers, one insert.
+  for (const { task, created } of await createTasks(tx, inputs)) {
     if (!created && task.status === 'not_applicable' && task.closedById === null && task.systemId !== null) {
-      await reopen(tx, task.id, task.workspaceId, task.number, due, `applies again to ${ref}`, ctx.actor.platformId, now);
+      await reopen(tx, task.id, task.workspaceId, task.number, dueOf.get(task.dedupeKey!)!, `applies again to ${ref}`, ctx.actor.platformId, now);
     }
   }
   const stale = await tx

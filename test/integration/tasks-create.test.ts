@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditEvents } from '../../db/schema';
 import { tasks } from '../../db/schema-aims';
-import { createTask, ensureWorkspace, nextNumber, parsePolicy, parseRiskRef, parseTaskRef, systemClock, verifyAudit } from '../../flows';
+import { createTask, createTasks, ensureWorkspace, nextNumber, parsePolicy, parseRiskRef, parseTaskRef, systemClock, verifyAudit } from '../../flows';
 import { createTestDatabase, DB_KINDS } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 
@@ -41,6 +41,22 @@ describe.each(DB_KINDS)('tasks and references on %s', (kind) => {
     expect(events.map((e) => e.subjectId).sort()).toEqual(rows.map((r) => `T-${r.number}`).sort());
     const verdict = await verifyAudit(database.db);
     expect(verdict.ok).toBe(true);
+  });
+
+  it('creates many at once: consecutive numbers in order, existing and repeated keys returned, one event each', async () => {
+    const other2 = (await ensureWorkspace(deps(), { platform: 'shell', externalId: 'batch' })).id;
+    await task(other2, 'b-old');
+    const input = (dedupeKey: string, title: string) => ({ workspaceId: other2, kind: 'obligation' as const, subjectType: 'system' as const, subjectId: 1, dedupeKey, title, assigneeGroup: 'compliance', dueDate: '2027-12-02', actor: 'system', at: new Date() });
+    const made = await database.db.transaction((tx) => createTasks(tx, [input('b-1', 'one'), input('b-old', 'ignored'), input('b-2', 'two'), input('b-1', 'again')]));
+    expect(made.map((m) => [m.task.number, m.task.title, m.created])).toEqual([
+      [2, 'one', true],
+      [1, 'Keep logs', false],
+      [3, 'two', true],
+      [2, 'one', false],
+    ]);
+    const events = await database.db.select().from(auditEvents).where(and(eq(auditEvents.workspaceId, other2), eq(auditEvents.action, 'task.created')));
+    expect(events.map((e) => e.subjectId)).toEqual(['T-1', 'T-2', 'T-3']);
+    expect((await database.db.transaction((tx) => createTasks(tx, []))).length).toBe(0);
   });
 
   it('keeps separate counters per scope', async () => {
