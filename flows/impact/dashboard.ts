@@ -3,7 +3,7 @@
  * status, high-risk systems with an untreated risk at or above the acceptance threshold, overdue
  * tasks and overdue reviews. Read-only, one workspace; lists are capped, counts are not.
  */
-import { and, asc, count, eq, isNotNull, lt, ne, notInArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import { aiSystems, people } from '../../db/schema';
 import { risks, tasks } from '../../db/schema-aims';
 import { localDate } from '../jobs/time';
@@ -12,6 +12,7 @@ import { riskRef, taskRef } from '../refs';
 import type { Refusal } from '../results';
 import { refuse } from '../results';
 import { systemRef } from '../views';
+import { effectiveRiskScore, untreatedRiskCondition } from '../risks/untreated';
 import { isCompliance } from './inventory';
 
 /** How many items each list of the dashboard shows. */
@@ -82,17 +83,8 @@ export async function complianceDashboard(ctx: FlowContext): Promise<ComplianceD
     .groupBy(aiSystems.riskClass);
   const byStatusRows = await db.select({ key: aiSystems.status, n: count() }).from(aiSystems).where(eq(aiSystems.workspaceId, ws)).groupBy(aiSystems.status);
 
-  const effective = sql<number>`coalesce(${risks.residualLikelihood} * ${risks.residualImpact}, ${risks.score})`;
-  const riskWhere = and(
-    eq(risks.workspaceId, ws),
-    eq(aiSystems.riskClass, 'high'),
-    // The same rule as untreatedRisksOf (flows/risks/untreated.ts): approved systems only, and a
-    // risk whose treatment task is done counts as treated.
-    eq(aiSystems.status, 'approved'),
-    notInArray(risks.status, ['treated', 'accepted', 'closed']),
-    sql`${effective} >= ${acceptBelow}`,
-    sql`not exists (select 1 from ${tasks} t where t.workspace_id = ${risks.workspaceId} and t.dedupe_key = 'risk_treatment:' || ${risks.id} and t.status = 'done')`,
-  );
+  const effective = effectiveRiskScore;
+  const riskWhere = untreatedRiskCondition(ws, acceptBelow);
   const [riskCount] = await db.select({ n: count() }).from(risks).innerJoin(aiSystems, eq(aiSystems.id, risks.systemId)).where(riskWhere);
   const riskRows = await db
     .select({ number: risks.number, refNumber: aiSystems.refNumber, name: aiSystems.name, description: risks.description, score: effective, status: risks.status })

@@ -5,6 +5,7 @@
  * inventory, App Home, the digest) call `untreatedRisksOf`.
  */
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { aiSystems } from '../../db/schema';
 import { risks, tasks } from '../../db/schema-aims';
@@ -21,6 +22,26 @@ export interface UntreatedRisk {
 /** The policy's default `risk.acceptBelow`. */
 const DEFAULT_ACCEPT_BELOW = 8;
 
+/** A risk's score as it stands: residual when both residual values are set, else inherent. */
+export const effectiveRiskScore = sql<number>`coalesce(${risks.residualLikelihood} * ${risks.residualImpact}, ${risks.score})`;
+
+/**
+ * The "untreated high risk" rule as one SQL condition over `risks` joined with `ai_systems`: an
+ * approved high-risk system's risk scored at or above `acceptBelow`, neither treated (status, or
+ * its treatment task done), accepted nor closed. Every count and list of them uses it.
+ */
+export function untreatedRiskCondition(workspaceId: number, acceptBelow: number): SQL {
+  return and(
+    eq(risks.workspaceId, workspaceId),
+    eq(aiSystems.riskClass, 'high'),
+    eq(aiSystems.status, 'approved'),
+    notInArray(risks.status, ['treated', 'accepted', 'closed']),
+    sql`${effectiveRiskScore} >= ${acceptBelow}`,
+    // The treatment task, by its dedupe key (flows/risks/register.ts treatmentKey).
+    sql`not exists (select 1 from ${tasks} t where t.workspace_id = ${risks.workspaceId} and t.dedupe_key = 'risk_treatment:' || ${risks.id} and t.status = 'done')`,
+  )!;
+}
+
 /**
  * The untreated risks at or above `acceptBelow` (pass the policy's `risk.acceptBelow`; 8 when
  * omitted) of the workspace's approved high-risk systems, or of `systemIds` among them, ordered
@@ -34,25 +55,13 @@ export async function untreatedRisksOf(
 ): Promise<UntreatedRisk[]> {
   if (systemIds && systemIds.length === 0) return [];
   const acceptBelow = opts.acceptBelow ?? DEFAULT_ACCEPT_BELOW;
-  const effective = sql<number>`coalesce(${risks.residualLikelihood} * ${risks.residualImpact}, ${risks.score})`;
   const rows = await db
-    .select({ systemId: risks.systemId, riskId: risks.id, number: risks.number, score: effective, taskStatus: tasks.status })
+    .select({ systemId: risks.systemId, riskId: risks.id, number: risks.number, score: effectiveRiskScore })
     .from(risks)
     .innerJoin(aiSystems, eq(aiSystems.id, risks.systemId))
-    // The treatment task, by its dedupe key (flows/risks/register.ts treatmentKey).
-    .leftJoin(tasks, and(eq(tasks.workspaceId, risks.workspaceId), eq(tasks.dedupeKey, sql`'risk_treatment:' || ${risks.id}`)))
-    .where(
-      and(
-        eq(risks.workspaceId, workspaceId),
-        eq(aiSystems.riskClass, 'high'),
-        eq(aiSystems.status, 'approved'),
-        notInArray(risks.status, ['treated', 'accepted', 'closed']),
-        sql`${effective} >= ${acceptBelow}`,
-        systemIds ? inArray(risks.systemId, [...systemIds]) : undefined,
-      ),
-    )
+    .where(and(untreatedRiskCondition(workspaceId, acceptBelow), systemIds ? inArray(risks.systemId, [...systemIds]) : undefined))
     .orderBy(risks.systemId, risks.number);
-  return rows.filter((r) => r.taskStatus !== 'done').map(({ systemId, riskId, number, score }) => ({ systemId, riskId, number, score: Number(score) }));
+  return rows.map(({ systemId, riskId, number, score }) => ({ systemId, riskId, number, score: Number(score) }));
 }
 
 /** Untreated high risks counted per system id. */
