@@ -22,12 +22,15 @@ export async function lockWorkspace(tx: Db, workspaceId: number): Promise<void> 
 
 /** The next number of `scope` in the workspace; must run inside the creating transaction. */
 export async function nextNumber(tx: Db, workspaceId: number, scope: RefScope): Promise<number> {
-  return nextNumbers(tx, workspaceId, scope, 1);
+  await lockWorkspace(tx, workspaceId);
+  return takeNumbers(tx, workspaceId, scope, 1);
 }
 
-/** Takes `count` consecutive numbers of `scope` at once and returns the first. */
-export async function nextNumbers(tx: Db, workspaceId: number, scope: RefScope, count: number): Promise<number> {
-  await lockWorkspace(tx, workspaceId);
+/**
+ * Takes `count` consecutive numbers of `scope` at once and returns the first. The caller holds
+ * the workspace lock already ({@link lockWorkspace}), as a batch that deduplicates first does.
+ */
+export async function takeNumbers(tx: Db, workspaceId: number, scope: RefScope, count: number): Promise<number> {
   const [row] = await tx
     .insert(refCounters)
     .values({ workspaceId, scope, last: count })

@@ -8,7 +8,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { tasks } from '../../db/schema-aims';
 import { appendAudit } from '../audit';
-import { lockWorkspace, nextNumbers, taskRef } from '../refs';
+import { lockWorkspace, takeNumbers, taskRef } from '../refs';
 
 /** What kind of work a task is. */
 export type TaskKind = 'obligation' | 'risk_treatment' | 'evidence_request' | 'corrective_action' | 'review_action';
@@ -69,7 +69,8 @@ export async function createTasks(tx: Db, inputs: readonly NewTask[]): Promise<A
   }
   const made = new Map<NewTask, TaskRow>();
   if (fresh.length) {
-    const first = await nextNumbers(tx, workspaceId, 'task', fresh.length);
+    // The workspace is locked above: take the block without locking again.
+    const first = await takeNumbers(tx, workspaceId, 'task', fresh.length);
     const rows = await tx
       .insert(tasks)
       .values(
