@@ -16,7 +16,7 @@ export { completeTask, markTaskNotApplicable, closableTask, mayClose, evidencePr
 export type { TaskCloseResult, TaskNotApplicablePayload } from './close';
 export { listTasks, parseTaskScope, taskLine, emptyTaskListText, groupsOf, TASK_LIST_LIMIT } from './list';
 export type { TaskListView, TaskScope } from './list';
-export { loadTaskViews, loadTaskView } from './view';
+export { loadTaskViews, loadTaskView, taskIsOpen } from './view';
 export type { TaskView } from './view';
 export { runTaskReminders } from './reminders';
 export type { TaskReminderPayload, TaskEscalationPayload } from './reminders';

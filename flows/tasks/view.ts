@@ -97,3 +97,13 @@ export async function loadTaskView(db: Db, workspaceId: number, number: number, 
   const [v] = await loadTaskViews(db, workspaceId, eq(tasks.number, number), today, tz, 1);
   return v ?? null;
 }
+
+/**
+ * Whether a task is still open: a reminder or escalation written before the task was closed is
+ * not sent. Scoped to the notification's workspace.
+ */
+export async function taskIsOpen(db: Db, workspaceId: number, taskId: unknown): Promise<boolean> {
+  if (typeof taskId !== 'number') return false;
+  const [t] = await db.select({ status: tasks.status }).from(tasks).where(and(eq(tasks.id, taskId), eq(tasks.workspaceId, workspaceId)));
+  return t?.status === 'open';
+}

@@ -4,9 +4,8 @@
  * `task.not_applicable` to the digest channel. A task closed since is not chased; each post is
  * recorded so a retry never posts twice.
  */
-import { eq } from 'drizzle-orm';
-import { tasks } from '../../../db/schema-aims';
 import type { DeliveryResult, OutboxRow, TaskReminderPayload } from '../../../flows';
+import { taskIsOpen } from '../../../flows';
 import type { SlackDelivererDeps } from '../deliverer';
 import { personUserId, policyChannel, postedFor, recipientOf, recordPosted } from '../job-targets';
 import { postOnce } from '../post-once';
@@ -14,12 +13,6 @@ import type { SlackMessage } from '../render-request';
 import { renderTaskNotice, renderTaskReminder } from './render-tasks';
 
 const done: DeliveryResult = { ok: true };
-
-async function stillOpen(d: SlackDelivererDeps, taskId: unknown): Promise<boolean> {
-  if (typeof taskId !== 'number') return false;
-  const [t] = await d.deps.db.select({ status: tasks.status }).from(tasks).where(eq(tasks.id, taskId));
-  return t?.status === 'open';
-}
 
 async function postTo(d: SlackDelivererDeps, row: OutboxRow, channel: string, msg: SlackMessage, role: string): Promise<DeliveryResult> {
   const posted = await postOnce(d, row)({ channel }, msg);
@@ -32,7 +25,7 @@ export async function deliverTaskNotification(d: SlackDelivererDeps, row: Outbox
   if (!row.kind.startsWith('task.')) return null;
   const p = row.payload as Record<string, unknown>;
   if ((await postedFor(d.deps, row)).length > 0) return done;
-  if (row.kind !== 'task.not_applicable' && !(await stillOpen(d, p.taskId))) return done;
+  if (row.kind !== 'task.not_applicable' && !(await taskIsOpen(d.deps.db, row.workspaceId, p.taskId))) return done;
   const to = recipientOf(row);
   let channel: string;
   if (typeof to.person === 'number') {

@@ -3,10 +3,9 @@
  * path: the payload's text to the person or channel): a reminder is the task's card with its
  * buttons, and a reminder or escalation of a task closed since the job ran is not sent.
  */
-import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
-import { tasks } from '../../../db/schema-aims';
 import type { OutboxRow, TaskReminderPayload } from '../../../flows';
+import { taskIsOpen } from '../../../flows';
 import type { CardJson } from '../card-kit';
 import { taskReminderCard } from './cards';
 
@@ -20,6 +19,5 @@ export async function taskClosedSince(db: Db, row: OutboxRow): Promise<boolean> 
   if (row.kind !== 'task.reminder' && row.kind !== 'task.escalation') return false;
   const id = (row.payload as { taskId?: unknown }).taskId;
   if (typeof id !== 'number') return false;
-  const [t] = await db.select({ status: tasks.status }).from(tasks).where(eq(tasks.id, id));
-  return t?.status !== 'open';
+  return !(await taskIsOpen(db, row.workspaceId, id));
 }
