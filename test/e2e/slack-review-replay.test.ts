@@ -35,7 +35,9 @@ describe('Slack: review actions are recorded once', () => {
   const click = (actionId: string, ref: string, user: string = USERS.alice.id) =>
     blockAction({ actionId, value: ref, user, channel: 'C0GENERAL', messageTs: '7.7', responseUrl: `${s.fake.responseBase}/review-${user}` });
   /** The same body signed at distinct times: distinct deliveries of one payload. */
-  const resend = (req: SlackBody, i: number) => s.send(req, signatureHeaders(req.body, SIGNING_SECRET, Math.floor(Date.now() / 1000) - i));
+  // Signed a minute back (inside Slack's five-minute window), so a copy never repeats the signature
+  // of the request just sent with the current time, even when the clock ticks over.
+  const resend = (req: SlackBody, i: number) => s.send(req, signatureHeaders(req.body, SIGNING_SECRET, Math.floor(Date.now() / 1000) - 60 - i));
   const events = (systemId: number, action: string) =>
     s.deps.db
       .select()
