@@ -7,13 +7,15 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import * as baseSchema from './schema';
 import * as aimsSchema from './schema-aims';
+import * as discoverySchema from './schema-discovery';
+import * as improveSchema from './schema-improve';
 import { lockEmbeddedDataDir } from './embedded-lock';
 import { DEFAULT_TEMPLATE_CACHE, ensureTemplate, isNewDataDir, seedDataDir } from './embedded-template';
 import { pgliteOptions } from './pglite-settings';
 import { postgresOptions } from './postgres-options';
 
 /** Every table, for drizzle's relational queries and the `Db` type. */
-const schema = { ...baseSchema, ...aimsSchema };
+const schema = { ...baseSchema, ...aimsSchema, ...improveSchema, ...discoverySchema };
 
 /** The drizzle database type shared by both drivers; a transaction is assignable to it. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;

@@ -93,6 +93,8 @@ export const aiSystems = pgTable(
     retriageNeededAt: ts('retriage_needed_at'),
     /** Which v1 answers could not be mapped, e.g. `model_origin = vendor_customized`. */
     retriageReason: text('retriage_reason'),
+    /** The AI tool catalog entry (flows/discovery/catalog) the registration was pre-filled from. */
+    catalogId: text('catalog_id'),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull(),
   },

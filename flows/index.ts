@@ -54,3 +54,4 @@ export * from './controls';
 export * from './impact';
 export * from './tasks/index';
 export * from './risks';
+export * from './improvement';

@@ -8,8 +8,11 @@ import type { Db } from '../db/client';
 import { workspaces } from '../db/schema';
 import { refCounters } from '../db/schema-aims';
 
-/** Counter scopes: one per workspace (`task`, `soa`, `control`) or per system (`risk:<id>`, `ia:<id>`). */
-export type RefScope = 'task' | 'soa' | 'control' | `risk:${number}` | `ia:${number}`;
+/**
+ * Counter scopes: one per workspace (`task`, `soa`, `control`, `nc`, `incident`), per year
+ * (`audit:2026`), per system (`risk:<id>`, `ia:<id>`) or per audit (`finding:<audit id>`).
+ */
+export type RefScope = 'task' | 'soa' | 'control' | 'nc' | 'incident' | `audit:${number}` | `finding:${number}` | `risk:${number}` | `ia:${number}`;
 
 /**
  * Locks the workspace row for this transaction (FOR NO KEY UPDATE, the lock the audit head takes
@@ -60,4 +63,31 @@ export function parseTaskRef(text: string): number | null {
 export function parseRiskRef(text: string): { systemRef: string; n: number } | null {
   const m = /^\s*ai-(\d{1,9})\s*\/\s*r-(\d{1,9})\s*$/i.exec(text);
   return m ? { systemRef: `AI-${Number(m[1])}`, n: Number(m[2]) } : null;
+}
+
+/** `IA-2026-1`, an internal audit (year, then a number per year). */
+export const internalAuditRef = (year: number, n: number): string => `IA-${year}-${n}`;
+/** `IA-2026-1/F-3`, a finding of an internal audit. */
+export const findingRef = (auditRef: string, n: number): string => `${auditRef}/F-${n}`;
+/** `NC-7` */
+export const ncRef = (n: number): string => `NC-${n}`;
+/** `INC-4` */
+export const incidentRef = (n: number): string => `INC-${n}`;
+
+/** Parses `IA-2026-1` (case-insensitive) to `{ year: 2026, n: 1 }`, or null. */
+export function parseInternalAuditRef(text: string): { year: number; n: number } | null {
+  const m = /^\s*ia-(\d{4})-(\d{1,9})\s*$/i.exec(text);
+  return m ? { year: Number(m[1]), n: Number(m[2]) } : null;
+}
+
+/** Parses `NC-7` (case-insensitive, `7` too) to 7, or null. */
+export function parseNcRef(text: string): number | null {
+  const m = /^\s*(?:nc-)?(\d{1,9})\s*$/i.exec(text);
+  return m ? Number(m[1]) : null;
+}
+
+/** Parses `INC-4` (case-insensitive, `4` too) to 4, or null. */
+export function parseIncidentRef(text: string): number | null {
+  const m = /^\s*(?:inc-)?(\d{1,9})\s*$/i.exec(text);
+  return m ? Number(m[1]) : null;
 }
