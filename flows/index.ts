@@ -55,3 +55,4 @@ export * from './impact';
 export * from './tasks/index';
 export * from './risks';
 export * from './improvement';
+export * from './discovery';

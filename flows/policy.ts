@@ -4,6 +4,7 @@
  * `triagePolicyOf`, which can shorten review intervals and add approver roles, never the reverse.
  */
 import { z } from 'zod';
+import { METRIC_IDS } from './objectives/metric-ids';
 import { CronExpressionParser } from 'cron-parser';
 import { parse as parseYaml } from 'yaml';
 import type { TriagePolicy } from './triage/types';
@@ -183,6 +184,46 @@ export const policySchema = z
     quietHours: z
       .strictObject({ start: hhmm, end: hhmm, weekends: z.boolean().default(false) })
       .optional(),
+    /**
+     * Objectives (ISO/IEC 42001 6.2) over metrics the bot measures weekly; `direction` defaults
+     * to the metric's own (percentages at least, counts and lead times at most).
+     */
+    objectives: z
+      .array(
+        z.strictObject({
+          metric: z.enum(METRIC_IDS, { message: `must be one of ${METRIC_IDS.join(', ')}` }),
+          target: z.number().min(0),
+          direction: z.enum(['at_least', 'at_most']).optional(),
+          /** What the objective is called in the digest and the management review. */
+          name: z.string().min(1).max(120).optional(),
+        }),
+      )
+      .default([]),
+    /** The AI policy (5.2) people acknowledge; a new `version` starts the policy-ack campaign. */
+    aiPolicy: z
+      .strictObject({
+        version: z.number().int().positive(),
+        url: z.url({ protocol: /^https?$/, message: 'must be an http(s):// address' }).max(2048),
+        summary: z.string().min(1).max(3000),
+        /** When to remind those who have not acknowledged the current version (overrides `policy.ackCron`). */
+        ackCron: cron.optional(),
+      })
+      .optional(),
+    /** The policy-ack job's schedule. */
+    policy: z.strictObject({ ackCron: cron.default('0 10 * * 1') }).prefault({}),
+    /** Finding hidden AI: AI-use surveys and opt-in channel discovery. */
+    discovery: z
+      .strictObject({
+        /** Read messages in channels the bot is in for mentions of catalog tools (off by default). */
+        listen: z.boolean().default(false),
+        /** People (`slack:U…`, `teams:…`, `email:…`) and channels asked by surveys; unset means everyone the bot can reach. */
+        audience: z.array(z.string().min(1).max(200)).optional(),
+        /** When the ai-use-survey job starts a campaign (default quarterly). */
+        surveyCron: cron.default('0 10 1 1,4,7,10 *'),
+      })
+      .prefault({}),
+    /** The management-review job's schedule (default quarterly). */
+    managementReview: z.strictObject({ cron: cron.default('0 8 1 1,4,7,10 *') }).prefault({}),
   })
   .superRefine((policy, ctx) => {
     const known = new Set([...BUILT_IN_ROLES, ...Object.keys(policy.groups)]);
