@@ -86,3 +86,12 @@ export async function unregisteredTools(db: Db, workspaceId: number, limit = 200
     .sort((a, b) => b.people - a.people || a.firstSeenAt.getTime() - b.firstSeenAt.getTime())
     .slice(0, limit);
 }
+
+const SOURCE_LABEL: Record<string, string> = { survey: 'AI-use survey', channel: 'channel discovery' };
+
+/** One line about an unregistered tool (plain text; each adapter escapes it). */
+export function unregisteredToolLine(t: UnregisteredToolView, timezone: string): string {
+  const who = `${t.people} ${t.people === 1 ? 'person' : 'people'}`;
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(t.firstSeenAt);
+  return `${t.name}${t.vendor ? ` (${t.vendor})` : ''} — ${who}, first seen ${day} by ${SOURCE_LABEL[t.source] ?? t.source}`;
+}
