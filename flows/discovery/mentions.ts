@@ -38,7 +38,8 @@ function nameKeys(): NameKey[] {
       for (const n of [entry.name, entry.id, ...entry.aliases]) {
         const w = words(n);
         const k = w.join(' ');
-        if (w.length === 0 || seen.has(k)) continue;
+        // A one-word name under three characters ("ai", "x") says nothing in running text.
+        if (w.length === 0 || (w.length === 1 && w[0]!.length < 3) || seen.has(k)) continue;
         seen.add(k);
         list.push({ words: w, entry });
       }
