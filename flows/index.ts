@@ -17,6 +17,9 @@
  *   `approval.escalation` and `digest.weekly`; their payloads are documented there.
  * - `impact.due` {systemId, ref, name, impactRef, text} → {person: owner}: a re-triage made the
  *   impact assessment due again (flows/impact/due.ts); deliver `text` with a way to open `impact`.
+ * - `discovery.nudge` {tool, name, vendor, channel, text} → {person: author}: a catalog tool the
+ *   person mentioned in `channel` is not registered (flows/discovery/listen.ts); Slack: ephemeral in
+ *   `channel`, Teams: a personal message; both with the `discovery.register` button.
  */
 export * from './ports';
 export * from './errors';

@@ -1,7 +1,11 @@
 /**
- * `npm run teams:package [-- --placeholder] [-- --out FILE]`: writes the Teams app package
- * (default teams/build/aimsbot-teams.zip) and refreshes the committed manifest template and icons
- * next to this script.
+ * `npm run teams:package [-- --placeholder] [-- --out FILE] [-- --variant default|discovery]`:
+ * writes the Teams app package (default teams/build/aimsbot-teams.zip) and refreshes the committed
+ * manifest template and icons next to this script.
+ *
+ * - `--variant discovery` (or AIMS_TEAMS_VARIANT=discovery) builds the discovery app instead
+ *   (teams/build/aimsbot-teams-discovery.zip, template teams/manifest.discovery.json): it also asks
+ *   for resource-specific consent `ChannelMessage.Read.Group`, for opt-in channel discovery.
  *
  * - The bot id is MICROSOFT_APP_ID; without it the command fails (exit 2), unless `--placeholder`
  *   asks for a package with a placeholder id, for looking at, not for uploading.
@@ -23,30 +27,43 @@ import {
   PLACEHOLDER_APP_ID,
   PLACEHOLDER_DEVELOPER,
   teamsManifest,
+  TEAMS_APP_VARIANTS,
 } from '../adapters/teams/app-package';
-import type { TeamsDeveloper } from '../adapters/teams/app-package';
+import type { TeamsAppVariant, TeamsDeveloper } from '../adapters/teams/app-package';
 import { loadPolicy } from '../src/config';
 
-const USAGE = 'usage: npm run teams:package [-- --placeholder] [-- --out FILE]';
+const USAGE = 'usage: npm run teams:package [-- --placeholder] [-- --out FILE] [-- --variant default|discovery]';
 
 function fail(message: string): never {
   process.stderr.write(`teams:package: ${message}\n`);
   process.exit(2);
 }
 
-function parseArgs(argv: string[]): { placeholder: boolean; out: string | null } {
+/** A variant name, or a failure naming the ones there are. */
+function variantOf(value: string | undefined, from: string): TeamsAppVariant {
+  const v = (value ?? '').trim() || 'default';
+  if (!(TEAMS_APP_VARIANTS as readonly string[]).includes(v)) fail(`${from} "${v}" is not a variant; use ${TEAMS_APP_VARIANTS.join(' or ')}`);
+  return v as TeamsAppVariant;
+}
+
+function parseArgs(argv: string[]): { placeholder: boolean; out: string | null; variant: TeamsAppVariant } {
   let placeholder = false;
   let out: string | null = null;
+  let variant = variantOf(process.env.AIMS_TEAMS_VARIANT, 'AIMS_TEAMS_VARIANT');
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--placeholder') placeholder = true;
-    else if (arg === '--out') {
+    else if (arg === '--variant' || arg.startsWith('--variant=')) {
+      const next = arg.includes('=') ? arg.slice('--variant='.length) : argv[++i];
+      if (!next) fail(`--variant needs default or discovery; ${USAGE}`);
+      variant = variantOf(next, '--variant');
+    } else if (arg === '--out') {
       const next = argv[++i];
       if (!next) fail(`--out needs a file name; ${USAGE}`);
       out = next;
     } else fail(`unknown argument "${arg}"; ${USAGE}`);
   }
-  return { placeholder, out };
+  return { placeholder, out, variant };
 }
 
 function main(): void {
@@ -71,14 +88,17 @@ function main(): void {
   } catch (err) {
     fail((err as Error).message.split('\n')[0]!);
   }
-  const zip = buildTeamsPackage(appId || PLACEHOLDER_APP_ID, { version, developer });
-  const out = args.out ? resolve(args.out) : join(here, 'build', 'aimsbot-teams.zip');
+  const variant = args.variant;
+  const discovery = variant === 'discovery';
+  const zip = buildTeamsPackage(appId || PLACEHOLDER_APP_ID, { version, developer, variant });
+  const out = args.out ? resolve(args.out) : join(here, 'build', discovery ? 'aimsbot-teams-discovery.zip' : 'aimsbot-teams.zip');
   try {
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, zip);
     if (!args.out) {
       // The committed template: placeholder id and pages, the current version.
-      writeFileSync(join(here, 'manifest.json'), `${JSON.stringify(teamsManifest(PLACEHOLDER_APP_ID, { version, developer: PLACEHOLDER_DEVELOPER }), null, 2)}\n`);
+      const template = teamsManifest(PLACEHOLDER_APP_ID, { version, developer: PLACEHOLDER_DEVELOPER, variant });
+      writeFileSync(join(here, discovery ? 'manifest.discovery.json' : 'manifest.json'), `${JSON.stringify(template, null, 2)}\n`);
       writeFileSync(join(here, 'color.png'), colorIcon());
       writeFileSync(join(here, 'outline.png'), outlineIcon());
     }

@@ -46,6 +46,7 @@ import type { WorkGateLoad, WorkLimits } from '../../flows/work-gate';
 import { createWorkGate, DEFAULT_WORK_LIMITS } from '../../flows/work-gate';
 import { gateSlackRequests } from './backpressure';
 import { createPacedClient } from './pacer';
+import { dropMessagesUnlessListening, registerDiscoveryListener } from './discovery/listen';
 
 /** How long stopping waits for acknowledged work (ms). */
 const STOP_GRACE_MS = 7_000;
@@ -191,6 +192,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
       inflight.delete(p);
     }
   });
+  bolt.use(dropMessagesUnlessListening(deps));
   bolt.use(async ({ body, next }) => {
     const b = body as { type?: string; event_id?: string };
     if (b.type === 'event_callback' && b.event_id) {
@@ -222,6 +224,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   registerRiskActions(bolt, rt);
   registerHome(bolt, rt);
   registerImpact(bolt, rt);
+  registerDiscoveryListener(bolt, rt);
   bolt.error(async (err) => {
     logger.error({ err }, 'slack: unhandled error');
   });

@@ -68,8 +68,30 @@ export function developerFrom(
   return { developer, missing, invalid };
 }
 
+/**
+ * Which app: `default` (the bot reads only messages meant for it), or `discovery` (it also
+ * reads the channel messages of the teams it is installed in, through resource-specific consent
+ * `ChannelMessage.Read.Group`, for opt-in channel discovery; docs/discovery.md).
+ */
+export type TeamsAppVariant = 'default' | 'discovery';
+
+/** The variants `teams:package --variant` accepts. */
+export const TEAMS_APP_VARIANTS: readonly TeamsAppVariant[] = ['default', 'discovery'];
+
+/**
+ * What the discovery variant adds (manifest 1.12+): resource-specific consent to read a team's
+ * channel messages, granted by the team owner when the app is added to a team. RSC needs
+ * `webApplicationInfo` with the bot's Entra app id; its `resource` is unused but must be set.
+ */
+export function discoveryPermissions(appId: string): Record<string, unknown> {
+  return {
+    webApplicationInfo: { id: appId, resource: 'https://RscBasedStoreApp' },
+    authorization: { permissions: { resourceSpecific: [{ name: 'ChannelMessage.Read.Group', type: 'Application' }] } },
+  };
+}
+
 /** The app manifest (schema 1.16: Universal Actions, bots in personal, team and group chat). */
-export function teamsManifest(appId: string, opts: { version?: string; developer?: TeamsDeveloper } = {}): Record<string, unknown> {
+export function teamsManifest(appId: string, opts: { version?: string; developer?: TeamsDeveloper; variant?: TeamsAppVariant } = {}): Record<string, unknown> {
   const all = TEAMS_HELP.map(([command, description]) => ({ title: command.split(' ')[0]!, description: description.slice(0, 128) }));
   // The manifest allows at most 10 commands per list: the first nine and help; help lists them all.
   const commands = [...all.filter((c) => c.title !== 'help').slice(0, 9), ...all.filter((c) => c.title === 'help')];
@@ -101,6 +123,7 @@ export function teamsManifest(appId: string, opts: { version?: string; developer
     ],
     permissions: ['identity', 'messageTeamMembers'],
     validDomains: [],
+    ...(opts.variant === 'discovery' ? discoveryPermissions(appId) : {}),
   };
 }
 
@@ -200,7 +223,7 @@ export function zip(files: Array<{ name: string; data: Buffer }>): Buffer {
 }
 
 /** The whole package as zip bytes. */
-export function buildTeamsPackage(appId: string, opts: { version?: string; developer?: TeamsDeveloper } = {}): Buffer {
+export function buildTeamsPackage(appId: string, opts: { version?: string; developer?: TeamsDeveloper; variant?: TeamsAppVariant } = {}): Buffer {
   return zip([
     { name: 'manifest.json', data: Buffer.from(JSON.stringify(teamsManifest(appId, opts), null, 2)) },
     { name: 'color.png', data: colorIcon() },

@@ -38,6 +38,7 @@ import { handleTaskAction } from './tasks/actions';
 import { systemCard } from './render-views';
 import type { WorkGate, WorkLimits } from '../../flows/work-gate';
 import { createWorkGate, DEFAULT_WORK_LIMITS } from '../../flows/work-gate';
+import { createChannelListener, isOverheard } from './discovery/listen';
 
 /** Teams settings (from config: MICROSOFT_APP_ID, _PASSWORD, _TENANT_ID, _TYPE). */
 export interface TeamsSettings {
@@ -214,6 +215,8 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
     return rows.length > 0;
   };
 
+  const overheard = createChannelListener({ deps, logger, afterChange, firstDelivery });
+
   class AimsTeamsBot extends TeamsActivityHandler {
     constructor() {
       super();
@@ -246,6 +249,8 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
         if (invoke) await context.sendActivity({ type: 'invokeResponse', value: { status: 400, body: errorResponse(400, 'BadRequest', 'activity lacks from, conversation or serviceUrl') } });
         return;
       }
+      // A channel message not meant for the bot (discovery variant): never a command.
+      if (isOverheard(a)) return overheard(context);
       if (invoke) {
         const data = cardInvokeData(a.value);
         if (!data || !parseCardAction(data)) {

@@ -4,6 +4,7 @@
  */
 import type { DigestCount, DigestItem, WeeklyDigest } from '../../flows';
 import { digestTotal, roleLabel, taskDigestLines } from '../../flows';
+import { discoveryDigestLines } from '../../flows';
 import type { CardJson } from './card-kit';
 import { adaptiveCard, facts, heading, markdown, textBlock, truncate } from './card-kit';
 import { digestCheckpointBlocks } from './checkpoint-card';
@@ -78,6 +79,11 @@ function taskLines(d: WeeklyDigest): CardJson[] {
   return taskDigestLines(d.tasks).map((l) => textBlock(l, { spacing: 'None' }));
 }
 
+/** Tools found by discovery and not registered yet, one escaped line each. */
+function discoveryLines(d: WeeklyDigest): CardJson[] {
+  return discoveryDigestLines(d.discovery, d.timezone || 'UTC').map((l) => textBlock(l, { spacing: 'None' }));
+}
+
 function render(d: WeeklyDigest, notInstalled: NotInstalled[], limit: number): CardJson {
   const body: CardJson[] = [heading(`Weekly AI compliance digest — ${d.organization}`), textBlock(`${d.periodLabel} (${d.timezone})`, { isSubtle: true, spacing: 'None' })];
   const c = d.counts;
@@ -93,6 +99,7 @@ function render(d: WeeklyDigest, notInstalled: NotInstalled[], limit: number): C
       // A step nobody can decide is news even in a quiet week.
       ...stuckBlocks(d, limit),
       ...taskLines(d),
+      ...discoveryLines(d),
       ...notInstalledBlock(notInstalled, limit),
       ...digestCheckpointBlocks(d.checkpoint),
     );
@@ -133,6 +140,7 @@ function render(d: WeeklyDigest, notInstalled: NotInstalled[], limit: number): C
     body.push(...listFacts(d.reviewsDueSoon, limit, (r) => [item(r), `due ${localDay(new Date(r.dueAt), d.timezone || 'UTC')} — owner ${r.owner}`], digestTotal(d, 'reviewsDueSoon')));
   }
   body.push(...taskLines(d));
+  body.push(...discoveryLines(d));
   body.push(section(`Inventory: ${d.inventory.total} system${d.inventory.total === 1 ? '' : 's'}`));
   if (d.inventory.total > 0) {
     body.push(textBlock('By risk class', { isSubtle: true }), ...counts(d.inventory.byRiskClass, limit));

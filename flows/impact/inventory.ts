@@ -1,7 +1,7 @@
 /**
  * `inventory [filter]` (compliance only): the whole inventory in pages, filtered by class,
  * status, owner, department, `overdue` (review past due, or an open task past its due date) and
- * `unregistered` (tools found by discovery; discovery records none yet, which is said plainly).
+ * `unregistered` (tools found by discovery, AI-use surveys or channels, that nobody registered yet).
  */
 import type { SQL } from 'drizzle-orm';
 import { and, asc, count, eq, ilike, inArray, isNotNull, lt, or } from 'drizzle-orm';
@@ -16,6 +16,8 @@ import type { SystemView } from '../views';
 import { loadSystemViews } from '../views';
 import type { InventoryFilter } from './inventory-filter';
 import { filterText, parseInventoryFilter } from './inventory-filter';
+import type { UnregisteredToolView } from '../discovery/unregistered';
+import { unregisteredTools } from '../discovery/unregistered';
 
 /** Systems per page (one line each: well within Slack's 50 blocks and a Teams card). */
 export const INVENTORY_PAGE_SIZE = 20;
@@ -33,6 +35,8 @@ export interface InventoryPage {
   next: string | null;
   /** A sentence instead of rows (e.g. no unregistered tools recorded). */
   note: string | null;
+  /** With `unregistered`: the page's tools found by discovery and not registered (`systems` is empty). */
+  unregistered?: UnregisteredToolView[];
 }
 
 /** Whether the actor is in the policy's compliance group. */
@@ -59,9 +63,7 @@ export async function inventoryPage(ctx: FlowContext, text: string): Promise<Inv
   if (!parsed.ok) return refuse('invalid', parsed.message);
   const f = parsed.filter;
   const base = { kind: 'inventory' as const, page: f.page, filter: filterText(f), next: null };
-  if (f.unregistered) {
-    return { ...base, systems: [], pages: 1, total: 0, note: 'No unregistered tools recorded: discovery (AI-use surveys) has found none yet.' };
-  }
+  if (f.unregistered) return unregisteredPage(ctx, f.page, base);
   const where = await conditions(ctx, f);
   const db = ctx.deps.db;
   const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(aiSystems).innerJoin(people, eq(people.id, aiSystems.ownerId)).where(where);
@@ -102,4 +104,18 @@ async function conditions(ctx: FlowContext, f: InventoryFilter): Promise<SQL> {
     list.push(or(reviewOverdue, taskOverdue)!);
   }
   return and(...list)!;
+}
+
+/** `inventory unregistered`: tools found by discovery and not registered, most named first. */
+async function unregisteredPage(ctx: FlowContext, page: number, base: Pick<InventoryPage, 'kind' | 'page' | 'filter' | 'next'>): Promise<InventoryPage | Refusal> {
+  const all = await unregisteredTools(ctx.deps.db, ctx.workspace.id, 100_000);
+  const pages = Math.max(1, Math.ceil(all.length / INVENTORY_PAGE_SIZE));
+  if (page > pages) return refuse('invalid', `There ${pages === 1 ? 'is 1 page' : `are ${pages} pages`} of ${all.length} unregistered tool${all.length === 1 ? '' : 's'}; page ${page} does not exist.`);
+  const shown = all.slice((page - 1) * INVENTORY_PAGE_SIZE, page * INVENTORY_PAGE_SIZE);
+  const next = page < pages ? [base.filter, `page=${page + 1}`].filter(Boolean).join(' ') : null;
+  const note =
+    all.length === 0
+      ? 'No unregistered tools recorded: discovery (AI-use surveys and, when turned on, channel discovery) has found none that are not registered.'
+      : 'Found by discovery and not registered yet; each leaves this list once it is registered.';
+  return { ...base, systems: [], pages, total: all.length, next, note, unregistered: shown };
 }

@@ -19,6 +19,8 @@ import { untreatedRisksOf } from '../risks/untreated';
 import { DAY_MS, HOUR_MS, localDate } from './time';
 import type { TaskDigest } from '../tasks/digest';
 import { taskDigest } from '../tasks/digest';
+import type { DiscoveryDigest } from '../discovery/digest';
+import { discoveryDigest } from '../discovery/digest';
 
 /** A system named in the digest. */
 export interface DigestItem {
@@ -84,6 +86,8 @@ export interface WeeklyDigest {
   totals?: DigestTotals;
   /** Overdue tasks and tasks marked not applicable in the period (absent on older digests). */
   tasks?: TaskDigest;
+  /** Tools found by discovery and not registered yet (absent when there are none, and on older digests). */
+  discovery?: DiscoveryDigest;
 }
 
 /** Full sizes of the digest's lists (see {@link WeeklyDigest.totals}). */
@@ -275,6 +279,7 @@ export async function buildDigest(db: Db, policy: Policy, workspaceId: number, s
       untreatedHighRisks: untreatedSystems.total,
     },
     tasks: await taskDigest(db, policy, workspaceId, start, end),
+    discovery: await discoveryDigest(db, workspaceId),
   };
   return digest;
 }

@@ -53,6 +53,7 @@ export async function printInventory(ctx: FlowContext, io: Prompter, filter: str
   const tz = ctx.deps.policy.organization.timezone;
   const head = `inventory${r.filter ? ` (${r.filter})` : ''}: ${r.total} tool${r.total === 1 ? '' : 's'}, page ${r.page} of ${r.pages}`;
   const lines = [head, ...r.systems.map((s) => renderSystemLine(s, tz))];
+  if (r.unregistered?.length) lines.push(...r.unregistered.map((t) => `  ${flows.unregisteredToolLine(t, tz)}`));
   if (r.note) lines.push(r.note);
   if (r.next) lines.push(`next page: /aims inventory ${r.next}`);
   io.print(lines.join('\n'));

@@ -7,6 +7,7 @@
 import type { types } from '@slack/bolt';
 import type { DashboardSection, ImpactForm, InventoryPage } from '../../../flows';
 import { IMPACT_ANSWER_MAX } from '../../../flows';
+import { unregisteredToolLine } from '../../../flows';
 import type { Block } from '../blocks';
 import { LIMITS, button, context, header, limitBlocks, plain, section, sectionsOf } from '../blocks';
 import { clip, esc } from '../mrkdwn';
@@ -58,6 +59,7 @@ export function impactModal(form: ImpactForm): types.ModalView {
 export function renderInventory(p: InventoryPage, tz: string): SlackMessage {
   const head = `*Inventory*${p.filter ? ` (${esc(p.filter)})` : ''}: ${p.total} tool${p.total === 1 ? '' : 's'} · page ${p.page} of ${p.pages}`;
   const blocks: Block[] = [section(head), ...sectionsOf(p.systems.map((s) => systemLine(s, tz)))];
+  if (p.unregistered?.length) blocks.push(...sectionsOf(p.unregistered.map((t) => `• ${esc(unregisteredToolLine(t, tz))}`)));
   if (p.note) blocks.push(context(esc(p.note)));
   if (p.next) blocks.push({ type: 'actions', block_id: 'inventory', elements: [button('Next page', IMPACT_ACTIONS.inventoryPage, clip(p.next, LIMITS.actionValue))] });
   return { text: `Inventory: ${p.total} tools, page ${p.page} of ${p.pages}`, blocks: limitBlocks(blocks) };

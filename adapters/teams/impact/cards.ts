@@ -6,6 +6,7 @@
  */
 import type { DashboardSection, ImpactForm, InventoryPage, SystemView } from '../../../flows';
 import { IMPACT_ANSWER_MAX, SYSTEM_STATUS_LABEL, stripBidi } from '../../../flows';
+import { unregisteredToolLine } from '../../../flows';
 import type { CardJson } from '../card-kit';
 import { adaptiveCard, day, errorText, executeAction, facts, heading, textBlock, words } from '../card-kit';
 import { classLabel } from '../render-views';
@@ -57,6 +58,7 @@ export function inventoryCard(p: InventoryPage, tz: string): CardJson {
     textBlock(`${p.total} tool${p.total === 1 ? '' : 's'} · page ${p.page} of ${p.pages}`, { isSubtle: true }),
   ];
   if (p.systems.length) body.push(facts(p.systems.map((s) => line(s, tz))));
+  if (p.unregistered?.length) body.push(...p.unregistered.map((t) => textBlock(`- ${unregisteredToolLine(t, tz)}`, { spacing: 'None' })));
   if (p.note) body.push(textBlock(p.note));
   return adaptiveCard(body, p.next ? { actions: [executeAction('Next page', { action: IMPACT_CARD_ACTIONS.inventoryPage, filter: p.next })] } : {});
 }
