@@ -94,4 +94,12 @@ describe('Teams: incidents', () => {
     expect(cardText(await bench.say(people.alice, 'incident INC-1'))).toMatch(/Only the reporter, the owner of the system and compliance/);
     expect(cardText(await bench.say(people.bob, 'incident INC-1'))).toContain('Incident INC-1');
   });
+
+  it('export incidents in chat: compliance gets the list with due times, others a refusal', async () => {
+    expect(cardText(await bench.say(people.mallory, 'export incidents csv'))).toContain('Only a member of compliance can export the incidents in chat.');
+    const card = await bench.say(people.compliance, 'export incidents csv');
+    expect(cardText(card)).toContain('Incidents: 1');
+    expect(cardText(card)).toMatch(/INC-1 AI-1: to\\?_rights, serious; authority report due \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(UTC\) \(sent\); NC-1/);
+    expect(cardHazards(card)).toEqual([]);
+  });
 });

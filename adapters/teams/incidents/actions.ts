@@ -10,7 +10,7 @@ import type { CardJson } from '../card-kit';
 import { messageCard } from '../card-kit';
 import type { FormTurn } from '../form-flow';
 import { inputValue } from '../parse-activity';
-import { incidentCard, incidentConfirmationCard, incidentFormCard } from './cards';
+import { incidentCard, incidentConfirmationCard, incidentExportCard, incidentFormCard } from './cards';
 
 /** A parsed incident action (see parse-activity.ts). */
 export interface IncidentAction {
@@ -79,4 +79,12 @@ export async function handleIncidentAction(turn: FormTurn, a: IncidentAction, da
   }
   turn.afterChange();
   return incidentConfirmationCard(r.incident, turn.ctx.deps.policy.organization.timezone);
+}
+
+/** `export incidents [csv|json]` typed in chat (compliance). */
+export async function incidentExportCommand(turn: FormTurn, format: string): Promise<CardJson> {
+  const file = await flows.incidentExportFile(turn.ctx, format);
+  if (file.kind === 'refused') return messageCard(file.message, { error: true });
+  const records = await flows.incidentRecords(turn.ctx.deps.db, { workspaceId: turn.ctx.workspace.id, timezone: turn.ctx.deps.policy.organization.timezone });
+  return incidentExportCard(records, format);
 }

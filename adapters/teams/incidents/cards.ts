@@ -4,7 +4,7 @@
  * compliance and `incident INC-4`), and the reporter's confirmation. Every plain string goes
  * through the card kit, which escapes it.
  */
-import type { IncidentFormValues, IncidentView, OutboxRow } from '../../../flows';
+import type { IncidentFormValues, IncidentRecord, IncidentView, OutboxRow } from '../../../flows';
 import { INCIDENT_FIELDS } from '../../../flows';
 import { localDateTime } from '../../../flows/display';
 import type { CardJson } from '../card-kit';
@@ -76,4 +76,19 @@ export function incidentNoticeCard(row: OutboxRow, tz: string): CardJson | null 
   const p = row.payload as { incident?: IncidentView; notes?: string[] };
   if (!p.incident) return null;
   return incidentCard(p.incident, tz, p.notes ?? [], `${p.incident.serious ? 'Serious incident' : 'Incident'} reported: ${p.incident.ref}`);
+}
+
+/**
+ * `export incidents` in Teams (compliance): the incidents as a card, at most 30 (a card holds
+ * about 28 KB; Teams bots here send no files), with the command that writes the whole file.
+ */
+export function incidentExportCard(records: ReadonlyArray<Pick<IncidentRecord, 'ref' | 'system_ref' | 'harm' | 'serious' | 'authority_report_due_at_local' | 'authority_reported_at' | 'nc'>>, format: string): CardJson {
+  const body: CardJson[] = [heading(`Incidents: ${records.length}`)];
+  for (const r of records.slice(0, 30)) {
+    const due = r.authority_report_due_at_local ? `; authority report due ${r.authority_report_due_at_local}${r.authority_reported_at ? ' (sent)' : ''}` : '';
+    body.push(textBlock(`${r.ref} ${r.system_ref}: ${r.harm}${r.serious ? ', serious' : ''}${due}${r.nc ? `; ${r.nc}` : ''}`, { spacing: 'Small' }));
+  }
+  if (records.length > 30) body.push(textBlock(`…and ${records.length - 30} more.`));
+  body.push(textBlock(`The whole export as a file: aimsbot export incidents --format ${format === 'json' ? 'json' : 'csv'}`, { isSubtle: true, size: 'Small' }));
+  return adaptiveCard(body);
 }
