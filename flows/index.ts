@@ -58,4 +58,6 @@ export * from './impact';
 export * from './tasks/index';
 export * from './risks';
 export * from './improvement';
+export * from './incidents';
+export * from './objectives';
 export * from './discovery';

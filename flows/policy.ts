@@ -224,6 +224,22 @@ export const policySchema = z
       .prefault({}),
     /** The management-review job's schedule (default quarterly). */
     managementReview: z.strictObject({ cron: cron.default('0 8 1 1,4,7,10 *') }).prefault({}),
+    /**
+     * Serious incidents with high-risk systems (EU AI Act Art. 73): days from becoming aware to
+     * the report to the market surveillance authority — 15 in general (73(2)), 10 in the event of
+     * a death (73(4)), 2 for a widespread infringement or critical infrastructure (73(3)).
+     */
+    incidents: z
+      .strictObject({
+        art73Days: z
+          .strictObject({
+            general: z.number().int().min(1).max(15).default(15),
+            death: z.number().int().min(1).max(10).default(10),
+            widespread_or_critical: z.number().int().min(1).max(2).default(2),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
   })
   .superRefine((policy, ctx) => {
     const known = new Set([...BUILT_IN_ROLES, ...Object.keys(policy.groups)]);

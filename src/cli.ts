@@ -32,6 +32,8 @@ const HELP = `usage: aimsbot <command>
   export inventory|audit|tasks|risks|impact --format csv|json [--out FILE] [--since DATE] [--until DATE] [--ref AI-n]...
                             evidence for auditors; --since/--until: ISO dates or times (UTC),
                             --ref: repeatable or a comma list
+  export incidents --format csv|json [--out FILE] [--since DATE] [--until DATE] [--ref AI-n]...
+                            incidents with their Art. 26(5)/73 due times, steps and NC
   export soa --format csv|json|md [--draft | --version SoA-n] [--workspace PLATFORM:ID] [--out FILE]
                             the latest approved Statement of Applicability (exit 3 when none is
                             approved yet), or the current draft with --draft

@@ -15,6 +15,7 @@ import { impactCommand, inventoryCommand } from './impact/actions';
 import { withImpactLine } from './impact/render';
 import { renderTaskList } from './tasks/render-tasks';
 import { runRiskCommand } from './risks';
+import { incidentCommand, incidentExportCommand } from './incidents';
 
 /** The slash command's name. */
 export const SLASH_COMMAND = '/aims';
@@ -105,9 +106,12 @@ async function run(
       await reply('kind' in r ? renderNote(r.message) : renderTaskList(r));
       return;
     }
+    case 'incident':
+      return incidentCommand(rt, ctx, arg, triggerId, who.channelId, reply);
     case 'risks':
     case 'assess':
     case 'export':
+      if (sub === 'export' && /^incidents\b/i.test(arg)) return incidentExportCommand(rt, ctx, (arg.split(/\s+/)[1] ?? 'csv').toLowerCase(), reply);
       await runRiskCommand(rt, ctx, sub, arg, triggerId, reply);
       return;
     default:

@@ -35,6 +35,7 @@ import { deliverImpactDue } from './impact/delivery';
 import { deliverTaskNotification } from './tasks/delivery';
 import { deliverRiskNotice } from './risks';
 import { deliverDiscoveryNudge } from './discovery/delivery';
+import { deliverIncidentNotice } from './incidents';
 
 /** What the deliverer needs. */
 export interface SlackDelivererDeps {
@@ -87,6 +88,8 @@ export function createSlackDeliverer(d: SlackDelivererDeps): Deliverer {
           return await deliverRiskNotice(d, row);
         case 'discovery.nudge':
           return await deliverDiscoveryNudge(d, row);
+        case 'incident.reported':
+          return await deliverIncidentNotice(d, row);
         default:
           return (await deliverTaskNotification(d, row)) ?? { ok: false, permanent: true, error: `slack: no delivery for ${row.kind}` };
       }

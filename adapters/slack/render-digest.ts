@@ -8,6 +8,7 @@
 import type { DigestCount, DigestItem, WeeklyDigest } from '../../flows';
 import { digestTotal, roleLabel, taskDigestLines } from '../../flows';
 import { discoveryDigestLines } from '../../flows';
+import { objectiveDigestLines } from '../../flows';
 import type { Block } from './blocks';
 import { context, divider, header, LIMITS, limitBlocks, sectionsOf } from './blocks';
 import { clipMrkdwn, day, esc, words } from './mrkdwn';
@@ -75,6 +76,7 @@ function waiting(d: WeeklyDigest): Block[] {
     ...list('Reviews due in the next 14 days', d.reviewsDueSoon, (r) => `${named(r)} — due ${day(new Date(r.dueAt), d.timezone)} (in ${plural(r.dueInDays, 'day')}), owner ${esc(r.owner)}`, digestTotal(d, 'reviewsDueSoon')),
     ...sectionsOf(taskDigestLines(d.tasks).map(esc)),
     ...sectionsOf(discoveryDigestLines(d.discovery, d.timezone).map(esc)),
+    ...sectionsOf(objectiveDigestLines(d.objectives).map(esc)),
   ];
 }
 

@@ -26,6 +26,8 @@ export const HELP_LINES = [
   '*/aims risks &lt;ref&gt;* — a tool’s risk register: heat map and list',
   '*/aims assess &lt;ref&gt;* — assess a tool’s risks (owner, compliance)',
   '*/aims export risks [csv|json]* — every risk register as a file in a DM (compliance)',
+  '*/aims incident [&lt;ref&gt;]* — report an incident with an AI system; *incident INC-4* shows one, *incident INC-4 informed|reported* records the provider informed or the authority report sent',
+  '*/aims export incidents [csv|json]* — every incident as a file in a DM (compliance)',
   '*/aims help* — this list',
 ];
 

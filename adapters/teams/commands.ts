@@ -14,6 +14,7 @@ import { teamsControlsCommand, teamsSoaCommand } from './controls/actions';
 import { home, inventory, startImpact, withImpactLine } from './impact/actions';
 import { taskListCard } from './tasks/cards';
 import { riskCommand } from './risks';
+import { incidentCommand, incidentExportCommand } from './incidents';
 
 const usage = (text: string) => messageCard(`Usage: ${text}`);
 
@@ -70,6 +71,13 @@ export async function runCommand(turn: FormTurn, command: Command): Promise<Card
     case 'risks':
     case 'assess':
       return riskCommand(turn, command.name, arg);
+    case 'incident':
+      return incidentCommand(turn, arg);
+    case 'export': {
+      const [what = '', format = 'csv'] = arg.toLowerCase().split(/\s+/);
+      if (what === 'incidents') return incidentExportCommand(turn, format);
+      return usage('export incidents [csv|json] (compliance); other exports: aimsbot export on the command line');
+    }
     default: {
       const card = helpCard(`Unknown command "${command.name}". `);
       return card;

@@ -23,6 +23,7 @@ import { timezoneOf } from '../../flows/display';
 import { runCommand } from './commands';
 import { inventory, startImpact, submitImpact } from './impact/actions';
 import { handleRiskAction } from './risks';
+import { handleIncidentAction } from './incidents';
 import { saveReference } from './conversation-refs';
 import { createTeamsDeliverer } from './deliver';
 import { TeamsCloudAdapter, teamsInbound } from './inbound';
@@ -185,6 +186,10 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
       case 'risk.edit':
       case 'risk.accept_residual':
         return handleRiskAction(turn, action, data);
+      case 'incident.report':
+      case 'incident.provider_informed':
+      case 'incident.authority_reported':
+        return handleIncidentAction(turn, action, data);
       case 'show': {
         const r = await flows.show(turn.ctx, action.ref);
         return r.kind === 'refused' ? messageCard(r.message, { error: true }) : systemCard(r.system, r.request, undefined, timezoneOf(deps.policy));

@@ -138,6 +138,13 @@ export const cardActionSchema = z.discriminatedUnion('action', [
     queue: z.array(z.object({ number: num.nullable(), source: z.string().max(40) })).max(60).optional(),
     index: z.coerce.number().int().min(0).max(60).optional(),
   }),
+  z.looseObject({
+    action: z.enum(['incident.report', 'incident.provider_informed', 'incident.authority_reported']),
+    ref: z.string().max(20).optional(),
+    system: z.string().max(200).optional(),
+    submit: z.boolean().optional(),
+    named: z.boolean().optional(),
+  }),
 ]);
 
 /** A parsed card action. */

@@ -31,6 +31,8 @@ export const TEAMS_HELP: Array<[string, string]> = [
   ['tasks', 'your open tasks, with Done and Not applicable (compliance: tasks all, tasks overdue)'],
   ['risks <ref>', "a tool's risk register: heat map and list"],
   ['assess <ref>', "assess a tool's risks (owner, compliance)"],
+  ['incident [<ref>]', 'report an incident with an AI system; incident INC-4 shows one, incident INC-4 informed|reported records the steps'],
+  ['export incidents', 'compliance: the incidents with their due times (the file: aimsbot export incidents)'],
   ['help', 'this list'],
 ];
 

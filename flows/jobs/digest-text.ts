@@ -7,6 +7,7 @@ import { checkpointText } from '../audit-checkpoint-view';
 import { roleLabel } from '../display';
 import { taskDigestLines } from '../tasks/digest';
 import { discoveryDigestLines } from '../discovery/digest';
+import { objectiveDigestLines } from '../objectives/digest';
 
 const line = (i: DigestItem) => `${i.ref} ${i.name}`;
 const names = (items: DigestItem[]) => items.map(line).join(', ');
@@ -66,6 +67,7 @@ export function renderDigestText(d: WeeklyDigest): string {
   }
   out.push(...taskDigestLines(d.tasks));
   out.push(...discoveryDigestLines(d.discovery, d.timezone));
+  out.push(...objectiveDigestLines(d.objectives));
   if (d.untreatedHighRisks?.length) {
     out.push(`Untreated high risks: ${d.untreatedRiskCount ?? 0} in ${digestTotal(d, 'untreatedHighRisks')} high-risk systems — ${names(d.untreatedHighRisks)}${more(d, 'untreatedHighRisks', d.untreatedHighRisks.length)}`);
   }

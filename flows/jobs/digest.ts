@@ -21,6 +21,8 @@ import type { TaskDigest } from '../tasks/digest';
 import { taskDigest } from '../tasks/digest';
 import type { DiscoveryDigest } from '../discovery/digest';
 import { discoveryDigest } from '../discovery/digest';
+import type { ObjectiveDigest } from '../objectives/digest';
+import { objectiveDigest } from '../objectives/digest';
 
 /** A system named in the digest. */
 export interface DigestItem {
@@ -88,6 +90,8 @@ export interface WeeklyDigest {
   tasks?: TaskDigest;
   /** Tools found by discovery and not registered yet (absent when there are none, and on older digests). */
   discovery?: DiscoveryDigest;
+  /** The policy's objectives with their values, targets and 8-week trends (absent without objectives). */
+  objectives?: ObjectiveDigest;
 }
 
 /** Full sizes of the digest's lists (see {@link WeeklyDigest.totals}). */
@@ -280,6 +284,7 @@ export async function buildDigest(db: Db, policy: Policy, workspaceId: number, s
     },
     tasks: await taskDigest(db, policy, workspaceId, start, end),
     discovery: await discoveryDigest(db, workspaceId),
+    objectives: await objectiveDigest(db, policy, workspaceId, end),
   };
   return digest;
 }

@@ -15,6 +15,7 @@ import { buildDigest } from './digest';
 import { renderDigestText } from './digest-text';
 import { inventoryCsv } from './inventory-csv';
 import { DAY_MS, localDate, nextAllowedTime } from './time';
+import { snapshotMetrics } from '../objectives/metrics';
 
 /** Payload of `digest.weekly` → `{channel: 'digest'}`. */
 export interface WeeklyDigestPayload {
@@ -56,6 +57,8 @@ export async function runWeeklyDigest(deps: JobDeps, now: Date): Promise<JobRepo
   let enqueued = 0;
   const spaces = await allWorkspaces(db);
   for (const ws of spaces) {
+    // This week's measurement of the objectives' metrics, so the digest's trend ends with it.
+    await snapshotMetrics(db, ws.id, now, policy);
     const digest = await buildDigest(db, policy, ws.id, start, now);
     const written = await withCheckpoint(db, ws.id, now, async (tx, checkpoint) => {
       digest.checkpoint = checkpoint;
