@@ -19,6 +19,8 @@ import { untreatedRisksOf } from '../risks/untreated';
 import { DAY_MS, HOUR_MS, localDate } from './time';
 import type { TaskDigest } from '../tasks/digest';
 import { taskDigest } from '../tasks/digest';
+import type { NcDigest } from '../improvement/digest';
+import { ncDigest } from '../improvement/digest';
 
 /** A system named in the digest. */
 export interface DigestItem {
@@ -84,6 +86,8 @@ export interface WeeklyDigest {
   totals?: DigestTotals;
   /** Overdue tasks and tasks marked not applicable in the period (absent on older digests). */
   tasks?: TaskDigest;
+  /** Open nonconformities by age, the oldest named (absent on older digests). */
+  nonconformities?: NcDigest;
 }
 
 /** Full sizes of the digest's lists (see {@link WeeklyDigest.totals}). */
@@ -275,6 +279,7 @@ export async function buildDigest(db: Db, policy: Policy, workspaceId: number, s
       untreatedHighRisks: untreatedSystems.total,
     },
     tasks: await taskDigest(db, policy, workspaceId, start, end),
+    nonconformities: await ncDigest(db, workspaceId, end),
   };
   return digest;
 }
