@@ -15,6 +15,7 @@ import { impactCommand, inventoryCommand } from './impact/actions';
 import { withImpactLine } from './impact/render';
 import { renderTaskList } from './tasks/render-tasks';
 import { runRiskCommand } from './risks';
+import { ncCommand, ncExportCommand } from './improvement';
 
 /** The slash command's name. */
 export const SLASH_COMMAND = '/aims';
@@ -105,9 +106,14 @@ async function run(
       await reply('kind' in r ? renderNote(r.message) : renderTaskList(r));
       return;
     }
+    case 'nc':
+      return ncCommand(rt, ctx, arg, triggerId, who.channelId, reply);
+    case 'export':
+      if (/^nonconformities\b/i.test(arg)) return ncExportCommand(rt, ctx, arg, reply);
+      await runRiskCommand(rt, ctx, sub, arg, triggerId, reply);
+      return;
     case 'risks':
     case 'assess':
-    case 'export':
       await runRiskCommand(rt, ctx, sub, arg, triggerId, reply);
       return;
     default:

@@ -34,6 +34,7 @@ import { deliverRetriagePrompt } from './retriage-delivery';
 import { deliverImpactDue } from './impact/delivery';
 import { deliverTaskNotification } from './tasks/delivery';
 import { deliverRiskNotice } from './risks';
+import { deliverNcNotice } from './improvement';
 
 /** What the deliverer needs. */
 export interface SlackDelivererDeps {
@@ -84,6 +85,10 @@ export function createSlackDeliverer(d: SlackDelivererDeps): Deliverer {
         case 'risk.assess_prompt':
         case 'risk.acceptance_requested':
           return await deliverRiskNotice(d, row);
+        case 'nc.assigned':
+        case 'nc.verification_due':
+        case 'nc.reminder':
+          return (await deliverNcNotice(d, row))!;
         default:
           return (await deliverTaskNotification(d, row)) ?? { ok: false, permanent: true, error: `slack: no delivery for ${row.kind}` };
       }

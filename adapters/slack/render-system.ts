@@ -26,6 +26,8 @@ export const HELP_LINES = [
   '*/aims risks &lt;ref&gt;* — a tool’s risk register: heat map and list',
   '*/aims assess &lt;ref&gt;* — assess a tool’s risks (owner, compliance)',
   '*/aims export risks [csv|json]* — every risk register as a file in a DM (compliance)',
+  '*/aims nc raise* — raise a nonconformity (anyone); */aims nc NC-7* — its containment, root cause, actions and effectiveness',
+  '*/aims export nonconformities [csv|json]* — every nonconformity as a file in a DM (compliance)',
   '*/aims help* — this list',
 ];
 

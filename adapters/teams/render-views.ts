@@ -31,6 +31,8 @@ export const TEAMS_HELP: Array<[string, string]> = [
   ['tasks', 'your open tasks, with Done and Not applicable (compliance: tasks all, tasks overdue)'],
   ['risks <ref>', "a tool's risk register: heat map and list"],
   ['assess <ref>', "assess a tool's risks (owner, compliance)"],
+  ['nc raise · nc NC-7', 'raise a nonconformity (anyone); see one with its containment, root cause, actions and effectiveness'],
+  ['export nonconformities [csv|json]', 'every nonconformity as a file (compliance)'],
   ['help', 'this list'],
 ];
 
