@@ -14,6 +14,7 @@ import { teamsControlsCommand, teamsSoaCommand } from './controls/actions';
 import { home, inventory, startImpact, withImpactLine } from './impact/actions';
 import { taskListCard } from './tasks/cards';
 import { riskCommand } from './risks';
+import { ncCommand, ncExportCommand } from './improvement';
 
 const usage = (text: string) => messageCard(`Usage: ${text}`);
 
@@ -70,6 +71,11 @@ export async function runCommand(turn: FormTurn, command: Command): Promise<Card
     case 'risks':
     case 'assess':
       return riskCommand(turn, command.name, arg);
+    case 'nc':
+      return ncCommand(turn, arg);
+    case 'export':
+      if (/^nonconformities\b/i.test(arg)) return ncExportCommand(turn, arg);
+      return messageCard('In chat: export nonconformities [csv|json] (compliance). Other exports: aimsbot export on the command line.');
     default: {
       const card = helpCard(`Unknown command "${command.name}". `);
       return card;

@@ -138,6 +138,12 @@ export const cardActionSchema = z.discriminatedUnion('action', [
     queue: z.array(z.object({ number: num.nullable(), source: z.string().max(40) })).max(60).optional(),
     index: z.coerce.number().int().min(0).max(60).optional(),
   }),
+  // Nonconformities: the form's inputs arrive merged into the data, read by field id.
+  z.looseObject({
+    action: z.enum(['nc.raise', 'nc.containment', 'nc.root_cause', 'nc.add_action', 'nc.verify', 'nc.close']),
+    ref: z.string().max(20).optional(),
+    submit: z.boolean().optional(),
+  }),
 ]);
 
 /** A parsed card action. */
