@@ -22,6 +22,7 @@ import { controlsCommand, soaCommand } from './controls/commands';
 import { impactConversation, printDashboard, printImpactLine, printInventory } from './impact/commands';
 import { printTasks, taskConversation } from './tasks/conversation';
 import { riskCommand } from './risks/commands';
+import { ncCommand, ncExport } from './improvement/conversation';
 
 export { SHELL_HELP } from './commands';
 
@@ -206,7 +207,10 @@ async function runCommand(ctx: FlowContext, io: Prompter, speaker: ShellPerson, 
     case 'assess':
     case 'risk':
       return riskCommand(ctx, io, speaker, sub, rest);
+    case 'nc':
+      return ncCommand(ctx, io, speaker, rest);
     case 'export':
+      if ((rest[0] ?? '').toLowerCase() === 'nonconformities') return ncExport(ctx, io, rest[1] ?? 'csv');
       if ((rest[0] ?? '').toLowerCase() === 'risks') return riskCommand(ctx, io, speaker, sub, rest);
       return io.print('usage: /aims export risks [csv|json] (compliance); other exports: npm run -s aimsbot -- export');
     default:
