@@ -15,6 +15,8 @@ import { createTestDatabase, DB_KINDS } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import { testClock } from '../helpers/clock';
 import { actors, testPolicy } from '../helpers/flows';
+import { renderDigest } from '../../adapters/slack/render-digest';
+import { digestCard } from '../../adapters/teams/digest-card';
 
 type Changed = flows.NcChanged;
 const ok = (r: Changed | flows.Refusal): Changed => {
@@ -233,6 +235,12 @@ describe.each(DB_KINDS)('nonconformities on %s', (kind) => {
     expect(d.open).toBe(1);
     expect(d.byAge.find((b) => b.key === '90+')!.count).toBe(1);
     expect(flows.ncDigestLines(d)[0]).toContain('Open nonconformities (1)');
+    // The weekly digest on both platforms (and as text) names the open NC by age.
+    const digest = await flows.buildDigest(database.db, policy, ctx.workspace.id, new Date('2027-02-22T00:00:00Z'), new Date('2027-03-01T00:00:00Z'));
+    expect(digest.nonconformities?.open).toBe(1);
+    expect(JSON.stringify(renderDigest(digest).blocks)).toContain('Open nonconformities (1) by age: up to 30 days 0, 31–90 days 0, over 90 days 1');
+    expect(JSON.stringify(digestCard(digest))).toContain('NC-2 (minor)');
+    expect(flows.renderDigestText(digest)).toContain('Open nonconformities (1)');
     const [nc2] = await database.db.select().from(nonconformities).where(and(eq(nonconformities.number, 2), eq(nonconformities.workspaceId, ctx.workspace.id)));
     expect(nc2?.status).toBe('open');
   });
