@@ -1,15 +1,17 @@
-/** `aimsbot export nonconformities` writes every NC with its actions and status, snake_case JSON keys, formula-safe CSV. */
+/** `aimsbot export nonconformities` writes every NC with its actions and status, snake_case JSON keys, formula-safe CSV; `aimsbot jobs run nc-reminders` chases once. */
 import { spawnSync } from 'node:child_process';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { notifications } from '../../db/schema';
 import * as flows from '../../flows';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import { testClock } from '../helpers/clock';
 import { actors } from '../helpers/flows';
 
-function cli(args: string[], url: string) {
-  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'export', ...args], {
+function cli(args: string[], url: string, command = 'export') {
+  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', command, ...args], {
     env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent', AIMS_POLICY: '' },
     encoding: 'utf8',
   });
@@ -48,5 +50,19 @@ describe('aimsbot export nonconformities', { timeout: 60_000 }, () => {
     expect(json[0]).toMatchObject({ ref: 'NC-1', actions: [{ ref: 'T-1', status: 'open' }], effective: null, effectiveness_due: null, status: 'action_planned', closed_at: null });
     expect(Object.keys(json[0]!).every((k) => /^[a-z_]+$/.test(k))).toBe(true);
     expect(cli(['nonconformities', '--format', 'xml'], database.url!).code).not.toBe(0);
+  });
+
+  it('jobs run nc-reminders: a dry run writes nothing; run twice, the missing containment is chased once', async () => {
+    const raised = await flows.raiseNc(await actors(database.db, testClock('2026-11-02T09:00:00Z')).as('alice'), { source: 'other', severity: 'major', description: 'Not contained', owner: 'shell:bob' });
+    if (raised.kind !== 'nc') throw new Error(raised.message);
+    const reminders = () => database.db.select().from(notifications).where(eq(notifications.kind, 'nc.reminder'));
+    const dry = cli(['run', 'nc-reminders', '--at', '2026-11-20T10:00:00Z', '--dry-run'], database.url!, 'jobs');
+    expect(dry.stderr).toBe('');
+    expect(dry.stdout).toContain('would send nc.reminder to bob (shell:bob): NC-2');
+    expect(await reminders()).toHaveLength(0);
+    for (let i = 0; i < 2; i++) expect(cli(['run', 'nc-reminders', '--at', '2026-11-20T10:00:00Z'], database.url!, 'jobs').code).toBe(0);
+    const sent = await reminders();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.payload).toMatchObject({ ref: 'NC-2', stage: 'containment' });
   });
 });
