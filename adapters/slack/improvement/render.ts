@@ -106,7 +106,8 @@ export function ncModal(id: string, meta: { ref?: string; channel?: string | und
 export function ncValues(id: string, state: Record<string, Record<string, unknown>>): flows.NcFormValues {
   const out: flows.NcFormValues = {};
   for (const f of NC_MODAL_FIELDS[id] ?? []) {
-    const el = (state[f.id]?.[f.id] ?? {}) as { value?: string | null; selected_option?: { value?: string } | null; selected_user?: string | null; selected_date?: string | null };
+    // The one text of containment and root cause is also accepted under the generic id `text`.
+    const el = (state[f.id]?.[f.id] ?? (f.kind === 'text' ? state['text']?.['text'] : undefined) ?? {}) as { value?: string | null; selected_option?: { value?: string } | null; selected_user?: string | null; selected_date?: string | null };
     if (f.kind === 'person') out[f.id] = el.selected_user ? `slack:${el.selected_user}` : '';
     else if (f.kind === 'date') out[f.id] = el.selected_date ?? '';
     else if (f.kind === 'one') out[f.id] = el.selected_option?.value ?? '';

@@ -60,7 +60,8 @@ async function valuesOf(turn: FormTurn, id: string, data: Record<string, unknown
   const values: NcFormValues = {};
   const errors: Record<string, string> = {};
   for (const f of NC_FORM_FIELDS[id] ?? []) {
-    values[f.id] = inputValue(data, f.id);
+    // The one text of containment and root cause is also accepted under the generic id `text`.
+    values[f.id] = inputValue(data, f.id) || (f.kind === 'text' && id !== NC_ACTIONS.raise ? inputValue(data, 'text') : '');
     if (f.kind !== 'person' || !values[f.id]) continue;
     const who = await resolveOwner(turn.context, turn.directory, values[f.id]!, turn.speaker.id);
     if (who.ok) values[f.id] = who.platformId;
