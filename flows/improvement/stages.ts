@@ -38,26 +38,31 @@ async function done(ctx: FlowContext, ref: string, message: string): Promise<NcC
   return { kind: 'nc', nc: await ncView(ctx, nc), message };
 }
 
-/** `nc raise`: anyone opens an NC; the owner is told (see openNonconformity). */
-export async function raiseNc(ctx: FlowContext, values: NcFormValues): Promise<Result> {
+/**
+ * `nc raise`: anyone opens an NC; the owner is told (see openNonconformity). `formKey` names the
+ * form it came from (a modal, a card): the same form submitted again is the same NC.
+ */
+export async function raiseNc(ctx: FlowContext, values: NcFormValues, formKey?: string | null): Promise<Result> {
   const input = parseNcRaise(values);
   if (Array.isArray(input)) return invalid(input);
   const now = ctx.deps.clock.now();
-  const ref = await auditedTransaction(ctx.deps.db, async (tx) => {
+  const key = formKey && /^[\w-]{8,64}$/.test(formKey) ? `raise:${ctx.actor.id}:${formKey}` : null;
+  const out = await auditedTransaction(ctx.deps.db, async (tx) => {
     const owner = await ensurePerson(tx, ctx.workspace.id, { platformId: input.owner }, now);
-    const { nc } = await openNonconformity(tx, {
+    const { nc, created } = await openNonconformity(tx, {
       workspaceId: ctx.workspace.id,
       source: input.source,
       severity: input.severity,
       description: input.description,
       ownerId: owner.id,
       createdById: ctx.actor.id,
+      dedupeKey: key,
       actor: ctx.actor.platformId,
       at: now,
     });
-    return ncRef(nc.number);
+    return { ref: ncRef(nc.number), created };
   });
-  return done(ctx, ref, `Raised ${ref}; its owner has been told.`);
+  return done(ctx, out.ref, out.created ? `Raised ${out.ref}; its owner has been told.` : `This form already raised ${out.ref}; nothing changed.`);
 }
 
 /** The NC the actor may work on, or the refusal they see. */

@@ -60,6 +60,10 @@ describe('Slack: nonconformities', () => {
     s.fake.reset();
     const good = await submit(s, USERS.alice.id, view, { source: 'complaint', severity: 'major', description: `Outputs not reviewed ${HOSTILE}`, owner: USERS.bob.id });
     expect(good.response_action).toBeUndefined();
+    // The same modal submitted again (a retry signed anew) raises nothing more.
+    await submit(s, USERS.alice.id, view, { source: 'complaint', severity: 'major', description: `Outputs not reviewed ${HOSTILE}`, owner: USERS.bob.id });
+    expect(await s.deps.db.select().from(nonconformities)).toHaveLength(1);
+    expect(ephemerals().join('')).toContain('This form already raised NC-1');
     const row = await nc();
     expect(row.status).toBe('open');
     const dm = posts((c) => isDm(c)).map((c) => JSON.stringify(c.params));

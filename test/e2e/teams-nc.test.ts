@@ -51,6 +51,9 @@ describe('Teams: nonconformities', () => {
     const since = bench.fake.calls.length;
     const done = await bench.execute(people.alice, { ...data, source: 'complaint', severity: 'major', description: `Outputs not reviewed ${HOSTILE}`, owner: people.bob.email });
     expect(cardText(done)).toContain('Raised NC-1');
+    const again = await bench.execute(people.alice, { ...data, source: 'complaint', severity: 'major', description: `Outputs not reviewed ${HOSTILE}`, owner: people.bob.email });
+    expect(cardText(again)).toContain('This form already raised NC-1');
+    expect(await bench.db.db.select().from(nonconformities)).toHaveLength(1);
     expect(cardHazards(done)).toEqual([]);
     await bench.drain();
     expect(sentTo(people.bob, since, 'You own')).toHaveLength(1);

@@ -6,6 +6,7 @@
  * flows, a bad answer is shown next to its input, and a replay hears what already happened.
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { FlowContext, NcChanged, NcFormValues, NcView, Refusal } from '../../../flows';
 import * as flows from '../../../flows';
@@ -17,7 +18,7 @@ import { esc } from '../mrkdwn';
 import { NC_ACTIONS, NC_MODAL_FIELDS, ncModal, ncValues, renderNc } from './render';
 
 const FAILED = 'Something went wrong on our side; nothing was changed. Please try again.';
-const meta = z.object({ ref: z.string().max(20).optional(), channel: z.string().max(40).optional() });
+const meta = z.object({ ref: z.string().max(20).optional(), channel: z.string().max(40).optional(), key: z.string().max(64).optional() });
 
 /** Which view flag allows each modal. */
 const ALLOWED: Record<string, keyof NcView['can']> = {
@@ -39,10 +40,10 @@ function notNow(v: NcView, id: string): string | null {
 }
 
 /** Runs a stage's flow with the modal's answers. */
-function apply(ctx: FlowContext, id: string, ref: string, values: NcFormValues): Promise<NcChanged | Refusal> {
+function apply(ctx: FlowContext, id: string, ref: string, values: NcFormValues, key?: string): Promise<NcChanged | Refusal> {
   switch (id) {
     case NC_ACTIONS.raise:
-      return flows.raiseNc(ctx, values);
+      return flows.raiseNc(ctx, values, key);
     case NC_ACTIONS.containment:
       return flows.containNc(ctx, ref, values);
     case NC_ACTIONS.rootCause:
@@ -56,7 +57,7 @@ function apply(ctx: FlowContext, id: string, ref: string, values: NcFormValues):
 
 /** Opens the `nc.raise` modal. */
 export async function openRaise(rt: SlackRuntime, triggerId: string, channel?: string): Promise<void> {
-  await rt.client.views.open({ trigger_id: triggerId, view: ncModal(NC_ACTIONS.raise, { channel }, 'Anyone can raise a nonconformity; its owner is told and works it through to closure.') });
+  await rt.client.views.open({ trigger_id: triggerId, view: ncModal(NC_ACTIONS.raise, { channel, key: randomUUID() }, 'Anyone can raise a nonconformity; its owner is told and works it through to closure.') });
 }
 
 /** Registers the NC buttons and modals. */
@@ -108,7 +109,7 @@ export function registerNcActions(app: App, rt: SlackRuntime): void {
       let r: NcChanged | Refusal;
       try {
         const ctx = await slackContext(rt, context.teamId ?? body.team?.id, body.user.id);
-        r = await apply(ctx, id, m.ref ?? '', ncValues(id, view.state.values as Record<string, Record<string, unknown>>));
+        r = await apply(ctx, id, m.ref ?? '', ncValues(id, view.state.values as Record<string, Record<string, unknown>>), m.key);
       } catch (err) {
         rt.logger.error({ err }, 'slack: nc form failed');
         return void (await ack({ response_action: 'errors', errors: { [firstField]: FAILED } }));

@@ -86,7 +86,7 @@ function element(f: NcField): types.InputBlockElement {
 }
 
 /** The modal of a stage (callback id = the button id); `intro` is escaped mrkdwn. */
-export function ncModal(id: string, meta: { ref?: string; channel?: string | undefined }, intro?: string): types.ModalView {
+export function ncModal(id: string, meta: { ref?: string; channel?: string | undefined; key?: string }, intro?: string): types.ModalView {
   const fields = NC_MODAL_FIELDS[id] ?? [];
   return {
     type: 'modal',

@@ -5,6 +5,7 @@
  * comes back on the same form under its input; a replay hears what already happened. People
  * are given from the picker (an AAD id), as an email, or "me".
  */
+import { randomUUID } from 'node:crypto';
 import type { FlowContext, NcChanged, NcFormValues, NcView, Refusal } from '../../../flows';
 import * as flows from '../../../flows';
 import type { CardJson } from '../card-kit';
@@ -40,10 +41,10 @@ function notNow(v: NcView, id: string): string | null {
   return `${v.ref} is ${v.statusLabel}; that step is not open now.`;
 }
 
-function run(ctx: FlowContext, id: string, ref: string, values: NcFormValues): Promise<NcChanged | Refusal> {
+function run(ctx: FlowContext, id: string, ref: string, values: NcFormValues, key?: string): Promise<NcChanged | Refusal> {
   switch (id) {
     case NC_ACTIONS.raise:
-      return flows.raiseNc(ctx, values);
+      return flows.raiseNc(ctx, values, key);
     case NC_ACTIONS.containment:
       return flows.containNc(ctx, ref, values);
     case NC_ACTIONS.rootCause:
@@ -86,16 +87,17 @@ export async function handleNcAction(turn: FormTurn, a: NcAction, data: Record<s
     const why = notNow(v, a.action);
     if (why && !(a.submit && a.action === NC_ACTIONS.verify && v.effective === true)) return messageCard(why, { error: true });
   }
-  if (!a.submit) return ncFormCard(a.action, a.action === NC_ACTIONS.raise ? null : ref, {}, {}, turn.speaker);
+  if (!a.submit) return ncFormCard(a.action, a.action === NC_ACTIONS.raise ? null : ref, {}, {}, turn.speaker, randomUUID());
   const { values, errors } = await valuesOf(turn, a.action, data);
   const formRef = a.action === NC_ACTIONS.raise ? null : ref;
-  if (Object.keys(errors).length) return ncFormCard(a.action, formRef, values, errors, turn.speaker);
-  const r = await run(ctx, a.action, ref, values);
+  const key = typeof data.key === 'string' ? data.key : undefined;
+  if (Object.keys(errors).length) return ncFormCard(a.action, formRef, values, errors, turn.speaker, key);
+  const r = await run(ctx, a.action, ref, values, typeof data.key === 'string' ? data.key : undefined);
   if (r.kind === 'refused') {
     if (r.code !== 'invalid' || !r.errors?.length) return refusal(r);
     const byField: Record<string, string> = {};
     for (const e of r.errors) byField[e.field] = e.message;
-    return ncFormCard(a.action, formRef, values, byField, turn.speaker);
+    return ncFormCard(a.action, formRef, values, byField, turn.speaker, key);
   }
   turn.afterChange();
   return ncCard(r.nc, r.message);
@@ -105,7 +107,7 @@ export async function handleNcAction(turn: FormTurn, a: NcAction, data: Record<s
 export async function ncCommand(turn: FormTurn, arg: string): Promise<CardJson> {
   const word = arg.trim();
   if (!word) return messageCard('Usage: nc raise, or nc NC-7 to see one.');
-  if (word.toLowerCase() === 'raise') return ncFormCard(NC_ACTIONS.raise, null, {}, {}, turn.speaker);
+  if (word.toLowerCase() === 'raise') return ncFormCard(NC_ACTIONS.raise, null, {}, {}, turn.speaker, randomUUID());
   const v = await flows.showNc(turn.ctx, word);
   return 'kind' in v ? refusal(v) : ncCard(v);
 }

@@ -64,8 +64,11 @@ export function ncCard(v: NcView, note?: string): CardJson {
   return adaptiveCard(body, actions.length ? { actions } : {});
 }
 
-/** The form of `id` (for `ref`); `errors` by field id are shown under their inputs. */
-export function ncFormCard(id: string, ref: string | null, values: NcFormValues = {}, errors: Record<string, string> = {}, speaker?: { id: string; name: string }): CardJson {
+/**
+ * The form of `id` (for `ref`); `errors` by field id are shown under their inputs. `key` names
+ * the form (`nc.raise`): submitting it twice raises one NC.
+ */
+export function ncFormCard(id: string, ref: string | null, values: NcFormValues = {}, errors: Record<string, string> = {}, speaker?: { id: string; name: string }, key?: string): CardJson {
   const body: CardJson[] = [heading(ref ? `${TITLES[id]}: ${ref}` : (TITLES[id] ?? 'Nonconformity'))];
   for (const f of NC_FORM_FIELDS[id] ?? []) {
     const base = { id: f.id, label: `${f.label}${f.required ? '' : ' (optional)'}`, value: values[f.id] ?? '' };
@@ -83,5 +86,5 @@ export function ncFormCard(id: string, ref: string | null, values: NcFormValues 
     body.push(textBlock(f.help, { isSubtle: true, size: 'Small', spacing: 'None' }));
     if (errors[f.id]) body.push(errorText(errors[f.id]!));
   }
-  return adaptiveCard(body, { actions: [executeAction('Save', { action: id, ...(ref ? { ref } : {}), submit: true }, { style: 'positive' })] });
+  return adaptiveCard(body, { actions: [executeAction('Save', { action: id, ...(ref ? { ref } : {}), ...(key ? { key } : {}), submit: true }, { style: 'positive' })] });
 }
