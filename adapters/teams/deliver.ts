@@ -22,6 +22,7 @@ import { createPostRecorder } from './post-record';
 import type { Posted, Ref } from './teams-transport';
 import { createTeamsTransport, NoRoute } from './teams-transport';
 import { taskClosedSince, taskNotificationCard } from './tasks/delivery';
+import { ncNoticeCard } from './improvement';
 
 /** What the deliverer needs. */
 export interface TeamsDelivererOptions {
@@ -139,7 +140,7 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
     const text = typeof p.text === 'string' ? p.text : 'Something changed on a tool you are involved with; type list or pending to see it.';
     // Task notifications: a reminder of a task closed since is not sent; a reminder carries its buttons.
     if (await taskClosedSince(db, row)) return { ok: true };
-    const card = taskNotificationCard(row) ?? messageCard(text);
+    const card = taskNotificationCard(row) ?? ncNoticeCard(row) ?? messageCard(text);
     const r = row.recipient as { person?: number; channel?: 'approvals' | 'digest' };
     if ((typeof r.person === 'number' || r.channel) && (await postedBefore(row))) return { ok: true };
     if (typeof r.person === 'number') {

@@ -67,7 +67,7 @@ describe('Slack: nonconformities', () => {
     const row = await nc();
     expect(row.status).toBe('open');
     const dm = posts((c) => isDm(c)).map((c) => JSON.stringify(c.params));
-    expect(dm.some((t) => t.includes('NC-1') && t.includes('You own'))).toBe(true);
+    expect(dm.some((t) => t.includes('NC-1') && t.includes('You own') && t.includes('"action_id":"nc.containment"'))).toBe(true);
     expect(dm.join('')).not.toContain('<!channel>');
     expect(ephemerals().join('')).toContain('Raised NC-1');
   });
@@ -137,6 +137,7 @@ describe('Slack: nonconformities', () => {
     s.fake.reset();
     await remind(new Date(row.effectivenessDueAt!.getTime() + 3_600_000).toISOString());
     const chased = s.fake.callsOf('chat.postMessage').filter((c) => JSON.stringify(c.params).includes('effectiveness check of nonconformity NC-1'));
+    expect(chased.every((c) => JSON.stringify(c.params.blocks).includes('"action_id":"nc.verify"'))).toBe(true);
     expect(chased.map((c) => isDm(String(c.params.channel)) ? 'dm' : c.params.channel).sort()).toEqual(['C0DIGEST', 'dm']);
   });
 

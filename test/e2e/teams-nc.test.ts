@@ -56,7 +56,9 @@ describe('Teams: nonconformities', () => {
     expect(await bench.db.db.select().from(nonconformities)).toHaveLength(1);
     expect(cardHazards(done)).toEqual([]);
     await bench.drain();
-    expect(sentTo(people.bob, since, 'You own')).toHaveLength(1);
+    const told = sentTo(people.bob, since, 'You own');
+    expect(told).toHaveLength(1);
+    expect(JSON.stringify(told[0]!.body)).toContain('"action":"nc.containment"');
   });
 
   it('anyone sees it; only the owner and compliance get buttons; strangers are refused', async () => {

@@ -12,7 +12,7 @@ import { renderNcNotice } from './render';
 /** Delivers an `nc.*` notification; null for other kinds. */
 export async function deliverNcNotice(d: SlackDelivererDeps, row: OutboxRow): Promise<DeliveryResult | null> {
   if (!row.kind.startsWith('nc.')) return null;
-  const p = row.payload as { text?: unknown };
+  const p = row.payload as { text?: unknown; ref?: unknown; stage?: unknown };
   if (typeof p.text !== 'string') return { ok: false, permanent: true, error: `${row.kind}: malformed payload` };
   if ((await postedFor(d.deps, row)).length > 0) return { ok: true };
   const to = recipientOf(row);
@@ -26,7 +26,7 @@ export async function deliverNcNotice(d: SlackDelivererDeps, row: OutboxRow): Pr
     if ('failure' in where) return where.failure;
     channel = where.channel;
   }
-  const posted = await postOnce(d, row)({ channel }, renderNcNotice(p.text));
+  const posted = await postOnce(d, row)({ channel }, renderNcNotice(p.text, typeof p.ref === 'string' ? p.ref : undefined, row.kind, typeof p.stage === 'string' ? p.stage : undefined));
   await recordPosted(d.deps, row, { role: 'nc', conversationId: posted.channel, messageId: posted.ts });
   return { ok: true };
 }

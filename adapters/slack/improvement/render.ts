@@ -116,7 +116,20 @@ export function ncValues(id: string, state: Record<string, Record<string, unknow
   return out;
 }
 
-/** A notice (`nc.assigned`, `nc.verification_due`, `nc.reminder`): its text (the NC is opened with `nc NC-7`). */
-export function renderNcNotice(text: string): SlackMessage {
-  return { text: clip(esc(text), 3000), blocks: [section(`:mag: ${clip(esc(text), 2900)}`)] };
+/** The buttons a notice carries: the step it asks for (each checked again when clicked). */
+export function noticeButtons(kind: string, stage: string | undefined): Array<{ title: string; action: string }> {
+  if (kind === 'nc.assigned') return [{ title: 'Containment', action: NC_ACTIONS.containment }, { title: 'Root cause', action: NC_ACTIONS.rootCause }];
+  if (kind === 'nc.verification_due' || stage === 'verification') return [{ title: 'Verify effectiveness', action: NC_ACTIONS.verify }];
+  if (stage === 'containment') return [{ title: 'Containment', action: NC_ACTIONS.containment }];
+  if (stage === 'root_cause') return [{ title: 'Root cause', action: NC_ACTIONS.rootCause }, { title: 'Add action', action: NC_ACTIONS.addAction }];
+  if (stage === 'closure') return [{ title: 'Close', action: NC_ACTIONS.close }];
+  return [];
+}
+
+/** A notice (`nc.assigned`, `nc.verification_due`, `nc.reminder`): its text and the buttons of the step it asks for. */
+export function renderNcNotice(text: string, ref?: string, kind = '', stage?: string): SlackMessage {
+  const blocks: Block[] = [section(`:mag: ${clip(esc(text), 2900)}`)];
+  const elements = ref ? noticeButtons(kind, stage).map((b) => button(b.title, b.action, ref)) : [];
+  if (elements.length) blocks.push({ type: 'actions', block_id: `nc-notice:${ref}`, elements });
+  return { text: clip(esc(text), 3000), blocks };
 }

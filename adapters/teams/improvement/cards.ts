@@ -4,7 +4,7 @@
  * of `nc.raise`, `nc.containment`, `nc.root_cause`, `nc.add_action` and `nc.verify` rendered
  * from the flows' field lists (input ids = field ids). Plain strings are escaped by the card kit.
  */
-import type { NcField, NcFormValues, NcView } from '../../../flows';
+import type { NcField, NcFormValues, NcView, OutboxRow } from '../../../flows';
 import * as flows from '../../../flows';
 import type { CardJson } from '../card-kit';
 import { adaptiveCard, errorText, executeAction, facts, heading, textBlock } from '../card-kit';
@@ -62,6 +62,26 @@ export function ncCard(v: NcView, note?: string): CardJson {
     ...(v.can.close ? [executeAction('Close', { action: NC_ACTIONS.close, ref: v.ref }, { style: 'positive' })] : []),
   ];
   return adaptiveCard(body, actions.length ? { actions } : {});
+}
+
+/** The buttons a notice carries: the step it asks for (each checked again when clicked). */
+function noticeButtons(kind: string, stage: unknown): Array<[string, string]> {
+  if (kind === 'nc.assigned') return [['Containment', NC_ACTIONS.containment], ['Root cause', NC_ACTIONS.rootCause]];
+  if (kind === 'nc.verification_due' || stage === 'verification') return [['Verify effectiveness', NC_ACTIONS.verify]];
+  if (stage === 'containment') return [['Containment', NC_ACTIONS.containment]];
+  if (stage === 'root_cause') return [['Root cause', NC_ACTIONS.rootCause], ['Add action', NC_ACTIONS.addAction]];
+  if (stage === 'closure') return [['Close', NC_ACTIONS.close]];
+  return [];
+}
+
+/** The card of an NC notice (`nc.assigned`, `nc.verification_due`, `nc.reminder`), or null for other kinds. */
+export function ncNoticeCard(row: OutboxRow): CardJson | null {
+  if (!row.kind.startsWith('nc.')) return null;
+  const p = row.payload as { text?: unknown; ref?: unknown; stage?: unknown };
+  if (typeof p.text !== 'string' || typeof p.ref !== 'string') return null;
+  const ref = p.ref;
+  const actions = noticeButtons(row.kind, p.stage).map(([title, action]) => executeAction(title, { action, ref }));
+  return adaptiveCard([textBlock(`🔎 ${p.text}`)], actions.length ? { actions } : {});
 }
 
 /**
