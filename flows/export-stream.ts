@@ -12,9 +12,10 @@ import { auditRecordPages, CSV_BOM, EXPORT_COLUMNS, inventoryCells, toCsv } from
 import { impactCells, impactRecordPages } from './impact/export';
 import { riskCells, riskRecords } from './risks/export';
 import { taskRecordPages } from './tasks/export';
+import { ncCells, ncRecords } from './improvement/export';
 
 /** Which export and in which format. */
-export type ExportKind = 'inventory' | 'audit' | 'tasks' | 'risks' | 'impact';
+export type ExportKind = 'inventory' | 'audit' | 'tasks' | 'risks' | 'impact' | 'nonconformities';
 export type ExportFormat = 'csv' | 'json';
 
 /** Counts what {@link exportChunks} wrote, once it is done. */
@@ -30,6 +31,9 @@ async function* pagesOf(db: Db, kind: ExportKind, format: ExportFormat, o: Expor
     yield* taskRecordPages(db, o);
   } else if (kind === 'impact') {
     for await (const page of impactRecordPages(db, o)) yield format === 'csv' ? page.map(impactCells) : page;
+  } else if (kind === 'nonconformities') {
+    const records = await ncRecords(db, o);
+    yield format === 'csv' ? records.map(ncCells) : records;
   } else if (kind === 'risks') {
     const records = await riskRecords(db, o);
     yield format === 'csv' ? records.map(riskCells) : records;

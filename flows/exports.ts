@@ -15,6 +15,7 @@ import type { InventoryRecord, ObligationRecord } from './export-inventory';
 import { decisionCell, inventoryRecords } from './export-inventory';
 import type { Obligation } from './triage/types';
 import { RISK_COLUMNS } from './risks/columns';
+import { NC_COLUMNS } from './improvement/columns';
 import { IMPACT_COLUMNS } from './impact/export';
 
 export type { ExportOptions } from './export-filter';
@@ -229,6 +230,7 @@ export const EXPORT_COLUMNS = {
   tasks: TASK_COLUMNS,
   risks: RISK_COLUMNS,
   impact: IMPACT_COLUMNS,
+  nonconformities: NC_COLUMNS,
 } as const satisfies Record<string, readonly string[]>;
 
 /** The byte order mark that makes Excel read a CSV file as UTF-8 (without it, `é` turns into `Ã©`). */

@@ -240,6 +240,18 @@ export const policySchema = z
           .prefault({}),
       })
       .prefault({}),
+    /**
+     * Nonconformities (10.2): the effectiveness check is due `effectivenessAfterDays` after the
+     * last corrective action is closed; nc-reminders chases a stage (containment, root cause,
+     * verification, closure) at most once every `remindEveryDays`, the first time once the NC
+     * has waited that long.
+     */
+    nc: z
+      .strictObject({
+        effectivenessAfterDays: z.number().int().min(0).max(365).default(30),
+        remindEveryDays: z.number().int().min(1).max(365).default(7),
+      })
+      .prefault({}),
   })
   .superRefine((policy, ctx) => {
     const known = new Set([...BUILT_IN_ROLES, ...Object.keys(policy.groups)]);

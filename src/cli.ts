@@ -46,7 +46,7 @@ const HELP = `usage: aimsbot <command>
                             recompute the audit hash chains (HMAC with AIMS_AUDIT_KEY) and compare
                             them with every published checkpoint, or with one copied from chat
   audit checkpoint          publish each workspace's audit head to its digest channel and record it
-  jobs run review-reminders|approval-reminders|weekly-digest|task-reminders [--at ISO-8601] [--dry-run]
+  jobs run review-reminders|approval-reminders|weekly-digest|task-reminders|nc-reminders [--at ISO-8601] [--dry-run]
                             run one job as of --at (audit events keep the real time);
                             --dry-run prints what would be sent and writes nothing`;
 

@@ -26,13 +26,15 @@ export const SHELL_HELP = `commands:
   /aims incident [<ref>]      report an incident with an AI system; incident INC-4 shows one,
                               incident INC-4 informed|reported records the provider informed or the authority report sent
   /aims export incidents [csv|json]  every incident as a file (compliance)
+  /aims nc raise · nc <NC-n> [containment|root-cause|action|verify|close]   nonconformities
+  /aims export nonconformities [csv|json]  every nonconformity as a file (compliance)
   /as <name>                  speak as someone else (e.g. /as compliance, /as @bob)
   /aims help                  this list
   a line starting with / while answering questions cancels them (on a terminal, so does Ctrl-C)
   (end of input, /quit or Ctrl-C twice leaves)`;
 
 /** Every word `/aims` understands. */
-export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'risks', 'assess', 'risk', 'tasks', 'task', 'impact', 'inventory', 'home', 'controls', 'soa', 'export', 'help', 'incident'] as const;
+export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'risks', 'assess', 'risk', 'tasks', 'task', 'impact', 'inventory', 'home', 'controls', 'soa', 'export', 'help', 'incident', 'nc'] as const;
 
 /** Levenshtein distance: insertions, deletions and substitutions (a swap counts two). */
 export function editDistance(a: string, b: string): number {

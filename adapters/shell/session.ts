@@ -23,6 +23,7 @@ import { impactConversation, printDashboard, printImpactLine, printInventory } f
 import { printTasks, taskConversation } from './tasks/conversation';
 import { riskCommand } from './risks/commands';
 import { incidentCommand } from './incidents/commands';
+import { ncCommand, ncExport } from './improvement/conversation';
 
 export { SHELL_HELP } from './commands';
 
@@ -209,7 +210,10 @@ async function runCommand(ctx: FlowContext, io: Prompter, speaker: ShellPerson, 
       return riskCommand(ctx, io, speaker, sub, rest);
     case 'incident':
       return incidentCommand(ctx, io, sub, rest);
+    case 'nc':
+      return ncCommand(ctx, io, speaker, rest);
     case 'export':
+      if ((rest[0] ?? '').toLowerCase() === 'nonconformities') return ncExport(ctx, io, rest[1] ?? 'csv');
       if ((rest[0] ?? '').toLowerCase() === 'risks') return riskCommand(ctx, io, speaker, sub, rest);
       if ((rest[0] ?? '').toLowerCase() === 'incidents') return incidentCommand(ctx, io, sub, rest);
       return io.print('usage: /aims export risks [csv|json] (compliance); other exports: npm run -s aimsbot -- export');

@@ -16,6 +16,7 @@ import { withImpactLine } from './impact/render';
 import { renderTaskList } from './tasks/render-tasks';
 import { runRiskCommand } from './risks';
 import { incidentCommand, incidentExportCommand } from './incidents';
+import { ncCommand, ncExportCommand } from './improvement';
 
 /** The slash command's name. */
 export const SLASH_COMMAND = '/aims';
@@ -108,10 +109,15 @@ async function run(
     }
     case 'incident':
       return incidentCommand(rt, ctx, arg, triggerId, who.channelId, reply);
+    case 'nc':
+      return ncCommand(rt, ctx, arg, triggerId, who.channelId, reply);
+    case 'export':
+      if (/^incidents\b/i.test(arg)) return incidentExportCommand(rt, ctx, (arg.split(/\s+/)[1] ?? 'csv').toLowerCase(), reply);
+      if (/^nonconformities\b/i.test(arg)) return ncExportCommand(rt, ctx, arg, reply);
+      await runRiskCommand(rt, ctx, sub, arg, triggerId, reply);
+      return;
     case 'risks':
     case 'assess':
-    case 'export':
-      if (sub === 'export' && /^incidents\b/i.test(arg)) return incidentExportCommand(rt, ctx, (arg.split(/\s+/)[1] ?? 'csv').toLowerCase(), reply);
       await runRiskCommand(rt, ctx, sub, arg, triggerId, reply);
       return;
     default:

@@ -37,6 +37,7 @@ import { registerTaskActions } from './tasks/actions';
 import { TASK_ACTIONS } from './tasks/render-tasks';
 import { registerRiskActions, RISK_ACTIONS, RISK_CALLBACK } from './risks';
 import { INCIDENT_ACTIONS, INCIDENT_CALLBACK, registerIncidentActions } from './incidents';
+import { NC_ACTIONS, registerNcActions } from './improvement';
 import type { SlackOAuth, SlackOAuthSettings } from './oauth';
 import { createSlackOAuth } from './oauth';
 import type { SlackRuntime } from './runtime';
@@ -210,8 +211,16 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
 
   bolt.use(
     ackUnhandled({
-      actions: [...Object.values(APPROVAL_ACTIONS), RESUBMIT_ACTION, FORM_BACK_ACTION, ...Object.values(REVIEW_ACTIONS), ...Object.values(IMPACT_ACTIONS), CONTROL_EDIT, SOA_APPROVE, ...Object.values(TASK_ACTIONS), ...Object.values(RISK_ACTIONS), ...Object.values(INCIDENT_ACTIONS)],
-      views: [FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK, IMPACT_CALLBACK, CONTROL_EDIT, ...Object.values(TASK_ACTIONS), RISK_CALLBACK, INCIDENT_CALLBACK],
+      actions: [
+        ...Object.values(APPROVAL_ACTIONS), RESUBMIT_ACTION, FORM_BACK_ACTION, ...Object.values(REVIEW_ACTIONS), ...Object.values(IMPACT_ACTIONS), CONTROL_EDIT, SOA_APPROVE, ...Object.values(TASK_ACTIONS), ...Object.values(RISK_ACTIONS),
+        ...Object.values(INCIDENT_ACTIONS),
+        ...Object.values(NC_ACTIONS),
+      ],
+      views: [
+        FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK, IMPACT_CALLBACK, CONTROL_EDIT, ...Object.values(TASK_ACTIONS), RISK_CALLBACK,
+        INCIDENT_CALLBACK,
+        ...Object.values(NC_ACTIONS),
+      ],
       commands: [SLASH_COMMAND],
     }),
   );
@@ -224,6 +233,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   registerTaskActions(bolt, rt);
   registerRiskActions(bolt, rt);
   registerIncidentActions(bolt, rt);
+  registerNcActions(bolt, rt);
   registerHome(bolt, rt);
   registerImpact(bolt, rt);
   registerDiscoveryListener(bolt, rt);

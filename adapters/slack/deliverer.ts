@@ -36,6 +36,7 @@ import { deliverTaskNotification } from './tasks/delivery';
 import { deliverRiskNotice } from './risks';
 import { deliverDiscoveryNudge } from './discovery/delivery';
 import { deliverIncidentNotice } from './incidents';
+import { deliverNcNotice } from './improvement';
 
 /** What the deliverer needs. */
 export interface SlackDelivererDeps {
@@ -90,6 +91,10 @@ export function createSlackDeliverer(d: SlackDelivererDeps): Deliverer {
           return await deliverDiscoveryNudge(d, row);
         case 'incident.reported':
           return await deliverIncidentNotice(d, row);
+        case 'nc.assigned':
+        case 'nc.verification_due':
+        case 'nc.reminder':
+          return (await deliverNcNotice(d, row))!;
         default:
           return (await deliverTaskNotification(d, row)) ?? { ok: false, permanent: true, error: `slack: no delivery for ${row.kind}` };
       }

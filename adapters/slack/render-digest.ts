@@ -9,6 +9,7 @@ import type { DigestCount, DigestItem, WeeklyDigest } from '../../flows';
 import { digestTotal, roleLabel, taskDigestLines } from '../../flows';
 import { discoveryDigestLines } from '../../flows';
 import { objectiveDigestLines } from '../../flows';
+import { ncDigestLines } from '../../flows';
 import type { Block } from './blocks';
 import { context, divider, header, LIMITS, limitBlocks, sectionsOf } from './blocks';
 import { clipMrkdwn, day, esc, words } from './mrkdwn';
@@ -77,6 +78,7 @@ function waiting(d: WeeklyDigest): Block[] {
     ...sectionsOf(taskDigestLines(d.tasks).map(esc)),
     ...sectionsOf(discoveryDigestLines(d.discovery, d.timezone).map(esc)),
     ...sectionsOf(objectiveDigestLines(d.objectives).map(esc)),
+    ...sectionsOf(ncDigestLines(d.nonconformities).map(esc)),
   ];
 }
 

@@ -28,6 +28,8 @@ export const HELP_LINES = [
   '*/aims export risks [csv|json]* — every risk register as a file in a DM (compliance)',
   '*/aims incident [&lt;ref&gt;]* — report an incident with an AI system; *incident INC-4* shows one, *incident INC-4 informed|reported* records the provider informed or the authority report sent',
   '*/aims export incidents [csv|json]* — every incident as a file in a DM (compliance)',
+  '*/aims nc raise* — raise a nonconformity (anyone); */aims nc NC-7* — its containment, root cause, actions and effectiveness',
+  '*/aims export nonconformities [csv|json]* — every nonconformity as a file in a DM (compliance)',
   '*/aims help* — this list',
 ];
 

@@ -15,6 +15,7 @@ import { home, inventory, startImpact, withImpactLine } from './impact/actions';
 import { taskListCard } from './tasks/cards';
 import { riskCommand } from './risks';
 import { incidentCommand, incidentExportCommand } from './incidents';
+import { ncCommand, ncExportCommand } from './improvement';
 
 const usage = (text: string) => messageCard(`Usage: ${text}`);
 
@@ -73,10 +74,13 @@ export async function runCommand(turn: FormTurn, command: Command): Promise<Card
       return riskCommand(turn, command.name, arg);
     case 'incident':
       return incidentCommand(turn, arg);
+    case 'nc':
+      return ncCommand(turn, arg);
     case 'export': {
       const [what = '', format = 'csv'] = arg.toLowerCase().split(/\s+/);
       if (what === 'incidents') return incidentExportCommand(turn, format);
-      return usage('export incidents [csv|json] (compliance); other exports: aimsbot export on the command line');
+      if (what === 'nonconformities') return ncExportCommand(turn, arg);
+      return usage('In chat (compliance): export incidents|nonconformities [csv|json]. Other exports: aimsbot export on the command line.');
     }
     default: {
       const card = helpCard(`Unknown command "${command.name}". `);

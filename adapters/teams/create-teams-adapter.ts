@@ -24,6 +24,7 @@ import { runCommand } from './commands';
 import { inventory, startImpact, submitImpact } from './impact/actions';
 import { handleRiskAction } from './risks';
 import { handleIncidentAction } from './incidents';
+import { handleNcAction } from './improvement';
 import { saveReference } from './conversation-refs';
 import { createTeamsDeliverer } from './deliver';
 import { TeamsCloudAdapter, teamsInbound } from './inbound';
@@ -203,6 +204,13 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
       case 'task.done':
       case 'task.not_applicable':
         return handleTaskAction(turn, action);
+      case 'nc.raise':
+      case 'nc.containment':
+      case 'nc.root_cause':
+      case 'nc.add_action':
+      case 'nc.verify':
+      case 'nc.close':
+        return handleNcAction(turn, action, data);
       default:
         return handleReviewAction(turn, action);
     }

@@ -24,6 +24,7 @@ import { createTeamsTransport, NoRoute } from './teams-transport';
 import { taskClosedSince, taskNotificationCard } from './tasks/delivery';
 import { nudgeCard } from './discovery/nudge-card';
 import { incidentNoticeCard } from './incidents';
+import { ncNoticeCard } from './improvement';
 
 /** What the deliverer needs. */
 export interface TeamsDelivererOptions {
@@ -142,7 +143,7 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
     // Task notifications: a reminder of a task closed since is not sent; a reminder carries its buttons.
     if (await taskClosedSince(db, row)) return { ok: true };
     const nudge = row.kind === 'discovery.nudge' && typeof p.tool === 'string' && typeof p.name === 'string' ? nudgeCard({ tool: p.tool, name: p.name, text }) : null;
-    const card = nudge ?? taskNotificationCard(row) ?? incidentNoticeCard(row, policy.organization.timezone) ?? messageCard(text);
+    const card = nudge ?? taskNotificationCard(row) ?? incidentNoticeCard(row, policy.organization.timezone) ?? ncNoticeCard(row) ?? messageCard(text);
     const r = row.recipient as { person?: number; channel?: 'approvals' | 'digest' };
     if ((typeof r.person === 'number' || r.channel) && (await postedBefore(row))) return { ok: true };
     if (typeof r.person === 'number') {

@@ -145,6 +145,12 @@ export const cardActionSchema = z.discriminatedUnion('action', [
     submit: z.boolean().optional(),
     named: z.boolean().optional(),
   }),
+  // Nonconformities: the form's inputs arrive merged into the data, read by field id.
+  z.looseObject({
+    action: z.enum(['nc.raise', 'nc.containment', 'nc.root_cause', 'nc.add_action', 'nc.verify', 'nc.close']),
+    ref: z.string().max(20).optional(),
+    submit: z.boolean().optional(),
+  }),
 ]);
 
 /** A parsed card action. */

@@ -33,6 +33,8 @@ export const TEAMS_HELP: Array<[string, string]> = [
   ['assess <ref>', "assess a tool's risks (owner, compliance)"],
   ['incident [<ref>]', 'report an incident with an AI system; incident INC-4 shows one, incident INC-4 informed|reported records the steps'],
   ['export incidents', 'compliance: the incidents with their due times (the file: aimsbot export incidents)'],
+  ['nc raise · nc NC-7', 'raise a nonconformity (anyone); see one with its containment, root cause, actions and effectiveness'],
+  ['export nonconformities [csv|json]', 'every nonconformity as a file (compliance)'],
   ['help', 'this list'],
 ];
 

@@ -3,11 +3,13 @@
  * `minor_nc`/`major_nc` audit finding, a serious incident, anyone's `nc raise`. Runs inside the
  * caller's transaction with its `nc.raised` audit event; with a `dedupeKey` (`finding:<id>`,
  * `incident:<id>`) a second opening for the same source returns the existing NC unchanged.
+ * A new NC's owner (unless they raised it themselves) is told through the outbox (`nc.assigned`).
  */
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { nonconformities } from '../../db/schema-improve';
 import { appendAudit } from '../audit';
+import { enqueue } from '../outbox';
 import { lockWorkspace, ncRef, takeNumbers } from '../refs';
 
 /** Where a nonconformity comes from. */
@@ -82,5 +84,30 @@ export async function openNonconformity(tx: Db, input: NewNonconformity): Promis
     },
     at: input.at,
   });
+  if (nc!.ownerId !== null && nc!.ownerId !== nc!.createdById) await tellOwner(tx, nc!, input.at);
   return { nc: nc!, created: true };
+}
+
+/** Payload of the NC notices (`nc.assigned`, `nc.verification_due`, `nc.reminder`): adapters show `text`. */
+export interface NcNoticePayload {
+  [key: string]: unknown;
+  ncId: number;
+  /** `NC-7` */
+  ref: string;
+  /** `nc.reminder` only: containment | root_cause | verification | closure */
+  stage?: string;
+  /** Plain text; adapters escape it. */
+  text: string;
+}
+
+async function tellOwner(tx: Db, nc: NcRow, at: Date): Promise<void> {
+  const ref = ncRef(nc.number);
+  const payload: NcNoticePayload = {
+    ncId: nc.id,
+    ref,
+    text:
+      `You own the ${nc.severity} nonconformity ${ref} (source: ${nc.source}): ${nc.description.slice(0, 500)}. ` +
+      `Record the containment and the root cause, then plan corrective actions: nc ${ref}`,
+  };
+  await enqueue(tx, { workspaceId: nc.workspaceId, dedupeKey: `nc.assigned:${nc.id}:${nc.ownerId}`, kind: 'nc.assigned', recipient: { person: nc.ownerId! }, payload, notBefore: at });
 }

@@ -8,6 +8,7 @@ import { roleLabel } from '../display';
 import { taskDigestLines } from '../tasks/digest';
 import { discoveryDigestLines } from '../discovery/digest';
 import { objectiveDigestLines } from '../objectives/digest';
+import { ncDigestLines } from '../improvement/digest';
 
 const line = (i: DigestItem) => `${i.ref} ${i.name}`;
 const names = (items: DigestItem[]) => items.map(line).join(', ');
@@ -68,6 +69,7 @@ export function renderDigestText(d: WeeklyDigest): string {
   out.push(...taskDigestLines(d.tasks));
   out.push(...discoveryDigestLines(d.discovery, d.timezone));
   out.push(...objectiveDigestLines(d.objectives));
+  out.push(...ncDigestLines(d.nonconformities));
   if (d.untreatedHighRisks?.length) {
     out.push(`Untreated high risks: ${d.untreatedRiskCount ?? 0} in ${digestTotal(d, 'untreatedHighRisks')} high-risk systems — ${names(d.untreatedHighRisks)}${more(d, 'untreatedHighRisks', d.untreatedHighRisks.length)}`);
   }

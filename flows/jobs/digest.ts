@@ -23,6 +23,8 @@ import type { DiscoveryDigest } from '../discovery/digest';
 import { discoveryDigest } from '../discovery/digest';
 import type { ObjectiveDigest } from '../objectives/digest';
 import { objectiveDigest } from '../objectives/digest';
+import type { NcDigest } from '../improvement/digest';
+import { ncDigest } from '../improvement/digest';
 
 /** A system named in the digest. */
 export interface DigestItem {
@@ -92,6 +94,8 @@ export interface WeeklyDigest {
   discovery?: DiscoveryDigest;
   /** The policy's objectives with their values, targets and 8-week trends (absent without objectives). */
   objectives?: ObjectiveDigest;
+  /** Open nonconformities by age, the oldest named (absent on older digests). */
+  nonconformities?: NcDigest;
 }
 
 /** Full sizes of the digest's lists (see {@link WeeklyDigest.totals}). */
@@ -285,6 +289,7 @@ export async function buildDigest(db: Db, policy: Policy, workspaceId: number, s
     tasks: await taskDigest(db, policy, workspaceId, start, end),
     discovery: await discoveryDigest(db, workspaceId),
     objectives: await objectiveDigest(db, policy, workspaceId, end),
+    nonconformities: await ncDigest(db, workspaceId, end),
   };
   return digest;
 }

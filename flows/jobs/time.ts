@@ -118,6 +118,7 @@ export const QUIET_HOURS_KINDS: ReadonlySet<string> = new Set([
   'triage.retriage_needed',
   'task.reminder',
   'task.escalation',
+  'nc.reminder',
 ]);
 
 /**

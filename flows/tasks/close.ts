@@ -23,6 +23,7 @@ import { cleanMultiline } from '../triage/text';
 import type { TaskView } from './view';
 import { loadTaskView } from './view';
 import { ORGANISATION_GROUP } from './obligations';
+import { ncActionClosed } from '../improvement/action-closed';
 
 /** Longest evidence (a link or a note), in characters. */
 export const EVIDENCE_MAX = 2000;
@@ -145,6 +146,8 @@ async function close(ctx: FlowContext, refText: string, status: 'done' | 'not_ap
     });
     // A risk's treatment done is the risk treated: the register says so from now on.
     if (status === 'done' && row.kind === 'risk_treatment' && row.subjectType === 'risk') await riskTreated(tx, ctx, row.subjectId, found.ref, now);
+    // The last corrective action of a nonconformity closed: its effectiveness check is due.
+    if (row.kind === 'corrective_action' && row.subjectType === 'nc') await ncActionClosed(tx, ctx, row.subjectId, found.ref, now);
     if (status === 'not_applicable') {
       const by = ctx.actor.displayName ?? ctx.actor.platformId;
       const payload: TaskNotApplicablePayload = {

@@ -8,7 +8,7 @@ import { parseSystemRef } from '../../flows/views';
 import { UsageError } from './io';
 
 /** What can be exported. */
-export const EXPORT_KINDS = ['inventory', 'soa', 'audit', 'controls', 'tasks', 'risks', 'impact'] as const;
+export const EXPORT_KINDS = ['inventory', 'soa', 'audit', 'controls', 'tasks', 'risks', 'impact', 'nonconformities'] as const;
 
 /** Parsed `export` arguments. */
 export interface ExportArgs {

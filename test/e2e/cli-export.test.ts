@@ -112,7 +112,7 @@ describe('aimsbot export', () => {
   it.each([
     [['inventory'], /--format is required/],
     [['inventory', '--format', 'xml'], /--format must be csv or json/],
-    [['people', '--format', 'csv'], /inventory, soa, audit, controls, tasks, risks, impact/],
+    [['people', '--format', 'csv'], /inventory, soa, audit, controls, tasks, risks, impact, nonconformities/],
     [['inventory', '--format', 'md'], /--format must be csv or json/],
     [['audit', '--format', 'csv', '--draft'], /--draft only applies to export soa/],
     [['audit', '--format', 'csv', '--version', '1'], /--version only applies to export soa/],
