@@ -26,6 +26,9 @@ export const HELP_LINES = [
   '*/aims risks &lt;ref&gt;* — a tool’s risk register: heat map and list',
   '*/aims assess &lt;ref&gt;* — assess a tool’s risks (owner, compliance)',
   '*/aims export risks [csv|json]* — every risk register as a file in a DM (compliance)',
+  '*/aims audit plan* — plan an internal audit and draw its sample (compliance); `audit &lt;id&gt;` shows one',
+  '*/aims finding &lt;audit id&gt;* — record a finding (the audit’s auditors)',
+  '*/aims export audit-report &lt;id&gt;* · *export audits [csv|json]* — the audit report, or every audit, as a file in a DM (compliance)',
   '*/aims help* — this list',
 ];
 

@@ -6,7 +6,7 @@ export type { SampleCandidate, SampleSizes, SampledClass } from './sample';
 export { auditRefOf, findingAudit, isAuditorOf, loadAudit, readableAudit } from './access';
 export type { AuditRow, AuditStatus } from './access';
 export { ISO_42001_CLAUSES, criterionTitle, normaliseClause } from './criteria';
-export { evidenceKey, planAudit, planRefusal } from './plan';
+export { evidenceKey, newFormToken, planAccess, planAudit, planRefusal } from './plan';
 export type { AuditPlanned, PlanOptions } from './plan';
 export { findingSubjects, recordFinding } from './finding';
 export type { FindingRecorded, FindingRow } from './finding';

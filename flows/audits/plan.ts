@@ -6,6 +6,7 @@
  * its tasks, their first notice and the `audit.planned` event are written in one transaction; a
  * form submitted again with the same token returns the audit it planned.
  */
+import { randomBytes } from 'node:crypto';
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { aiSystems, approvalRequests, approvalSteps, auditEvents, people } from '../../db/schema';
@@ -257,4 +258,14 @@ async function writePlan(tx: Db, ctx: FlowContext, input: AuditPlanInput, opts: 
 function scopeLine(input: Pick<AuditPlanInput, 'clauses' | 'controls'>): string {
   const parts = [...input.clauses.map((c) => `clause ${c}`), ...input.controls];
   return parts.length ? parts.join(', ') : 'the AI management system';
+}
+
+/** Null when the actor may plan audits (compliance), else the refusal to show before any form opens. */
+export function planAccess(ctx: FlowContext): Refusal | null {
+  return isCompliance(ctx) ? null : planRefusal();
+}
+
+/** A new form token: one per opened `audit.plan` or `finding.record` form, so its replay writes nothing twice. */
+export function newFormToken(): string {
+  return randomBytes(12).toString('base64url');
 }
