@@ -14,6 +14,7 @@ import { teamsControlsCommand, teamsSoaCommand } from './controls/actions';
 import { home, inventory, startImpact, withImpactLine } from './impact/actions';
 import { taskListCard } from './tasks/cards';
 import { riskCommand } from './risks';
+import { auditCommand, auditExportCommand } from './audits';
 
 const usage = (text: string) => messageCard(`Usage: ${text}`);
 
@@ -70,6 +71,11 @@ export async function runCommand(turn: FormTurn, command: Command): Promise<Card
     case 'risks':
     case 'assess':
       return riskCommand(turn, command.name, arg);
+    case 'audit':
+    case 'finding':
+      return auditCommand(turn, command.name, arg);
+    case 'export':
+      return auditExportCommand(turn, arg);
     default: {
       const card = helpCard(`Unknown command "${command.name}". `);
       return card;

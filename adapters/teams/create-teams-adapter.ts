@@ -23,6 +23,7 @@ import { timezoneOf } from '../../flows/display';
 import { runCommand } from './commands';
 import { inventory, startImpact, submitImpact } from './impact/actions';
 import { handleRiskAction } from './risks';
+import { handleAuditAction } from './audits';
 import { saveReference } from './conversation-refs';
 import { createTeamsDeliverer } from './deliver';
 import { TeamsCloudAdapter, teamsInbound } from './inbound';
@@ -184,6 +185,9 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
       case 'risk.edit':
       case 'risk.accept_residual':
         return handleRiskAction(turn, action, data);
+      case 'audit.plan':
+      case 'finding.record':
+        return handleAuditAction(turn, action, data);
       case 'show': {
         const r = await flows.show(turn.ctx, action.ref);
         return r.kind === 'refused' ? messageCard(r.message, { error: true }) : systemCard(r.system, r.request, undefined, timezoneOf(deps.policy));

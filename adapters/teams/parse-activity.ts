@@ -138,6 +138,8 @@ export const cardActionSchema = z.discriminatedUnion('action', [
     queue: z.array(z.object({ number: num.nullable(), source: z.string().max(40) })).max(60).optional(),
     index: z.coerce.number().int().min(0).max(60).optional(),
   }),
+  // Internal audits: without `submit` the form; with it, the inputs merged in, read by field id.
+  z.looseObject({ action: z.enum(['audit.plan', 'finding.record']), token: z.string().max(40).optional(), audit: z.string().max(40).optional(), submit: z.union([z.boolean(), z.literal('true')]).transform((v) => v === true || v === 'true').optional() }),
 ]);
 
 /** A parsed card action. */

@@ -31,6 +31,9 @@ export const TEAMS_HELP: Array<[string, string]> = [
   ['tasks', 'your open tasks, with Done and Not applicable (compliance: tasks all, tasks overdue)'],
   ['risks <ref>', "a tool's risk register: heat map and list"],
   ['assess <ref>', "assess a tool's risks (owner, compliance)"],
+  ['audit plan · audit <id>', 'plan an internal audit and draw its sample (compliance); see one'],
+  ['finding <audit id>', "record a finding (the audit's auditors)"],
+  ['export audit-report <id> · export audits', 'the audit report, or every audit, in a personal chat (compliance)'],
   ['help', 'this list'],
 ];
 
