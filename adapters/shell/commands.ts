@@ -23,13 +23,16 @@ export const SHELL_HELP = `commands:
   /aims assess <ref>          assess a tool's risks (owner, compliance)
   /aims risk add <ref> · risk edit <AI-1/R-1> · risk accept <AI-1/R-1>   one risk
   /aims export risks [csv|json]  every risk register as a file (compliance)
+  /aims audit plan · audit <id>  plan an internal audit and draw its sample (compliance); see one
+  /aims finding <audit id>    record a finding (the audit's auditors)
+  /aims export audit-report <id> · export audits [csv|json]  the audit report, or every audit (compliance)
   /as <name>                  speak as someone else (e.g. /as compliance, /as @bob)
   /aims help                  this list
   a line starting with / while answering questions cancels them (on a terminal, so does Ctrl-C)
   (end of input, /quit or Ctrl-C twice leaves)`;
 
 /** Every word `/aims` understands. */
-export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'risks', 'assess', 'risk', 'tasks', 'task', 'impact', 'inventory', 'home', 'controls', 'soa', 'export', 'help'] as const;
+export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'risks', 'assess', 'risk', 'tasks', 'task', 'impact', 'inventory', 'home', 'controls', 'soa', 'export', 'help', 'audit', 'finding'] as const;
 
 /** Levenshtein distance: insertions, deletions and substitutions (a swap counts two). */
 export function editDistance(a: string, b: string): number {
