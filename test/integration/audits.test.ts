@@ -159,6 +159,11 @@ describe.each(DB_KINDS)('internal audits on %s', (kind) => {
     expect(r.kind === 'refused' && r.code).toBe('not_authorised');
     const other = await flows.auditView(carol, 'IA-2026-9');
     expect(other.kind === 'refused' && other.code).toBe('not_found');
+    // Another workspace's compliance officer does not find this workspace's audit.
+    const elsewhere = await actors(database.db, clock, undefined, 'shell', 'other-team').as('carol');
+    const foreign = await flows.auditView(elsewhere, auditRef);
+    expect(foreign.kind === 'refused' && foreign.code).toBe('not_found');
+    expect((await flows.auditReportForChat(elsewhere, auditRef)).kind).toBe('refused');
   });
 
   it('a minor_nc finding opens an NC owned by the system owner and moves the audit to fieldwork', async () => {
