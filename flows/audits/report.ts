@@ -28,6 +28,8 @@ import { auditDetails } from './view';
 /** A written report. */
 export interface AuditReport {
   kind: 'report';
+  /** internal_audits.id */
+  auditId: number;
   ref: string;
   markdown: string;
   /** `audit-report-IA-2026-1.md` */
@@ -133,7 +135,7 @@ export async function writeAuditReport(db: Db, audit: AuditRow, o: { actor: stri
         at: o.now,
       });
     }
-    return { kind: 'report', ref, markdown, filename: `audit-report-${ref}.md`, reported, findings: details.findings.length };
+    return { kind: 'report', auditId: current.id, ref, markdown, filename: `audit-report-${ref}.md`, reported, findings: details.findings.length };
   });
 }
 

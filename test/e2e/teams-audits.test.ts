@@ -106,5 +106,13 @@ describe('Teams: internal audits', () => {
     expect(cardText(report)).toContain('Internal audit report');
     expect((await bench.db.db.select().from(internalAudits))[0]!.status).toBe('reported');
     expect(cardHazards(report)).toEqual([]);
+    const open = (report.actions as Array<{ type: string; url?: string }> | undefined)?.find((a) => a.type === 'Action.OpenUrl');
+    expect(open?.url).toMatch(/\/api\/audit-report\//);
+    const res = await fetch(open!.url!);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain(`audit-report-${auditRef}.md`);
+    expect(await res.text()).toContain(`# Internal audit report ${auditRef}`);
+    expect((await fetch(open!.url!.replace('/api/audit-report/', '/api/audit-report/9'))).status).toBe(404);
+    expect(await bench.db.db.select().from(auditEvents).where(eq(auditEvents.action, 'audit.reported'))).toHaveLength(1);
   });
 });

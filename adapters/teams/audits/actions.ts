@@ -102,7 +102,7 @@ export async function auditExportCommand(turn: FormTurn, arg: string): Promise<C
     const r = await flows.auditReportForChat(turn.ctx, param);
     if (r.kind === 'refused') return refusal(r);
     if (r.reported) turn.afterChange();
-    return reportCard(r);
+    return reportCard(r, turn.auditReportLink?.(turn.ctx.workspace.id, r.auditId) ?? null);
   }
   const file = await flows.auditsExportFile(turn.ctx, (param || 'csv').toLowerCase());
   if (file.kind === 'refused') return refusal(file);

@@ -108,19 +108,22 @@ export function auditCard(v: AuditView): CardJson {
 /** Characters of the report per text block (card text blocks hold 1,500). */
 const CHUNK = 1400;
 
-/** A text file as a card: its name, a line about it, and the text in monospace as it would be saved. */
-export function fileCard(filename: string, intro: string, content: string): CardJson {
+/** A text file as a card: its name, a line about it, the text in monospace, and its download link when there is one. */
+export function fileCard(filename: string, intro: string, content: string, link: string | null = null): CardJson {
   const chunks: string[] = [];
   for (let i = 0; i < content.length && chunks.length < 16; i += CHUNK) chunks.push(content.slice(i, i + CHUNK));
   const cut = content.length > CHUNK * 16;
-  return adaptiveCard([
-    heading(filename),
-    textBlock(`${intro}${cut ? ' It is longer than a card: aimsbot export on the command line writes all of it.' : ''}`),
-    ...chunks.map((c) => textBlock(c, { fontType: 'Monospace', size: 'Small', spacing: 'None' })),
-  ]);
+  return adaptiveCard(
+    [
+      heading(filename),
+      textBlock(`${intro}${cut ? ' It is longer than a card: aimsbot export on the command line writes all of it.' : ''}`),
+      ...chunks.map((c) => textBlock(c, { fontType: 'Monospace', size: 'Small', spacing: 'None' })),
+    ],
+    link ? { actions: [{ type: 'Action.OpenUrl', title: 'Download (Markdown)', url: link }] } : {},
+  );
 }
 
-/** The report as a card. */
-export function reportCard(r: AuditReport): CardJson {
-  return fileCard(r.filename, `The report of internal audit ${r.ref}${r.reported ? '; the audit is now reported' : ''}.`, r.markdown);
+/** The report as a card, with its download link (the link works for 15 minutes). */
+export function reportCard(r: AuditReport, link: string | null = null): CardJson {
+  return fileCard(r.filename, `The report of internal audit ${r.ref}${r.reported ? '; the audit is now reported' : ''}.`, r.markdown, link);
 }
