@@ -12,7 +12,7 @@ export { findingSubjects, recordFinding } from './finding';
 export type { FindingRecorded, FindingRow } from './finding';
 export { auditDetails, auditView } from './view';
 export type { AuditDetails, AuditView, FindingView, SampledSystemView } from './view';
-export { auditConclusion, auditReportExport, auditReportForChat, auditReportMarkdown, writeAuditReport } from './report';
+export { auditConclusion, auditReportExport, auditReportForChat, auditReportMarkdown, reportedAuditReport, writeAuditReport } from './report';
 export type { AuditReport } from './report';
 export { AUDIT_EXPORT_COLUMNS, auditExportCells, auditExportRecords, auditExportText, auditsExportFile } from './export';
 export type { AuditExportRecord } from './export';

@@ -168,3 +168,13 @@ export async function auditReportExport(db: Db, text: string, o: { workspace?: s
   const hit = mine[0]!;
   return writeAuditReport(db, hit.audit, { actor: 'cli', now: o.now, organisation: o.organisation ?? hit.name ?? `${hit.platform}:${hit.externalId}`, timezone: o.timezone });
 }
+
+/** The report of a reported (or closed) audit of the workspace, for a download link; null otherwise. Changes nothing. */
+export async function reportedAuditReport(db: Db, workspaceId: number, auditId: number, o: { now: Date; organisation: string; timezone: string }): Promise<AuditReport | null> {
+  const [audit] = await db
+    .select()
+    .from(internalAudits)
+    .where(and(eq(internalAudits.workspaceId, workspaceId), eq(internalAudits.id, auditId)));
+  if (!audit || (audit.status !== 'reported' && audit.status !== 'closed')) return null;
+  return writeAuditReport(db, audit, { actor: 'system', ...o });
+}

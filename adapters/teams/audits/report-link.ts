@@ -7,9 +7,7 @@
  * key without one. Only a reported audit is served; serving it changes nothing.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
 import type { Request, Response } from 'express';
-import { internalAudits } from '../../../db/schema-improve';
 import type { FlowDeps } from '../../../flows';
 import * as flows from '../../../flows';
 
@@ -48,13 +46,9 @@ export function createAuditReportLinks(deps: FlowDeps, publicUrl: () => string |
       const wanted = Buffer.from(sign(payload), 'base64url');
       if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return fail(404, 'No such file.');
       if (Number(m[3]) * 1000 < deps.clock.now().getTime()) return fail(410, 'This link has expired: ask the bot for export audit-report again.');
-      const [audit] = await deps.db
-        .select()
-        .from(internalAudits)
-        .where(and(eq(internalAudits.workspaceId, Number(m[1])), eq(internalAudits.id, Number(m[2]))));
-      if (!audit || (audit.status !== 'reported' && audit.status !== 'closed')) return fail(404, 'No such file.');
       const { timezone, name } = deps.policy.organization;
-      const report = await flows.writeAuditReport(deps.db, audit, { actor: 'system', now: deps.clock.now(), organisation: name, timezone });
+      const report = await flows.reportedAuditReport(deps.db, Number(m[1]), Number(m[2]), { now: deps.clock.now(), organisation: name, timezone });
+      if (!report) return fail(404, 'No such file.');
       res
         .status(200)
         .type('text/markdown; charset=utf-8')
