@@ -6,7 +6,7 @@
  * its tasks, their first notice and the `audit.planned` event are written in one transaction; a
  * form submitted again with the same token returns the audit it planned.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { aiSystems, approvalRequests, approvalSteps, auditEvents, people } from '../../db/schema';
@@ -45,7 +45,7 @@ export interface AuditPlanned {
 /** Options of a plan: `token` identifies one filled form, so its replay plans nothing twice. */
 export interface PlanOptions {
   token?: string | null;
-  /** The seed to draw with; a fresh random one when absent. */
+  /** The seed to draw with; without it, one derived from the (random) form token, else a fresh random one. */
   seed?: string;
 }
 
@@ -155,7 +155,9 @@ async function writePlan(tx: Db, ctx: FlowContext, input: AuditPlanInput, opts: 
     .select({ id: aiSystems.id, refNumber: aiSystems.refNumber, name: aiSystems.name, riskClass: aiSystems.riskClass, ownerId: aiSystems.ownerId })
     .from(aiSystems)
     .where(and(eq(aiSystems.workspaceId, ws), inArray(aiSystems.status, [...SAMPLED_STATUSES])));
-  const seed = opts.seed ?? newSampleSeed();
+  // One form, one seed: submitting the same form again (say with another auditor after a
+  // refusal) draws the same order, so a sample cannot be re-drawn until it suits someone.
+  const seed = opts.seed ?? (opts.token ? createHash('sha256').update(`aimsbot audit sample\n${opts.token}`).digest('hex').slice(0, 32) : newSampleSeed());
   const ids = drawSample(live, input.sizes, seed);
   const sample = ids.map((id) => live.find((s) => s.id === id)!);
   const partial = await impartialityProblem(tx, ws, auditors, sample);

@@ -130,7 +130,8 @@ describe.each(DB_KINDS)('internal audits on %s', (kind) => {
     const events = await database.db.select().from(auditEvents).where(eq(auditEvents.action, 'audit.planned'));
     expect(events).toHaveLength(1);
     expect(events[0]!.data).toMatchObject({ sample_seed: row!.sampleSeed, planned_for: '2026-12-15' });
-    // The same form again plans nothing more.
+    expect(row!.sampleSeed).toMatch(/^[0-9a-f]{32}$/);
+        // The same form again plans nothing more.
     const again = await flows.planAudit(carol, plan({ sample_high: '5' }), { token: 'form-1' });
     expect(again.kind === 'planned' && again.created).toBe(false);
     expect(await database.db.select().from(internalAudits)).toHaveLength(1);
