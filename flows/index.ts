@@ -61,3 +61,4 @@ export * from './improvement';
 export * from './incidents';
 export * from './objectives';
 export * from './discovery';
+export * from './audits';

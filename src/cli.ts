@@ -42,6 +42,11 @@ const HELP = `usage: aimsbot <command>
   export fria <ref> [--out FILE.md] [--json] [--workspace ID]
                             the Art. 27 FRIA of one system: Markdown on standard output, or
                             FILE.md with FILE.json beside it; --json prints the JSON instead
+  export audit-report <IA-YYYY-n> [--out FILE.md] [--workspace ID]
+                            the report of an internal audit as Markdown; the first one moves the
+                            audit to reported
+  export audits --format csv|json [--workspace ID] [--out FILE]
+                            every internal audit, one row per finding (audits without findings too)
   audit verify [--checkpoint <seq>:<hash>]
                             recompute the audit hash chains (HMAC with AIMS_AUDIT_KEY) and compare
                             them with every published checkpoint, or with one copied from chat

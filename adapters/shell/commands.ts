@@ -28,13 +28,16 @@ export const SHELL_HELP = `commands:
   /aims export incidents [csv|json]  every incident as a file (compliance)
   /aims nc raise · nc <NC-n> [containment|root-cause|action|verify|close]   nonconformities
   /aims export nonconformities [csv|json]  every nonconformity as a file (compliance)
+  /aims audit plan · audit <id>  plan an internal audit and draw its sample (compliance); see one
+  /aims finding <audit id>    record a finding (the audit's auditors)
+  /aims export audit-report <id> · export audits [csv|json]  the audit report, or every audit (compliance)
   /as <name>                  speak as someone else (e.g. /as compliance, /as @bob)
   /aims help                  this list
   a line starting with / while answering questions cancels them (on a terminal, so does Ctrl-C)
   (end of input, /quit or Ctrl-C twice leaves)`;
 
 /** Every word `/aims` understands. */
-export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'risks', 'assess', 'risk', 'tasks', 'task', 'impact', 'inventory', 'home', 'controls', 'soa', 'export', 'help', 'incident', 'nc'] as const;
+export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'risks', 'assess', 'risk', 'tasks', 'task', 'impact', 'inventory', 'home', 'controls', 'soa', 'export', 'help', 'incident', 'nc', 'audit', 'finding'] as const;
 
 /** Levenshtein distance: insertions, deletions and substitutions (a swap counts two). */
 export function editDistance(a: string, b: string): number {

@@ -24,6 +24,7 @@ import { printTasks, taskConversation } from './tasks/conversation';
 import { riskCommand } from './risks/commands';
 import { incidentCommand } from './incidents/commands';
 import { ncCommand, ncExport } from './improvement/conversation';
+import { auditCommand } from './audits/commands';
 
 export { SHELL_HELP } from './commands';
 
@@ -212,11 +213,15 @@ async function runCommand(ctx: FlowContext, io: Prompter, speaker: ShellPerson, 
       return incidentCommand(ctx, io, sub, rest);
     case 'nc':
       return ncCommand(ctx, io, speaker, rest);
+    case 'audit':
+    case 'finding':
+      return auditCommand(ctx, io, speaker, sub, rest);
     case 'export':
       if ((rest[0] ?? '').toLowerCase() === 'nonconformities') return ncExport(ctx, io, rest[1] ?? 'csv');
+      if (/^(audit-report|audits)$/i.test(rest[0] ?? '')) return auditCommand(ctx, io, speaker, sub, rest);
       if ((rest[0] ?? '').toLowerCase() === 'risks') return riskCommand(ctx, io, speaker, sub, rest);
       if ((rest[0] ?? '').toLowerCase() === 'incidents') return incidentCommand(ctx, io, sub, rest);
-      return io.print('usage: /aims export risks [csv|json] (compliance); other exports: npm run -s aimsbot -- export');
+      return io.print('usage: /aims export risks|incidents|nonconformities|audits [csv|json] · export audit-report <id> (compliance); other exports: npm run -s aimsbot -- export');
     default:
       return io.print(unknownCommand(typed));
   }

@@ -17,6 +17,7 @@ import { renderTaskList } from './tasks/render-tasks';
 import { runRiskCommand } from './risks';
 import { incidentCommand, incidentExportCommand } from './incidents';
 import { ncCommand, ncExportCommand } from './improvement';
+import { runAuditCommand, runAuditExport } from './audits';
 
 /** The slash command's name. */
 export const SLASH_COMMAND = '/aims';
@@ -48,6 +49,7 @@ async function run(
   const [rawSub = '', ...rest] = text.trim().split(/\s+/);
   const sub = rawSub.toLowerCase();
   const arg = rest.join(' ').trim();
+  if (sub === 'export' && /^(audits|audit-report)$/i.test(rest[0] ?? '')) return runAuditExport(rt, ctx, arg, reply);
   switch (sub) {
     case '':
     case 'help':
@@ -120,6 +122,9 @@ async function run(
     case 'assess':
       await runRiskCommand(rt, ctx, sub, arg, triggerId, reply);
       return;
+    case 'audit':
+    case 'finding':
+      return runAuditCommand(rt, ctx, sub, arg, triggerId, who.channelId, reply);
     default:
       await reply(renderHelp(rawSub));
   }

@@ -38,6 +38,7 @@ import { TASK_ACTIONS } from './tasks/render-tasks';
 import { registerRiskActions, RISK_ACTIONS, RISK_CALLBACK } from './risks';
 import { INCIDENT_ACTIONS, INCIDENT_CALLBACK, registerIncidentActions } from './incidents';
 import { NC_ACTIONS, registerNcActions } from './improvement';
+import { AUDIT_IDS, registerAuditActions } from './audits';
 import type { SlackOAuth, SlackOAuthSettings } from './oauth';
 import { createSlackOAuth } from './oauth';
 import type { SlackRuntime } from './runtime';
@@ -215,11 +216,13 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
         ...Object.values(APPROVAL_ACTIONS), RESUBMIT_ACTION, FORM_BACK_ACTION, ...Object.values(REVIEW_ACTIONS), ...Object.values(IMPACT_ACTIONS), CONTROL_EDIT, SOA_APPROVE, ...Object.values(TASK_ACTIONS), ...Object.values(RISK_ACTIONS),
         ...Object.values(INCIDENT_ACTIONS),
         ...Object.values(NC_ACTIONS),
+        AUDIT_IDS.finding,
       ],
       views: [
         FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK, IMPACT_CALLBACK, CONTROL_EDIT, ...Object.values(TASK_ACTIONS), RISK_CALLBACK,
         INCIDENT_CALLBACK,
         ...Object.values(NC_ACTIONS),
+        ...Object.values(AUDIT_IDS),
       ],
       commands: [SLASH_COMMAND],
     }),
@@ -234,6 +237,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   registerRiskActions(bolt, rt);
   registerIncidentActions(bolt, rt);
   registerNcActions(bolt, rt);
+  registerAuditActions(bolt, rt);
   registerHome(bolt, rt);
   registerImpact(bolt, rt);
   registerDiscoveryListener(bolt, rt);

@@ -30,6 +30,9 @@ export const HELP_LINES = [
   '*/aims export incidents [csv|json]* — every incident as a file in a DM (compliance)',
   '*/aims nc raise* — raise a nonconformity (anyone); */aims nc NC-7* — its containment, root cause, actions and effectiveness',
   '*/aims export nonconformities [csv|json]* — every nonconformity as a file in a DM (compliance)',
+  '*/aims audit plan* — plan an internal audit and draw its sample (compliance); `audit &lt;id&gt;` shows one',
+  '*/aims finding &lt;audit id&gt;* — record a finding (the audit’s auditors)',
+  '*/aims export audit-report &lt;id&gt;* · *export audits [csv|json]* — the audit report, or every audit, as a file in a DM (compliance)',
   '*/aims help* — this list',
 ];
 

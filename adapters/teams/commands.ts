@@ -16,6 +16,7 @@ import { taskListCard } from './tasks/cards';
 import { riskCommand } from './risks';
 import { incidentCommand, incidentExportCommand } from './incidents';
 import { ncCommand, ncExportCommand } from './improvement';
+import { auditCommand, auditExportCommand } from './audits';
 
 const usage = (text: string) => messageCard(`Usage: ${text}`);
 
@@ -80,8 +81,12 @@ export async function runCommand(turn: FormTurn, command: Command): Promise<Card
       const [what = '', format = 'csv'] = arg.toLowerCase().split(/\s+/);
       if (what === 'incidents') return incidentExportCommand(turn, format);
       if (what === 'nonconformities') return ncExportCommand(turn, arg);
-      return usage('In chat (compliance): export incidents|nonconformities [csv|json]. Other exports: aimsbot export on the command line.');
+      if (what === 'audit-report' || what === 'audits') return auditExportCommand(turn, arg);
+      return usage('In chat (compliance): export incidents|nonconformities|audits [csv|json], export audit-report <id>. Other exports: aimsbot export on the command line.');
     }
+    case 'audit':
+    case 'finding':
+      return auditCommand(turn, command.name, arg);
     default: {
       const card = helpCard(`Unknown command "${command.name}". `);
       return card;

@@ -25,6 +25,8 @@ import { inventory, startImpact, submitImpact } from './impact/actions';
 import { handleRiskAction } from './risks';
 import { handleIncidentAction } from './incidents';
 import { handleNcAction } from './improvement';
+import { handleAuditAction } from './audits';
+import { AUDIT_REPORT_LINK_PATH, createAuditReportLinks } from './audits/report-link';
 import { saveReference } from './conversation-refs';
 import { createTeamsDeliverer } from './deliver';
 import { TeamsCloudAdapter, teamsInbound } from './inbound';
@@ -127,6 +129,7 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
   const adapter = new TeamsCloudAdapter(auth);
   const directory = createMemberDirectory();
   const soaLinks = createSoaLinks(deps, () => config.publicUrl, config.appPassword);
+  const auditReportLinks = createAuditReportLinks(deps, () => config.publicUrl, config.appPassword);
   const remembered = new Set<string>();
 
   adapter.onTurnError = async (context, err) => {
@@ -163,7 +166,7 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
     const member = activity.from?.id ? await directory.lookup(context, activity.from.id) : null;
     const actor = actorOf(activity, member?.email)!;
     const ctx = await flows.flowContext(deps, workspaceOf(activity), actor);
-    return { ctx, context, directory, speaker: { id: userId, name: activity.from?.name || userId }, afterChange, soaLink: (ws, hash) => soaLinks.link(ws, hash, deps.clock.now()) };
+    return { ctx, context, directory, speaker: { id: userId, name: activity.from?.name || userId }, afterChange, soaLink: (ws, hash) => soaLinks.link(ws, hash, deps.clock.now()), auditReportLink: (ws, id) => auditReportLinks.link(ws, id, deps.clock.now()) };
   };
 
   const handleAction = async (turn: FormTurn, action: CardAction, data: Record<string, unknown>): Promise<CardJson> => {
@@ -191,6 +194,9 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
       case 'incident.provider_informed':
       case 'incident.authority_reported':
         return handleIncidentAction(turn, action, data);
+      case 'audit.plan':
+      case 'finding.record':
+        return handleAuditAction(turn, action, data);
       case 'show': {
         const r = await flows.show(turn.ctx, action.ref);
         return r.kind === 'refused' ? messageCard(r.message, { error: true }) : systemCard(r.system, r.request, undefined, timezoneOf(deps.policy));
@@ -302,6 +308,7 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
       if (!config.appId) logger.warn(UNAUTHENTICATED_WARNING);
       const gate = opts.gate ?? createWorkGate(config.limits ?? DEFAULT_WORK_LIMITS);
       app.get(`${SOA_LINK_PATH}/:token`, (req, res, next) => void soaLinks.handler(req, res).catch(next));
+      app.get(`${AUDIT_REPORT_LINK_PATH}/:token`, (req, res, next) => void auditReportLinks.handler(req, res).catch(next));
       app.post('/api/messages', ...teamsInbound({ adapter, auth, logic, logger, authTimeoutMs: opts.authTimeoutMs ?? 5000, gate }));
     },
   };

@@ -30,6 +30,8 @@ export interface FormTurn {
   afterChange: () => void;
   /** The download link of a Statement of Applicability (controls/soa-link.ts), or null without one. */
   soaLink?: (workspaceId: number, hash: string) => string | null;
+  /** The download link of a reported audit's report (audits/report-link.ts), or null without one. */
+  auditReportLink?: (workspaceId: number, auditId: number) => string | null;
 }
 
 /** The first card of a flow (for `register`, or `resubmit <ref>` with the previous answers). */

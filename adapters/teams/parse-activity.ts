@@ -151,6 +151,8 @@ export const cardActionSchema = z.discriminatedUnion('action', [
     ref: z.string().max(20).optional(),
     submit: z.boolean().optional(),
   }),
+  // Internal audits: without `submit` the form; with it, the inputs merged in, read by field id.
+  z.looseObject({ action: z.enum(['audit.plan', 'finding.record']), token: z.string().max(40).optional(), audit: z.string().max(40).optional(), submit: z.union([z.boolean(), z.literal('true')]).transform((v) => v === true || v === 'true').optional() }),
 ]);
 
 /** A parsed card action. */

@@ -35,6 +35,9 @@ export const TEAMS_HELP: Array<[string, string]> = [
   ['export incidents', 'compliance: the incidents with their due times (the file: aimsbot export incidents)'],
   ['nc raise · nc NC-7', 'raise a nonconformity (anyone); see one with its containment, root cause, actions and effectiveness'],
   ['export nonconformities [csv|json]', 'every nonconformity as a file (compliance)'],
+  ['audit plan · audit <id>', 'plan an internal audit and draw its sample (compliance); see one'],
+  ['finding <audit id>', "record a finding (the audit's auditors)"],
+  ['export audit-report <id> · export audits', 'the audit report, or every audit, in a personal chat (compliance)'],
   ['help', 'this list'],
 ];
 

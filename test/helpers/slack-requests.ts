@@ -200,6 +200,12 @@ export function fillView(view: { blocks: unknown[] }, answers: Record<string, un
       case 'users_select':
         state = { type: el.type, selected_user: typeof a === 'string' ? a.replace(/^slack:/, '') : null };
         break;
+      case 'multi_users_select':
+        state = { type: el.type, selected_users: (Array.isArray(a) ? a : a === undefined ? [] : [a]).map((u) => String(u).replace(/^slack:/, '')) };
+        break;
+      case 'datepicker':
+        state = { type: el.type, selected_date: a === undefined ? null : String(a) };
+        break;
       case 'radio_buttons':
       case 'static_select':
         state = { type: el.type, selected_option: a === undefined ? null : opt(a === true ? 'yes' : a === false ? 'no' : String(a)) };
