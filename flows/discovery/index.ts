@@ -1,3 +1,3 @@
 /** Finding the hidden AI: the AI tool catalog, surveys, channel discovery (spec/aims.md). */
-export { catalog, catalogTool, matchCatalog } from './catalog';
+export { catalog, catalogTool, foldWords, matchCatalog, searchCatalog } from './catalog';
 export type { Catalog, CatalogEntry } from './catalog';
