@@ -56,3 +56,4 @@ export * from './tasks/index';
 export * from './risks';
 export * from './improvement';
 export * from './discovery';
+export * from './systems';
