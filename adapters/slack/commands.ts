@@ -15,6 +15,7 @@ import { impactCommand, inventoryCommand } from './impact/actions';
 import { withImpactLine } from './impact/render';
 import { renderTaskList } from './tasks/render-tasks';
 import { runRiskCommand } from './risks';
+import { editCommand, openRegistration, renderCatalogOffer, transferCommand } from './catalog';
 
 /** The slash command's name. */
 export const SLASH_COMMAND = '/aims';
@@ -52,13 +53,23 @@ async function run(
       await reply(renderHelp());
       return;
     case 'register':
+      if (arg) return openRegistration(rt, who.teamId, who.userId, triggerId, arg);
       await rt.client.views.open({ trigger_id: triggerId, view: await registerView(rt.forms, who.teamId, who.userId) });
       return;
     case 'check': {
       if (!arg) return void (await reply(renderNote('Name the tool to check, e.g. /aims check ChatGPT')));
       const r = await flows.check(ctx, arg);
       if (r.kind === 'refused') return void (await reply(renderNote(r.message)));
+      if (r.kind === 'not_found' && r.catalog) return void (await reply(renderCatalogOffer(r.catalog, r.suggestions)));
       await reply(r.kind === 'found' ? renderCheck(r.check) : renderNotFound(r.query, r.suggestions));
+      return;
+    }
+    case 'transfer':
+      await reply(await transferCommand(rt, ctx, arg));
+      return;
+    case 'edit': {
+      const note = await editCommand(rt, ctx, arg, triggerId);
+      if (note) await reply(note);
       return;
     }
     case 'list':

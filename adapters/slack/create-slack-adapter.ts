@@ -36,6 +36,7 @@ import { registerReviewActions, SNOOZE_CALLBACK } from './review-actions';
 import { registerTaskActions } from './tasks/actions';
 import { TASK_ACTIONS } from './tasks/render-tasks';
 import { registerRiskActions, RISK_ACTIONS, RISK_CALLBACK } from './risks';
+import { DISCOVERY_REGISTER, registerCatalogActions, SYSTEM_EDIT_CALLBACK } from './catalog';
 import type { SlackOAuth, SlackOAuthSettings } from './oauth';
 import { createSlackOAuth } from './oauth';
 import type { SlackRuntime } from './runtime';
@@ -207,8 +208,8 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
 
   bolt.use(
     ackUnhandled({
-      actions: [...Object.values(APPROVAL_ACTIONS), RESUBMIT_ACTION, FORM_BACK_ACTION, ...Object.values(REVIEW_ACTIONS), ...Object.values(IMPACT_ACTIONS), CONTROL_EDIT, SOA_APPROVE, ...Object.values(TASK_ACTIONS), ...Object.values(RISK_ACTIONS)],
-      views: [FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK, IMPACT_CALLBACK, CONTROL_EDIT, ...Object.values(TASK_ACTIONS), RISK_CALLBACK],
+      actions: [...Object.values(APPROVAL_ACTIONS), RESUBMIT_ACTION, FORM_BACK_ACTION, ...Object.values(REVIEW_ACTIONS), ...Object.values(IMPACT_ACTIONS), CONTROL_EDIT, SOA_APPROVE, ...Object.values(TASK_ACTIONS), ...Object.values(RISK_ACTIONS), DISCOVERY_REGISTER],
+      views: [FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK, IMPACT_CALLBACK, CONTROL_EDIT, ...Object.values(TASK_ACTIONS), RISK_CALLBACK, SYSTEM_EDIT_CALLBACK],
       commands: [SLASH_COMMAND],
     }),
   );
@@ -220,6 +221,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   registerControlActions(bolt, rt);
   registerTaskActions(bolt, rt);
   registerRiskActions(bolt, rt);
+  registerCatalogActions(bolt, rt);
   registerHome(bolt, rt);
   registerImpact(bolt, rt);
   bolt.error(async (err) => {

@@ -26,6 +26,9 @@ export const HELP_LINES = [
   '*/aims risks &lt;ref&gt;* — a tool’s risk register: heat map and list',
   '*/aims assess &lt;ref&gt;* — assess a tool’s risks (owner, compliance)',
   '*/aims export risks [csv|json]* — every risk register as a file in a DM (compliance)',
+  '*/aims register &lt;name&gt;* — register a tool with what the AI tool catalog knows filled in',
+  '*/aims transfer &lt;ref&gt; &lt;@person&gt;* — hand a tool to another owner (owner, compliance)',
+  '*/aims edit &lt;ref&gt;* — change a tool’s name, vendor, link, purpose or department (owner, compliance)',
   '*/aims help* — this list',
 ];
 
