@@ -31,6 +31,9 @@ export const TEAMS_HELP: Array<[string, string]> = [
   ['tasks', 'your open tasks, with Done and Not applicable (compliance: tasks all, tasks overdue)'],
   ['risks <ref>', "a tool's risk register: heat map and list"],
   ['assess <ref>', "assess a tool's risks (owner, compliance)"],
+  ['register <name>', 'register a tool with what the AI tool catalog knows filled in'],
+  ['transfer <ref> <person>', 'hand a tool to another owner: @mention them or give their e-mail (owner, compliance)'],
+  ['edit <ref>', "change a tool's name, vendor, link, purpose or department (owner, compliance)"],
   ['help', 'this list'],
 ];
 
