@@ -63,21 +63,36 @@ export async function editRegistration(ctx: FlowContext, ref: string, input: unk
   const { db, clock } = ctx.deps;
   const ws = ctx.workspace.id;
   const now = clock.now();
-  const key = nameKey(after.name);
-  const dupId = await auditedTransaction(db, async (tx) => {
+  const givenFields = EDIT_FIELD_IDS.filter((f) => f in given);
+  const outcome = await auditedTransaction(db, async (tx) => {
     // As in registering: the workspace row serialises name changes, so two cannot take one name.
     await tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.id, ws)).for('no key update');
-    if (changes.name && key !== nameKey(before.name)) {
+    // The values as they are now (an edit that raced this one may have changed them): the audit
+    // event's "from" is what this edit replaced.
+    const [row] = await tx
+      .select({ name: aiSystems.name, vendor: aiSystems.vendor, url: aiSystems.url, purpose: aiSystems.purpose, department: aiSystems.department })
+      .from(aiSystems)
+      .where(and(eq(aiSystems.id, found.id), eq(aiSystems.workspaceId, ws)))
+      .for('update');
+    const was: Record<EditField, string> = { name: row!.name, vendor: row!.vendor, url: row!.url ?? '', purpose: row!.purpose, department: row!.department };
+    // Only the fields this edit gave are written; the others keep what they are now.
+    const target: Record<EditField, string> = { ...was };
+    for (const f of givenFields) target[f] = after[f];
+    for (const f of EDIT_FIELD_IDS) delete changes[f];
+    for (const f of EDIT_FIELD_IDS) if (was[f] !== target[f]) changes[f] = { from: was[f], to: target[f] };
+    if (Object.keys(changes).length === 0) return { unchanged: true as const };
+    const key = nameKey(target.name);
+    if (changes.name && key !== nameKey(was.name)) {
       const [dup] = await tx
         .select({ id: aiSystems.id })
         .from(aiSystems)
         .where(and(eq(aiSystems.workspaceId, ws), eq(aiSystems.nameKey, key), ne(aiSystems.id, found.id)))
         .limit(1);
-      if (dup) return dup.id;
+      if (dup) return { dupId: dup.id };
     }
     await tx
       .update(aiSystems)
-      .set({ name: after.name, nameKey: key, vendor: after.vendor, url: after.url || null, purpose: after.purpose, department: after.department, updatedAt: now })
+      .set({ name: target.name, nameKey: key, vendor: target.vendor, url: target.url || null, purpose: target.purpose, department: target.department, updatedAt: now })
       .where(and(eq(aiSystems.id, found.id), eq(aiSystems.workspaceId, ws)));
     await appendAudit(tx, {
       workspaceId: ws,
@@ -88,11 +103,14 @@ export async function editRegistration(ctx: FlowContext, ref: string, input: unk
       data: { ref: found.ref, changes },
       at: now,
     });
-    return null;
+    return {};
   });
-  if (dupId !== null) {
+  const system = (await loadSystemView(db, ws, found.id))!;
+  if ('unchanged' in outcome) return { kind: 'unchanged', system };
+  const { dupId } = outcome as { dupId?: number };
+  if (dupId !== undefined) {
     const dup = await loadSystemView(db, ws, dupId);
     return invalid([{ field: 'name', message: `is already the name of ${dup?.ref ?? 'another system'} “${dup?.name ?? after.name}”; choose another name` }]);
   }
-  return { kind: 'edited', system: (await loadSystemView(db, ws, found.id))!, changes };
+  return { kind: 'edited', system, changes };
 }

@@ -144,6 +144,19 @@ describe.each(DB_KINDS)('catalog registration, transfer and edit on %s', (kind) 
       expect(await auditOf('system.owner_transferred')).toHaveLength(2);
     });
 
+    it('two racing transfers by the owner: exactly one happens', async () => {
+      const r = await flows.register(alice, { fields: fieldsFor('Race Tool', 'shell:alice'), answers: minimalAnswers });
+      if (r.kind !== 'registered') throw new Error(r.kind);
+      const before = (await auditOf('system.owner_transferred')).length;
+      const results = await Promise.all([
+        flows.transferOwner(alice, r.system.ref, { platformId: 'shell:bob' }),
+        flows.transferOwner(alice, r.system.ref, { platformId: 'shell:dave' }),
+      ]);
+      expect(results.filter((x) => x.kind === 'transferred')).toHaveLength(1);
+      expect(results.filter((x) => x.kind === 'refused')).toHaveLength(1);
+      expect(await auditOf('system.owner_transferred')).toHaveLength(before + 1);
+    });
+
     it('says not found for a bad reference or another workspace', async () => {
       expect(await flows.transferOwner(carol, 'AI-999', { platformId: 'shell:bob' })).toMatchObject({ kind: 'refused', code: 'not_found' });
       expect(await flows.transferOwner(other, ref, { platformId: 'shell:bob' })).toMatchObject({ kind: 'refused', code: 'not_found' });
@@ -196,6 +209,15 @@ describe.each(DB_KINDS)('catalog registration, transfer and edit on %s', (kind) 
       expect('kind' in s ? null : s.name).toBe('summariser 2');
       // Compliance may edit.
       expect(await flows.editRegistration(carol, ref, { department: '=cmd|calc' })).toMatchObject({ kind: 'edited' });
+    });
+
+    it('two racing edits of different fields both hold, each audited with what it replaced', async () => {
+      const [a, b] = await Promise.all([flows.editRegistration(bob, ref, { vendor: 'Vendor A' }), flows.editRegistration(carol, ref, { department: 'Legal' })]);
+      expect([a.kind, b.kind]).toEqual(['edited', 'edited']);
+      const s2 = await flows.systemByRef(bob, ref);
+      expect('kind' in s2 ? null : [s2.vendor, s2.department]).toEqual(['Vendor A', 'Legal']);
+      const last = (await auditOf('system.edited')).slice(-2).map((e) => (e.data as { changes: object }).changes);
+      expect(last).toEqual(expect.arrayContaining([{ vendor: { from: '', to: 'Vendor A' } }, { department: { from: '=cmd|calc', to: 'Legal' } }]));
     });
   });
 });
