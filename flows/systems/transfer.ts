@@ -4,8 +4,8 @@
  * the new owner is told through the outbox (`system.owner_transferred` {systemId, ref, name,
  * text} → {person: new owner}).
  */
-import { and, eq } from 'drizzle-orm';
-import { aiSystems } from '../../db/schema';
+import { and, eq, inArray } from 'drizzle-orm';
+import { aiSystems, approvalRequests, approvalSteps } from '../../db/schema';
 import { appendAudit, auditedTransaction } from '../audit';
 import { ensurePerson, personLabel } from '../identity';
 import { enqueue } from '../outbox';
@@ -48,15 +48,36 @@ export async function transferOwner(ctx: FlowContext, ref: string, to: ActorInpu
       .where(and(eq(aiSystems.id, found.id), eq(aiSystems.workspaceId, ws), eq(aiSystems.ownerId, found.owner.id)))
       .returning({ id: aiSystems.id });
     if (!rows.length) return false;
+    // A pending owner step of the system's open request is the new owner's to decide now.
+    const open = tx
+      .select({ id: approvalRequests.id })
+      .from(approvalRequests)
+      .where(and(eq(approvalRequests.workspaceId, ws), eq(approvalRequests.systemId, found.id), eq(approvalRequests.status, 'pending')));
+    const steps = await tx
+      .update(approvalSteps)
+      .set({ ownerId: person.id })
+      .where(and(inArray(approvalSteps.requestId, open), eq(approvalSteps.status, 'pending'), eq(approvalSteps.ownerId, found.owner.id)))
+      .returning({ id: approvalSteps.id, requestId: approvalSteps.requestId });
     await appendAudit(tx, {
       workspaceId: ws,
       actor: ctx.actor.platformId,
       action: 'system.owner_transferred',
       subjectType: 'ai_system',
       subjectId: found.id,
-      data: { ref: found.ref, from: found.owner.platformId, to: person.platformId },
+      data: { ref: found.ref, from: found.owner.platformId, to: person.platformId, ...(steps.length ? { ownerSteps: steps.map((st) => st.id) } : {}) },
       at: now,
     });
+    for (const st of steps) {
+      // The request's posted copies show the new owner as the one to decide.
+      await enqueue(tx, {
+        workspaceId: ws,
+        dedupeKey: `approval.updated:${st.requestId}:owner-${person.id}:${now.getTime()}`,
+        kind: 'approval.updated',
+        recipient: { copiesOf: { subjectType: 'approval_request', subjectId: st.requestId } },
+        payload: { requestId: st.requestId, stepId: st.id },
+        notBefore: now,
+      });
+    }
     const by = ctx.actor.id === person.id ? 'You took over' : `${personLabel(ctx.actor)} made you the owner of`;
     const text = `${by} ${found.ref} "${found.name}" (previously owned by ${found.owner.name}). See it with: show ${found.ref}`;
     const payload: OwnerTransferredPayload = { systemId: found.id, ref: found.ref, name: found.name, text };

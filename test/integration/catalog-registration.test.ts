@@ -131,7 +131,13 @@ describe.each(DB_KINDS)('catalog registration, transfer and edit on %s', (kind) 
       const r = await flows.transferOwner(alice, ref, { platformId: 'shell:bob', displayName: 'bob' });
       expect(r).toMatchObject({ kind: 'transferred', from: 'alice', to: 'bob' });
       const [ev] = await auditOf('system.owner_transferred');
-      expect(ev!.data).toEqual({ ref, from: 'shell:alice', to: 'shell:bob' });
+      expect(ev!.data).toMatchObject({ ref, from: 'shell:alice', to: 'shell:bob' });
+      // The pending owner step of the open approval moved with the system.
+      expect((ev!.data as { ownerSteps: number[] }).ownerSteps).toHaveLength(1);
+      const shown = await flows.show(bob, ref);
+      const ownerStep = shown.kind === 'system' ? shown.request?.steps.find((st) => st.role === 'owner') : undefined;
+      expect(ownerStep?.approvers).toEqual(['shell:bob']);
+      expect(await database.db.select().from(notifications).where(eq(notifications.kind, 'approval.updated'))).toHaveLength(1);
       expect(ev!.actor).toBe('shell:alice');
       const sent = await database.db.select().from(notifications).where(eq(notifications.kind, 'system.owner_transferred'));
       expect(sent).toHaveLength(1);
