@@ -15,7 +15,7 @@ import { impactCommand, inventoryCommand } from './impact/actions';
 import { withImpactLine } from './impact/render';
 import { renderTaskList } from './tasks/render-tasks';
 import { runRiskCommand } from './risks';
-import { editCommand, openRegistration, renderCatalogOffer, transferCommand } from './catalog';
+import { editCommand, openRegistration, renderCatalogOffer, transferCommand, unwrapSlackLink } from './catalog';
 
 /** The slash command's name. */
 export const SLASH_COMMAND = '/aims';
@@ -58,7 +58,7 @@ async function run(
       return;
     case 'check': {
       if (!arg) return void (await reply(renderNote('Name the tool to check, e.g. /aims check ChatGPT')));
-      const r = await flows.check(ctx, arg);
+      const r = await flows.check(ctx, unwrapSlackLink(arg));
       if (r.kind === 'refused') return void (await reply(renderNote(r.message)));
       if (r.kind === 'not_found' && r.catalog) return void (await reply(renderCatalogOffer(r.catalog, r.suggestions)));
       await reply(r.kind === 'found' ? renderCheck(r.check) : renderNotFound(r.query, r.suggestions));

@@ -90,6 +90,10 @@ describe('Slack: the AI tool catalog, transfer and edit', () => {
   it('check finds the registered tool; a forged or unknown button value changes nothing', async () => {
     await command(s, USERS.bob.id, 'check ChatGPT Plus');
     expect(lastAnswer().text).toContain('AI-1');
+    await command(s, USERS.bob.id, 'check <https://chatgpt.com/c/1|chatgpt.com/c/1>');
+    expect(lastAnswer().text).toContain('AI-1');
+    await command(s, USERS.bob.id, 'check https://www.otter.ai');
+    expect(lastAnswer().text).toContain('Otter.ai (Otter.ai) is not registered yet');
     s.fake.reset();
     for (const v of ['{"tool":"no-such"}', 'not json', `{"name":"${'x'.repeat(300)}"}`]) await click(USERS.bob.id, v);
     expect(s.fake.callsOf('views.open')).toHaveLength(0);

@@ -19,9 +19,14 @@ import type { SlackRuntime } from '../runtime';
 import { slackContext, tellPrivately } from '../runtime';
 import { DISCOVERY_REGISTER, SYSTEM_EDIT_CALLBACK } from './render';
 
+/** A link as Slack may send it in command text (`<https://x.example|x.example>`), as the address alone. */
+export function unwrapSlackLink(text: string): string {
+  return text.trim().replace(/^<((?:https?:\/\/|mailto:)[^|>]+)(?:\|[^>]*)?>$/i, '$1');
+}
+
 /** `register [name]`: the registration modal, pre-filled from the catalog (or with the name) when a name is given. */
 export async function openRegistration(rt: SlackRuntime, teamId: string, userId: string, triggerId: string, name: string): Promise<void> {
-  const prefill = name ? flows.registrationPrefill(name) : undefined;
+  const prefill = name ? flows.registrationPrefill(unwrapSlackLink(name)) : undefined;
   await rt.client.views.open({ trigger_id: triggerId, view: await registerView(rt.forms, teamId, userId, prefill) });
 }
 
