@@ -14,7 +14,7 @@ import { teamsControlsCommand, teamsSoaCommand } from './controls/actions';
 import { home, inventory, startImpact, withImpactLine } from './impact/actions';
 import { taskListCard } from './tasks/cards';
 import { riskCommand } from './risks';
-import { catalogOfferCard, editCommand, startRegistration, transferCommand } from './catalog';
+import { catalogOfferCard, editCommand, startRegistration, transferCommand, unwrapTeamsLink } from './catalog';
 
 const usage = (text: string) => messageCard(`Usage: ${text}`);
 
@@ -30,7 +30,7 @@ export async function runCommand(turn: FormTurn, command: Command): Promise<Card
       return startForm(turn, { flow: 'register', page: 1, fields: {}, answers: {} });
     case 'check': {
       if (!arg) return usage('check <name>, e.g. check ChatGPT');
-      const r = await flows.check(ctx, arg);
+      const r = await flows.check(ctx, unwrapTeamsLink(arg));
       if (r.kind === 'refused') return messageCard(r.message, { error: true });
       if (r.kind === 'not_found' && r.catalog) return catalogOfferCard(r.catalog, r.suggestions);
       return r.kind === 'found' ? checkCard(r.check) : notFoundCard(r.query, r.suggestions);

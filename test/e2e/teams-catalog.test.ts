@@ -76,6 +76,7 @@ describe('Teams: the AI tool catalog, transfer and edit', () => {
     expect(found!.registeredSystemId).toBe(row!.id);
     // Now check finds it; a forged button changes nothing.
     expect(cardText(await bench.say(people.bob, 'check ChatGPT Team'))).toContain('AI-1');
+    expect(cardText(await bench.say(people.bob, 'check <a href="https://chatgpt.com/c/1">https://chatgpt.com/c/1</a>'))).toContain('AI-1');
     expect(cardText(await bench.execute(people.bob, { action: 'discovery.register', tool: 'nope' }))).toContain('not valid any more');
   });
 

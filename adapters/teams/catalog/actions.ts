@@ -11,9 +11,14 @@ import type { FormTurn } from '../form-flow';
 import { resolveOwner } from '../people';
 import { editCard, prefilledRegistrationCard } from './cards';
 
+/** A link as Teams may send it in message text (`<a href="https://x.example">x.example</a>`), as the address alone. */
+export function unwrapTeamsLink(text: string): string {
+  return text.trim().replace(/^<a\s[^>]*href="((?:https?:\/\/)[^"]+)"[^>]*>[^<]*<\/a>$/i, '$1');
+}
+
 /** `register [name]`: the first page, pre-filled from the catalog (or with the name) when a name is given. */
 export function startRegistration(turn: FormTurn, name: string): CardJson {
-  return prefilledRegistrationCard(name ? flows.registrationPrefill(name) : undefined, turn.speaker);
+  return prefilledRegistrationCard(name ? flows.registrationPrefill(unwrapTeamsLink(name)) : undefined, turn.speaker);
 }
 
 /** The `discovery.register` action: `tool` (a catalog id) or `name`. */
