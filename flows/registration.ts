@@ -57,11 +57,13 @@ export function validateSubmission(
 
 /** What a registration records about the catalog: the tool, and the answers the form was pre-filled with. */
 function catalogRecord(catalogId: string | null | undefined, name: string, answers: Answers): { id: string; audit: Record<string, unknown> } | null {
-  const entry = catalogId ? catalogTool(catalogId) : matchCatalog(name);
+  // A catalog id no longer in the catalog (a stale or forged form) counts as none.
+  const prefilledFrom = catalogId ? catalogTool(catalogId) : undefined;
+  const entry = prefilledFrom ?? matchCatalog(name);
   if (!entry) return null;
   const version = catalog().version;
   // Only a form that was filled from the catalog says so; a name that merely matches is just linked.
-  if (!catalogId) return { id: entry.id, audit: { id: entry.id, version, prefilled: false } };
+  if (!prefilledFrom) return { id: entry.id, audit: { id: entry.id, version, prefilled: false } };
   const { kept, changed } = prefillOutcome(entry.answers as Answers, answers);
   return { id: entry.id, audit: { id: entry.id, version, prefilled: true, answersKept: kept, answersChanged: changed } };
 }

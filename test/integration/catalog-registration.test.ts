@@ -106,6 +106,10 @@ describe.each(DB_KINDS)('catalog registration, transfer and edit on %s', (kind) 
     expect((await discoveredRow(alice, 'fooai')).registeredSystemId).toBe(foo.system.id);
     const ev = (await auditOf('system.registered')).find((e) => e.subjectId === String(otter.system.id))!;
     expect((ev.data as { catalog: unknown }).catalog).toEqual({ id: 'otter-ai', version: flows.catalog().version, prefilled: false });
+    // A catalog id that is not in the catalog is ignored.
+    const forged = await flows.register(bob, { fields: fieldsFor('Home Grown', 'shell:bob'), answers: minimalAnswers, catalogId: 'no-such-tool' });
+    if (forged.kind !== 'registered') throw new Error(forged.kind);
+    expect((await database.db.select().from(aiSystems).where(eq(aiSystems.id, forged.system.id)))[0]!.catalogId).toBeNull();
     // A replay is a duplicate and leaves the marks alone.
     const again = await flows.register(bob, { fields: fieldsFor('Foo AI', 'shell:bob'), answers: minimalAnswers });
     expect(again.kind).toBe('duplicate');
