@@ -62,3 +62,4 @@ export * from './incidents';
 export * from './objectives';
 export * from './discovery';
 export * from './audits';
+export * from './systems';

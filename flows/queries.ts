@@ -8,6 +8,8 @@ import { refuse } from './results';
 import { checkCanDecide } from './rules';
 import { untreatedRisksOf } from './risks/untreated';
 import type { Obligation } from './triage/types';
+import type { CatalogEntry } from './discovery/catalog';
+import { matchCatalog } from './discovery/catalog';
 import type { RequestView, SystemView } from './views';
 import { findSystemViewByRefOrName, findSystemViews, loadRequestViews, loadSystemViews, nameKey, parseSystemRef } from './views';
 
@@ -22,8 +24,13 @@ export interface CheckView {
   allowedData: string[];
 }
 
-/** Result of `check`. */
-export type CheckResult = { kind: 'found'; check: CheckView } | { kind: 'not_found'; query: string; suggestions: SystemView[] };
+/**
+ * Result of `check`. `catalog` is the catalog tool the name means when no system is registered
+ * for it: the reply offers to register it (`discovery.register`).
+ */
+export type CheckResult =
+  | { kind: 'found'; check: CheckView }
+  | { kind: 'not_found'; query: string; suggestions: SystemView[]; catalog?: CatalogEntry };
 
 const VERDICT: Record<SystemView['status'], CheckView['verdict']> = {
   approved: 'approved',
@@ -42,7 +49,11 @@ export async function check(ctx: FlowContext, query: string): Promise<CheckResul
   const { db } = ctx.deps;
   const ws = ctx.workspace.id;
   const n = parseSystemRef(q);
-  const s = await findSystemViewByRefOrName(db, ws, nameKey(q), n);
+  // A catalog tool may be registered under another name ("ChatGPT Enterprise" for "chatgpt").
+  const entry = n === null ? matchCatalog(q) : undefined;
+  const s =
+    (await findSystemViewByRefOrName(db, ws, nameKey(q), n)) ??
+    (entry ? ((await findSystemViews(db, ws, eq(aiSystems.catalogId, entry.id), 1))[0] ?? null) : null);
   if (s) {
     return {
       kind: 'found',
@@ -57,7 +68,7 @@ export async function check(ctx: FlowContext, query: string): Promise<CheckResul
   }
   const key = nameKey(q);
   const suggestions = await findSystemViews(db, ws, or(ilike(aiSystems.nameKey, `%${escapeLike(key)}%`), ilike(aiSystems.name, `%${escapeLike(q)}%`)), 5);
-  return { kind: 'not_found', query: q, suggestions };
+  return { kind: 'not_found', query: q, suggestions, ...(entry ? { catalog: entry } : {}) };
 }
 
 function asList(v: unknown): string[] {

@@ -19,6 +19,9 @@ import type { Answers, Classification, FieldError, RegistrationFields } from './
 import type { RequestView, SystemView } from './views';
 import { loadRequestView, loadSystemView, nameKey, parseSystemRef } from './views';
 import { SYSTEM_STATUS_PHRASE } from './display';
+import { catalog, catalogTool, matchCatalog } from './discovery/catalog';
+import { prefillOutcome } from './discovery/prefill';
+import { markDiscoveredRegistered } from './discovery/registered';
 
 /** The outcome of a registration. */
 export type RegisterResult =
@@ -52,10 +55,27 @@ export function validateSubmission(
   return { ok: true, fields: f.fields, answers: a.answers };
 }
 
-/** Registers a system and submits its triage for approval. */
+/** What a registration records about the catalog: the tool, and the answers the form was pre-filled with. */
+function catalogRecord(catalogId: string | null | undefined, name: string, answers: Answers): { id: string; audit: Record<string, unknown> } | null {
+  // A catalog id no longer in the catalog (a stale or forged form) counts as none.
+  const prefilledFrom = catalogId ? catalogTool(catalogId) : undefined;
+  const entry = prefilledFrom ?? matchCatalog(name);
+  if (!entry) return null;
+  const version = catalog().version;
+  // Only a form that was filled from the catalog says so; a name that merely matches is just linked.
+  if (!prefilledFrom) return { id: entry.id, audit: { id: entry.id, version, prefilled: false } };
+  const { kept, changed } = prefillOutcome(entry.answers as Answers, answers);
+  return { id: entry.id, audit: { id: entry.id, version, prefilled: true, answersKept: kept, answersChanged: changed } };
+}
+
+/**
+ * Registers a system and submits its triage for approval. `catalogId` names the catalog tool the
+ * form was pre-filled from; without it a name that matches a catalog tool still links the system
+ * to it. Any discovered tool of the same catalog id or name is marked registered.
+ */
 export async function register(
   ctx: FlowContext,
-  input: { fields: unknown; answers: unknown; ownerName?: string; ownerEmail?: string },
+  input: { fields: unknown; answers: unknown; ownerName?: string; ownerEmail?: string; catalogId?: string | null },
 ): Promise<RegisterResult> {
   const checked = validateSubmission(input.fields, input.answers);
   if (!checked.ok) return invalid(checked.errors);
@@ -67,6 +87,7 @@ export async function register(
   const result = classify(answers, triagePolicyOf(policy));
   const now = clock.now();
   const ws = ctx.workspace.id;
+  const fromCatalog = catalogRecord(input.catalogId, fields.name, answers);
   const owner = await ensurePerson(
     db,
     ws,
@@ -106,6 +127,7 @@ export async function register(
         status: 'draft',
         riskClass: result.riskClass,
         submittedById: ctx.actor.id,
+        catalogId: fromCatalog?.id ?? null,
         createdAt: now,
         updatedAt: now,
       })
@@ -116,8 +138,17 @@ export async function register(
       action: 'system.registered',
       subjectType: 'ai_system',
       subjectId: sys!.id,
-      data: { ref: `AI-${sys!.refNumber}`, fields: { ...fields, owner: owner.platformId } },
+      data: { ref: `AI-${sys!.refNumber}`, fields: { ...fields, owner: owner.platformId }, ...(fromCatalog ? { catalog: fromCatalog.audit } : {}) },
       at: now,
+    });
+    await markDiscoveredRegistered(tx, {
+      workspaceId: ws,
+      actor: ctx.actor.platformId,
+      systemId: sys!.id,
+      systemRef: `AI-${sys!.refNumber}`,
+      catalogId: fromCatalog?.id ?? null,
+      name: fields.name,
+      now,
     });
     // A system created in this transaction has no assessment yet: version 1, no need to look.
     const assessmentId = await storeAssessment(tx, ctx, sys!.id, answers, result, now, { firstVersion: true });

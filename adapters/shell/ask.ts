@@ -120,13 +120,17 @@ export async function askRegistration(
   io: Prompter,
   person: (typed: string) => PersonResult,
   afterName: (name: string) => Promise<boolean>,
+  /** Values offered as defaults (an empty line keeps them), e.g. from the AI tool catalog. */
+  defaults: Record<string, string> = {},
 ): Promise<RegistrationAnswers | null> {
   const fields: Record<string, string> = {};
   let owner: ShellPerson | null = null;
   for (const q of questionnaire.fields) {
     let value: string;
     for (;;) {
-      const text = await readAnswer(io, describe(q), promptOf(q));
+      const offered = defaults[q.id] || undefined;
+      const typed = await readAnswer(io, describe(q, offered), promptOf(q));
+      const text = typed === '' && offered !== undefined ? offered : typed;
       if (q.kind === 'one') {
         if (text === '' && !q.required) {
           value = '';

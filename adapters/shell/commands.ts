@@ -31,13 +31,16 @@ export const SHELL_HELP = `commands:
   /aims audit plan · audit <id>  plan an internal audit and draw its sample (compliance); see one
   /aims finding <audit id>    record a finding (the audit's auditors)
   /aims export audit-report <id> · export audits [csv|json]  the audit report, or every audit (compliance)
+  /aims register <name>       register a tool with what the AI tool catalog knows filled in
+  /aims transfer <ref> <person>  hand a tool to another owner (owner, compliance)
+  /aims edit <ref>            change a tool's name, vendor, link, purpose or department (owner, compliance)
   /as <name>                  speak as someone else (e.g. /as compliance, /as @bob)
   /aims help                  this list
   a line starting with / while answering questions cancels them (on a terminal, so does Ctrl-C)
   (end of input, /quit or Ctrl-C twice leaves)`;
 
 /** Every word `/aims` understands. */
-export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'risks', 'assess', 'risk', 'tasks', 'task', 'impact', 'inventory', 'home', 'controls', 'soa', 'export', 'help', 'incident', 'nc', 'audit', 'finding'] as const;
+export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'risks', 'assess', 'risk', 'tasks', 'task', 'impact', 'inventory', 'home', 'controls', 'soa', 'export', 'help', 'incident', 'nc', 'audit', 'finding', 'transfer', 'edit'] as const;
 
 /** Levenshtein distance: insertions, deletions and substitutions (a swap counts two). */
 export function editDistance(a: string, b: string): number {

@@ -26,8 +26,9 @@ export function printRefusal(io: Prompter, r: Refusal): void {
 const tzOf = (ctx: FlowContext) => ctx.deps.policy.organization.timezone;
 
 /** `/aims register`: the fields (stopping at a duplicate name), then the triage. */
-export async function registerConversation(ctx: FlowContext, io: Prompter, speaker: ShellPerson): Promise<FormOutcome> {
+export async function registerConversation(ctx: FlowContext, io: Prompter, speaker: ShellPerson, prefill?: flows.RegistrationPrefill): Promise<FormOutcome> {
   io.print('Registering an AI tool. First the registration, then the triage questions.');
+  if (prefill?.catalogId) io.print(catalogLines(prefill).join('\n'));
   const reg = await askRegistration(
     io,
     (typed) => resolvePerson(typed, ctx.deps.policy, speaker),
@@ -40,15 +41,26 @@ export async function registerConversation(ctx: FlowContext, io: Prompter, speak
       );
       return false;
     },
+    { ...(prefill?.fields ?? {}) },
   );
   if (!reg) return ABANDONED;
-  const answers = await askTriage(io);
-  const r = await flows.register(ctx, { fields: reg.fields, answers, ownerName: reg.owner?.name, ownerEmail: reg.owner?.email });
+  const answers = await askTriage(io, prefill?.answers ?? {});
+  const r = await flows.register(ctx, { fields: reg.fields, answers, ownerName: reg.owner?.name, ownerEmail: reg.owner?.email, catalogId: prefill?.catalogId ?? null });
   if (r.kind === 'refused') return printRefusal(io, r);
   if (r.kind === 'duplicate') return void io.print(`already registered as ${r.system.ref}; nothing new was registered`);
   io.print(`registered ${r.system.ref} "${r.system.name}" — ${SYSTEM_STATUS_LABEL[r.system.status]}`);
   io.print(renderClassification(r.classification));
   return undefined;
+}
+
+/** What the shell says about a registration filled in from the catalog. */
+function catalogLines(p: flows.RegistrationPrefill): string[] {
+  const t = p.trainsOnInputs;
+  return [
+    `Filled in from the AI tool catalog (version ${p.catalogVersion ?? '?'}): an empty line keeps the value offered; type another to change it.`,
+    ...(t ? [`Training on inputs, as the vendor states it: consumer plans ${t.consumer.replace(/_/g, ' ')}, business plans ${t.business.replace(/_/g, ' ')} (checked ${t.checkedAt}).`] : []),
+    ...(p.note ? [p.note] : []),
+  ];
 }
 
 /** `/aims resubmit <ref>`: only the owner or submitter, only after changes were requested or a rejection. */

@@ -25,6 +25,7 @@ import { riskCommand } from './risks/commands';
 import { incidentCommand } from './incidents/commands';
 import { ncCommand, ncExport } from './improvement/conversation';
 import { auditCommand } from './audits/commands';
+import { catalogOffer, editConversation, registerNamed, transferCommand } from './catalog/commands';
 
 export { SHELL_HELP } from './commands';
 
@@ -154,16 +155,22 @@ async function runCommand(ctx: FlowContext, io: Prompter, speaker: ShellPerson, 
     case '?':
       return io.print(SHELL_HELP);
     case 'register':
+      if (arg) return registerNamed(ctx, io, speaker, arg);
       return registerConversation(ctx, io, speaker);
     case 'check': {
       if (!arg) return io.print('usage: /aims check <name>, e.g. /aims check ChatGPT');
       const r = await flows.check(ctx, arg);
       if (r.kind === 'refused') return printRefusal(io, r);
       if (r.kind === 'found') return io.print(renderCheck(r.check));
+      if (r.catalog) return catalogOffer(io, r.catalog, r.suggestions);
       io.print(`"${r.query}" is not registered. Register it with /aims register before you use it.`);
       if (r.suggestions.length) io.print(`did you mean: ${r.suggestions.map((s) => `${s.ref} ${s.name}`).join(', ')}?`);
       return;
     }
+    case 'transfer':
+      return transferCommand(ctx, io, speaker, arg);
+    case 'edit':
+      return editConversation(ctx, io, arg);
     case 'list': {
       const systems = await flows.listMine(ctx);
       return io.print(systems.length ? systems.map((s) => renderSystemLine(s, tz)).join('\n') : 'you own or registered no tools yet — /aims register');

@@ -18,6 +18,7 @@ import { runRiskCommand } from './risks';
 import { incidentCommand, incidentExportCommand } from './incidents';
 import { ncCommand, ncExportCommand } from './improvement';
 import { runAuditCommand, runAuditExport } from './audits';
+import { editCommand, openRegistration, renderCatalogOffer, transferCommand, unwrapSlackLink } from './catalog';
 
 /** The slash command's name. */
 export const SLASH_COMMAND = '/aims';
@@ -56,13 +57,23 @@ async function run(
       await reply(renderHelp());
       return;
     case 'register':
+      if (arg) return openRegistration(rt, who.teamId, who.userId, triggerId, arg);
       await rt.client.views.open({ trigger_id: triggerId, view: await registerView(rt.forms, who.teamId, who.userId) });
       return;
     case 'check': {
       if (!arg) return void (await reply(renderNote('Name the tool to check, e.g. /aims check ChatGPT')));
-      const r = await flows.check(ctx, arg);
+      const r = await flows.check(ctx, unwrapSlackLink(arg));
       if (r.kind === 'refused') return void (await reply(renderNote(r.message)));
+      if (r.kind === 'not_found' && r.catalog) return void (await reply(renderCatalogOffer(r.catalog, r.suggestions)));
       await reply(r.kind === 'found' ? renderCheck(r.check) : renderNotFound(r.query, r.suggestions));
+      return;
+    }
+    case 'transfer':
+      await reply(await transferCommand(rt, ctx, arg));
+      return;
+    case 'edit': {
+      const note = await editCommand(rt, ctx, arg, triggerId);
+      if (note) await reply(note);
       return;
     }
     case 'list':

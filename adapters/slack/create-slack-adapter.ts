@@ -39,6 +39,7 @@ import { registerRiskActions, RISK_ACTIONS, RISK_CALLBACK } from './risks';
 import { INCIDENT_ACTIONS, INCIDENT_CALLBACK, registerIncidentActions } from './incidents';
 import { NC_ACTIONS, registerNcActions } from './improvement';
 import { AUDIT_IDS, registerAuditActions } from './audits';
+import { DISCOVERY_REGISTER, registerCatalogActions, SYSTEM_EDIT_CALLBACK } from './catalog';
 import type { SlackOAuth, SlackOAuthSettings } from './oauth';
 import { createSlackOAuth } from './oauth';
 import type { SlackRuntime } from './runtime';
@@ -217,12 +218,14 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
         ...Object.values(INCIDENT_ACTIONS),
         ...Object.values(NC_ACTIONS),
         AUDIT_IDS.finding,
+        DISCOVERY_REGISTER,
       ],
       views: [
         FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK, IMPACT_CALLBACK, CONTROL_EDIT, ...Object.values(TASK_ACTIONS), RISK_CALLBACK,
         INCIDENT_CALLBACK,
         ...Object.values(NC_ACTIONS),
         ...Object.values(AUDIT_IDS),
+        SYSTEM_EDIT_CALLBACK,
       ],
       commands: [SLASH_COMMAND],
     }),
@@ -238,6 +241,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   registerIncidentActions(bolt, rt);
   registerNcActions(bolt, rt);
   registerAuditActions(bolt, rt);
+  registerCatalogActions(bolt, rt);
   registerHome(bolt, rt);
   registerImpact(bolt, rt);
   registerDiscoveryListener(bolt, rt);

@@ -6,6 +6,7 @@
  * API client is told not to retry by itself. The scheduled jobs' kinds (reminders,
  * escalations, the weekly digest) are in job-delivery.ts and digest-delivery.ts.
  */
+import { deliverOwnerTransferred } from './catalog/delivery';
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Deliverer, DeliveryResult, FlowDeps, OutboxRow, RequestView } from '../../flows';
@@ -95,6 +96,8 @@ export function createSlackDeliverer(d: SlackDelivererDeps): Deliverer {
         case 'nc.verification_due':
         case 'nc.reminder':
           return (await deliverNcNotice(d, row))!;
+        case 'system.owner_transferred':
+          return await deliverOwnerTransferred(d, row);
         default:
           return (await deliverTaskNotification(d, row)) ?? { ok: false, permanent: true, error: `slack: no delivery for ${row.kind}` };
       }

@@ -16,7 +16,7 @@ import { URL_MAX_LENGTH, readAnswers } from './form-blocks';
 import type { FormData, FormStore, StoredForm } from './form-store';
 import { messageView, nextPage, previousPage, registrationView, triageView } from './form-views';
 import { techniqueWarnings } from '../../flows/triage/warnings-v2';
-import { clip, slackUserId } from './mrkdwn';
+import { clip, esc, slackUserId, words } from './mrkdwn';
 import type { SlackMessage } from './render-request';
 import { renderNote, renderSubmitted } from './render-system';
 import type { SlackRuntime } from './runtime';
@@ -61,8 +61,9 @@ export function keepAsked(answers: Answers): Answers {
   return kept;
 }
 
-/** Answers given earlier, to prefill a re-triage or resubmission. */
+/** Answers given earlier, to prefill a re-triage or resubmission; the catalog's answers for a registration from the catalog. */
 async function prefillOf(ctx: FlowContext, data: FormData): Promise<Answers> {
+  if (data.mode === 'register' && data.catalogId) return (flows.catalogTool(data.catalogId)?.answers ?? {}) as Answers;
   if (!data.ref) return {};
   const found = await flows.systemByRef(ctx, data.ref);
   return 'kind' in found ? {} : ((found.assessment?.answers ?? {}) as Answers);
@@ -75,15 +76,34 @@ export async function reanswerView(ctx: FlowContext, store: FormStore, teamId: s
   return triageView(key, data, firstTriagePage(), await prefillOf(ctx, data));
 }
 
-/** Starts a registration, with the person registering as the default owner, and returns page 1. */
-export async function registerView(store: FormStore, teamId: string, userId: string): Promise<types.ModalView> {
-  const key = await store.create({ teamId, userId }, { mode: 'register', answers: {} });
-  return registrationView(key, { owner: `slack:${userId}` });
+/**
+ * Starts a registration, with the person registering as the default owner, and returns page 1;
+ * `prefill` (a catalog tool, or a name typed) fills in what it knows, for the person to confirm.
+ */
+export async function registerView(store: FormStore, teamId: string, userId: string, prefill?: flows.RegistrationPrefill): Promise<types.ModalView> {
+  const data: FormData = { mode: 'register', answers: {}, ...(prefill?.catalogId ? { catalogId: prefill.catalogId } : {}) };
+  const key = await store.create({ teamId, userId }, data);
+  return registrationView(key, { ...(prefill?.fields ?? {}), owner: `slack:${userId}` }, prefill ? catalogNotes(prefill) : []);
+}
+
+function catalogNotesOf(catalogId: string | undefined): string[] {
+  const p = catalogId ? flows.prefillOfDiscovery({ tool: catalogId }) : null;
+  return p ? catalogNotes(p) : [];
+}
+
+/** The lines that say a form was filled in from the catalog, and what the vendor says about training. */
+function catalogNotes(p: flows.RegistrationPrefill): string[] {
+  if (!p.catalogId) return [];
+  const t = p.trainsOnInputs;
+  const lines = [`:books: Filled in from the AI tool catalog (version ${p.catalogVersion ?? '?'}): check every field and answer, and change what is not right for your use.`];
+  if (t) lines.push(`Training on inputs, as the vendor states it: consumer plans ${esc(words(t.consumer))}, business plans ${esc(words(t.business))} (checked ${esc(t.checkedAt)}).`);
+  if (p.note) lines.push(esc(clip(p.note, 400)));
+  return lines;
 }
 
 /** The view of `page` of a stored form (Back, or the page after a registration). */
 export async function pageView(ctx: FlowContext, form: StoredForm, page: number): Promise<types.ModalView> {
-  if (page === 1 && form.data.mode === 'register') return registrationView(form.key, form.data.fields ?? {});
+  if (page === 1 && form.data.mode === 'register') return registrationView(form.key, form.data.fields ?? {}, catalogNotesOf(form.data.catalogId));
   return triageView(form.key, form.data, page, await prefillOf(ctx, form.data));
 }
 
@@ -179,7 +199,7 @@ async function submitRegistration(ctx: FlowContext, store: FormStore, form: Stor
   // Triage answers given before going back to page 1 are kept.
   const data: FormData = { ...form.data, fields };
   await store.save(form.key, data);
-  return update(triageView(form.key, data, firstTriagePage(data.answers)));
+  return update(triageView(form.key, data, firstTriagePage(data.answers), await prefillOf(ctx, data)));
 }
 
 function refusalOutcome(r: Refusal, shown: string[], title: string): PageOutcome {
@@ -219,7 +239,7 @@ async function finish(rt: SlackRuntime, ctx: FlowContext, data: FormData, shown:
     const fields = data.fields ?? {};
     const ownerId = slackUserId(fields.owner ?? '');
     const owner = ownerId ? await rt.directory.profile(ownerId) : {};
-    const r = await flows.register(ctx, { fields, answers, ...(owner.displayName ? { ownerName: owner.displayName } : {}), ...(owner.email ? { ownerEmail: owner.email } : {}) });
+    const r = await flows.register(ctx, { fields, answers, catalogId: data.catalogId ?? null, ...(owner.displayName ? { ownerName: owner.displayName } : {}), ...(owner.email ? { ownerEmail: owner.email } : {}) });
     if (r.kind === 'refused') return { outcome: refusalOutcome(r, shown, 'Not registered'), ref: null };
     if (r.kind === 'duplicate') {
       const note = renderNote(`“${r.system.name}” is already registered as ${r.system.ref}; nothing new was registered. See /aims show ${r.system.ref}.`);

@@ -33,6 +33,8 @@ export const formDataSchema = z.object({
   ref: z.string().max(20).optional(),
   /** Triage pages whose "is it AI?" warnings were shown; submitting such a page again goes on. */
   warned: z.array(z.number().int()).optional(),
+  /** The catalog tool a registration was pre-filled from (its answers are shown until answered). */
+  catalogId: z.string().max(64).optional(),
 });
 
 /** A form's answers so far. */

@@ -65,10 +65,14 @@ function backBlock(page: number): Block {
   return { type: 'actions', block_id: 'form.nav', elements: [button('Back', FORM_BACK_ACTION, String(page))] };
 }
 
-/** Page 1: the registration fields, prefilled (the owner defaults to the person registering). */
-export function registrationView(key: string, prefill: Record<string, string> = {}): types.ModalView {
+/**
+ * Page 1: the registration fields, prefilled (the owner defaults to the person registering);
+ * `notes` (mrkdwn, escaped by the caller) say where pre-filled values came from.
+ */
+export function registrationView(key: string, prefill: Record<string, string> = {}, notes: string[] = []): types.ModalView {
   const blocks = [
     context('Page 1 of ' + TOTAL() + ': what the tool is. The next pages ask what it does; each page’s answers decide the next questions.'),
+    ...notes.map((n) => context(n)),
     ...questionnaire.fields.map((f) => inputBlock(f, prefill[f.id])),
   ];
   return modal('Register an AI tool', { k: key, p: 1 }, blocks, 'Next');

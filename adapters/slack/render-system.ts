@@ -33,6 +33,9 @@ export const HELP_LINES = [
   '*/aims audit plan* — plan an internal audit and draw its sample (compliance); `audit &lt;id&gt;` shows one',
   '*/aims finding &lt;audit id&gt;* — record a finding (the audit’s auditors)',
   '*/aims export audit-report &lt;id&gt;* · *export audits [csv|json]* — the audit report, or every audit, as a file in a DM (compliance)',
+  '*/aims register &lt;name&gt;* — register a tool with what the AI tool catalog knows filled in',
+  '*/aims transfer &lt;ref&gt; &lt;@person&gt;* — hand a tool to another owner (owner, compliance)',
+  '*/aims edit &lt;ref&gt;* — change a tool’s name, vendor, link, purpose or department (owner, compliance)',
   '*/aims help* — this list',
 ];
 

@@ -17,6 +17,7 @@ import { riskCommand } from './risks';
 import { incidentCommand, incidentExportCommand } from './incidents';
 import { ncCommand, ncExportCommand } from './improvement';
 import { auditCommand, auditExportCommand } from './audits';
+import { catalogOfferCard, editCommand, startRegistration, transferCommand, unwrapTeamsLink } from './catalog';
 
 const usage = (text: string) => messageCard(`Usage: ${text}`);
 
@@ -28,13 +29,19 @@ export async function runCommand(turn: FormTurn, command: Command): Promise<Card
     case 'help':
       return helpCard();
     case 'register':
+      if (arg) return startRegistration(turn, arg);
       return startForm(turn, { flow: 'register', page: 1, fields: {}, answers: {} });
     case 'check': {
       if (!arg) return usage('check <name>, e.g. check ChatGPT');
-      const r = await flows.check(ctx, arg);
+      const r = await flows.check(ctx, unwrapTeamsLink(arg));
       if (r.kind === 'refused') return messageCard(r.message, { error: true });
+      if (r.kind === 'not_found' && r.catalog) return catalogOfferCard(r.catalog, r.suggestions);
       return r.kind === 'found' ? checkCard(r.check) : notFoundCard(r.query, r.suggestions);
     }
+    case 'transfer':
+      return transferCommand(turn, arg);
+    case 'edit':
+      return editCommand(turn, arg);
     case 'list':
       return listCard(await flows.listMine(ctx), timezoneOf(ctx.deps.policy));
     case 'show': {

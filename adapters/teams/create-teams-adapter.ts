@@ -5,6 +5,7 @@
  * the signing keys cannot be fetched); an empty app id turns authentication off, for local
  * testing only (config refuses it in production). Malformed activities get 400 (inbound.ts).
  */
+import { discoveryRegister, saveEdit } from './catalog';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue } from 'botbuilder';
@@ -178,7 +179,11 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
       case 'approval.open':
         return handleApprovalAction(turn.ctx, action as ApprovalAction, afterChange, rosterOf(turn.context));
       case 'form.next':
-        return submitPage(turn, { flow: action.flow, ref: action.ref, page: action.page, fields: action.fields, answers: action.answers as Answers, warned: action.warned }, data);
+        return submitPage(turn, { flow: action.flow, ref: action.ref, page: action.page, fields: action.fields, answers: action.answers as Answers, warned: action.warned, catalogId: action.catalogId }, data);
+      case 'discovery.register':
+        return discoveryRegister(turn, action);
+      case 'system.edit':
+        return saveEdit(turn, action.ref, data);
       case 'form.cancel':
         return messageCard('Cancelled; nothing was submitted.');
       case 'control.edit':

@@ -25,6 +25,8 @@ export interface FormState {
   answers: Answers;
   /** The "is it AI?" warnings were shown on this page; submitting it again goes on. */
   warned?: boolean | undefined;
+  /** The catalog tool a registration was pre-filled from (its answers are offered as defaults). */
+  catalogId?: string | undefined;
 }
 
 /** What else a page shows: errors, typed values, defaults, who is filling it in. */
@@ -137,7 +139,7 @@ export function formCard(state: FormState, opts: FormRenderOptions = {}): CardJs
   }
   const stray = errors.filter((e) => !questions.some((q) => q.id === e.field));
   for (const e of stray) body.push(errorText(`${e.field}: ${e.message}`));
-  const data = { action: 'form.next', flow: state.flow, ...(state.ref ? { ref: state.ref } : {}), page: state.page, fields: state.fields, answers: state.answers, ...(state.warned ? { warned: true } : {}) };
+  const data = { action: 'form.next', flow: state.flow, ...(state.ref ? { ref: state.ref } : {}), page: state.page, fields: state.fields, answers: state.answers, ...(state.warned ? { warned: true } : {}), ...(state.catalogId ? { catalogId: state.catalogId } : {}) };
   return adaptiveCard(body, {
     actions: [executeAction(last ? 'Submit' : 'Next', data, { style: 'positive' }), executeAction('Cancel', { action: 'form.cancel' }, { associatedInputs: 'none' })],
   });

@@ -40,6 +40,8 @@ export function startForm(turn: FormTurn, state: FormState, previous?: Answers):
 }
 
 async function previousAnswers(turn: FormTurn, state: FormState): Promise<Answers | undefined> {
+  // A registration from the catalog offers the catalog's answers, to confirm or change.
+  if (state.flow === 'register' && state.catalogId) return (flows.catalogTool(state.catalogId)?.answers ?? undefined) as Answers | undefined;
   if (!state.ref) return undefined;
   const found = await flows.systemByRef(turn.ctx, state.ref);
   return 'kind' in found ? undefined : (found.assessment?.answers ?? undefined);
@@ -78,7 +80,7 @@ export async function submitPage(turn: FormTurn, state: FormState, data: Record<
     if (owner.ok && owner.name) kept._ownerName = owner.name;
     if (owner.ok && owner.email) kept._ownerEmail = owner.email;
     const page = nextPage(1, {}) ?? 2;
-    return formCard({ ...state, page, fields: kept, answers: {} }, { speaker: turn.speaker });
+    return formCard({ ...state, page, fields: kept, answers: {} }, { speaker: turn.speaker, previous: await previousAnswers(turn, state) });
   }
 
   const errors: FieldError[] = [];
@@ -114,7 +116,7 @@ async function submitForm(turn: FormTurn, state: FormState): Promise<CardJson> {
   const { ctx } = turn;
   if (state.flow === 'register') {
     const { _ownerName, _ownerEmail, ...fields } = state.fields;
-    const r = await flows.register(ctx, { fields, answers: state.answers, ownerName: _ownerName, ownerEmail: _ownerEmail });
+    const r = await flows.register(ctx, { fields, answers: state.answers, ownerName: _ownerName, ownerEmail: _ownerEmail, catalogId: state.catalogId ?? null });
     if (r.kind === 'refused') return refusalCard(turn, state, r);
     if (r.kind === 'duplicate') return systemCard(r.system, null, `Already registered as ${r.system.ref}; nothing new was registered.`, timezoneOf(ctx.deps.policy));
     turn.afterChange();

@@ -114,7 +114,12 @@ export const cardActionSchema = z.discriminatedUnion('action', [
     answers: answerRecord,
     /** The "is it AI?" warnings were shown on this page; submitting it again goes on. */
     warned: z.boolean().optional(),
+    /** The catalog tool the registration was pre-filled from. */
+    catalogId: z.string().max(64).optional(),
   }),
+  // A tool found by discovery or `check`: a catalog id, or a name given in a survey.
+  z.looseObject({ action: z.literal('discovery.register'), tool: z.string().max(64).optional(), name: z.string().max(200).optional() }),
+  z.looseObject({ action: z.literal('system.edit'), ref: z.string().max(20) }),
   z.looseObject({ action: z.literal('form.cancel') }),
   z.looseObject({
     action: z.enum(['review.confirm', 'review.retire', 'review.snooze', 'review.update']),

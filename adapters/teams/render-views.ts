@@ -38,6 +38,9 @@ export const TEAMS_HELP: Array<[string, string]> = [
   ['audit plan · audit <id>', 'plan an internal audit and draw its sample (compliance); see one'],
   ['finding <audit id>', "record a finding (the audit's auditors)"],
   ['export audit-report <id> · export audits', 'the audit report, or every audit, in a personal chat (compliance)'],
+  ['register <name>', 'register a tool with what the AI tool catalog knows filled in'],
+  ['transfer <ref> <person>', 'hand a tool to another owner: @mention them or give their e-mail (owner, compliance)'],
+  ['edit <ref>', "change a tool's name, vendor, link, purpose or department (owner, compliance)"],
   ['help', 'this list'],
 ];
 

@@ -22,8 +22,8 @@ const entrySchema = z.strictObject({
   domains: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/)).default([]),
   /** Other names people use for it. */
   aliases: z.array(z.string().min(1).max(80)).default([]),
-  /** assistant | meeting_notes | writing | translation | code | image | video | voice | hr | crm | support | other */
-  category: z.string().min(1).max(40),
+  /** What kind of tool it is (used to group the survey's choices). */
+  category: z.enum(['assistant', 'meeting_notes', 'writing', 'translation', 'code', 'image', 'video', 'voice', 'hr', 'crm', 'support', 'other']),
   /** Default answers to triage questions (question id → answer) the user confirms or changes. */
   answers: z.record(z.string(), z.unknown()).default({}),
   trainsOnInputs: z.strictObject({
@@ -34,6 +34,8 @@ const entrySchema = z.strictObject({
     /** When that statement was last checked. */
     checkedAt: day,
   }),
+  /** What is uncertain or worth knowing: an unconfirmed vendor statement, a deep-fake risk, plan differences. */
+  note: z.string().min(1).max(400).optional(),
 });
 
 const catalogSchema = z.strictObject({
@@ -63,37 +65,109 @@ export function catalogTool(id: string): CatalogEntry | undefined {
   return catalog().tools.find((t) => t.id === id);
 }
 
-/** The folded keys (name and aliases) of every tool, longest first. */
-function nameIndex(): Array<{ key: string; entry: CatalogEntry }> {
-  const out: Array<{ key: string; entry: CatalogEntry }> = [];
+/** Words for a plan or edition that may follow a tool's name ("ChatGPT Plus", "Claude for Work"). */
+const PLAN_WORDS = new Set([
+  'plus', 'pro', 'premium', 'enterprise', 'business', 'team', 'teams', 'free', 'edu', 'education',
+  'max', 'ultra', 'advanced', 'personal', 'starter', 'standard', 'basic', 'individual', 'for', 'work',
+  'app', 'subscription', 'plan', 'account', 'license', 'licence', 'trial', 'paid',
+]);
+
+/** Lower-cased words of a text with accents and punctuation gone (`Le Chat – Pro` → `le chat pro`). */
+export function foldWords(text: string): string[] {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+}
+
+interface IndexEntry {
+  /** Folded, without spaces (`chatgpt`). */
+  key: string;
+  entry: CatalogEntry;
+}
+
+let index: { byKey: Map<string, CatalogEntry>; keys: IndexEntry[] } | null = null;
+
+/** Every folded name, id and alias of every tool, for exact and prefix look-ups. */
+function nameIndex(): { byKey: Map<string, CatalogEntry>; keys: IndexEntry[] } {
+  if (index) return index;
+  const byKey = new Map<string, CatalogEntry>();
+  const keys: IndexEntry[] = [];
   for (const entry of catalog().tools) {
-    for (const n of [entry.name, entry.id, ...entry.aliases]) out.push({ key: nameKey(n), entry });
+    for (const n of [entry.name, entry.id, ...entry.aliases]) {
+      const key = nameKey(n);
+      if (!key || byKey.has(key)) continue;
+      byKey.set(key, entry);
+      keys.push({ key, entry });
+    }
   }
-  return out.sort((a, b) => b.key.length - a.key.length);
+  index = { byKey, keys };
+  return index;
 }
 
 /**
- * The catalog tool a name (as typed in `register`, `check` or a survey's "other") means:
- * by name, id or alias with case, spaces and punctuation ignored, or by a link to its domain.
+ * The catalog tool a name (as typed in `register`, `check` or a survey's "other") means: by
+ * name, id or alias with case, spaces, punctuation and accents ignored, with a plan or edition
+ * after it ("ChatGPT Plus", "chatgpt enterprise", "Claude for Work"), or by a link to one of its
+ * domains (`www.` and subdomains included). Whole names only: a short alias never matches
+ * inside another word ("Fin" is not "Finance").
  */
 export function matchCatalog(text: string): CatalogEntry | undefined {
-  const host = hostOf(text);
-  if (host) return byHost(host);
-  const key = nameKey(text);
-  if (!key) return undefined;
-  return nameIndex().find((n) => n.key === key)?.entry;
-}
-
-/** The host name of a URL or bare domain (`https://chat.openai.com/x`, `otter.ai`), lower-cased. */
-function hostOf(text: string): string | undefined {
   const t = text.trim();
-  const m = /^(?:https?:\/\/)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)(?::\d+)?(?:[/?#]\S*)?$/i.exec(t);
-  if (!m || !/\.[a-z]{2,}$/i.test(m[1]!)) return undefined;
-  if (!/^https?:\/\//i.test(t) && !t.includes('.')) return undefined;
-  return m[1]!.toLowerCase();
+  if (!t || t.length > 300) return undefined;
+  const host = hostOf(t);
+  const byDomain = host ? byHost(host) : undefined;
+  if (byDomain) return byDomain;
+  const { byKey } = nameIndex();
+  const exact = byKey.get(nameKey(t));
+  if (exact) return exact;
+  // Drop plan words from the end, one at a time, and try again; never down to nothing.
+  const words = foldWords(t);
+  while (words.length > 1 && PLAN_WORDS.has(words.at(-1)!)) {
+    words.pop();
+    const hit = byKey.get(words.join(''));
+    if (hit) return hit;
+  }
+  return undefined;
 }
 
-/** The tool whose domain is `host` or a parent of it. */
+/**
+ * Catalog tools for a picker: those whose name, id or alias, or one of whose name's words, starts
+ * with `prefix` (folded as in matching), names starting with it first, then by name; at most
+ * `limit` (default 20). An empty prefix gives none.
+ */
+export function searchCatalog(prefix: string, limit = 20): CatalogEntry[] {
+  const key = nameKey(prefix);
+  if (!key) return [];
+  const scored = new Map<CatalogEntry, number>();
+  for (const { key: k, entry } of nameIndex().keys) {
+    if (k.startsWith(key)) scored.set(entry, nameKey(entry.name).startsWith(key) ? 0 : 1);
+  }
+  for (const entry of catalog().tools) {
+    if (!scored.has(entry) && foldWords(entry.name).some((w) => w.startsWith(key))) scored.set(entry, 2);
+  }
+  return [...scored.entries()]
+    .sort((a, b) => a[1] - b[1] || a[0].name.localeCompare(b[0].name, 'en'))
+    .slice(0, Math.max(0, limit))
+    .map(([entry]) => entry);
+}
+
+/** The host name of a URL or bare domain (`https://www.chatgpt.com/x`, `otter.ai`), lower-cased, without `www.`. */
+function hostOf(text: string): string | undefined {
+  const m = /^(?:https?:\/\/)?(?:[^\s/@]+@)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)\.?(?::\d+)?(?:[/?#]\S*)?$/i.exec(text);
+  if (!m || !/\.[a-z]{2,}$/i.test(m[1]!)) return undefined;
+  return m[1]!.toLowerCase().replace(/^www\./, '');
+}
+
+/** The tool whose domain is `host` or a parent of it; the longest (most specific) domain wins. */
 function byHost(host: string): CatalogEntry | undefined {
-  return catalog().tools.find((t) => t.domains.some((d) => host === d || host.endsWith(`.${d}`)));
+  let best: { entry: CatalogEntry; length: number } | undefined;
+  for (const entry of catalog().tools) {
+    for (const d of entry.domains) {
+      if ((host === d || host.endsWith(`.${d}`)) && (!best || d.length > best.length)) best = { entry, length: d.length };
+    }
+  }
+  return best?.entry;
 }

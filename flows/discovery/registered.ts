@@ -1,0 +1,39 @@
+/**
+ * A registration takes its tool off the "unregistered tools" list: any `discovered_tools` row of
+ * the workspace whose catalog id or folded name is the new system's is marked registered, in the
+ * registration's transaction, whatever path the registration came from.
+ */
+import { and, eq, inArray, isNull, or } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { discoveredTools } from '../../db/schema-discovery';
+import { appendAudit } from '../audit';
+import { nameKey } from '../views';
+
+/** Marks the discovered tools a new system registers; returns their tool keys. */
+export async function markDiscoveredRegistered(
+  tx: Db,
+  o: { workspaceId: number; actor: string; systemId: number; systemRef: string; catalogId: string | null; name: string; now: Date },
+): Promise<string[]> {
+  const keys = [...new Set([nameKey(o.name), ...(o.catalogId ? [o.catalogId] : [])].filter(Boolean))];
+  const matches = o.catalogId
+    ? or(inArray(discoveredTools.toolKey, keys), eq(discoveredTools.catalogId, o.catalogId))
+    : inArray(discoveredTools.toolKey, keys);
+  // Only rows not registered yet: a replay or a second system of the same name changes nothing.
+  const rows = await tx
+    .update(discoveredTools)
+    .set({ registeredSystemId: o.systemId, registeredAt: o.now })
+    .where(and(eq(discoveredTools.workspaceId, o.workspaceId), isNull(discoveredTools.registeredSystemId), matches))
+    .returning({ id: discoveredTools.id, toolKey: discoveredTools.toolKey });
+  for (const r of rows) {
+    await appendAudit(tx, {
+      workspaceId: o.workspaceId,
+      actor: o.actor,
+      action: 'discovery.tool_registered',
+      subjectType: 'discovered_tool',
+      subjectId: r.id,
+      data: { toolKey: r.toolKey, system: o.systemRef },
+      at: o.now,
+    });
+  }
+  return rows.map((r) => r.toolKey);
+}
