@@ -118,6 +118,8 @@ export const QUIET_HOURS_KINDS: ReadonlySet<string> = new Set([
   'triage.retriage_needed',
   'task.reminder',
   'task.escalation',
+  'survey.ask',
+  'survey.reminder',
 ]);
 
 /**
