@@ -15,6 +15,7 @@ import { impactCommand, inventoryCommand } from './impact/actions';
 import { withImpactLine } from './impact/render';
 import { renderTaskList } from './tasks/render-tasks';
 import { runRiskCommand } from './risks';
+import { runSurveyCommand } from './surveys';
 
 /** The slash command's name. */
 export const SLASH_COMMAND = '/aims';
@@ -46,6 +47,7 @@ async function run(
   const [rawSub = '', ...rest] = text.trim().split(/\s+/);
   const sub = rawSub.toLowerCase();
   const arg = rest.join(' ').trim();
+  if (sub === 'export' && /^literacy\b/i.test(arg)) return runSurveyCommand(rt, ctx, 'export', arg, reply);
   switch (sub) {
     case '':
     case 'help':
@@ -110,6 +112,9 @@ async function run(
     case 'export':
       await runRiskCommand(rt, ctx, sub, arg, triggerId, reply);
       return;
+    case 'survey':
+    case 'policy':
+      return runSurveyCommand(rt, ctx, sub, arg, reply);
     default:
       await reply(renderHelp(rawSub));
   }

@@ -36,6 +36,10 @@ import { registerReviewActions, SNOOZE_CALLBACK } from './review-actions';
 import { registerTaskActions } from './tasks/actions';
 import { TASK_ACTIONS } from './tasks/render-tasks';
 import { registerRiskActions, RISK_ACTIONS, RISK_CALLBACK } from './risks';
+import { registerSurveyActions, SURVEY_ACTIONS } from './surveys';
+
+/** The campaign buttons this adapter handles (`discovery.register` is registration's). */
+const SURVEY_IDS = [SURVEY_ACTIONS.answer, SURVEY_ACTIONS.acknowledge, SURVEY_ACTIONS.attest];
 import type { SlackOAuth, SlackOAuthSettings } from './oauth';
 import { createSlackOAuth } from './oauth';
 import type { SlackRuntime } from './runtime';
@@ -207,8 +211,8 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
 
   bolt.use(
     ackUnhandled({
-      actions: [...Object.values(APPROVAL_ACTIONS), RESUBMIT_ACTION, FORM_BACK_ACTION, ...Object.values(REVIEW_ACTIONS), ...Object.values(IMPACT_ACTIONS), CONTROL_EDIT, SOA_APPROVE, ...Object.values(TASK_ACTIONS), ...Object.values(RISK_ACTIONS)],
-      views: [FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK, IMPACT_CALLBACK, CONTROL_EDIT, ...Object.values(TASK_ACTIONS), RISK_CALLBACK],
+      actions: [...Object.values(APPROVAL_ACTIONS), RESUBMIT_ACTION, FORM_BACK_ACTION, ...Object.values(REVIEW_ACTIONS), ...Object.values(IMPACT_ACTIONS), CONTROL_EDIT, SOA_APPROVE, ...Object.values(TASK_ACTIONS), ...Object.values(RISK_ACTIONS), ...SURVEY_IDS],
+      views: [FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK, IMPACT_CALLBACK, CONTROL_EDIT, ...Object.values(TASK_ACTIONS), RISK_CALLBACK, SURVEY_ACTIONS.answer, SURVEY_ACTIONS.attest],
       commands: [SLASH_COMMAND],
     }),
   );
@@ -222,6 +226,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   registerRiskActions(bolt, rt);
   registerHome(bolt, rt);
   registerImpact(bolt, rt);
+  registerSurveyActions(bolt, rt);
   bolt.error(async (err) => {
     logger.error({ err }, 'slack: unhandled error');
   });

@@ -34,6 +34,7 @@ import { deliverRetriagePrompt } from './retriage-delivery';
 import { deliverImpactDue } from './impact/delivery';
 import { deliverTaskNotification } from './tasks/delivery';
 import { deliverRiskNotice } from './risks';
+import { deliverSurveyNotification } from './surveys/delivery';
 
 /** What the deliverer needs. */
 export interface SlackDelivererDeps {
@@ -85,7 +86,7 @@ export function createSlackDeliverer(d: SlackDelivererDeps): Deliverer {
         case 'risk.acceptance_requested':
           return await deliverRiskNotice(d, row);
         default:
-          return (await deliverTaskNotification(d, row)) ?? { ok: false, permanent: true, error: `slack: no delivery for ${row.kind}` };
+          return (await deliverTaskNotification(d, row)) ?? (await deliverSurveyNotification(d, row)) ?? { ok: false, permanent: true, error: `slack: no delivery for ${row.kind}` };
       }
     } catch (err) {
       return failureOf(err);

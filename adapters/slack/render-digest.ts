@@ -7,6 +7,7 @@
  */
 import type { DigestCount, DigestItem, WeeklyDigest } from '../../flows';
 import { digestTotal, roleLabel, taskDigestLines } from '../../flows';
+import { surveyDigestLines } from '../../flows';
 import type { Block } from './blocks';
 import { context, divider, header, LIMITS, limitBlocks, sectionsOf } from './blocks';
 import { clipMrkdwn, day, esc, words } from './mrkdwn';
@@ -73,6 +74,7 @@ function waiting(d: WeeklyDigest): Block[] {
     ...list('Overdue reviews', d.reviewsOverdue, (r) => `${named(r)} — ${plural(r.overdueDays, 'day')} overdue (due ${day(new Date(r.dueAt), d.timezone)}), owner ${esc(r.owner)}`, digestTotal(d, 'reviewsOverdue')),
     ...list('Reviews due in the next 14 days', d.reviewsDueSoon, (r) => `${named(r)} — due ${day(new Date(r.dueAt), d.timezone)} (in ${plural(r.dueInDays, 'day')}), owner ${esc(r.owner)}`, digestTotal(d, 'reviewsDueSoon')),
     ...sectionsOf(taskDigestLines(d.tasks).map(esc)),
+    ...sectionsOf(surveyDigestLines(d.surveys).map(esc)),
   ];
 }
 

@@ -4,6 +4,7 @@
  */
 import type { DigestCount, DigestItem, WeeklyDigest } from '../../flows';
 import { digestTotal, roleLabel, taskDigestLines } from '../../flows';
+import { surveyDigestLines } from '../../flows';
 import type { CardJson } from './card-kit';
 import { adaptiveCard, facts, heading, markdown, textBlock, truncate } from './card-kit';
 import { digestCheckpointBlocks } from './checkpoint-card';
@@ -75,7 +76,7 @@ function stuckBlocks(d: WeeklyDigest, limit: number): CardJson[] {
 
 /** Overdue tasks and tasks marked not applicable, one escaped line each. */
 function taskLines(d: WeeklyDigest): CardJson[] {
-  return taskDigestLines(d.tasks).map((l) => textBlock(l, { spacing: 'None' }));
+  return [...taskDigestLines(d.tasks), ...surveyDigestLines(d.surveys)].map((l) => textBlock(l, { spacing: 'None' }));
 }
 
 function render(d: WeeklyDigest, notInstalled: NotInstalled[], limit: number): CardJson {

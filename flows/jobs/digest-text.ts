@@ -6,6 +6,7 @@ import { localDate } from './time';
 import { checkpointText } from '../audit-checkpoint-view';
 import { roleLabel } from '../display';
 import { taskDigestLines } from '../tasks/digest';
+import { surveyDigestLines } from '../discovery/surveys/report';
 
 const line = (i: DigestItem) => `${i.ref} ${i.name}`;
 const names = (items: DigestItem[]) => items.map(line).join(', ');
@@ -64,6 +65,7 @@ export function renderDigestText(d: WeeklyDigest): string {
     out.push(`Re-triage needed (questionnaire v2): ${digestTotal(d, 'retriageNeeded')} — ${names(d.retriageNeeded)}${more(d, 'retriageNeeded', d.retriageNeeded.length)}`);
   }
   out.push(...taskDigestLines(d.tasks));
+  out.push(...surveyDigestLines(d.surveys));
   if (d.untreatedHighRisks?.length) {
     out.push(`Untreated high risks: ${d.untreatedRiskCount ?? 0} in ${digestTotal(d, 'untreatedHighRisks')} high-risk systems — ${names(d.untreatedHighRisks)}${more(d, 'untreatedHighRisks', d.untreatedHighRisks.length)}`);
   }

@@ -19,6 +19,8 @@ import { untreatedRisksOf } from '../risks/untreated';
 import { DAY_MS, HOUR_MS, localDate } from './time';
 import type { TaskDigest } from '../tasks/digest';
 import { taskDigest } from '../tasks/digest';
+import type { SurveyDigest } from '../discovery/surveys/report';
+import { surveyDigest, surveyDigestLines } from '../discovery/surveys/report';
 
 /** A system named in the digest. */
 export interface DigestItem {
@@ -84,6 +86,8 @@ export interface WeeklyDigest {
   totals?: DigestTotals;
   /** Overdue tasks and tasks marked not applicable in the period (absent on older digests). */
   tasks?: TaskDigest;
+  /** Survey response rate, tools named, policy-ack and literacy coverage (absent when there is none). */
+  surveys?: SurveyDigest;
 }
 
 /** Full sizes of the digest's lists (see {@link WeeklyDigest.totals}). */
@@ -276,6 +280,8 @@ export async function buildDigest(db: Db, policy: Policy, workspaceId: number, s
     },
     tasks: await taskDigest(db, policy, workspaceId, start, end),
   };
+  const surveys = await surveyDigest(db, policy, workspaceId);
+  if (surveyDigestLines(surveys).length > 0) digest.surveys = surveys;
   return digest;
 }
 

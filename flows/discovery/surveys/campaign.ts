@@ -249,3 +249,17 @@ export async function recipientIds(db: Db, surveyId: number): Promise<string[]> 
     .where(inArray(surveyRecipients.surveyId, [surveyId]));
   return rows.map((r) => r.platformId).sort();
 }
+
+/** Whether a person still owes a campaign an answer (false when answered, or not asked). */
+export async function surveyAwaits(db: Db, workspaceId: number, surveyId: number, personId: number): Promise<boolean> {
+  const [r] = await db
+    .select({ respondedAt: surveyRecipients.respondedAt })
+    .from(surveyRecipients)
+    .where(and(eq(surveyRecipients.workspaceId, workspaceId), eq(surveyRecipients.surveyId, surveyId), eq(surveyRecipients.personId, personId)));
+  return r !== undefined && r.respondedAt === null;
+}
+
+/** The `discovery.register` value of a tool an answer named: `{"tool":"<catalog id>"}` or `{"name":"<free text>"}`. */
+export function registerValue(t: { tool: string | null; name: string }): string {
+  return JSON.stringify(t.tool ? { tool: t.tool } : { name: t.name });
+}

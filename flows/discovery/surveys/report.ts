@@ -8,6 +8,10 @@ import type { Db } from '../../../db/client';
 import { people } from '../../../db/schema';
 import { discoveredTools, literacyAttestations, policyAcks, surveyRecipients, surveys } from '../../../db/schema-discovery';
 import type { Policy } from '../../policy';
+import { isGroupMember } from '../../policy';
+import type { FlowContext } from '../../ports';
+import type { Refusal } from '../../results';
+import { refuse } from '../../results';
 import { CSV_BOM, toCsv } from '../../exports';
 
 /** The digest's survey section; null parts are left out. */
@@ -69,8 +73,9 @@ export async function surveyDigest(db: Db, policy: Policy, workspaceId: number):
 }
 
 /** The digest's survey lines as plain text (empty when there is nothing to say). */
-export function surveyDigestLines(d: SurveyDigest): string[] {
+export function surveyDigestLines(d: SurveyDigest | undefined): string[] {
   const out: string[] = [];
+  if (!d) return out;
   if (d.aiUse) out.push(`AI-use survey ${d.aiUse.ref}: ${d.aiUse.answered} of ${d.aiUse.asked} answered (${d.aiUse.percent}%).`);
   if (d.toolsNamed > 0) out.push(`Tools named in surveys and discovery: ${d.toolsNamed}, of them ${d.unregistered} not registered.`);
   if (d.policyAck && d.policyAck.people > 0) out.push(`AI policy v${d.policyAck.version} acknowledged: ${d.policyAck.acknowledged} of ${d.policyAck.people} (${d.policyAck.percent}%).`);
@@ -151,4 +156,13 @@ export async function literacyExport(db: Db, policy: Policy, workspaceId: number
   const rows = await literacyRows(db, policy, workspaceId);
   const text = format === 'csv' ? CSV_BOM + toCsv(rows, LITERACY_COLUMNS) : `${JSON.stringify(rows, null, 2)}\n`;
   return { text, rows: rows.length };
+}
+
+/** The `literacy` export as a file for chat (compliance only). */
+export async function literacyExportFile(ctx: FlowContext, formatText: string): Promise<{ kind: 'file'; filename: string; content: string; rows: number } | Refusal> {
+  if (!isGroupMember(ctx.deps.policy, 'compliance', ctx.actor.platformId, ctx.actor.email)) return refuse('not_authorised', 'Only compliance can export the literacy records.');
+  const format = formatText.trim().toLowerCase() || 'csv';
+  if (format !== 'csv' && format !== 'json') return refuse('invalid', `Unknown format "${formatText.slice(0, 20)}": use csv or json.`);
+  const r = await literacyExport(ctx.deps.db, ctx.deps.policy, ctx.workspace.id, format);
+  return { kind: 'file', filename: `literacy.${format}`, content: r.text, rows: r.rows };
 }
