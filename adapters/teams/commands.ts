@@ -14,6 +14,7 @@ import { teamsControlsCommand, teamsSoaCommand } from './controls/actions';
 import { home, inventory, startImpact, withImpactLine } from './impact/actions';
 import { taskListCard } from './tasks/cards';
 import { riskCommand } from './risks';
+import { surveyCommand } from './surveys';
 
 const usage = (text: string) => messageCard(`Usage: ${text}`);
 
@@ -21,6 +22,7 @@ const usage = (text: string) => messageCard(`Usage: ${text}`);
 export async function runCommand(turn: FormTurn, command: Command): Promise<CardJson> {
   const { ctx } = turn;
   const { arg } = command;
+  if (command.name === 'export' && /^literacy\b/i.test(arg)) return surveyCommand(turn, 'export', arg);
   switch (command.name) {
     case 'help':
       return helpCard();
@@ -70,6 +72,9 @@ export async function runCommand(turn: FormTurn, command: Command): Promise<Card
     case 'risks':
     case 'assess':
       return riskCommand(turn, command.name, arg);
+    case 'survey':
+    case 'policy':
+      return surveyCommand(turn, command.name, arg);
     default: {
       const card = helpCard(`Unknown command "${command.name}". `);
       return card;

@@ -22,6 +22,7 @@ import { createPostRecorder } from './post-record';
 import type { Posted, Ref } from './teams-transport';
 import { createTeamsTransport, NoRoute } from './teams-transport';
 import { taskClosedSince, taskNotificationCard } from './tasks/delivery';
+import { enrolTeamsAudience, surveyAnsweredSince, surveyNotificationCard } from './surveys';
 
 /** What the deliverer needs. */
 export interface TeamsDelivererOptions {
@@ -123,6 +124,8 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
         return { ok: true };
       case 'audit.checkpoint':
         return deliverCheckpoint({ deps, transport }, row);
+      case 'survey.start':
+        return enrolTeamsAudience(deps, transport, row);
       case 'review.updated':
         if (typeof p.reviewId !== 'number') return gone;
         await jobs.reviewUpdated(row.workspaceId, p.reviewId, String(p.status ?? 'updated'));
@@ -139,7 +142,8 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
     const text = typeof p.text === 'string' ? p.text : 'Something changed on a tool you are involved with; type list or pending to see it.';
     // Task notifications: a reminder of a task closed since is not sent; a reminder carries its buttons.
     if (await taskClosedSince(db, row)) return { ok: true };
-    const card = taskNotificationCard(row) ?? messageCard(text);
+    if (await surveyAnsweredSince(db, row)) return { ok: true };
+    const card = taskNotificationCard(row) ?? surveyNotificationCard(row) ?? messageCard(text);
     const r = row.recipient as { person?: number; channel?: 'approvals' | 'digest' };
     if ((typeof r.person === 'number' || r.channel) && (await postedBefore(row))) return { ok: true };
     if (typeof r.person === 'number') {
