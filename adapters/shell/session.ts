@@ -22,6 +22,7 @@ import { controlsCommand, soaCommand } from './controls/commands';
 import { impactConversation, printDashboard, printImpactLine, printInventory } from './impact/commands';
 import { printTasks, taskConversation } from './tasks/conversation';
 import { riskCommand } from './risks/commands';
+import { surveyCommand } from './surveys/commands';
 
 export { SHELL_HELP } from './commands';
 
@@ -206,7 +207,12 @@ async function runCommand(ctx: FlowContext, io: Prompter, speaker: ShellPerson, 
     case 'assess':
     case 'risk':
       return riskCommand(ctx, io, speaker, sub, rest);
+    case 'survey':
+    case 'policy':
+    case 'literacy':
+      return surveyCommand(ctx, io, sub, rest);
     case 'export':
+      if ((rest[0] ?? '').toLowerCase() === 'literacy') return surveyCommand(ctx, io, sub, rest);
       if ((rest[0] ?? '').toLowerCase() === 'risks') return riskCommand(ctx, io, speaker, sub, rest);
       return io.print('usage: /aims export risks [csv|json] (compliance); other exports: npm run -s aimsbot -- export');
     default:

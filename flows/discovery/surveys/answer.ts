@@ -55,7 +55,7 @@ type Named = { key: string; tool: string | null; name: string };
 
 /** Validates the answer: known choices, names of sane length, "none" alone. */
 export function parseAnswer(input: AnswerInput): { none: boolean; named: Named[] } | Refusal {
-  const none = input.tools.includes('none');
+  let none = input.tools.includes('none');
   const named = new Map<string, Named>();
   for (const id of input.tools) {
     if (id === 'none') continue;
@@ -66,6 +66,11 @@ export function parseAnswer(input: AnswerInput): { none: boolean; named: Named[]
   for (const raw of stripBidi(input.otherTools).split(/[,\n;]+/)) {
     const name = raw.replace(/\s+/g, ' ').trim();
     if (!name) continue;
+    // "none" typed as a name means the choice "none" (the shell and clients without the list).
+    if (nameKey(name) === 'none') {
+      none = true;
+      continue;
+    }
     if (name.length > NAME_MAX) return invalid([{ field: 'other_tools', message: `"${name.slice(0, 30)}…" is longer than ${NAME_MAX} characters; give the tool's name only.` }]);
     const entry = matchCatalog(name);
     const key = entry ? entry.id : `name:${nameKey(name)}`;

@@ -12,3 +12,4 @@ export { acknowledgePolicy, attestLiteracy, policyView, startSurveyCommand } fro
 export type { Acknowledged, Attested, PolicyView, SurveyStarted } from './policy-ack';
 export { literacyExport, literacyExportFile, literacyRows, surveyDigest, surveyDigestLines, LITERACY_COLUMNS } from './report';
 export type { LiteracyRow, SurveyDigest } from './report';
+export { knownPeopleDirectory } from './known-people';
