@@ -26,6 +26,9 @@ export const HELP_LINES = [
   '*/aims risks &lt;ref&gt;* — a tool’s risk register: heat map and list',
   '*/aims assess &lt;ref&gt;* — assess a tool’s risks (owner, compliance)',
   '*/aims export risks [csv|json]* — every risk register as a file in a DM (compliance)',
+  '*/aims survey [ai-use|policy|literacy]* — start an AI-use survey, a policy acknowledgement or a literacy round now (compliance)',
+  '*/aims policy* — the AI policy, and whether you acknowledged it',
+  '*/aims export literacy [csv|json]* — who acknowledged which policy version and attested AI literacy (compliance)',
   '*/aims help* — this list',
 ];
 

@@ -31,6 +31,9 @@ export const TEAMS_HELP: Array<[string, string]> = [
   ['tasks', 'your open tasks, with Done and Not applicable (compliance: tasks all, tasks overdue)'],
   ['risks <ref>', "a tool's risk register: heat map and list"],
   ['assess <ref>', "assess a tool's risks (owner, compliance)"],
+  ['survey [ai-use|policy|literacy]', 'start an AI-use survey, a policy acknowledgement or a literacy round now (compliance)'],
+  ['policy', 'the AI policy, and whether you acknowledged it'],
+  ['export literacy [csv|json]', 'who acknowledged which policy version and attested AI literacy (compliance)'],
   ['help', 'this list'],
 ];
 
