@@ -135,6 +135,15 @@ describe('Slack: survey campaigns, the AI policy and literacy', () => {
     expect(await s.deps.db.select().from(policyAcks)).toHaveLength(1);
     expect(await s.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'policy.acknowledged'))).toHaveLength(1);
 
+    // Literacy: the button on the policy reply opens the evidence form; evidence is required.
+    expect((await click('literacy.attest', 'policy', PEOPLE.ben.id)).status).toBe(200);
+    await s.settle();
+    const form = lastOpenedView(s);
+    expect(form.callback_id).toBe('literacy.attest');
+    expect(await submit(s, PEOPLE.ben.id, form, { evidence: '' })).toMatchObject({ response_action: 'errors', errors: { evidence: expect.stringContaining('Give evidence') } });
+    expect(await submit(s, PEOPLE.ben.id, form, { evidence: 'https://lms.example/cert/7' })).toEqual({});
+    expect(await s.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'literacy.attested'))).toHaveLength(1);
+
     expect(await command(s, PEOPLE.ben.id, 'export literacy csv')).toBe(200);
     expect(lastReply()).toContain('Only compliance can export');
     expect(await command(s, PEOPLE.carol.id, 'export literacy csv')).toBe(200);
@@ -142,6 +151,6 @@ describe('Slack: survey campaigns, the AI policy and literacy', () => {
     const file = s.fake.files.at(-1)!;
     const csv = file.bytes!.toString('utf8');
     expect(csv).toContain('policy_version');
-    expect(csv).toMatch(/slack:U0BEN,Ben,ben@acme\.example,2,\d{4}-/);
+    expect(csv).toMatch(/slack:U0BEN,Ben,ben@acme\.example,2,\d{4}-[^,]+,true,\d{4}-[^,]+,https:\/\/lms\.example\/cert\/7/);
   });
 });

@@ -5,12 +5,12 @@
  * policy acknowledgement (idempotent, stale versions refused); literacy attestations and export.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq, like } from 'drizzle-orm';
+import { and, asc, eq, like } from 'drizzle-orm';
 import { auditEvents, notifications } from '../../db/schema';
 import { discoveredTools, policyAcks, surveyRecipients, surveys } from '../../db/schema-discovery';
 import * as flows from '../../flows';
 import type { AudienceMember, FlowContext, FlowDeps } from '../../flows';
-import { fieldsFor, minimalAnswers } from '../fixtures/answers';
+import { fieldsFor, highAnswers, minimalAnswers } from '../fixtures/answers';
 import { testClock } from '../helpers/clock';
 import { createTestDatabase, DB_KINDS } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
@@ -130,6 +130,22 @@ describe.each(DB_KINDS)('survey campaigns on %s', (kind) => {
     expect(rec!.respondedAt).not.toBeNull();
   });
 
+  it('a literacy round asks owners and approvers of high-risk systems first', async () => {
+    const pat = await actors(database.db, clock, policy).as('pat');
+    const r = await flows.register(alice, { fields: fieldsFor('CV Screen', 'shell:mallory'), answers: highAnswers });
+    if (r.kind !== 'registered') throw new Error(r.kind);
+    for (const who of [mallory, carol, pat]) await flows.decideForSystem(who, r.system.ref, 'approve');
+    const started = await flows.startSurveyCommand(carol, 'literacy');
+    if (started.kind !== 'started') throw new Error(started.message);
+    const all: AudienceMember[] = ['alice', 'bob', 'carol', 'mallory', 'pat'].map((n) => ({ platformId: `shell:${n}` }));
+    await flows.enrollAudience(deps, started.survey, all);
+    const asks = await database.db.select().from(notifications).where(like(notifications.dedupeKey, `survey.ask:${started.survey.id}:%`)).orderBy(asc(notifications.id));
+    const order = asks.map((a) => (a.recipient as { person: number }).person);
+    const first = new Set([mallory.actor.id, carol.actor.id, pat.actor.id]);
+    expect(order.slice(0, 3).every((id) => first.has(id))).toBe(true);
+    expect(order.slice(3).sort()).toEqual([alice.actor.id, bob.actor.id].sort());
+  });
+
   it('literacy attestations need evidence; the export lists acknowledgements and attestations, formula-safe', async () => {
     expect(await flows.attestLiteracy(carol, '')).toMatchObject({ code: 'invalid', errors: [{ field: 'evidence' }] });
     expect(await flows.attestLiteracy(carol, '=HYPERLINK("x") course done')).toMatchObject({ kind: 'attested' });
@@ -140,7 +156,7 @@ describe.each(DB_KINDS)('survey campaigns on %s', (kind) => {
     expect(csv.text).toContain(`"'=HYPERLINK(""x"") course done"`);
     const digest = await flows.surveyDigest(database.db, policy, carol.workspace.id);
     expect(digest.aiUse).toMatchObject({ ref: 'S-2026-Q4-2', asked: 0 });
-    expect(digest.policyAck).toMatchObject({ version: 2, acknowledged: 1, people: 3, percent: 33 });
-    expect(flows.surveyDigestLines(digest).join('\n')).toContain('AI literacy attested: 1 of 3');
+    expect(digest.policyAck).toMatchObject({ version: 2, acknowledged: 1, people: 5, percent: 20 });
+    expect(flows.surveyDigestLines(digest).join('\n')).toContain('AI literacy attested: 1 of 5');
   });
 });
