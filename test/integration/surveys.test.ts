@@ -51,6 +51,10 @@ describe.each(DB_KINDS)('survey campaigns on %s', (kind) => {
     expect(started).toMatchObject({ kind: 'started', survey: { ref: 'S-2026-Q4-2' } });
     expect(await flows.startSurveyCommand(mallory, '')).toMatchObject({ code: 'not_authorised' });
     expect(await flows.startSurveyCommand(carol, 'everything')).toMatchObject({ code: 'invalid' });
+    // A dry run in the next slot plans the campaign and leaves nothing behind.
+    const dry = await flows.dryRunJob(deps, flows.runAiUseSurvey, new Date('2027-01-01T10:00:00Z'));
+    expect(dry.planned.map((p) => p.kind)).toEqual(['survey.start']);
+    expect(await database.db.select().from(surveys).where(eq(surveys.kind, 'ai_use'))).toHaveLength(2);
   });
 
   it('enrols each person once and asks once, however often the audience is enrolled', async () => {
@@ -158,5 +162,8 @@ describe.each(DB_KINDS)('survey campaigns on %s', (kind) => {
     expect(digest.aiUse).toMatchObject({ ref: 'S-2026-Q4-2', asked: 0 });
     expect(digest.policyAck).toMatchObject({ version: 2, acknowledged: 1, people: 5, percent: 20 });
     expect(flows.surveyDigestLines(digest).join('\n')).toContain('AI literacy attested: 1 of 5');
+    // Another workspace's campaign is not found there.
+    const elsewhere = await actors(database.db, clock, policy, 'shell', 'other').as('bob');
+    expect(await flows.answerSurvey(elsewhere, 'S-2026-Q4', { tools: ['none'], otherTools: '' })).toMatchObject({ code: 'not_found' });
   });
 });
