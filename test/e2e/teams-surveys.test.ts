@@ -89,9 +89,15 @@ describe('Teams survey campaigns', () => {
     const answers = await Promise.all([1, 2, 3].map(() => bench.execute(people.bob, { action: 'policy.acknowledge', version: '2' })));
     expect(answers.map(cardText).filter((t) => t.includes('is recorded'))).toHaveLength(1);
     expect(await bench.db.db.select().from(policyAcks)).toHaveLength(1);
+    // Literacy: the button asks for evidence on a card; empty evidence is refused there.
+    const form = await bench.execute(people.bob, { action: 'literacy.attest', survey: 'policy' });
+    expect(inputs(form).map((i) => i.id)).toEqual(['evidence']);
+    const submit = buttons(form).find((b) => b.data.action === 'literacy.attest')!;
+    expect(cardText(await bench.execute(people.bob, { ...submit.data, evidence: '' }))).toContain('Give evidence of the training');
+    expect(cardText(await bench.execute(people.bob, { ...submit.data, evidence: 'https://lms.example/cert/9' }))).toContain('is recorded');
     expect(cardText(await bench.say(people.bob, 'export literacy'))).toContain('Only compliance can export');
     const exported = cardText(await bench.say(people.compliance, 'export literacy csv'));
     expect(exported).toContain(`teams:${people.bob.aad}`);
-    expect(exported).toMatch(/,2,\d{4}-/);
+    expect(exported).toMatch(/,2,\d{4}-[^,]+,true,\d{4}-[^,]+,https:\/\/lms\.example\/cert\/9/);
   });
 });
