@@ -20,7 +20,6 @@ import type { Db } from '../../../db/client';
 import { aiSystems, approvalRequests, approvalSteps, people } from '../../../db/schema';
 import { surveyRecipients, surveys } from '../../../db/schema-discovery';
 import { appendAudit, auditedTransaction } from '../../audit';
-import { ensurePerson } from '../../identity';
 import type { NotificationInput } from '../../outbox';
 import { enqueue, enqueueMany } from '../../outbox';
 import type { FlowDeps, Person } from '../../ports';
@@ -177,6 +176,33 @@ async function firstAsked(db: Db, workspaceId: number): Promise<Set<number>> {
   return new Set([...owners, ...approvers].map((r) => r.id).filter((id): id is number => id !== null));
 }
 
+/** People per statement when an audience is recorded (a few parameters each, far below Postgres' limit). */
+const PEOPLE_CHUNK = 1000;
+
+/**
+ * The person rows of an audience, created where new (set-based: an audience can be a whole
+ * organisation). Names and emails of people already known are left as they are; the next
+ * request of that person refreshes them.
+ */
+async function peopleOf(db: Db, workspaceId: number, members: readonly AudienceMember[], now: Date): Promise<Person[]> {
+  const unique = [...new Map(members.map((m) => [m.platformId, m])).values()];
+  const byId = new Map<string, Person>();
+  for (let i = 0; i < unique.length; i += PEOPLE_CHUNK) {
+    const chunk = unique.slice(i, i + PEOPLE_CHUNK);
+    await db
+      .insert(people)
+      .values(chunk.map((m) => ({ workspaceId, platformId: m.platformId, displayName: m.displayName?.trim() || null, email: m.email?.trim().toLowerCase() || null, createdAt: now })))
+      .onConflictDoNothing({ target: [people.workspaceId, people.platformId] });
+    const rows = await db
+      .select({ id: people.id, platformId: people.platformId, displayName: people.displayName, email: people.email })
+      .from(people)
+      .where(and(eq(people.workspaceId, workspaceId), inArray(people.platformId, chunk.map((m) => m.platformId))));
+    for (const r of rows) byId.set(r.platformId, r);
+  }
+  // In the order met, which decides who is asked first.
+  return unique.map((m) => byId.get(m.platformId)).filter((p): p is Person => p !== undefined);
+}
+
 /** What enrolling an audience did. */
 export interface EnrollResult {
   /** People newly asked (0 when a redelivery found them all enrolled). */
@@ -192,8 +218,7 @@ export interface EnrollResult {
  */
 export async function enrollAudience(deps: FlowDeps, survey: SurveyRow, members: readonly AudienceMember[], skipped: readonly string[] = []): Promise<EnrollResult> {
   const now = deps.clock.now();
-  const persons: Person[] = [];
-  for (const m of members) persons.push(await ensurePerson(deps.db, survey.workspaceId, m, now));
+  const persons = await peopleOf(deps.db, survey.workspaceId, members, now);
   if (survey.kind === 'literacy') {
     const first = await firstAsked(deps.db, survey.workspaceId);
     persons.sort((a, b) => Number(first.has(b.id)) - Number(first.has(a.id)));
