@@ -220,6 +220,10 @@ export const policySchema = z
         audience: z.array(z.string().min(1).max(200)).optional(),
         /** When the ai-use-survey job starts a campaign (default quarterly). */
         surveyCron: cron.default('0 10 1 1,4,7,10 *'),
+        /** Days after the question before the single reminder to those who have not answered. Default 7. */
+        remindAfterDays: z.number().int().min(1).max(90).default(7),
+        /** Days a campaign stays open for answers. Default 30. */
+        openDays: z.number().int().min(1).max(365).default(30),
       })
       .prefault({}),
     /** The management-review job's schedule (default quarterly). */

@@ -34,13 +34,18 @@ export const SHELL_HELP = `commands:
   /aims register <name>       register a tool with what the AI tool catalog knows filled in
   /aims transfer <ref> <person>  hand a tool to another owner (owner, compliance)
   /aims edit <ref>            change a tool's name, vendor, link, purpose or department (owner, compliance)
+  /aims survey [ai-use|policy|literacy]  start a campaign now (compliance)
+  /aims survey answer <ref> none|<tools>  answer the AI-use survey (tools comma separated)
+  /aims policy                the AI policy and whether you acknowledged it; policy acknowledge [version]
+  /aims literacy <evidence>   confirm your AI literacy training (a link or a note)
+  /aims export literacy [csv|json]  policy acknowledgements and literacy records (compliance)
   /as <name>                  speak as someone else (e.g. /as compliance, /as @bob)
   /aims help                  this list
   a line starting with / while answering questions cancels them (on a terminal, so does Ctrl-C)
   (end of input, /quit or Ctrl-C twice leaves)`;
 
 /** Every word `/aims` understands. */
-export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'risks', 'assess', 'risk', 'tasks', 'task', 'impact', 'inventory', 'home', 'controls', 'soa', 'export', 'help', 'incident', 'nc', 'audit', 'finding', 'transfer', 'edit'] as const;
+export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'risks', 'assess', 'risk', 'tasks', 'task', 'impact', 'inventory', 'home', 'controls', 'soa', 'export', 'help', 'incident', 'nc', 'audit', 'finding', 'transfer', 'edit', 'survey', 'policy', 'literacy'] as const;
 
 /** Levenshtein distance: insertions, deletions and substitutions (a swap counts two). */
 export function editDistance(a: string, b: string): number {

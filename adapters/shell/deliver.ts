@@ -9,6 +9,7 @@ import type { Deliverer, FlowDeps, OutboxRow, RequestView } from '../../flows';
 import { REQUEST_STATUS_LABEL, RISK_CLASS_LABEL, STEP_STATUS_LABEL, loadRequestView, loadSystemView, localDay, outcomeOf, roleLabel } from '../../flows';
 import { checkpointPrinted } from './checkpoint';
 import { classLabel, memberName } from './render';
+import { surveyHint, surveyStartedLine } from './surveys/deliver';
 
 type Payload = Record<string, unknown>;
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
@@ -91,6 +92,11 @@ async function sentence(deps: FlowDeps, row: OutboxRow, p: Payload, request: Req
       return `${await addressOf(deps, row)} ${plain(str(p.text) ?? '')}${str(p.ref) ? ` — /aims assess ${str(p.ref)}` : ''}`;
     case 'risk.acceptance_requested':
       return `${await addressOf(deps, row)} ${plain(str(p.text) ?? '')}${str(p.riskRef) ? ` — /aims risk accept ${str(p.riskRef)}` : ''}`;
+    case 'survey.start':
+      return surveyStartedLine(deps, row);
+    case 'survey.ask':
+    case 'survey.reminder':
+      return `${await addressOf(deps, row)} ${plain(str(p.text) ?? '')}${surveyHint(p)}`;
     default:
       return `${await addressOf(deps, row)} ${generic(row.kind, p)}`;
   }

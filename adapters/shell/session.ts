@@ -26,6 +26,7 @@ import { incidentCommand } from './incidents/commands';
 import { ncCommand, ncExport } from './improvement/conversation';
 import { auditCommand } from './audits/commands';
 import { catalogOffer, editConversation, registerNamed, transferCommand } from './catalog/commands';
+import { surveyCommand } from './surveys/commands';
 
 export { SHELL_HELP } from './commands';
 
@@ -223,12 +224,17 @@ async function runCommand(ctx: FlowContext, io: Prompter, speaker: ShellPerson, 
     case 'audit':
     case 'finding':
       return auditCommand(ctx, io, speaker, sub, rest);
+    case 'survey':
+    case 'policy':
+    case 'literacy':
+      return surveyCommand(ctx, io, sub, rest);
     case 'export':
       if ((rest[0] ?? '').toLowerCase() === 'nonconformities') return ncExport(ctx, io, rest[1] ?? 'csv');
       if (/^(audit-report|audits)$/i.test(rest[0] ?? '')) return auditCommand(ctx, io, speaker, sub, rest);
+      if ((rest[0] ?? '').toLowerCase() === 'literacy') return surveyCommand(ctx, io, sub, rest);
       if ((rest[0] ?? '').toLowerCase() === 'risks') return riskCommand(ctx, io, speaker, sub, rest);
       if ((rest[0] ?? '').toLowerCase() === 'incidents') return incidentCommand(ctx, io, sub, rest);
-      return io.print('usage: /aims export risks|incidents|nonconformities|audits [csv|json] · export audit-report <id> (compliance); other exports: npm run -s aimsbot -- export');
+      return io.print('usage: /aims export risks|incidents|nonconformities|audits|literacy [csv|json] · export audit-report <id> (compliance); other exports: npm run -s aimsbot -- export');
     default:
       return io.print(unknownCommand(typed));
   }

@@ -19,6 +19,7 @@ import { incidentCommand, incidentExportCommand } from './incidents';
 import { ncCommand, ncExportCommand } from './improvement';
 import { runAuditCommand, runAuditExport } from './audits';
 import { editCommand, openRegistration, renderCatalogOffer, transferCommand, unwrapSlackLink } from './catalog';
+import { runSurveyCommand } from './surveys';
 
 /** The slash command's name. */
 export const SLASH_COMMAND = '/aims';
@@ -51,6 +52,7 @@ async function run(
   const sub = rawSub.toLowerCase();
   const arg = rest.join(' ').trim();
   if (sub === 'export' && /^(audits|audit-report)$/i.test(rest[0] ?? '')) return runAuditExport(rt, ctx, arg, reply);
+  if (sub === 'export' && /^literacy\b/i.test(arg)) return runSurveyCommand(rt, ctx, 'export', arg, reply);
   switch (sub) {
     case '':
     case 'help':
@@ -136,6 +138,9 @@ async function run(
     case 'audit':
     case 'finding':
       return runAuditCommand(rt, ctx, sub, arg, triggerId, who.channelId, reply);
+    case 'survey':
+    case 'policy':
+      return runSurveyCommand(rt, ctx, sub, arg, reply);
     default:
       await reply(renderHelp(rawSub));
   }

@@ -40,6 +40,10 @@ import { INCIDENT_ACTIONS, INCIDENT_CALLBACK, registerIncidentActions } from './
 import { NC_ACTIONS, registerNcActions } from './improvement';
 import { AUDIT_IDS, registerAuditActions } from './audits';
 import { DISCOVERY_REGISTER, registerCatalogActions, SYSTEM_EDIT_CALLBACK } from './catalog';
+import { registerSurveyActions, SURVEY_ACTIONS } from './surveys';
+
+/** The campaign buttons this adapter handles (`discovery.register` is registration's). */
+const SURVEY_IDS = [SURVEY_ACTIONS.answer, SURVEY_ACTIONS.acknowledge, SURVEY_ACTIONS.attest];
 import type { SlackOAuth, SlackOAuthSettings } from './oauth';
 import { createSlackOAuth } from './oauth';
 import type { SlackRuntime } from './runtime';
@@ -219,6 +223,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
         ...Object.values(NC_ACTIONS),
         AUDIT_IDS.finding,
         DISCOVERY_REGISTER,
+        ...SURVEY_IDS,
       ],
       views: [
         FORM_CALLBACK, REASON_CALLBACK, SNOOZE_CALLBACK, IMPACT_CALLBACK, CONTROL_EDIT, ...Object.values(TASK_ACTIONS), RISK_CALLBACK,
@@ -226,6 +231,8 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
         ...Object.values(NC_ACTIONS),
         ...Object.values(AUDIT_IDS),
         SYSTEM_EDIT_CALLBACK,
+        SURVEY_ACTIONS.answer,
+        SURVEY_ACTIONS.attest,
       ],
       commands: [SLASH_COMMAND],
     }),
@@ -245,6 +252,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   registerHome(bolt, rt);
   registerImpact(bolt, rt);
   registerDiscoveryListener(bolt, rt);
+  registerSurveyActions(bolt, rt);
   bolt.error(async (err) => {
     logger.error({ err }, 'slack: unhandled error');
   });

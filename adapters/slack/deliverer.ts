@@ -38,6 +38,7 @@ import { deliverRiskNotice } from './risks';
 import { deliverDiscoveryNudge } from './discovery/delivery';
 import { deliverIncidentNotice } from './incidents';
 import { deliverNcNotice } from './improvement';
+import { deliverSurveyNotification } from './surveys/delivery';
 
 /** What the deliverer needs. */
 export interface SlackDelivererDeps {
@@ -99,7 +100,7 @@ export function createSlackDeliverer(d: SlackDelivererDeps): Deliverer {
         case 'system.owner_transferred':
           return await deliverOwnerTransferred(d, row);
         default:
-          return (await deliverTaskNotification(d, row)) ?? { ok: false, permanent: true, error: `slack: no delivery for ${row.kind}` };
+          return (await deliverTaskNotification(d, row)) ?? (await deliverSurveyNotification(d, row)) ?? { ok: false, permanent: true, error: `slack: no delivery for ${row.kind}` };
       }
     } catch (err) {
       return failureOf(err);

@@ -43,6 +43,8 @@ export const BOT_SCOPES = [
   'im:write',
   'users:read',
   'users:read.email',
+  'channels:read',
+  'groups:read',
 ];
 
 /** How long a workspace's token lookup is reused by deliveries, in ms (an uninstall here clears it at once). */

@@ -21,6 +21,8 @@ const METHOD_TIER: Record<string, keyof typeof TIERS> = {
   'conversations.open': 3,
   'users.info': 4,
   'users.lookupByEmail': 3,
+  'users.list': 2,
+  'conversations.members': 4,
   'files.getUploadURLExternal': 4,
   'files.completeUploadExternal': 4,
   'auth.test': 4,

@@ -10,6 +10,7 @@ import { digestTotal, roleLabel, taskDigestLines } from '../../flows';
 import { discoveryDigestLines } from '../../flows';
 import { objectiveDigestLines } from '../../flows';
 import { ncDigestLines } from '../../flows';
+import { surveyDigestLines } from '../../flows';
 import type { Block } from './blocks';
 import { context, divider, header, LIMITS, limitBlocks, sectionsOf } from './blocks';
 import { clipMrkdwn, day, esc, words } from './mrkdwn';
@@ -79,6 +80,7 @@ function waiting(d: WeeklyDigest): Block[] {
     ...sectionsOf(discoveryDigestLines(d.discovery, d.timezone).map(esc)),
     ...sectionsOf(objectiveDigestLines(d.objectives).map(esc)),
     ...sectionsOf(ncDigestLines(d.nonconformities).map(esc)),
+    ...sectionsOf(surveyDigestLines(d.surveys).map(esc)),
   ];
 }
 

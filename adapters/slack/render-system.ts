@@ -36,6 +36,9 @@ export const HELP_LINES = [
   '*/aims register &lt;name&gt;* — register a tool with what the AI tool catalog knows filled in',
   '*/aims transfer &lt;ref&gt; &lt;@person&gt;* — hand a tool to another owner (owner, compliance)',
   '*/aims edit &lt;ref&gt;* — change a tool’s name, vendor, link, purpose or department (owner, compliance)',
+  '*/aims survey [ai-use|policy|literacy]* — start an AI-use survey, a policy acknowledgement or a literacy round now (compliance)',
+  '*/aims policy* — the AI policy, and whether you acknowledged it',
+  '*/aims export literacy [csv|json]* — who acknowledged which policy version and attested AI literacy (compliance)',
   '*/aims help* — this list',
 ];
 

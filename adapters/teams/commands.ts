@@ -18,6 +18,7 @@ import { incidentCommand, incidentExportCommand } from './incidents';
 import { ncCommand, ncExportCommand } from './improvement';
 import { auditCommand, auditExportCommand } from './audits';
 import { catalogOfferCard, editCommand, startRegistration, transferCommand, unwrapTeamsLink } from './catalog';
+import { surveyCommand } from './surveys';
 
 const usage = (text: string) => messageCard(`Usage: ${text}`);
 
@@ -25,6 +26,7 @@ const usage = (text: string) => messageCard(`Usage: ${text}`);
 export async function runCommand(turn: FormTurn, command: Command): Promise<CardJson> {
   const { ctx } = turn;
   const { arg } = command;
+  if (command.name === 'export' && /^literacy\b/i.test(arg)) return surveyCommand(turn, 'export', arg);
   switch (command.name) {
     case 'help':
       return helpCard();
@@ -94,6 +96,9 @@ export async function runCommand(turn: FormTurn, command: Command): Promise<Card
     case 'audit':
     case 'finding':
       return auditCommand(turn, command.name, arg);
+    case 'survey':
+    case 'policy':
+      return surveyCommand(turn, command.name, arg);
     default: {
       const card = helpCard(`Unknown command "${command.name}". `);
       return card;

@@ -40,6 +40,7 @@ import { handleReviewAction } from './review-actions';
 import { teamsControlEdit, teamsSoaApprove } from './controls/actions';
 import { createSoaLinks, SOA_LINK_PATH } from './controls/soa-link';
 import { handleTaskAction } from './tasks/actions';
+import { handleSurveyAction } from './surveys';
 import { systemCard } from './render-views';
 import type { WorkGate, WorkLimits } from '../../flows/work-gate';
 import { createWorkGate, DEFAULT_WORK_LIMITS } from '../../flows/work-gate';
@@ -222,6 +223,10 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
       case 'nc.verify':
       case 'nc.close':
         return handleNcAction(turn, action, data);
+      case 'survey.answer':
+      case 'policy.acknowledge':
+      case 'literacy.attest':
+        return handleSurveyAction(turn, action, data);
       default:
         return handleReviewAction(turn, action);
     }

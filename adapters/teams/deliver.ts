@@ -25,6 +25,7 @@ import { taskClosedSince, taskNotificationCard } from './tasks/delivery';
 import { nudgeCard } from './discovery/nudge-card';
 import { incidentNoticeCard } from './incidents';
 import { ncNoticeCard } from './improvement';
+import { enrolTeamsAudience, surveyAnsweredSince, surveyNotificationCard } from './surveys';
 
 /** What the deliverer needs. */
 export interface TeamsDelivererOptions {
@@ -126,6 +127,8 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
         return { ok: true };
       case 'audit.checkpoint':
         return deliverCheckpoint({ deps, transport }, row);
+      case 'survey.start':
+        return enrolTeamsAudience(deps, transport, row);
       case 'review.updated':
         if (typeof p.reviewId !== 'number') return gone;
         await jobs.reviewUpdated(row.workspaceId, p.reviewId, String(p.status ?? 'updated'));
@@ -142,8 +145,9 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
     const text = typeof p.text === 'string' ? p.text : 'Something changed on a tool you are involved with; type list or pending to see it.';
     // Task notifications: a reminder of a task closed since is not sent; a reminder carries its buttons.
     if (await taskClosedSince(db, row)) return { ok: true };
+    if (await surveyAnsweredSince(db, row)) return { ok: true };
     const nudge = row.kind === 'discovery.nudge' && typeof p.tool === 'string' && typeof p.name === 'string' ? nudgeCard({ tool: p.tool, name: p.name, text }) : null;
-    const card = nudge ?? taskNotificationCard(row) ?? incidentNoticeCard(row, policy.organization.timezone) ?? ncNoticeCard(row) ?? messageCard(text);
+    const card = nudge ?? taskNotificationCard(row) ?? incidentNoticeCard(row, policy.organization.timezone) ?? ncNoticeCard(row) ?? surveyNotificationCard(row) ?? messageCard(text);
     const r = row.recipient as { person?: number; channel?: 'approvals' | 'digest' };
     if ((typeof r.person === 'number' || r.channel) && (await postedBefore(row))) return { ok: true };
     if (typeof r.person === 'number') {

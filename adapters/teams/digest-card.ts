@@ -7,6 +7,7 @@ import { digestTotal, roleLabel, taskDigestLines } from '../../flows';
 import { discoveryDigestLines } from '../../flows';
 import { objectiveDigestLines } from '../../flows';
 import { ncDigestLines } from '../../flows';
+import { surveyDigestLines } from '../../flows';
 import type { CardJson } from './card-kit';
 import { adaptiveCard, facts, heading, markdown, textBlock, truncate } from './card-kit';
 import { digestCheckpointBlocks } from './checkpoint-card';
@@ -78,7 +79,7 @@ function stuckBlocks(d: WeeklyDigest, limit: number): CardJson[] {
 
 /** Overdue tasks and tasks marked not applicable, one escaped line each. */
 function taskLines(d: WeeklyDigest): CardJson[] {
-  return [...taskDigestLines(d.tasks), ...ncDigestLines(d.nonconformities), ...objectiveDigestLines(d.objectives)].map((l) => textBlock(l, { spacing: 'None' }));
+  return [...taskDigestLines(d.tasks), ...ncDigestLines(d.nonconformities), ...objectiveDigestLines(d.objectives), ...surveyDigestLines(d.surveys)].map((l) => textBlock(l, { spacing: 'None' }));
 }
 
 /** Tools found by discovery and not registered yet, one escaped line each. */

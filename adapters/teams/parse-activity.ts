@@ -136,6 +136,10 @@ export const cardActionSchema = z.discriminatedUnion('action', [
   z.looseObject({ action: z.literal('inventory.page'), filter: z.string().max(500) }),
   // Tasks: from the list or a reminder without input; from the task's card with `evidence` or `reason`.
   z.looseObject({ action: z.enum(['task.done', 'task.not_applicable']), ref: z.string().max(20), evidence: z.string().optional(), reason: z.string().optional(), submit: z.boolean().optional() }),
+  // Campaigns: the answer's inputs (`tools`, `other_tools`, `evidence`) arrive merged into the data.
+  z.looseObject({ action: z.literal('survey.answer'), survey: z.string().max(40) }),
+  z.looseObject({ action: z.literal('policy.acknowledge'), version: z.union([z.string().max(12), z.number()]).transform(String) }),
+  z.looseObject({ action: z.literal('literacy.attest'), survey: z.string().max(40).optional(), submit: z.boolean().optional() }),
   z.looseObject({
     action: z.enum(['risk.assess', 'risk.add', 'risk.edit', 'risk.accept_residual']),
     ref: z.string().max(40),

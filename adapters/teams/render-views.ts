@@ -41,6 +41,9 @@ export const TEAMS_HELP: Array<[string, string]> = [
   ['register <name>', 'register a tool with what the AI tool catalog knows filled in'],
   ['transfer <ref> <person>', 'hand a tool to another owner: @mention them or give their e-mail (owner, compliance)'],
   ['edit <ref>', "change a tool's name, vendor, link, purpose or department (owner, compliance)"],
+  ['survey [ai-use|policy|literacy]', 'start an AI-use survey, a policy acknowledgement or a literacy round now (compliance)'],
+  ['policy', 'the AI policy, and whether you acknowledged it'],
+  ['export literacy [csv|json]', 'who acknowledged which policy version and attested AI literacy (compliance)'],
   ['help', 'this list'],
 ];
 

@@ -11,3 +11,4 @@ export type { DiscoveryDigest, DiscoveryDigestItem } from './digest';
 export { discoveryButtonValue, parseDiscoveryValue, prefillOfDiscovery, prefillOfEntry, prefillOutcome, registrationPrefill } from './prefill';
 export type { DiscoveryValue, RegistrationPrefill } from './prefill';
 export { markDiscoveredRegistered } from './registered';
+export * from './surveys';

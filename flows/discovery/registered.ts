@@ -14,7 +14,9 @@ export async function markDiscoveredRegistered(
   tx: Db,
   o: { workspaceId: number; actor: string; systemId: number; systemRef: string; catalogId: string | null; name: string; now: Date },
 ): Promise<string[]> {
-  const keys = [...new Set([nameKey(o.name), ...(o.catalogId ? [o.catalogId] : [])].filter(Boolean))];
+  // A tool outside the catalog is keyed `name:<folded name>` (survey answers); older rows by the bare folded name.
+  const folded = nameKey(o.name);
+  const keys = [...new Set([...(folded ? [folded, `name:${folded}`] : []), ...(o.catalogId ? [o.catalogId] : [])])];
   const matches = o.catalogId
     ? or(inArray(discoveredTools.toolKey, keys), eq(discoveredTools.catalogId, o.catalogId))
     : inArray(discoveredTools.toolKey, keys);

@@ -9,6 +9,7 @@ import { taskDigestLines } from '../tasks/digest';
 import { discoveryDigestLines } from '../discovery/digest';
 import { objectiveDigestLines } from '../objectives/digest';
 import { ncDigestLines } from '../improvement/digest';
+import { surveyDigestLines } from '../discovery/surveys/report';
 
 const line = (i: DigestItem) => `${i.ref} ${i.name}`;
 const names = (items: DigestItem[]) => items.map(line).join(', ');
@@ -70,6 +71,7 @@ export function renderDigestText(d: WeeklyDigest): string {
   out.push(...discoveryDigestLines(d.discovery, d.timezone));
   out.push(...objectiveDigestLines(d.objectives));
   out.push(...ncDigestLines(d.nonconformities));
+  out.push(...surveyDigestLines(d.surveys));
   if (d.untreatedHighRisks?.length) {
     out.push(`Untreated high risks: ${d.untreatedRiskCount ?? 0} in ${digestTotal(d, 'untreatedHighRisks')} high-risk systems — ${names(d.untreatedHighRisks)}${more(d, 'untreatedHighRisks', d.untreatedHighRisks.length)}`);
   }

@@ -25,6 +25,8 @@ import type { ObjectiveDigest } from '../objectives/digest';
 import { objectiveDigest } from '../objectives/digest';
 import type { NcDigest } from '../improvement/digest';
 import { ncDigest } from '../improvement/digest';
+import type { SurveyDigest } from '../discovery/surveys/report';
+import { surveyDigest, surveyDigestLines } from '../discovery/surveys/report';
 
 /** A system named in the digest. */
 export interface DigestItem {
@@ -96,6 +98,8 @@ export interface WeeklyDigest {
   objectives?: ObjectiveDigest;
   /** Open nonconformities by age, the oldest named (absent on older digests). */
   nonconformities?: NcDigest;
+  /** Survey response rate, tools named, policy-ack and literacy coverage (absent when there is none). */
+  surveys?: SurveyDigest;
 }
 
 /** Full sizes of the digest's lists (see {@link WeeklyDigest.totals}). */
@@ -291,6 +295,8 @@ export async function buildDigest(db: Db, policy: Policy, workspaceId: number, s
     objectives: await objectiveDigest(db, policy, workspaceId, end),
     nonconformities: await ncDigest(db, workspaceId, end),
   };
+  const surveys = await surveyDigest(db, policy, workspaceId);
+  if (surveyDigestLines(surveys).length > 0) digest.surveys = surveys;
   return digest;
 }
 

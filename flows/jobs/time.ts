@@ -119,6 +119,8 @@ export const QUIET_HOURS_KINDS: ReadonlySet<string> = new Set([
   'task.reminder',
   'task.escalation',
   'nc.reminder',
+  'survey.ask',
+  'survey.reminder',
 ]);
 
 /**

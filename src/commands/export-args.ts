@@ -8,7 +8,7 @@ import { parseSystemRef } from '../../flows/views';
 import { UsageError } from './io';
 
 /** What can be exported. */
-export const EXPORT_KINDS = ['inventory', 'soa', 'audit', 'controls', 'tasks', 'risks', 'impact', 'nonconformities'] as const;
+export const EXPORT_KINDS = ['inventory', 'soa', 'audit', 'controls', 'tasks', 'risks', 'impact', 'nonconformities', 'literacy'] as const;
 
 /** Parsed `export` arguments. */
 export interface ExportArgs {
@@ -95,14 +95,14 @@ export function parseExportArgs(argv: string[]): ExportArgs {
     else values[flag] = value;
   }
   const format = values['--format'];
-  const whole = kind === 'soa' || kind === 'controls';
+  const whole = kind === 'soa' || kind === 'controls' || kind === 'literacy';
   const formats = kind === 'soa' ? 'csv, json or md' : 'csv or json';
   if (format === undefined) throw new UsageError(`--format is required: ${formats}`);
   if (format !== 'csv' && format !== 'json' && !(format === 'md' && kind === 'soa')) throw new UsageError(`--format must be ${formats} (got "${format}")`);
   if (whole) {
     const filter = (['--since', '--until'] as const).find((f) => values[f] !== undefined) ?? (refs.length ? '--ref' : null);
     if (filter) throw new UsageError(`${filter} does not apply to export ${kind}: it covers the whole AI management system of a workspace`);
-  } else if (values['--workspace'] !== undefined) throw new UsageError(`--workspace only applies to export soa and export controls`);
+  } else if (values['--workspace'] !== undefined) throw new UsageError(`--workspace only applies to export soa, export controls and export literacy`);
   let version: number | undefined;
   if (values['--version'] !== undefined) {
     if (kind !== 'soa') throw new UsageError('--version only applies to export soa');

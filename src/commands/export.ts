@@ -7,6 +7,7 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { controlsExport, exportWorkspace, soaExport } from '../../flows/controls';
+import { literacyExport } from '../../flows/discovery';
 import type { ExportOptions } from '../../flows/exports';
 import { exportChunks } from '../../flows/export-stream';
 import type { Db } from '../../db/client';
@@ -33,7 +34,7 @@ export async function exportCommand(io: CliIo): Promise<number> {
   // Read-only: checks the schema, never migrates.
   const database = await openExistingDatabase(config);
   try {
-    if (args.kind === 'soa' || args.kind === 'controls') return await wholeAimsExport(io, database.db, args, policy);
+    if (args.kind === 'soa' || args.kind === 'controls' || args.kind === 'literacy') return await wholeAimsExport(io, database.db, args, policy);
     if (args.format === 'md') throw new UsageError('--format md only applies to export soa');
     const options: ExportOptions = { since: args.since, until: args.until, refs: args.refs, timezone, acceptBelow: policy.risk.acceptBelow };
     // Written page by page as it is read: the export never holds every row.
@@ -79,6 +80,7 @@ async function wholeAimsExport(io: CliIo, db: Db, args: ExportArgs, policy: Poli
   const ws = await exportWorkspace(db, args.workspace);
   if ('error' in ws) throw new UsageError(ws.error);
   const format = args.format;
+  if (args.kind === 'literacy') return literacyCommandExport(io, db, args, policy, ws.id);
   const result =
     args.kind === 'soa' ? await soaExport(db, policy, ws.id, format, args.draft, args.version) : await controlsExport(db, ws.id, format === 'md' ? 'json' : format);
   if ('missing' in result) {
@@ -90,5 +92,16 @@ async function wholeAimsExport(io: CliIo, db: Db, args: ExportArgs, policy: Poli
     yield text;
   }
   await writeChunks(io, args, once(), () => `wrote ${args.kind === 'soa' ? result.version : 'the control register'} (${result.rows} controls) to ${args.out}`);
+  return 0;
+}
+
+/** `export literacy`: who acknowledged which AI policy version and who attested literacy training, when. */
+async function literacyCommandExport(io: CliIo, db: Db, args: ExportArgs, policy: Policy, workspaceId: number): Promise<number> {
+  if (args.format === 'md') throw new UsageError('--format md only applies to export soa');
+  const result = await literacyExport(db, policy, workspaceId, args.format);
+  async function* once() {
+    yield result.text;
+  }
+  await writeChunks(io, args, once(), () => `wrote the literacy records (${result.rows} people) to ${args.out}`);
   return 0;
 }

@@ -1,11 +1,12 @@
 /** The scheduled jobs by name, their default schedules, and one run of a job. */
 import type { JobDeps, JobReport } from '../../flows';
 import { runApprovalReminders, runReviewReminders, runTaskReminders, runWeeklyDigest } from '../../flows';
+import { runAiUseSurvey, runPolicyAck, runSurveyReminders } from '../../flows';
 import type { Policy } from '../../flows/policy';
 import { runNcReminders } from '../../flows';
 
 /** The names of the jobs (BullMQ job scheduler ids and `aimsbot jobs run` names). */
-export const JOB_NAMES = ['review-reminders', 'approval-reminders', 'weekly-digest', 'task-reminders', 'nc-reminders'] as const;
+export const JOB_NAMES = ['review-reminders', 'approval-reminders', 'weekly-digest', 'task-reminders', 'nc-reminders', 'ai-use-survey', 'policy-ack', 'survey-reminders'] as const;
 
 /** A job name. */
 export type JobName = (typeof JOB_NAMES)[number];
@@ -20,6 +21,9 @@ export const JOB_HANDLERS: Record<JobName, (deps: JobDeps, now: Date) => Promise
   'weekly-digest': runWeeklyDigest,
   'task-reminders': runTaskReminders,
   'nc-reminders': runNcReminders,
+  'ai-use-survey': runAiUseSurvey,
+  'policy-ack': runPolicyAck,
+  'survey-reminders': (deps, now) => runSurveyReminders(deps, now),
 };
 
 /** Whether a string names a job. */
@@ -41,5 +45,9 @@ export function defaultSchedules(policy: Policy): Record<JobName, Schedule> {
     'task-reminders': { pattern: '15 * * * *', tz },
     // Stages move by the day: hourly, in a slot of its own.
     'nc-reminders': { pattern: '45 * * * *', tz },
+    'ai-use-survey': { pattern: policy.discovery.surveyCron, tz },
+    'policy-ack': { pattern: policy.aiPolicy?.ackCron ?? policy.policy.ackCron, tz },
+    // A campaign's single reminder is due by the day; hourly, in a slot of its own.
+    'survey-reminders': { pattern: '45 * * * *', tz },
   };
 }

@@ -79,7 +79,7 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const path = decodeURIComponent(url.pathname);
       const method = req.method ?? 'GET';
-      const m = /^\/v3\/conversations\/([^/]+)(?:\/(activities|members)(?:\/([^/]+))?)?$/.exec(url.pathname);
+      const m = /^\/v3\/conversations\/([^/]+)(?:\/(activities|members|pagedmembers)(?:\/([^/]+))?)?$/.exec(url.pathname);
       const conversationId = m?.[1] ? decodeURIComponent(m[1]) : null;
       const sub = m?.[2] ?? null;
       const item = m?.[3] ? decodeURIComponent(m[3]) : null;
@@ -113,6 +113,12 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
         record(member ? 200 : 404);
         if (!member) return send(res, 404, { error: { code: 'MemberNotFoundInConversation', message: 'not found' } });
         return send(res, 200, { ...member, objectId: member.aadObjectId, givenName: member.name, surname: '', tenantId: 'tenant' });
+      }
+      if (method === 'GET' && sub === 'pagedmembers' && !item) {
+        // The roster of the conversation's team: every member the fake knows, once each.
+        record(200);
+        const roster = [...new Map([...members.values()].map((mem) => [mem.aadObjectId, mem])).values()];
+        return send(res, 200, { members: roster.map((mem) => ({ ...mem, objectId: mem.aadObjectId, tenantId: 'tenant' })) });
       }
       record(404);
       send(res, 404, { error: { code: 'NotFound', message: `${method} ${path}` } });

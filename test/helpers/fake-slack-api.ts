@@ -33,6 +33,10 @@ export interface FakeUser {
   id: string;
   name: string;
   email?: string;
+  /** A bot user (`users.list` flags it). */
+  isBot?: boolean;
+  /** A deactivated account (`users.list` flags it). */
+  deleted?: boolean;
 }
 
 /** A file uploaded through the external upload flow. */
@@ -160,6 +164,8 @@ export const METHOD_TIERS: Record<string, Tier> = {
   'conversations.replies': 3,
   'users.info': 4,
   'users.lookupByEmail': 3,
+  'users.list': 2,
+  'conversations.members': 4,
   'views.open': 4,
   'views.update': 4,
   'views.push': 4,
@@ -211,6 +217,8 @@ export async function startFakeSlackApi(
     users?: FakeUser[];
     /** Pace calls as Slack's rate-limit tiers do (off by default). */
     tiers?: TierOptions | boolean;
+    /** Channel members for `conversations.members` (channel id → user ids). */
+    members?: Record<string, string[]>;
     /** Answer this fraction of Web API calls (evenly spread, e.g. 0.2 = every fifth) with 429 and `Retry-After: retryAfter` s (off by default). */
     shed?: { fraction: number; retryAfter: number };
   } = {},
@@ -373,6 +381,22 @@ export async function startFakeSlackApi(
       case 'users.lookupByEmail': {
         const u = users.find((x) => x.email && x.email.toLowerCase() === String(p.email).toLowerCase());
         return u ? { ok: true, user: { id: u.id, name: u.name } } : { ok: false, error: 'users_not_found' };
+      }
+      case 'users.list': {
+        // Pages of `limit` by an opaque cursor, as Slack documents; flags as Slack sends them.
+        const limit = Math.max(1, Number(p.limit ?? 200));
+        const start = p.cursor ? Number(Buffer.from(String(p.cursor), 'base64').toString('utf8').replace('user:', '')) : 0;
+        const page = users.slice(start, start + limit);
+        const next = start + limit < users.length ? Buffer.from(`user:${start + limit}`).toString('base64') : '';
+        return {
+          ok: true,
+          members: page.map((u) => ({ id: u.id, team_id: team, name: u.name.toLowerCase(), real_name: u.name, deleted: u.deleted ?? false, is_bot: u.isBot ?? false, profile: { display_name: u.name, email: u.email } })),
+          response_metadata: { next_cursor: next },
+        };
+      }
+      case 'conversations.members': {
+        const list = opts.members?.[String(p.channel)];
+        return list ? { ok: true, members: list, response_metadata: { next_cursor: '' } } : { ok: false, error: 'channel_not_found' };
       }
       default:
         return { ok: false, error: 'unknown_method' };

@@ -70,9 +70,13 @@ export async function startSlackServer(
     slack?: Partial<SlackSettings>;
     /** Bounds of the work behind the ack (default: the production defaults). */
     limits?: WorkLimits;
+    /** The people the fake Slack knows (default {@link USERS}). */
+    users?: FakeUser[];
+    /** Channel members the fake Slack knows. */
+    members?: Record<string, string[]>;
   } = {},
 ): Promise<SlackTestServer> {
-  const fake = await startFakeSlackApi({ users: Object.values(USERS) });
+  const fake = await startFakeSlackApi({ users: o.users ?? Object.values(USERS), members: o.members });
   const database = o.shareDatabase ?? (await createTestDatabase(o.db ?? 'pglite'));
   const clock = testClock(new Date().toISOString());
   const policy: Policy = parsePolicy(o.policy ?? TEST_POLICY);

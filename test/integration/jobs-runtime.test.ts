@@ -82,8 +82,11 @@ describe('jobs runtimes', () => {
     const schedulers = await queue.getJobSchedulers();
     await queue.close();
     expect(schedulers.map((s) => [s.key, s.pattern, s.tz]).sort()).toEqual([
+      ['ai-use-survey', '0 10 1 1,4,7,10 *', 'UTC'],
       ['approval-reminders', '30 * * * *', 'UTC'],
+      ['policy-ack', '0 10 * * 1', 'UTC'],
       ['review-reminders', '0 * * * *', 'UTC'],
+      ['survey-reminders', '45 * * * *', 'UTC'],
       ['task-reminders', '15 * * * *', 'UTC'],
       ['weekly-digest', '0 9 * * 1', 'UTC'],
     ]);
