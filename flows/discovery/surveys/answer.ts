@@ -128,11 +128,15 @@ export async function answerSurvey(ctx: FlowContext, refText: string, input: Ans
         .insert(discoveredTools)
         .values({ workspaceId: ws, toolKey: n.key, catalogId: n.tool, name: n.name, firstSource: 'survey', firstReportedById: ctx.actor.id, reporters: 1, firstSeenAt: now, lastSeenAt: now })
         .onConflictDoUpdate({ target: [discoveredTools.workspaceId, discoveredTools.toolKey], set: { lastSeenAt: now } });
-      // Distinct people whose latest answers name the tool (a person answering twice counts once).
+      // Distinct people whose latest answers name the tool (a person answering twice counts once),
+      // together with the people channel discovery found mentioning it (one person, once).
       await tx.execute(sql`
         update discovered_tools set reporters = greatest(reporters, (
-          select count(distinct person_id)::int from survey_recipients
-          where workspace_id = ${ws} and answer -> 'keys' @> ${JSON.stringify([n.key])}::jsonb))
+          select count(*)::int from (
+            select person_id from survey_recipients
+            where workspace_id = ${ws} and answer -> 'keys' @> ${JSON.stringify([n.key])}::jsonb
+            union
+            select person_id from discovery_nudges where workspace_id = ${ws} and tool_key = ${n.key}) named))
         where workspace_id = ${ws} and tool_key = ${n.key}`);
     }
     await appendAudit(tx, {
