@@ -140,6 +140,14 @@ describe('Slack: from the AI-use survey to a registered tool, the digest, channe
     await s.settle();
     expect(nudgesTo(PEOPLE.ben.id)).toHaveLength(1);
     expect((await chatgpt())!.reporters).toBe(2);
+    // The nudge's button (on an ephemeral message) opens the same pre-filled registration.
+    const nudgeValue = registerButton(nudgesTo(PEOPLE.ben.id)[0])!.value!;
+    const res = await s.send(
+      blockAction({ actionId: 'discovery.register', value: nudgeValue, user: PEOPLE.ben.id, channel: 'C0GENERAL', messageTs: '1710000000.000100', responseUrl: `${s.fake.responseBase}/nudge-ben`, ephemeral: true }),
+    );
+    expect(res.status).toBe(200);
+    await s.settle();
+    expect(initialValues(lastOpenedView(s))).toMatchObject({ name: 'ChatGPT', vendor: 'OpenAI', url: 'https://chatgpt.com', owner: PEOPLE.ben.id });
     await click('survey.answer', ref, PEOPLE.ben.id);
     await s.settle();
     expect(await submit(s, PEOPLE.ben.id, lastOpenedView(s), { tools: ['chatgpt'] })).toEqual({});
@@ -188,6 +196,16 @@ describe('Slack: from the AI-use survey to a registered tool, the digest, channe
     await s.send(channelMessage(PEOPLE.carol.id, 'https://chatgpt.com is registered now'));
     await s.settle();
     expect(s.fake.callsOf('chat.postEphemeral')).toHaveLength(0);
+    // A survey answer naming it now gets no register button.
+    await click('survey.answer', ref, PEOPLE.carol.id);
+    await s.settle();
+    const before = dmsTo(PEOPLE.carol.id).length;
+    expect(await submit(s, PEOPLE.carol.id, lastOpenedView(s), { tools: ['chatgpt'] })).toEqual({});
+    await s.settle();
+    const replies = dmsTo(PEOPLE.carol.id).slice(before);
+    expect(replies).toHaveLength(1);
+    expect(String(replies[0]!.params.text)).toContain('is recorded');
+    expect(registerButton(replies[0])).toBeUndefined();
   });
 
   it('a new AI policy version is acknowledged and export literacy shows it', async () => {
@@ -206,5 +224,11 @@ describe('Slack: from the AI-use survey to a registered tool, the digest, channe
     const csv = s.fake.files.at(-1)!.bytes!.toString('utf8');
     expect(csv).toMatch(/slack:U0BEN,Ben,ben@acme\.example,2,\d{4}-/);
     expect(csv).not.toMatch(/slack:U0ANN,Ann,ann@acme\.example,2,/);
+    // The digest's coverage counts the new version.
+    s.fake.reset();
+    s.clock.advance(86_400_000);
+    await flows.runWeeklyDigest(s.deps, s.clock.now());
+    await s.settle();
+    expect(JSON.stringify(digests()[0]!.params)).toContain('AI policy v2 acknowledged: 1 of 3 (33%)');
   });
 });
