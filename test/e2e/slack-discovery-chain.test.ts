@@ -7,6 +7,7 @@
  * naming the same tool in the survey and in a channel counts once; a new AI policy version is
  * acknowledged and `export literacy` shows it.
  */
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { aiSystems, notifications } from '../../db/schema';
@@ -64,7 +65,7 @@ const registerButton = (c: SlackCall | undefined) => {
   return blocks.flatMap((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])]).find((e) => e.action_id === 'discovery.register');
 };
 
-describe('Slack: from the AI-use survey to a registered tool, the digest, channel nudges and the AI policy', () => {
+describe('Slack: from the AI-use survey to a registered tool, the digest, channel nudges and the AI policy', { timeout: 60_000 }, () => {
   let s: SlackTestServer;
   let ref = '';
   let registerValue = '';
@@ -155,6 +156,13 @@ describe('Slack: from the AI-use survey to a registered tool, the digest, channe
     expect((await chatgpt())!.reporters).toBe(2);
   });
 
+  it('inventory unregistered lists ChatGPT once, named by two people', async () => {
+    expect(await command(s, PEOPLE.carol.id, 'inventory unregistered')).toBe(200);
+    const shown = JSON.stringify(s.fake.callsOf('response_url').at(-1)?.params ?? {});
+    expect(shown).toContain('ChatGPT (OpenAI) — 2 people');
+    expect(shown.split('ChatGPT').length - 1).toBe(1);
+  });
+
   it('with listening off, a channel message gets nothing', async () => {
     (s.deps as { policy: flows.Policy }).policy = parsePolicy(policyOf(1, false));
     s.fake.reset();
@@ -213,9 +221,11 @@ describe('Slack: from the AI-use survey to a registered tool, the digest, channe
     expect((await flows.runPolicyAck(s.deps, s.clock.now())).enqueued).toBe(1);
     await s.settle();
     await s.settle();
-    const asks = dmsTo(PEOPLE.ben.id).filter((c) => JSON.stringify(c.params).includes('"action_id":"policy.acknowledge"'));
-    expect(asks).toHaveLength(1);
-    expect(JSON.stringify(asks[0]!.params)).toContain('"value":"2"');
+    for (const p of Object.values(PEOPLE)) {
+      const asks = dmsTo(p.id).filter((c) => JSON.stringify(c.params).includes('"action_id":"policy.acknowledge"'));
+      expect(asks, p.name).toHaveLength(1);
+      expect(JSON.stringify(asks[0]!.params)).toContain('"value":"2"');
+    }
     expect((await click('policy.acknowledge', '2', PEOPLE.ben.id)).status).toBe(200);
     await s.settle();
     const acks = await s.deps.db.select().from(policyAcks);
@@ -224,6 +234,14 @@ describe('Slack: from the AI-use survey to a registered tool, the digest, channe
     const csv = s.fake.files.at(-1)!.bytes!.toString('utf8');
     expect(csv).toMatch(/slack:U0BEN,Ben,ben@acme\.example,2,\d{4}-/);
     expect(csv).not.toMatch(/slack:U0ANN,Ann,ann@acme\.example,2,/);
+    // The CLI export says the same.
+    const cli = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'export', 'literacy', '--format', 'csv'], {
+      env: { ...process.env, DATABASE_URL: s.database.url!, LOG_LEVEL: 'silent', AIMS_POLICY: '' },
+      encoding: 'utf8',
+    });
+    expect(cli.stderr).toBe('');
+    expect(cli.status).toBe(0);
+    expect(cli.stdout).toMatch(/slack:U0BEN,Ben,ben@acme\.example,2,\d{4}-/);
     // The digest's coverage counts the new version.
     s.fake.reset();
     s.clock.advance(86_400_000);

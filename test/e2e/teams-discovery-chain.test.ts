@@ -126,6 +126,12 @@ describe('Teams: from the AI-use survey to a registered tool, the digest, channe
     expect(bench.fake.sent().filter((c) => (c.conversationId ?? '').startsWith('19:general'))).toHaveLength(channelBefore);
   });
 
+  it('inventory unregistered lists ChatGPT once, named by two people', async () => {
+    const shown = cardText(await bench.say(people.compliance, 'inventory unregistered'));
+    expect(shown).toContain('ChatGPT (OpenAI) — 2 people');
+    expect(shown.split('ChatGPT').length - 1).toBe(1);
+  });
+
   it('with listening off, an overheard message gets nothing', async () => {
     setPolicy(policyOf(1, false));
     const before = bench.fake.calls.length;
@@ -176,7 +182,7 @@ describe('Teams: from the AI-use survey to a registered tool, the digest, channe
     expect((await flows.runPolicyAck(deps, bench.clock.now())).enqueued).toBe(1);
     await bench.drain();
     await bench.drain();
-    expect(cardsTo(people.bob).filter(asked)).toHaveLength(1);
+    for (const u of TRIO) expect(cardsTo(u).filter(asked), u.name).toHaveLength(1);
     expect(cardText(await bench.execute(people.bob, { action: 'policy.acknowledge', version: '2' }))).toContain('is recorded');
     expect((await bench.db.db.select().from(policyAcks)).map((a) => a.version)).toEqual([2]);
     const exported = cardText(await bench.say(people.compliance, 'export literacy csv'));
