@@ -93,14 +93,16 @@ async function nudgeOnce(ctx: FlowContext, channel: string, entry: CatalogEntry)
       .returning({ first: sql<boolean>`(xmax = 0)` });
     const claim = claimed[0];
     if (!claim) return false;
-    // A person counts once per tool: on their first nudge about it.
+    // A person counts once per tool: on their first nudge about it, unless a survey answer of
+    // theirs already counted them.
     const newPerson = claim.first === true || String(claim.first) === 'true';
+    const named = sql`exists (select 1 from survey_recipients where workspace_id = ${ws} and person_id = ${person} and answer -> 'keys' @> ${JSON.stringify([entry.id])}::jsonb)`;
     await tx
       .insert(discoveredTools)
       .values({ workspaceId: ws, toolKey: entry.id, catalogId: entry.id, name: entry.name, firstSource: 'channel', firstReportedById: person, reporters: 1, firstSeenAt: now, lastSeenAt: now })
       .onConflictDoUpdate({
         target: [discoveredTools.workspaceId, discoveredTools.toolKey],
-        set: { lastSeenAt: now, reporters: newPerson ? sql`${discoveredTools.reporters} + 1` : sql`${discoveredTools.reporters}` },
+        set: { lastSeenAt: now, reporters: newPerson ? sql`${discoveredTools.reporters} + (case when ${named} then 0 else 1 end)` : sql`${discoveredTools.reporters}` },
       });
     const payload: DiscoveryNudgePayload = { tool: entry.id, name: entry.name, vendor: entry.vendor, channel, text: nudgeText(entry) };
     await enqueue(tx, {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, eq, like } from 'drizzle-orm';
-import { auditEvents, notifications } from '../../db/schema';
+import { aiSystems, auditEvents, notifications } from '../../db/schema';
 import { discoveredTools, policyAcks, surveyRecipients, surveys } from '../../db/schema-discovery';
 import * as flows from '../../flows';
 import type { AudienceMember, FlowContext, FlowDeps } from '../../flows';
@@ -104,6 +104,19 @@ describe.each(DB_KINDS)('survey campaigns on %s', (kind) => {
     expect(tools.some((t) => t.toolKey === 'chatgpt')).toBe(false);
     const audits = await database.db.select().from(auditEvents).where(and(eq(auditEvents.subjectId, 'S-2026-Q4'), eq(auditEvents.action, 'survey.reanswered')));
     expect(audits).toHaveLength(1);
+  });
+
+  it('a rejected system still counts as registered, as it does for check, channel discovery and the digest', async () => {
+    const [chatgpt] = await database.db.select().from(aiSystems).where(and(eq(aiSystems.workspaceId, bob.workspace.id), eq(aiSystems.name, 'ChatGPT')));
+    await database.db.update(aiSystems).set({ status: 'rejected' }).where(eq(aiSystems.id, chatgpt!.id));
+    try {
+      const r = await flows.answerSurvey(carol, 'S-2026-Q4', { tools: ['chatgpt'], otherTools: '' });
+      expect(r).toMatchObject({ kind: 'answered', unregistered: [], registered: ['ChatGPT'] });
+      expect(await flows.unregisteredOf(database.db, bob.workspace.id, [flows.catalogTool('chatgpt')!])).toEqual([]);
+      await flows.answerSurvey(carol, 'S-2026-Q4', { tools: ['github-copilot'], otherTools: '' });
+    } finally {
+      await database.db.update(aiSystems).set({ status: chatgpt!.status }).where(eq(aiSystems.id, chatgpt!.id));
+    }
   });
 
   it('refuses bad answers and people who were not asked, changing nothing', async () => {

@@ -5,7 +5,7 @@
  * `discovered_tools` row, whose `reporters` counts the distinct people who named it; the reply
  * lists those tools so the respondent can register each with one click (`discovery.register`).
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import { aiSystems } from '../../../db/schema';
 import { discoveredTools, surveyRecipients, surveys } from '../../../db/schema-discovery';
@@ -83,12 +83,17 @@ export function parseAnswer(input: AnswerInput): { none: boolean; named: Named[]
   return { none, named: [...named.values()] };
 }
 
-/** Which of the named tools the workspace's inventory has (a live system with the catalog id or folded name). */
+/**
+ * Which of the named tools the workspace's inventory has (a system, not retired, with the catalog
+ * id or folded name): the same test channel discovery and the digest use (and `check` finds the
+ * system too), so a rejected system is not offered for registration again, which would only be
+ * refused as a duplicate.
+ */
 async function inInventory(tx: Db, workspaceId: number, named: readonly Named[]): Promise<Set<string>> {
   const live = await tx
     .select({ catalogId: aiSystems.catalogId, nameKey: aiSystems.nameKey })
     .from(aiSystems)
-    .where(and(eq(aiSystems.workspaceId, workspaceId), sql`${aiSystems.status} not in ('retired', 'rejected')`));
+    .where(and(eq(aiSystems.workspaceId, workspaceId), ne(aiSystems.status, 'retired')));
   const ids = new Set(live.map((l) => l.catalogId).filter((c): c is string => !!c));
   const keys = new Set(live.map((l) => l.nameKey));
   const found = new Set<string>();
@@ -128,11 +133,15 @@ export async function answerSurvey(ctx: FlowContext, refText: string, input: Ans
         .insert(discoveredTools)
         .values({ workspaceId: ws, toolKey: n.key, catalogId: n.tool, name: n.name, firstSource: 'survey', firstReportedById: ctx.actor.id, reporters: 1, firstSeenAt: now, lastSeenAt: now })
         .onConflictDoUpdate({ target: [discoveredTools.workspaceId, discoveredTools.toolKey], set: { lastSeenAt: now } });
-      // Distinct people whose latest answers name the tool (a person answering twice counts once).
+      // Distinct people whose latest answers name the tool (a person answering twice counts once),
+      // together with the people channel discovery found mentioning it (one person, once).
       await tx.execute(sql`
         update discovered_tools set reporters = greatest(reporters, (
-          select count(distinct person_id)::int from survey_recipients
-          where workspace_id = ${ws} and answer -> 'keys' @> ${JSON.stringify([n.key])}::jsonb))
+          select count(*)::int from (
+            select person_id from survey_recipients
+            where workspace_id = ${ws} and answer -> 'keys' @> ${JSON.stringify([n.key])}::jsonb
+            union
+            select person_id from discovery_nudges where workspace_id = ${ws} and tool_key = ${n.key}) named))
         where workspace_id = ${ws} and tool_key = ${n.key}`);
     }
     await appendAudit(tx, {
