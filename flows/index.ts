@@ -56,3 +56,5 @@ export * from './tasks/index';
 export * from './risks';
 export * from './improvement';
 export * from './discovery';
+export * from './management-review';
+export * from './charts';

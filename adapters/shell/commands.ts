@@ -23,13 +23,14 @@ export const SHELL_HELP = `commands:
   /aims assess <ref>          assess a tool's risks (owner, compliance)
   /aims risk add <ref> · risk edit <AI-1/R-1> · risk accept <AI-1/R-1>   one risk
   /aims export risks [csv|json]  every risk register as a file (compliance)
+  /aims management-review     compliance: generate the management review pack now; management-review decide <MR ref> <text> [by DATE], management-review held <MR ref> [attendees]
   /as <name>                  speak as someone else (e.g. /as compliance, /as @bob)
   /aims help                  this list
   a line starting with / while answering questions cancels them (on a terminal, so does Ctrl-C)
   (end of input, /quit or Ctrl-C twice leaves)`;
 
 /** Every word `/aims` understands. */
-export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'risks', 'assess', 'risk', 'tasks', 'task', 'impact', 'inventory', 'home', 'controls', 'soa', 'export', 'help'] as const;
+export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'risks', 'assess', 'risk', 'tasks', 'task', 'impact', 'inventory', 'home', 'controls', 'soa', 'export', 'help', 'management-review'] as const;
 
 /** Levenshtein distance: insertions, deletions and substitutions (a swap counts two). */
 export function editDistance(a: string, b: string): number {

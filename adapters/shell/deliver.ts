@@ -91,6 +91,8 @@ async function sentence(deps: FlowDeps, row: OutboxRow, p: Payload, request: Req
       return `${await addressOf(deps, row)} ${plain(str(p.text) ?? '')}${str(p.ref) ? ` — /aims assess ${str(p.ref)}` : ''}`;
     case 'risk.acceptance_requested':
       return `${await addressOf(deps, row)} ${plain(str(p.text) ?? '')}${str(p.riskRef) ? ` — /aims risk accept ${str(p.riskRef)}` : ''}`;
+    case 'management_review.pack':
+      return `${await addressOf(deps, row)} ${plain(str(p.text) ?? '')}${str(p.ref) ? ` — export management-review ${str(p.ref)} --out FILE writes the pack with its charts` : ''}`;
     default:
       return `${await addressOf(deps, row)} ${generic(row.kind, p)}`;
   }

@@ -105,6 +105,11 @@ async function run(
       await reply('kind' in r ? renderNote(r.message) : renderTaskList(r));
       return;
     }
+    case 'management-review': {
+      const r = await flows.managementReviewCommand(ctx, arg);
+      await reply(renderNote(r.text));
+      return;
+    }
     case 'risks':
     case 'assess':
     case 'export':

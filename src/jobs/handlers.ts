@@ -1,10 +1,11 @@
 /** The scheduled jobs by name, their default schedules, and one run of a job. */
 import type { JobDeps, JobReport } from '../../flows';
 import { runApprovalReminders, runReviewReminders, runTaskReminders, runWeeklyDigest } from '../../flows';
+import { runManagementReview } from '../../flows';
 import type { Policy } from '../../flows/policy';
 
 /** The names of the jobs (BullMQ job scheduler ids and `aimsbot jobs run` names). */
-export const JOB_NAMES = ['review-reminders', 'approval-reminders', 'weekly-digest', 'task-reminders'] as const;
+export const JOB_NAMES = ['review-reminders', 'approval-reminders', 'weekly-digest', 'task-reminders', 'management-review'] as const;
 
 /** A job name. */
 export type JobName = (typeof JOB_NAMES)[number];
@@ -18,6 +19,7 @@ export const JOB_HANDLERS: Record<JobName, (deps: JobDeps, now: Date) => Promise
   'approval-reminders': runApprovalReminders,
   'weekly-digest': runWeeklyDigest,
   'task-reminders': runTaskReminders,
+  'management-review': runManagementReview,
 };
 
 /** Whether a string names a job. */
@@ -37,5 +39,6 @@ export function defaultSchedules(policy: Policy): Record<JobName, Schedule> {
     'weekly-digest': { pattern: policy.digest.cron, tz },
     // Tasks are due by the day: once an hour is plenty, in a slot of its own.
     'task-reminders': { pattern: '15 * * * *', tz },
+    'management-review': { pattern: policy.managementReview.cron, tz },
   };
 }
