@@ -17,6 +17,8 @@ import type { CardJson } from './card-kit';
 import { adaptiveCard, cardAttachment, day, heading, markdown, messageCard, textBlock, words } from './card-kit';
 import { findReference, referenceForConversation } from './conversation-refs';
 import { deliverCheckpoint } from './checkpoint-delivery';
+import { managementReviewById, managementReviewFiles } from '../../flows';
+import { packCard } from './management-review/delivery';
 import { createJobDelivery, JOB_KINDS, NOTIFICATION, teamsCopy } from './deliver-jobs';
 import { createPostRecorder } from './post-record';
 import type { Posted, Ref } from './teams-transport';
@@ -30,6 +32,8 @@ export interface TeamsDelivererOptions {
   appId: string;
   deps: FlowDeps;
   logger: Logger;
+  /** Signed links to a management review's files (pdf, md, chart names), or null without a public URL. */
+  packLink?: ((workspaceId: number, reviewId: number, file: string) => string | null) | undefined;
 }
 
 /** Builds the deliverer. */
@@ -94,7 +98,25 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
     ]);
   };
 
+  /** `management_review.pack`: the pack card in the compliance (digest) channel, once. */
+  const deliverPack = async (row: OutboxRow): Promise<DeliveryResult> => {
+    const reviewId = (row.payload as Record<string, unknown>).reviewId;
+    if (typeof reviewId !== 'number') return { ok: false, permanent: true, error: `${row.kind}: malformed payload` };
+    if (await postedBefore(row)) return { ok: true };
+    const review = await managementReviewById(db, row.workspaceId, reviewId);
+    if (!review) return { ok: false, permanent: true, error: `${row.kind}: its subject no longer exists` };
+    const files = await managementReviewFiles(db, review);
+    const card = packCard(files, (file) => opts.packLink?.(row.workspaceId, reviewId, file) ?? null);
+    await postOnce(row, async () => {
+      const channel = await transport.digestChannel(row.workspaceId);
+      const messageId = await send(channel.ref, { type: 'message', summary: `Management review pack ${files.ref}`, attachments: [cardAttachment(card)] });
+      return { conversationId: channel.id, messageId, via: 'channel' };
+    });
+    return { ok: true };
+  };
+
   const deliverRow = async (row: OutboxRow): Promise<DeliveryResult> => {
+    if (row.kind === 'management_review.pack') return deliverPack(row);
     if (JOB_KINDS.has(row.kind)) return jobs.deliver(row);
     const p = row.payload as Record<string, unknown>;
     const request = typeof p.requestId === 'number' ? await loadRequestView(db, policy, row.workspaceId, p.requestId) : null;
