@@ -11,3 +11,5 @@ export type { ManagementReviewRow, ReviewFiles } from './record';
 export { decideManagementReview, holdManagementReview, attendeeId, DECISION_DEFAULT_DAYS } from './decide';
 export { managementReviewRef, parseManagementReviewRef, quarterOf } from './period';
 export { managementReviewCommand, MANAGEMENT_REVIEW_USAGE } from './command';
+export { managementReviewExport } from './export';
+export type { ReviewExport } from './export';

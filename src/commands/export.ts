@@ -23,6 +23,7 @@ export { parseExportArgs } from './export-args';
 export async function exportCommand(io: CliIo): Promise<number> {
   // Markdown exports take their own arguments (no --format).
   if (io.argv[0] === 'fria') return (await import('./export-fria')).exportFriaCommand({ ...io, argv: io.argv.slice(1) });
+  if (io.argv[0] === 'management-review') return (await import('./export-management-review')).exportManagementReviewCommand({ ...io, argv: io.argv.slice(1) });
   const args = parseExportArgs(io.argv);
   const config = loadConfig(io.env);
   // The `*_local` columns are in the policy's time zone.
