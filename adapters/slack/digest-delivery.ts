@@ -8,6 +8,7 @@
 import type { DeliveryResult, OutboxRow, WeeklyDigestPayload } from '../../flows';
 import { digestInventoryCsv } from '../../flows';
 import { noteCheckpointPost } from './checkpoint-delivery';
+import { uploadDigestChart } from './digest-chart';
 import type { SlackDelivererDeps } from './deliverer';
 import { policyChannel, postedFor, recordPosted } from './job-targets';
 import { postOnce } from './post-once';
@@ -33,6 +34,7 @@ export async function deliverDigest(d: SlackDelivererDeps, row: OutboxRow): Prom
     message = { ...copy, id: 0, workspaceId: row.workspaceId, subjectType: DIGEST_SUBJECT, subjectId: row.id, platform: 'slack', threadId: null, stepId: null, createdAt: d.deps.clock.now() };
   }
   await noteCheckpointPost(d, row, message);
+  await uploadDigestChart(d, row, p, message, already, DIGEST_SUBJECT);
   if (already.some((m) => m.role === 'csv')) return { ok: true };
   const csv = await digestInventoryCsv(d.deps.db, p);
   if (!csv) return { ok: true };

@@ -44,7 +44,7 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
   const transport = createTeamsTransport(opts);
   const { send, update, channelRef, createPersonal, sendToPerson } = transport;
   const recorder = createPostRecorder(deps);
-  const jobs = createJobDelivery({ deps, transport, recorder });
+  const jobs = createJobDelivery({ deps, transport, recorder, warn: (err, msg) => opts.logger.warn({ err }, msg) });
 
   /** Whether an earlier attempt of this row already posted and recorded its message. */
   const postedBefore = async (row: OutboxRow) => (await messagesOf(db, row.workspaceId, NOTIFICATION, row.id, { platform: 'teams', role: row.kind })).length > 0;

@@ -32,11 +32,11 @@ export async function chartSvg(spec: ChartSpec): Promise<string> {
   }
 }
 
-/** Renders a chart to PNG. */
-export async function renderChart(chart: ChartDef): Promise<RenderedChart> {
+/** Renders a chart to PNG, `scale` PNG pixels per SVG pixel (default {@link SCALE}). */
+export async function renderChart(chart: ChartDef, scale = SCALE): Promise<RenderedChart> {
   const svg = await chartSvg(chart.spec);
   const image = new Resvg(svg, {
-    fitTo: { mode: 'zoom', value: SCALE },
+    fitTo: { mode: 'zoom', value: scale },
     background: 'white',
     font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
   }).render();

@@ -114,8 +114,8 @@ export function digestInventoryChart(
   const title = 'AI inventory by risk class and status';
   const bars = {
     title: 'Now',
-    width: 300,
-    height: 160,
+    width: 220,
+    height: 110,
     data: { values: now.map((r) => ({ class: r.riskClass, status: r.status, systems: r.count })) },
     mark: { type: 'bar' },
     encoding: {
@@ -126,8 +126,8 @@ export function digestInventoryChart(
   };
   const line = {
     title: 'Systems in the inventory, by week',
-    width: 300,
-    height: 160,
+    width: 220,
+    height: 110,
     data: { values: trend.map((t) => ({ week: t.week, systems: t.count })) },
     mark: { type: 'line', point: true },
     encoding: {
