@@ -16,6 +16,7 @@ export async function uploadDigestChart(
   message: { conversationId: string; messageId: string },
   already: readonly StoredMessage[],
   subjectType: string,
+  adopt: (target: { channel: string; threadTs: string }, filename: string) => Promise<string | null>,
 ): Promise<void> {
   if (already.some((m) => m.role === 'chart') || !p.digest) return;
   const asOf = new Date(p.digest.periodEnd);
@@ -29,6 +30,13 @@ export async function uploadDigestChart(
     d.logger?.warn({ err, notification: row.id }, 'slack: the digest chart could not be rendered; the digest goes without it');
     return;
   }
+  // An earlier attempt may have uploaded it without recording it.
+  const adopted = await adopt({ channel: message.conversationId, threadTs: message.messageId }, filename);
+  const fileId = adopted ?? (await upload(d, message, png, filename));
+  await recordPosted(d.deps, row, { role: 'chart', conversationId: message.conversationId, messageId: fileId, threadId: message.messageId }, [], subjectType);
+}
+
+async function upload(d: SlackDelivererDeps, message: { conversationId: string; messageId: string }, png: Buffer, filename: string): Promise<string> {
   const uploaded = await d.client.filesUploadV2({
     channel_id: message.conversationId,
     thread_ts: message.messageId,
@@ -36,6 +44,5 @@ export async function uploadDigestChart(
     filename,
     title: 'AI inventory by risk class and status, and its trend',
   });
-  const fileId = (uploaded as { files?: Array<{ files?: Array<{ id?: string }> }> }).files?.[0]?.files?.[0]?.id ?? 'unknown';
-  await recordPosted(d.deps, row, { role: 'chart', conversationId: message.conversationId, messageId: fileId, threadId: message.messageId }, [], subjectType);
+  return (uploaded as { files?: Array<{ files?: Array<{ id?: string }> }> }).files?.[0]?.files?.[0]?.id ?? 'unknown';
 }

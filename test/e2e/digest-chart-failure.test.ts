@@ -1,13 +1,14 @@
 /** When the digest chart cannot be rendered, the weekly digest still goes out, with its CSV, without the chart. */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as flows from '../../flows';
+import type * as RenderModule from '../../flows/charts/render';
 import { fieldsFor, highAnswers } from '../fixtures/answers';
 import { seedRequest } from '../helpers/slack-flows';
 import type { SlackTestServer } from '../helpers/slack-server';
 import { startSlackServer, TEST_POLICY, USERS } from '../helpers/slack-server';
 
 vi.mock('../../flows/charts/render', async (original) => ({
-  ...(await original<typeof import('../../flows/charts/render')>()),
+  ...(await original<typeof RenderModule>()),
   renderChart: vi.fn(async () => {
     throw new Error('no fonts');
   }),
