@@ -215,4 +215,12 @@ describe('management review', () => {
     expect(files.markdown).toContain('Held on 2026-12-01; attendees: carol, alice, shell\\:bob.');
     expect(files.markdown).toContain('Run a bias audit of CV Screen — group compliance, due 2027-02-15 (open)');
   });
+
+  it('a dry run of the job says what it would send and writes nothing', async () => {
+    const third = await actors(database.db, clock, policy, 'shell', 'third').as('carol');
+    const { planned, report } = await flows.dryRunJob({ db: database.db, policy, clock }, flows.runManagementReview, clock.now());
+    expect(report.enqueued).toBe(1);
+    expect(planned).toEqual([expect.objectContaining({ kind: 'management_review.pack', subject: expect.stringContaining('MR-2026-Q4') })]);
+    expect(await database.db.select().from(managementReviews).where(eq(managementReviews.workspaceId, third.workspace.id))).toHaveLength(0);
+  });
 });
