@@ -17,7 +17,8 @@ import type { CardJson } from './card-kit';
 import { adaptiveCard, cardAttachment, day, heading, markdown, messageCard, textBlock, words } from './card-kit';
 import { findReference, referenceForConversation } from './conversation-refs';
 import { deliverCheckpoint } from './checkpoint-delivery';
-import { managementReviewById, managementReviewFiles } from '../../flows';
+import { managementReviewById, packCharts, packSummary } from '../../flows';
+import type { ReviewPack } from '../../flows';
 import { packCard } from './management-review/delivery';
 import { createJobDelivery, JOB_KINDS, NOTIFICATION, teamsCopy } from './deliver-jobs';
 import { createPostRecorder } from './post-record';
@@ -105,7 +106,9 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
     if (await postedBefore(row)) return { ok: true };
     const review = await managementReviewById(db, row.workspaceId, reviewId);
     if (!review) return { ok: false, permanent: true, error: `${row.kind}: its subject no longer exists` };
-    const files = await managementReviewFiles(db, review);
+    // The card needs the summary and the charts' names only: the files are rendered when a link is opened.
+    const pack = review.pack as unknown as ReviewPack;
+    const files = { ref: pack.ref, summary: packSummary(pack), charts: packCharts(pack) };
     const card = packCard(files, (file) => opts.packLink?.(row.workspaceId, reviewId, file) ?? null);
     await postOnce(row, async () => {
       const channel = await transport.digestChannel(row.workspaceId);

@@ -6,7 +6,7 @@ export type { ReviewRecordView } from './markdown';
 export { packPdf } from './pdf';
 export { runManagementReview, generateManagementReview, mayRunManagementReview, PACK_KIND } from './generate';
 export type { ManagementReviewPayload, GeneratedReview } from './generate';
-export { findManagementReview, managementReviewById, managementReviewFiles, reviewRecordView, packCharts } from './record';
+export { findManagementReview, managementReviewById, managementReviewFiles, managementReviewChart, reviewRecordView, packCharts } from './record';
 export type { ManagementReviewRow, ReviewFiles } from './record';
 export { decideManagementReview, holdManagementReview, attendeeId, DECISION_DEFAULT_DAYS } from './decide';
 export { managementReviewRef, parseManagementReviewRef, quarterOf } from './period';

@@ -11,7 +11,7 @@ import { managementReviews } from '../../db/schema-improve';
 import { inventoryByClassChart, ncAgeingChart, reviewTimelinessChart } from '../charts/specs';
 import type { ChartDef } from '../charts/specs';
 import type { RenderedChart } from '../charts/render';
-import { renderCharts } from '../charts/render';
+import { renderChart, renderCharts } from '../charts/render';
 import { taskRef } from '../refs';
 import type { ReviewRecordView } from './markdown';
 import { chartFileName, packMarkdown, packSummary } from './markdown';
@@ -72,6 +72,14 @@ export interface ReviewFiles {
   pdf: Buffer;
   pdfName: string;
   markdownName: string;
+}
+
+/** Renders one chart of a stored review by name (`nc-ageing` …), or null when it has none such. */
+export async function managementReviewChart(row: ManagementReviewRow, name: string): Promise<(RenderedChart & { fileName: string }) | null> {
+  const pack = row.pack as unknown as ReviewPack;
+  const def = packCharts(pack).find((c) => c.name === name);
+  if (!def) return null;
+  return { ...(await renderChart(def)), fileName: chartFileName(pack.ref, def.name) };
 }
 
 /** Renders the files of a stored review. */

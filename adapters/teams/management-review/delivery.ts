@@ -6,13 +6,12 @@
  */
 import type { CardJson } from '../card-kit';
 import { adaptiveCard, heading, textBlock } from '../card-kit';
-import type { ReviewFiles } from '../../../flows';
 
 /** The link of one of a review's files, or null without a public URL. */
 export type PackLink = (file: string) => string | null;
 
 /** The pack card. */
-export function packCard(files: Pick<ReviewFiles, 'ref' | 'summary' | 'charts'>, link: PackLink): CardJson {
+export function packCard(files: { ref: string; summary: string; charts: ReadonlyArray<{ name: string; alt: string }> }, link: PackLink): CardJson {
   const lines = files.summary.split('\n');
   const body: CardJson[] = [heading(`Management review pack ${files.ref}`), textBlock(lines[0] ?? '', { isSubtle: true })];
   for (const l of lines.slice(1)) body.push(textBlock(`• ${l}`, { spacing: 'None' }));

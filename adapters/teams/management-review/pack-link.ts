@@ -48,13 +48,15 @@ export function createPackLinks(deps: FlowDeps, publicUrl: () => string | undefi
       if (Number(m[4]) * 1000 < deps.clock.now().getTime()) return fail(410, 'This link has expired: export the review again with aimsbot export management-review.');
       const review = await flows.managementReviewById(deps.db, Number(m[1]), Number(m[2]));
       if (!review) return fail(404, 'No such file.');
-      const files = await flows.managementReviewFiles(deps.db, review);
       const file = m[3]!;
       const send = (type: string, name: string, body: Buffer | string, inline: boolean) =>
         void res.status(200).type(type).set('cache-control', 'private, max-age=300').set('content-disposition', `${inline ? 'inline' : 'attachment'}; filename="${name}"`).send(body);
-      if (file === 'pdf') return send('application/pdf', files.pdfName, files.pdf, false);
-      if (file === 'md') return send('text/markdown; charset=utf-8', files.markdownName, files.markdown, false);
-      const chart = files.charts.find((c) => c.name === file);
+      if (file === 'pdf' || file === 'md') {
+        const files = await flows.managementReviewFiles(deps.db, review);
+        return file === 'pdf' ? send('application/pdf', files.pdfName, files.pdf, false) : send('text/markdown; charset=utf-8', files.markdownName, files.markdown, false);
+      }
+      // An image link renders its one chart only.
+      const chart = await flows.managementReviewChart(review, file);
       if (!chart) return fail(404, 'No such file.');
       return send('image/png', chart.fileName, chart.png, true);
     },
