@@ -5,7 +5,8 @@
  * `management-review held <ref> [attendees…]` marks the review held with its attendees. Both are
  * audited in the same transaction as the change.
  */
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, ne, or, sql } from 'drizzle-orm';
+import { people } from '../../db/schema';
 import { managementReviews } from '../../db/schema-improve';
 import { appendAudit, auditedTransaction } from '../audit';
 import { ensurePerson } from '../identity';
@@ -85,6 +86,17 @@ export function attendeeId(token: string): string | null {
   return null;
 }
 
+/** The platform id of the one person of the workspace with this display name (or email name), else null. */
+async function knownByName(ctx: FlowContext, name: string): Promise<string | null> {
+  if (!name || name.length > 80) return null;
+  const lower = name.toLowerCase();
+  const found = await ctx.deps.db
+    .select({ platformId: people.platformId })
+    .from(people)
+    .where(and(eq(people.workspaceId, ctx.workspace.id), or(sql`lower(${people.displayName}) = ${lower}`, sql`split_part(lower(${people.email}), '@', 1) = ${lower}`, eq(people.platformId, `${ctx.workspace.platform}:${name}`))));
+  return found.length === 1 ? found[0]!.platformId : null;
+}
+
 /** Marks the review held with its attendees (the actor attends too). Holding twice says so. */
 export async function holdManagementReview(ctx: FlowContext, refText: string, rest: string): Promise<{ ref: string; attendees: number; already: boolean } | Refusal> {
   if (!mayRunManagementReview(ctx)) return managementReviewRefusal('mark a management review held');
@@ -92,8 +104,9 @@ export async function holdManagementReview(ctx: FlowContext, refText: string, re
   const tokens = rest.split(/\s+/).filter(Boolean);
   const ids: string[] = [];
   for (const t of tokens) {
-    const id = attendeeId(t);
-    if (!id) return refuse('invalid', `"${t.slice(0, 60)}" is not a person: mention them, or give slack:U…, teams:<id>, shell:<name> or email:<address>. Nothing was changed.`);
+    // `@dana` as Slack sends it without escaping, or as typed in Teams and the shell: a person the bot knows by name.
+    const id = attendeeId(t) ?? (t.startsWith('@') ? await knownByName(ctx, t.slice(1)) : null);
+    if (!id) return refuse('invalid', `"${t.slice(0, 60)}" is not a person the bot knows: mention them (@name), or give slack:U…, teams:<id>, shell:<name> or email:<address>. Nothing was changed.`);
     if (!ids.includes(id)) ids.push(id);
   }
   const review = await findManagementReview(ctx.deps.db, ctx.workspace.id, refText);

@@ -94,8 +94,11 @@ describe('Slack: management review', () => {
     expect(lastReply()).toMatch(/Decision recorded at MR-2026-Q4 as task T-\d+ for compliance, due 2027-01-31/);
     const [task] = await s.deps.db.select().from(tasks).where(eq(tasks.kind, 'review_action'));
     expect(task).toMatchObject({ title: 'Retrain <!channel> *owners*', subjectType: 'review', assigneeGroup: 'compliance' });
-    expect(await command(s, USERS.carol.id, `management-review held MR-2026-Q4 <@${USERS.dana.id}|dana>`)).toBe(200);
-    expect(lastReply()).toBe('MR-2026-Q4 marked held with 2 attendee(s).');
+    // Mallory is known to the bot (she tried the command); @mallory as Slack sends it unescaped.
+    expect(await command(s, USERS.carol.id, `management-review held MR-2026-Q4 <@${USERS.dana.id}|dana> @mallory @nobody-known`)).toBe(200);
+    expect(lastReply()).toContain('"@nobody-known" is not a person the bot knows');
+    expect(await command(s, USERS.carol.id, `management-review held MR-2026-Q4 <@${USERS.dana.id}|dana> @mallory`)).toBe(200);
+    expect(lastReply()).toBe('MR-2026-Q4 marked held with 3 attendee(s).');
     expect(await command(s, USERS.carol.id, 'management-review held MR-2026-Q4 <!channel>')).toBe(200);
     expect(lastReply()).toContain('is not a person');
     expect(lastReply()).not.toContain('<!channel>');
