@@ -2,6 +2,8 @@
 # scheduled jobs; with no chat settings it opens the shell. TypeScript runs through tsx: no build.
 FROM node:20-slim
 WORKDIR /app
+# Chart labels (resvg) and the management review PDF (pdfkit) are drawn with a system font.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     AIMS_DATA_DIR=/data \
     PORT=3000

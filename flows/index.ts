@@ -63,3 +63,5 @@ export * from './objectives';
 export * from './discovery';
 export * from './audits';
 export * from './systems';
+export * from './management-review';
+export * from './charts';

@@ -39,13 +39,14 @@ export const SHELL_HELP = `commands:
   /aims policy                the AI policy and whether you acknowledged it; policy acknowledge [version]
   /aims literacy <evidence>   confirm your AI literacy training (a link or a note)
   /aims export literacy [csv|json]  policy acknowledgements and literacy records (compliance)
+  /aims management-review     compliance: generate the management review pack now; management-review decide <MR ref> <text> [by DATE], management-review held <MR ref> [attendees]
   /as <name>                  speak as someone else (e.g. /as compliance, /as @bob)
   /aims help                  this list
   a line starting with / while answering questions cancels them (on a terminal, so does Ctrl-C)
   (end of input, /quit or Ctrl-C twice leaves)`;
 
 /** Every word `/aims` understands. */
-export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'risks', 'assess', 'risk', 'tasks', 'task', 'impact', 'inventory', 'home', 'controls', 'soa', 'export', 'help', 'incident', 'nc', 'audit', 'finding', 'transfer', 'edit', 'survey', 'policy', 'literacy'] as const;
+export const COMMANDS = ['register', 'check', 'list', 'show', 'pending', 'approve', 'reject', 'changes', 'resubmit', 'review', 'risks', 'assess', 'risk', 'tasks', 'task', 'impact', 'inventory', 'home', 'controls', 'soa', 'export', 'help', 'incident', 'nc', 'audit', 'finding', 'transfer', 'edit', 'survey', 'policy', 'literacy', 'management-review'] as const;
 
 /** Levenshtein distance: insertions, deletions and substitutions (a swap counts two). */
 export function editDistance(a: string, b: string): number {

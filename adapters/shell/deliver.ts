@@ -97,6 +97,8 @@ async function sentence(deps: FlowDeps, row: OutboxRow, p: Payload, request: Req
     case 'survey.ask':
     case 'survey.reminder':
       return `${await addressOf(deps, row)} ${plain(str(p.text) ?? '')}${surveyHint(p)}`;
+    case 'management_review.pack':
+      return `${await addressOf(deps, row)} ${plain(str(p.text) ?? '')}${str(p.ref) ? ` — export management-review ${str(p.ref)} --out FILE writes the pack with its charts` : ''}`;
     default:
       return `${await addressOf(deps, row)} ${generic(row.kind, p)}`;
   }

@@ -203,6 +203,8 @@ async function runCommand(ctx: FlowContext, io: Prompter, speaker: ShellPerson, 
       return controlsCommand(ctx, io, arg);
     case 'soa':
       return soaCommand(ctx, io, arg);
+    case 'management-review':
+      return io.print((await flows.managementReviewCommand(ctx, arg)).text);
     case 'impact':
       return impactConversation(ctx, io, arg);
     case 'inventory':

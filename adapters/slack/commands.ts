@@ -126,6 +126,11 @@ async function run(
       return incidentCommand(rt, ctx, arg, triggerId, who.channelId, reply);
     case 'nc':
       return ncCommand(rt, ctx, arg, triggerId, who.channelId, reply);
+    case 'management-review': {
+      const r = await flows.managementReviewCommand(ctx, arg);
+      await reply(renderNote(r.text));
+      return;
+    }
     case 'export':
       if (/^incidents\b/i.test(arg)) return incidentExportCommand(rt, ctx, (arg.split(/\s+/)[1] ?? 'csv').toLowerCase(), reply);
       if (/^nonconformities\b/i.test(arg)) return ncExportCommand(rt, ctx, arg, reply);

@@ -13,6 +13,7 @@ import type { Deliverer, DeliveryResult, FlowDeps, OutboxRow, RequestView } from
 import { loadRequestView, loadSystemView, messagesOf, recordMessage, slackChannelOf } from '../../flows';
 import { slackTeamOf } from './job-targets';
 import type { StoredMessage } from '../../flows';
+import { deliverManagementReview } from './management-review/delivery';
 import { deliverCheckpoint } from './checkpoint-delivery';
 import { deliverDigest } from './digest-delivery';
 import type { Directory } from './directory';
@@ -82,6 +83,8 @@ export function createSlackDeliverer(d: SlackDelivererDeps): Deliverer {
           return await deliverDigest(d, row);
         case 'audit.checkpoint':
           return await deliverCheckpoint(d, row);
+        case 'management_review.pack':
+          return await deliverManagementReview(d, row);
         case 'triage.retriage_needed':
           return await deliverRetriagePrompt(d, row);
         case 'impact.due':

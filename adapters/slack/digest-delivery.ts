@@ -8,6 +8,7 @@
 import type { DeliveryResult, OutboxRow, WeeklyDigestPayload } from '../../flows';
 import { digestInventoryCsv } from '../../flows';
 import { noteCheckpointPost } from './checkpoint-delivery';
+import { uploadDigestChart } from './digest-chart';
 import type { SlackDelivererDeps } from './deliverer';
 import { policyChannel, postedFor, recordPosted } from './job-targets';
 import { postOnce } from './post-once';
@@ -33,15 +34,27 @@ export async function deliverDigest(d: SlackDelivererDeps, row: OutboxRow): Prom
     message = { ...copy, id: 0, workspaceId: row.workspaceId, subjectType: DIGEST_SUBJECT, subjectId: row.id, platform: 'slack', threadId: null, stepId: null, createdAt: d.deps.clock.now() };
   }
   await noteCheckpointPost(d, row, message);
-  if (already.some((m) => m.role === 'csv')) return { ok: true };
+  if (!already.some((m) => m.role === 'csv')) await uploadCsv(d, row, p, message, post);
+  // The chart follows the CSV; the digest goes without it when it cannot be rendered.
+  await uploadDigestChart(d, row, p, message, already, DIGEST_SUBJECT, post.uploaded);
+  return { ok: true };
+}
+
+/** Uploads the inventory CSV into the digest's thread (adopting an earlier attempt's upload) and records it. */
+async function uploadCsv(
+  d: SlackDelivererDeps,
+  row: OutboxRow,
+  p: Partial<WeeklyDigestPayload>,
+  message: { conversationId: string; messageId: string },
+  post: ReturnType<typeof postOnce>,
+): Promise<void> {
   const csv = await digestInventoryCsv(d.deps.db, p);
-  if (!csv) return { ok: true };
+  if (!csv) return;
   const filename = typeof p.csvName === 'string' && p.csvName ? p.csvName : 'ai-inventory.csv';
   // An earlier attempt may have uploaded it without recording it.
   const adopted = await post.uploaded({ channel: message.conversationId, threadTs: message.messageId }, filename);
   const fileId = adopted ?? (await upload(d, message, csv, filename));
   await recordPosted(d.deps, row, { role: 'csv', conversationId: message.conversationId, messageId: fileId, threadId: message.messageId }, [], DIGEST_SUBJECT);
-  return { ok: true };
 }
 
 /** Uploads the CSV into the digest's thread; returns the file id. */

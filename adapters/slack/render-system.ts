@@ -20,6 +20,7 @@ export const HELP_LINES = [
   '*/aims resubmit &lt;ref&gt;* — answer the triage again after changes were requested',
   '*/aims controls [filter] [page]* — the control register (compliance); `controls edit &lt;id&gt;`, `controls add &lt;title&gt;`',
   '*/aims soa* — the Statement of Applicability as a file, to approve (compliance)',
+  '*/aims management-review* — compliance: the management review pack now; `management-review decide &lt;MR ref&gt; &lt;decision&gt;`, `management-review held &lt;MR ref&gt; @attendees`',
   '*/aims impact &lt;ref&gt;* — assess a tool’s impact on people and society (and the Art. 27 FRIA elements)',
   '*/aims inventory [filter]* — compliance: the whole inventory, e.g. `high approved`, `owner=@bob`, `overdue`',
   '*/aims tasks* — your open tasks with Done / Not applicable (compliance: `tasks all`, `tasks overdue`)',

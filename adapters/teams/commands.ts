@@ -75,6 +75,10 @@ export async function runCommand(turn: FormTurn, command: Command): Promise<Card
       return teamsControlsCommand(turn, arg);
     case 'soa':
       return teamsSoaCommand(turn);
+    case 'management-review': {
+      const r = await flows.managementReviewCommand(ctx, arg);
+      return messageCard(r.text, r.ok ? {} : { error: true });
+    }
     case 'tasks': {
       const r = await flows.listTasks(ctx, arg);
       return 'kind' in r ? messageCard(r.message, { error: true }) : taskListCard(r);

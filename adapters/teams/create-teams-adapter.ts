@@ -39,6 +39,7 @@ import { createMemberDirectory } from './people';
 import { handleReviewAction } from './review-actions';
 import { teamsControlEdit, teamsSoaApprove } from './controls/actions';
 import { createSoaLinks, SOA_LINK_PATH } from './controls/soa-link';
+import { createPackLinks, PACK_LINK_PATH } from './management-review/pack-link';
 import { handleTaskAction } from './tasks/actions';
 import { handleSurveyAction } from './surveys';
 import { systemCard } from './render-views';
@@ -132,6 +133,7 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
   const directory = createMemberDirectory();
   const soaLinks = createSoaLinks(deps, () => config.publicUrl, config.appPassword);
   const auditReportLinks = createAuditReportLinks(deps, () => config.publicUrl, config.appPassword);
+  const packLinks = createPackLinks(deps, () => config.publicUrl, config.appPassword);
   const remembered = new Set<string>();
 
   adapter.onTurnError = async (context, err) => {
@@ -312,13 +314,14 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
 
   return {
     adapter,
-    deliverer: createTeamsDeliverer({ adapter, appId: config.appId, deps, logger }),
+    deliverer: createTeamsDeliverer({ adapter, appId: config.appId, deps, logger, packLink: (ws, id, file) => packLinks.link(ws, id, file, deps.clock.now()) }),
     install(app) {
       // Said where requests are taken: a worker that only delivers has nothing to authenticate.
       if (!config.appId) logger.warn(UNAUTHENTICATED_WARNING);
       const gate = opts.gate ?? createWorkGate(config.limits ?? DEFAULT_WORK_LIMITS);
       app.get(`${SOA_LINK_PATH}/:token`, (req, res, next) => void soaLinks.handler(req, res).catch(next));
       app.get(`${AUDIT_REPORT_LINK_PATH}/:token`, (req, res, next) => void auditReportLinks.handler(req, res).catch(next));
+      app.get(`${PACK_LINK_PATH}/:token`, (req, res, next) => void packLinks.handler(req, res).catch(next));
       app.post('/api/messages', ...teamsInbound({ adapter, auth, logic, logger, authTimeoutMs: opts.authTimeoutMs ?? 5000, gate }));
     },
   };

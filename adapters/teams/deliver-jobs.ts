@@ -32,6 +32,7 @@ import { reviewCard } from './review-actions';
 import { referenceForConversation } from './conversation-refs';
 import { memberNames } from './people';
 import { digestCard } from './digest-card';
+import { withDigestChart } from './digest-chart';
 import { unreachablePeople } from './digest-people';
 import { approvalEscalationCard, approvalReminderCard, closedReviewCard, memberLabel, membersText, reviewEscalationCard, reviewReminderCard, threadLink } from './job-cards';
 import type { PostRecorder } from './post-record';
@@ -66,7 +67,7 @@ async function personOf(db: Db, id: number) {
 }
 
 /** Builds the job deliveries on a transport. */
-export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransport; recorder: PostRecorder }) {
+export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransport; recorder: PostRecorder; warn?: (err: unknown, msg: string) => void }) {
   const { deps, transport, recorder } = opts;
   const { db, policy } = deps;
   const tz = timezoneOf(policy);
@@ -220,7 +221,7 @@ export function createJobDelivery(opts: { deps: FlowDeps; transport: TeamsTransp
       ...named.map((n) => ({ name: n.name })),
       ...unreachable.unseen.filter((m) => !m.startsWith('teams:')).map((m) => ({ name: memberLabel(m) })),
     ];
-    const card = digestCard(p.digest, notInstalled);
+    const card = await withDigestChart(deps, row.workspaceId, p.digest, digestCard(p.digest, notInstalled), opts.warn);
     const copy = await postOnce(row, async () => {
       const messageId = await transport.send(channel.ref, { type: 'message', summary: p.text.split('\n')[0], attachments: [cardAttachment(card)] });
       return { conversationId: channel.id, messageId, via: 'channel' };

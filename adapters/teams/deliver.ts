@@ -17,6 +17,9 @@ import type { CardJson } from './card-kit';
 import { adaptiveCard, cardAttachment, day, heading, markdown, messageCard, textBlock, words } from './card-kit';
 import { findReference, referenceForConversation } from './conversation-refs';
 import { deliverCheckpoint } from './checkpoint-delivery';
+import { managementReviewById, packCharts, packSummary } from '../../flows';
+import type { ReviewPack } from '../../flows';
+import { packCard } from './management-review/delivery';
 import { createJobDelivery, JOB_KINDS, NOTIFICATION, teamsCopy } from './deliver-jobs';
 import { createPostRecorder } from './post-record';
 import type { Posted, Ref } from './teams-transport';
@@ -34,6 +37,8 @@ export interface TeamsDelivererOptions {
   appId: string;
   deps: FlowDeps;
   logger: Logger;
+  /** Signed links to a management review's files (pdf, md, chart names), or null without a public URL. */
+  packLink?: ((workspaceId: number, reviewId: number, file: string) => string | null) | undefined;
 }
 
 /** Builds the deliverer. */
@@ -44,7 +49,7 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
   const transport = createTeamsTransport(opts);
   const { send, update, channelRef, createPersonal, sendToPerson } = transport;
   const recorder = createPostRecorder(deps);
-  const jobs = createJobDelivery({ deps, transport, recorder });
+  const jobs = createJobDelivery({ deps, transport, recorder, warn: (err, msg) => opts.logger.warn({ err }, msg) });
 
   /** Whether an earlier attempt of this row already posted and recorded its message. */
   const postedBefore = async (row: OutboxRow) => (await messagesOf(db, row.workspaceId, NOTIFICATION, row.id, { platform: 'teams', role: row.kind })).length > 0;
@@ -98,7 +103,27 @@ export function createTeamsDeliverer(opts: TeamsDelivererOptions): Deliverer {
     ]);
   };
 
+  /** `management_review.pack`: the pack card in the compliance (digest) channel, once. */
+  const deliverPack = async (row: OutboxRow): Promise<DeliveryResult> => {
+    const reviewId = (row.payload as Record<string, unknown>).reviewId;
+    if (typeof reviewId !== 'number') return { ok: false, permanent: true, error: `${row.kind}: malformed payload` };
+    if (await postedBefore(row)) return { ok: true };
+    const review = await managementReviewById(db, row.workspaceId, reviewId);
+    if (!review) return { ok: false, permanent: true, error: `${row.kind}: its subject no longer exists` };
+    // The card needs the summary and the charts' names only: the files are rendered when a link is opened.
+    const pack = review.pack as unknown as ReviewPack;
+    const files = { ref: pack.ref, summary: packSummary(pack), charts: packCharts(pack) };
+    const card = packCard(files, (file) => opts.packLink?.(row.workspaceId, reviewId, file) ?? null);
+    await postOnce(row, async () => {
+      const channel = await transport.digestChannel(row.workspaceId);
+      const messageId = await send(channel.ref, { type: 'message', summary: `Management review pack ${files.ref}`, attachments: [cardAttachment(card)] });
+      return { conversationId: channel.id, messageId, via: 'channel' };
+    });
+    return { ok: true };
+  };
+
   const deliverRow = async (row: OutboxRow): Promise<DeliveryResult> => {
+    if (row.kind === 'management_review.pack') return deliverPack(row);
     if (JOB_KINDS.has(row.kind)) return jobs.deliver(row);
     const p = row.payload as Record<string, unknown>;
     const request = typeof p.requestId === 'number' ? await loadRequestView(db, policy, row.workspaceId, p.requestId) : null;

@@ -25,6 +25,7 @@ export const TEAMS_HELP: Array<[string, string]> = [
   ['resubmit <ref>', 'answer the triage again after changes were requested'],
   ['controls [filter] [page]', 'the control register (compliance); controls edit <id>, controls add <title>'],
   ['soa', 'the Statement of Applicability to download and approve (compliance)'],
+  ['management-review', 'compliance: the management review pack now; management-review decide <MR ref> <decision>, management-review held <MR ref> <attendees>'],
   ['impact <ref>', "assess a tool's impact on people and society (and the Art. 27 FRIA elements)"],
   ['inventory [filter]', 'compliance: the whole inventory, e.g. high approved, owner=bob, overdue'],
   ['home', 'compliance: the dashboard of counts, untreated high risks, overdue tasks and reviews'],

@@ -31,3 +31,4 @@ export { inventoryCsv, inventoryCsvChunks, INVENTORY_COLUMNS } from './inventory
 export { nextAllowedTime, zonedParts, fromZoned, localDate, quietHoursHold, QUIET_HOURS_KINDS } from './time';
 export { dryRunJob } from './dry-run';
 export type { DryRun, PlannedNotification } from './dry-run';
+export { digestChartData, digestChartPng, DIGEST_TREND_WEEKS } from './digest-chart';

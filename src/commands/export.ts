@@ -26,6 +26,7 @@ export async function exportCommand(io: CliIo): Promise<number> {
   if (io.argv[0] === 'fria') return (await import('./export-fria')).exportFriaCommand({ ...io, argv: io.argv.slice(1) });
   if (io.argv[0] === 'incidents') return (await import('./export-incidents')).exportIncidentsCommand(io);
   if (io.argv[0] === 'audit-report' || io.argv[0] === 'audits') return (await import('./export-audits')).exportAuditsCommand({ ...io, argv: io.argv.slice(1) }, io.argv[0]);
+  if (io.argv[0] === 'management-review') return (await import('./export-management-review')).exportManagementReviewCommand({ ...io, argv: io.argv.slice(1) });
   const args = parseExportArgs(io.argv);
   const config = loadConfig(io.env);
   // The `*_local` columns are in the policy's time zone.

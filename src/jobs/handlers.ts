@@ -2,11 +2,12 @@
 import type { JobDeps, JobReport } from '../../flows';
 import { runApprovalReminders, runReviewReminders, runTaskReminders, runWeeklyDigest } from '../../flows';
 import { runAiUseSurvey, runPolicyAck, runSurveyReminders } from '../../flows';
+import { runManagementReview } from '../../flows';
 import type { Policy } from '../../flows/policy';
 import { runNcReminders } from '../../flows';
 
 /** The names of the jobs (BullMQ job scheduler ids and `aimsbot jobs run` names). */
-export const JOB_NAMES = ['review-reminders', 'approval-reminders', 'weekly-digest', 'task-reminders', 'nc-reminders', 'ai-use-survey', 'policy-ack', 'survey-reminders'] as const;
+export const JOB_NAMES = ['review-reminders', 'approval-reminders', 'weekly-digest', 'task-reminders', 'nc-reminders', 'ai-use-survey', 'policy-ack', 'survey-reminders', 'management-review'] as const;
 
 /** A job name. */
 export type JobName = (typeof JOB_NAMES)[number];
@@ -24,6 +25,7 @@ export const JOB_HANDLERS: Record<JobName, (deps: JobDeps, now: Date) => Promise
   'ai-use-survey': runAiUseSurvey,
   'policy-ack': runPolicyAck,
   'survey-reminders': (deps, now) => runSurveyReminders(deps, now),
+  'management-review': runManagementReview,
 };
 
 /** Whether a string names a job. */
@@ -49,5 +51,6 @@ export function defaultSchedules(policy: Policy): Record<JobName, Schedule> {
     'policy-ack': { pattern: policy.aiPolicy?.ackCron ?? policy.policy.ackCron, tz },
     // A campaign's single reminder is due by the day; hourly, in a slot of its own.
     'survey-reminders': { pattern: '45 * * * *', tz },
+    'management-review': { pattern: policy.managementReview.cron, tz },
   };
 }

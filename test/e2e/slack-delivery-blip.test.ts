@@ -218,12 +218,13 @@ describe('Slack: a post whose recording failed is not posted again', () => {
 
     s.clock.advance(5_000);
     await s.dispatcher.drain();
-    expect(s.fake.callsOf('files.completeUploadExternal')).toHaveLength(1);
+    // The CSV is adopted, not uploaded again; the chart that follows it is uploaded once.
+    expect(s.fake.callsOf('files.completeUploadExternal')).toHaveLength(2);
     const digests = s.fake.callsOf('chat.postMessage').filter((c) => JSON.stringify(c.params.metadata ?? {}).includes('digest.weekly'));
     expect(digests).toHaveLength(1);
     const recorded = await s.database.db.select().from(platformMessages).where(eq(platformMessages.subjectType, 'digest'));
-    expect(recorded.map((r) => r.role).sort()).toEqual(['csv', 'digest']);
-    expect(recorded.find((r) => r.role === 'csv')?.messageId).toBe(s.fake.files.at(-1)!.id);
+    expect(recorded.map((r) => r.role).sort()).toEqual(['chart', 'csv', 'digest']);
+    expect(recorded.find((r) => r.role === 'csv')?.messageId).toBe(s.fake.files.filter((f) => f.filename.endsWith('.csv')).at(-1)!.id);
     const [sent] = await s.database.db.select().from(notifications).where(eq(notifications.kind, 'digest.weekly'));
     expect(sent?.status).toBe('sent');
   });

@@ -181,10 +181,13 @@ describe('Slack: reminders, escalations and the weekly digest', () => {
     expect(text).not.toContain('<!channel>');
 
     // The CSV went through the external upload flow twice; only the second was shared.
-    expect(s.fake.callsOf('files.getUploadURLExternal')).toHaveLength(2);
-    expect(s.fake.callsOf('file.upload')).toHaveLength(2);
-    const shared = s.fake.files.filter((f) => f.shared);
+    const isCsv = (id: unknown) => s.fake.files.find((f) => f.id === id)?.filename.endsWith('.csv') ?? false;
+    expect(s.fake.callsOf('files.getUploadURLExternal').filter((c) => String(c.params.filename).endsWith('.csv'))).toHaveLength(2);
+    expect(s.fake.callsOf('file.upload').filter((c) => isCsv(c.params.file_id))).toHaveLength(2);
+    const shared = s.fake.files.filter((f) => f.shared && f.filename.endsWith('.csv'));
     expect(shared).toHaveLength(1);
+    // The chart (inventory by class and status, and its trend) follows the CSV into the thread, once.
+    expect(s.fake.files.filter((f) => f.shared && f.filename.startsWith('ai-inventory-chart-'))).toHaveLength(1);
     // Built at delivery from the workspace's rows, not stored in the outbox row.
     expect((sent!.payload as WeeklyDigestPayload).csv).toBeUndefined();
     const csv = await digestInventoryCsv(s.deps.db, sent!.payload as WeeklyDigestPayload);
@@ -193,7 +196,7 @@ describe('Slack: reminders, escalations and the weekly digest', () => {
     expect(shared[0]!.filename).toBe('ai-inventory-2026-10-12.csv');
     expect(shared[0]!.shared?.channelId).toBe('C0DIGEST');
     const recorded = await s.deps.db.select().from(platformMessages).where(eq(platformMessages.subjectType, 'digest'));
-    expect(recorded.map((r) => r.role).sort()).toEqual(['csv', 'digest']);
+    expect(recorded.map((r) => r.role).sort()).toEqual(['chart', 'csv', 'digest']);
     expect(shared[0]!.shared!.threadTs).toBe(recorded.find((r) => r.role === 'digest')!.messageId);
   });
 
@@ -226,7 +229,8 @@ describe('Slack: reminders, escalations and the weekly digest', () => {
     // Confirmed on 2026-10-12, the next review of Notes Helper fell due on 2026-11-01.
     expect(text).toContain(`*Overdue reviews (2)*\\n• *${late}* ${LATE_ESCAPED} — 8 days overdue (due 2026-10-25), owner Mallory\\n• *${notes}* Notes Helper — 1 day overdue`);
     expect(text).not.toContain('*This week*');
-    expect(s.fake.callsOf('files.completeUploadExternal')).toHaveLength(1);
+    // The CSV and the chart, each once.
+    expect(s.fake.callsOf('files.completeUploadExternal')).toHaveLength(2);
     const rows = await s.deps.db.select().from(notifications).where(eq(notifications.kind, 'digest.weekly'));
     expect(rows.map((r) => r.status)).toEqual(['sent', 'sent']);
   });

@@ -62,7 +62,7 @@ describe('jobs on BullMQ', () => {
       await Promise.all(workers.map((w) => w.stop()));
     }
     const queue = new Queue(JOBS_QUEUE, { connection: { url: SHARED }, prefix: `${PREFIX}-a` });
-    expect((await queue.getJobSchedulers()).map((s) => s.key).sort()).toEqual(['ai-use-survey', 'approval-reminders', 'nc-reminders', 'policy-ack', 'review-reminders', 'survey-reminders', 'task-reminders', 'weekly-digest']);
+    expect((await queue.getJobSchedulers()).map((s) => s.key).sort()).toEqual(['ai-use-survey', 'approval-reminders', 'management-review', 'nc-reminders', 'policy-ack', 'review-reminders', 'survey-reminders', 'task-reminders', 'weekly-digest']);
     await queue.close();
     const rows = await deps.db.select().from(notifications);
     const jobRows = rows.filter((r) => /reminder|escalation|digest/.test(r.kind));

@@ -106,7 +106,7 @@ describe('aimsbot jobs run (child process)', () => {
   it('refuses a bad job name or --at with exit 2 and one line', async () => {
     const bad = await cli('nightly-cleanup');
     expect(bad.code).toBe(2);
-    expect(bad.stderr.trim().split('\n')).toEqual(['aimsbot jobs: unknown job "nightly-cleanup"; expected one of review-reminders, approval-reminders, weekly-digest, task-reminders, nc-reminders, ai-use-survey, policy-ack, survey-reminders']);
+    expect(bad.stderr.trim().split('\n')).toEqual(['aimsbot jobs: unknown job "nightly-cleanup"; expected one of review-reminders, approval-reminders, weekly-digest, task-reminders, nc-reminders, ai-use-survey, policy-ack, survey-reminders, management-review']);
     const badAt = await cli('weekly-digest', '--at', 'next monday');
     expect(badAt.code).toBe(2);
     expect(badAt.stderr.trim().split('\n')).toHaveLength(1);

@@ -84,6 +84,7 @@ describe('jobs runtimes', () => {
     expect(schedulers.map((s) => [s.key, s.pattern, s.tz]).sort()).toEqual([
       ['ai-use-survey', '0 10 1 1,4,7,10 *', 'UTC'],
       ['approval-reminders', '30 * * * *', 'UTC'],
+      ['management-review', '0 8 1 1,4,7,10 *', 'UTC'],
       ['nc-reminders', '45 * * * *', 'UTC'],
       ['policy-ack', '0 10 * * 1', 'UTC'],
       ['review-reminders', '0 * * * *', 'UTC'],
