@@ -1,5 +1,6 @@
 # aimsbot: runs `aimsbot start` — every adapter whose settings are present (Slack, Teams) plus the
-# scheduled jobs; with no chat settings it opens the shell. TypeScript runs through tsx: no build.
+# scheduled jobs; with no chat settings it opens the shell. The TypeScript is compiled into dist/ while
+# the image is built (bin/build.js), so a start does not compile it.
 FROM node:20-slim
 WORKDIR /app
 # Chart labels (resvg) and the management review PDF (pdfkit) are drawn with a system font.
@@ -17,6 +18,9 @@ COPY adapters ./adapters
 COPY flows ./flows
 COPY db ./db
 COPY tsconfig.json ./
+# The compiled CLI that bin/aimsbot.js runs; without it (or when a source changed since) it would
+# run the TypeScript through tsx, compiling it at every start.
+RUN node bin/build.js
 # The migrated template new embedded data directories are copied from (db/embedded-template.ts):
 # made here, where node_modules is writable, so the first start on a new /data volume is quick.
 RUN node bin/prepare-embedded.js

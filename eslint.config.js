@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'db/migrations/**', '.aimsbot/**', 'teams/build/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'db/migrations/**', '.aimsbot/**', 'teams/build/**', 'coverage/**', 'dist/**', '.dist-*/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

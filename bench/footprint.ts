@@ -6,13 +6,14 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { whyStale } from '../bin/dist.js';
 import { migrationsFolder } from '../db/client';
 import { DEFAULT_TEMPLATE_CACHE, templatePath } from '../db/embedded-template';
 import { createTestDatabase } from '../test/helpers/db';
 import { startFakeSlackApi } from '../test/helpers/fake-slack-api';
 import { SIGNING_SECRET } from '../test/helpers/slack-requests';
 import type { BenchOptions, Child, Scenario, ScenarioResult } from './lib';
-import { freePort, memoryOf, policyFile, sleep, spawnHttp, startServe } from './lib';
+import { compiledBaseline, freePort, memoryOf, policyFile, sleep, spawnHttp, startServe } from './lib';
 import type { Row } from './stats';
 import { median } from './stats';
 
@@ -54,6 +55,7 @@ async function run(o: BenchOptions): Promise<ScenarioResult> {
   const tdb = await createTestDatabase('postgres');
   await tdb.close();
   const policy = policyFile();
+  const baseline = await compiledBaseline();
   const m: Record<string, Sample[]> = { pg: [], first: [], again: [], bolt: [] };
   // A new data directory is copied from the migrated template when one is cached (made at
   // install time, or by the first start that finds none); say which case was measured.
@@ -64,7 +66,7 @@ async function run(o: BenchOptions): Promise<ScenarioResult> {
       try {
         const bolt = async () => {
           const port = await freePort();
-          return spawnHttp(['bench/baseline-bolt.ts'], { ...process.env, PORT: String(port), SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl }, port, '/readyz');
+          return spawnHttp(baseline, { ...process.env, PORT: String(port), SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl }, port, '/readyz', 60_000, []);
         };
         const serve = async (where: { databaseUrl?: string; dataDir?: string }) => startServe({ port: await freePort(), apiUrl: fake.apiUrl, policy, ...where });
         if (rep % 2 === 1) m.bolt!.push(await measure(bolt));
@@ -96,8 +98,10 @@ async function run(o: BenchOptions): Promise<ScenarioResult> {
   return {
     rows,
     notes: [
-      'Both sides start through tsx (TypeScript compiled at start), so start-up includes compiling; the baseline is the same bare Bolt app as in `ack`.',
-      'CPU time counts every thread of the process (the TypeScript loader, V8 compiling WebAssembly), so it can exceed the wall time on an idle machine.',
+      whyStale() === null
+        ? 'Both sides start compiled: aimsbot through bin/aimsbot.js and dist/ (bin/build.js, its packages bundled), the baseline (the same bare Bolt app as in `ack`) compiled with esbuild beforehand but loading its packages from node_modules.'
+        : `aimsbot started through tsx, compiling at start (dist/ is stale: ${whyStale()}); the baseline is compiled.`,
+      'CPU time counts every thread of the process (V8 compiling WebAssembly, the garbage collector), so it can exceed the wall time on an idle machine; unlike wall time it hardly moves when other work shares the machine.',
       templateCached
         ? 'PGlite first start: the embedded template was cached (npm install makes it), so the new directory was copied from it.'
         : 'PGlite first start: no embedded template was cached, so the first repetition made it (the others copied it).',

@@ -6,12 +6,13 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { ADMIN_URL } from '../test/helpers/db';
 import { SIGNING_SECRET } from '../test/helpers/slack-requests';
@@ -107,10 +108,10 @@ export interface Child {
 // One process (no tsx launcher in between), so /proc and resourceUsage() see the real one.
 const TSX = ['--max-old-space-size=4096', '--import', 'tsx'];
 
-/** Spawns `node tsx <args>` and waits until `GET <readyPath>` answers 200. */
-export async function spawnHttp(args: string[], env: NodeJS.ProcessEnv, port: number, readyPath: string, timeoutMs = 60_000): Promise<Child> {
+/** Spawns `node tsx <args>` (or `node <nodeArgs> <args>`) and waits until `GET <readyPath>` answers 200. */
+export async function spawnHttp(args: string[], env: NodeJS.ProcessEnv, port: number, readyPath: string, timeoutMs = 60_000, nodeArgs = TSX): Promise<Child> {
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [...TSX, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...nodeArgs, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-4000)));
   proc.stderr!.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-4000)));
@@ -181,7 +182,24 @@ export async function startServe(o: { port: number; databaseUrl?: string; dataDi
   };
   // Teams stays off: its variables unset (an empty app id is refused in production).
   for (const k of ['MICROSOFT_APP_ID', 'MICROSOFT_APP_PASSWORD', 'AIMS_TEAMS']) delete env[k];
-  return spawnHttp(['src/cli.ts', 'serve'], env, o.port, '/readyz');
+  // As installed: through bin/aimsbot.js, which runs the compiled bundle (bench/run.ts builds it
+  // first when a source changed) in this one process.
+  return spawnHttp(['bin/aimsbot.js', 'serve'], env, o.port, '/readyz', 60_000, ['--max-old-space-size=4096']);
+}
+
+/**
+ * The bare Bolt app compiled to JavaScript once (esbuild, as bin/build.js compiles aimsbot), so
+ * a start-up comparison does not charge the baseline for compiling TypeScript either. Returns
+ * the `node` arguments that run it.
+ */
+export async function compiledBaseline(): Promise<string[]> {
+  const { transform } = await import('esbuild');
+  const dir = fileURLToPath(new URL('../node_modules/.cache/aimsbot-bench', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, 'baseline-bolt.mjs');
+  const source = readFileSync(fileURLToPath(new URL('./baseline-bolt.ts', import.meta.url)), 'utf8');
+  writeFileSync(out, (await transform(source, { loader: 'ts', format: 'esm', target: 'node20' })).code);
+  return [out];
 }
 
 /** Runs a tsx script to the end and parses the last line of its stdout as JSON; killed after `timeoutMs`. */

@@ -6,6 +6,8 @@
  * `BENCH_QUICK=1`) uses small sizes and short loads.
  */
 import { cpus } from 'node:os';
+import { build } from '../bin/build.js';
+import { whyStale } from '../bin/dist.js';
 import { ack } from './ack';
 import { delivery } from './delivery';
 import { flows } from './flows';
@@ -34,6 +36,12 @@ if (!Number.isInteger(reps) || reps < 1) {
 console.log(
   `aimsbot bench ${quick ? '(quick)' : '(full)'} — ${new Date().toISOString()}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}, ${reps} interleaved repetitions`,
 );
+// `serve` runs compiled, as installed (bin/aimsbot.js): build first when a source changed.
+const stale = whyStale();
+if (stale) {
+  const b = await build();
+  console.log(`built dist/ first (${stale}): ${b.sources} sources in ${b.ms} ms`);
+}
 const verdicts: string[] = [];
 let failed = false;
 for (const s of chosen) {

@@ -3,10 +3,14 @@
  * canvas), and resvg rasterises the SVG to PNG with the system's fonts (DejaVu Sans or any
  * sans-serif present). Rendering is presentation only; it reads no file and no network.
  */
-import { Resvg } from '@resvg/resvg-js';
-import { parse as parseVega, View } from 'vega';
-import { compile } from 'vega-lite';
 import type { ChartDef, ChartSpec } from './specs';
+
+// The chart libraries are loaded on the first chart, not with the bot: a server that never draws
+// one (most hours of most days) does not pay their start-up time and memory.
+const libraries = async () => {
+  const [{ Resvg }, { parse: parseVega, View }, { compile }] = await Promise.all([import('@resvg/resvg-js'), import('vega'), import('vega-lite')]);
+  return { Resvg, parseVega, View, compile };
+};
 
 /** A rendered chart: the PNG bytes and its pixel size. */
 export interface RenderedChart {
@@ -23,6 +27,7 @@ const SCALE = 2;
 
 /** Renders a spec to SVG. */
 export async function chartSvg(spec: ChartSpec): Promise<string> {
+  const { parseVega, View, compile } = await libraries();
   const compiled = compile(spec as never).spec;
   const view = new View(parseVega(compiled), { renderer: 'none' });
   try {
@@ -35,6 +40,7 @@ export async function chartSvg(spec: ChartSpec): Promise<string> {
 /** Renders a chart to PNG, `scale` PNG pixels per SVG pixel (default {@link SCALE}). */
 export async function renderChart(chart: ChartDef, scale = SCALE): Promise<RenderedChart> {
   const svg = await chartSvg(chart.spec);
+  const { Resvg } = await libraries();
   const image = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
     background: 'white',

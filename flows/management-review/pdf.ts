@@ -4,7 +4,6 @@
  * every character prints); otherwise the built-in Helvetica with the few symbols it lacks spelt out.
  */
 import { existsSync } from 'node:fs';
-import PDFDocument from 'pdfkit';
 import type { RenderedChart } from '../charts/render';
 
 /** Fonts tried in order; the first that exists is embedded. */
@@ -28,6 +27,8 @@ function winAnsi(text: string): string {
 /** Renders the document and its charts to PDF bytes. */
 export async function packPdf(title: string, markdown: string, charts: readonly RenderedChart[]): Promise<Buffer> {
   const fontFile = FONT_FILES.find((f) => existsSync(f));
+  // Loaded with the first pack, not with the bot.
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: title, Creator: 'aimsbot' } });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {

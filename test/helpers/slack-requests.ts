@@ -210,9 +210,6 @@ export function fillView(view: { blocks: unknown[] }, answers: Record<string, un
       case 'static_select':
         state = { type: el.type, selected_option: a === undefined ? null : opt(a === true ? 'yes' : a === false ? 'no' : String(a)) };
         break;
-      case 'datepicker':
-        state = { type: el.type, selected_date: typeof a === 'string' ? a : null };
-        break;
       case 'checkboxes':
       case 'multi_static_select':
         state = { type: el.type, selected_options: Array.isArray(a) ? a.map((v) => opt(String(v))) : [] };
