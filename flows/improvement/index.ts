@@ -8,6 +8,7 @@ export type { NcActionView, NcView } from './view';
 export { addNcAction, closeNc, closeProblem, containNc, raiseNc, setRootCause, verifyNc } from './stages';
 export type { NcChanged } from './stages';
 export { ncActionClosed } from './action-closed';
+export { applyNcStep, NC_STEP_FIELDS, NC_STEP_FLAGS, NC_STEP_TITLES, ncStepRefusal } from './steps';
 export { NC_REMINDER_STAGES, runNcReminders } from './reminders';
 export type { NcReminderStage } from './reminders';
 export { NC_AGE_BUCKETS, NC_DIGEST_TOP, ncDigest, ncDigestLines } from './digest';

@@ -8,7 +8,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { FlowContext, NcChanged, NcFormValues, NcView, Refusal } from '../../../flows';
+import type { NcChanged, Refusal } from '../../../flows';
 import * as flows from '../../../flows';
 import { replyTargetOf } from '../approval-actions';
 import { renderNote } from '../render-system';
@@ -20,40 +20,6 @@ import { NC_ACTIONS, NC_MODAL_FIELDS, ncModal, ncValues, renderNc } from './rend
 const FAILED = 'Something went wrong on our side; nothing was changed. Please try again.';
 const meta = z.object({ ref: z.string().max(20).optional(), channel: z.string().max(40).optional(), key: z.string().max(64).optional() });
 
-/** Which view flag allows each modal. */
-const ALLOWED: Record<string, keyof NcView['can']> = {
-  [NC_ACTIONS.containment]: 'containment',
-  [NC_ACTIONS.rootCause]: 'rootCause',
-  [NC_ACTIONS.addAction]: 'addAction',
-  [NC_ACTIONS.verify]: 'verify',
-};
-
-/** Why the clicker cannot use the button now, or null. */
-function notNow(v: NcView, id: string): string | null {
-  const flag = ALLOWED[id]!;
-  if (v.can[flag]) return null;
-  if (v.status === 'closed') return `${v.ref} is closed; nothing can be changed.`;
-  if (!v.can.containment && v.status !== 'closed') return `Only the owner of ${v.ref} or compliance can work on it.`;
-  if (flag === 'addAction' && !v.rootCause) return `Record the root cause of ${v.ref} first: corrective actions address the cause.`;
-  if (flag === 'verify') return v.effective ? `${v.ref} was already verified effective; compliance can close it.` : `${v.ref} cannot be verified yet: every corrective action must be done or not applicable, at least one done.`;
-  return `${v.ref} is ${v.statusLabel}; that step is not open now.`;
-}
-
-/** Runs a stage's flow with the modal's answers. */
-function apply(ctx: FlowContext, id: string, ref: string, values: NcFormValues, key?: string): Promise<NcChanged | Refusal> {
-  switch (id) {
-    case NC_ACTIONS.raise:
-      return flows.raiseNc(ctx, values, key);
-    case NC_ACTIONS.containment:
-      return flows.containNc(ctx, ref, values);
-    case NC_ACTIONS.rootCause:
-      return flows.setRootCause(ctx, ref, values);
-    case NC_ACTIONS.addAction:
-      return flows.addNcAction(ctx, ref, values);
-    default:
-      return flows.verifyNc(ctx, ref, values);
-  }
-}
 
 /** Opens the `nc.raise` modal. */
 export async function openRaise(rt: SlackRuntime, triggerId: string, channel?: string): Promise<void> {
@@ -62,7 +28,7 @@ export async function openRaise(rt: SlackRuntime, triggerId: string, channel?: s
 
 /** Registers the NC buttons and modals. */
 export function registerNcActions(app: App, rt: SlackRuntime): void {
-  for (const id of Object.keys(ALLOWED)) {
+  for (const id of Object.keys(flows.NC_STEP_FLAGS)) {
     app.action<BlockAction<ButtonAction>>(id, async ({ ack, body, action, context, respond }) => {
       await ack();
       const target = replyTargetOf(body, respond);
@@ -70,7 +36,7 @@ export function registerNcActions(app: App, rt: SlackRuntime): void {
         const ctx = await slackContext(rt, context.teamId ?? body.team?.id, body.user.id);
         const v = await flows.showNc(ctx, action.value ?? '');
         if ('kind' in v) return await tellPrivately(rt, target, renderNote(v.message));
-        const why = notNow(v, id);
+        const why = flows.ncStepRefusal(v, id);
         if (why) return await tellPrivately(rt, target, renderNote(why));
         await rt.client.views.open({ trigger_id: body.trigger_id, view: ncModal(id, { ref: v.ref, channel: target.channelId }, `*${esc(v.ref)}* ${esc(v.description.slice(0, 500))}`) });
       } catch (err) {
@@ -95,7 +61,7 @@ export function registerNcActions(app: App, rt: SlackRuntime): void {
     }
   });
 
-  for (const id of [NC_ACTIONS.raise, ...Object.keys(ALLOWED)]) {
+  for (const id of [NC_ACTIONS.raise, ...Object.keys(flows.NC_STEP_FLAGS)]) {
     app.view(id, async ({ ack, body, view, context }) => {
       let m: z.infer<typeof meta> | null = null;
       try {
@@ -109,7 +75,7 @@ export function registerNcActions(app: App, rt: SlackRuntime): void {
       let r: NcChanged | Refusal;
       try {
         const ctx = await slackContext(rt, context.teamId ?? body.team?.id, body.user.id);
-        r = await apply(ctx, id, m.ref ?? '', ncValues(id, view.state.values as Record<string, Record<string, unknown>>), m.key);
+        r = await flows.applyNcStep(ctx, id, m.ref ?? '', ncValues(id, view.state.values as Record<string, Record<string, unknown>>), m.key);
       } catch (err) {
         rt.logger.error({ err }, 'slack: nc form failed');
         return void (await ack({ response_action: 'errors', errors: { [firstField]: FAILED } }));

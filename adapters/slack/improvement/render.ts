@@ -17,21 +17,9 @@ import type { SlackMessage } from '../render-request';
 export const NC_ACTIONS = flows.NC_ACTIONS;
 
 /** What each stage's modal asks. */
-export const NC_MODAL_FIELDS: Record<string, readonly NcField[]> = {
-  [NC_ACTIONS.raise]: flows.NC_RAISE_FIELDS,
-  [NC_ACTIONS.containment]: flows.NC_CONTAINMENT_FIELDS,
-  [NC_ACTIONS.rootCause]: flows.NC_ROOT_CAUSE_FIELDS,
-  [NC_ACTIONS.addAction]: flows.NC_ACTION_FIELDS,
-  [NC_ACTIONS.verify]: flows.NC_VERIFY_FIELDS,
-};
+export const NC_MODAL_FIELDS = flows.NC_STEP_FIELDS;
 
-const TITLES: Record<string, string> = {
-  [NC_ACTIONS.raise]: 'Raise a nonconformity',
-  [NC_ACTIONS.containment]: 'Containment',
-  [NC_ACTIONS.rootCause]: 'Root cause',
-  [NC_ACTIONS.addAction]: 'Corrective action',
-  [NC_ACTIONS.verify]: 'Verify effectiveness',
-};
+const TITLES = flows.NC_STEP_TITLES;
 
 const STATUS_ICON: Record<string, string> = { open: ':white_circle:', done: ':white_check_mark:', not_applicable: ':heavy_minus_sign:' };
 

@@ -6,7 +6,7 @@
  * are given from the picker (an AAD id), as an email, or "me".
  */
 import { randomUUID } from 'node:crypto';
-import type { FlowContext, NcChanged, NcFormValues, NcView, Refusal } from '../../../flows';
+import type { NcFormValues, Refusal } from '../../../flows';
 import * as flows from '../../../flows';
 import type { CardJson } from '../card-kit';
 import { messageCard } from '../card-kit';
@@ -24,37 +24,6 @@ export interface NcAction {
 
 const refusal = (r: Refusal) => messageCard(r.message, { error: r.code !== 'already_decided' });
 
-const FLAG: Record<string, keyof NcView['can']> = {
-  [NC_ACTIONS.containment]: 'containment',
-  [NC_ACTIONS.rootCause]: 'rootCause',
-  [NC_ACTIONS.addAction]: 'addAction',
-  [NC_ACTIONS.verify]: 'verify',
-};
-
-function notNow(v: NcView, id: string): string | null {
-  const flag = FLAG[id]!;
-  if (v.can[flag]) return null;
-  if (v.status === 'closed') return `${v.ref} is closed; nothing can be changed.`;
-  if (!v.can.containment) return `Only the owner of ${v.ref} or compliance can work on it.`;
-  if (flag === 'addAction' && !v.rootCause) return `Record the root cause of ${v.ref} first: corrective actions address the cause.`;
-  if (flag === 'verify') return v.effective ? `${v.ref} was already verified effective; compliance can close it.` : `${v.ref} cannot be verified yet: every corrective action must be done or not applicable, at least one done.`;
-  return `${v.ref} is ${v.statusLabel}; that step is not open now.`;
-}
-
-function run(ctx: FlowContext, id: string, ref: string, values: NcFormValues, key?: string): Promise<NcChanged | Refusal> {
-  switch (id) {
-    case NC_ACTIONS.raise:
-      return flows.raiseNc(ctx, values, key);
-    case NC_ACTIONS.containment:
-      return flows.containNc(ctx, ref, values);
-    case NC_ACTIONS.rootCause:
-      return flows.setRootCause(ctx, ref, values);
-    case NC_ACTIONS.addAction:
-      return flows.addNcAction(ctx, ref, values);
-    default:
-      return flows.verifyNc(ctx, ref, values);
-  }
-}
 
 /** The inputs of a submitted form; people resolved to `teams:<aad id>` (or a problem under the field). */
 async function valuesOf(turn: FormTurn, id: string, data: Record<string, unknown>): Promise<{ values: NcFormValues; errors: Record<string, string> }> {
@@ -84,7 +53,7 @@ export async function handleNcAction(turn: FormTurn, a: NcAction, data: Record<s
   if (a.action !== NC_ACTIONS.raise) {
     const v = await flows.showNc(ctx, ref);
     if ('kind' in v) return refusal(v);
-    const why = notNow(v, a.action);
+    const why = flows.ncStepRefusal(v, a.action);
     if (why && !(a.submit && a.action === NC_ACTIONS.verify && v.effective === true)) return messageCard(why, { error: true });
   }
   if (!a.submit) return ncFormCard(a.action, a.action === NC_ACTIONS.raise ? null : ref, {}, {}, turn.speaker, randomUUID());
@@ -92,7 +61,7 @@ export async function handleNcAction(turn: FormTurn, a: NcAction, data: Record<s
   const formRef = a.action === NC_ACTIONS.raise ? null : ref;
   const key = typeof data.key === 'string' ? data.key : undefined;
   if (Object.keys(errors).length) return ncFormCard(a.action, formRef, values, errors, turn.speaker, key);
-  const r = await run(ctx, a.action, ref, values, typeof data.key === 'string' ? data.key : undefined);
+  const r = await flows.applyNcStep(ctx, a.action, ref, values, typeof data.key === 'string' ? data.key : undefined);
   if (r.kind === 'refused') {
     if (r.code !== 'invalid' || !r.errors?.length) return refusal(r);
     const byField: Record<string, string> = {};

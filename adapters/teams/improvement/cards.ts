@@ -4,7 +4,7 @@
  * of `nc.raise`, `nc.containment`, `nc.root_cause`, `nc.add_action` and `nc.verify` rendered
  * from the flows' field lists (input ids = field ids). Plain strings are escaped by the card kit.
  */
-import type { NcField, NcFormValues, NcView, OutboxRow } from '../../../flows';
+import type { NcFormValues, NcView, OutboxRow } from '../../../flows';
 import * as flows from '../../../flows';
 import type { CardJson } from '../card-kit';
 import { adaptiveCard, errorText, executeAction, facts, heading, textBlock } from '../card-kit';
@@ -13,21 +13,9 @@ import { adaptiveCard, errorText, executeAction, facts, heading, textBlock } fro
 export const NC_ACTIONS = flows.NC_ACTIONS;
 
 /** What each form asks. */
-export const NC_FORM_FIELDS: Record<string, readonly NcField[]> = {
-  [NC_ACTIONS.raise]: flows.NC_RAISE_FIELDS,
-  [NC_ACTIONS.containment]: flows.NC_CONTAINMENT_FIELDS,
-  [NC_ACTIONS.rootCause]: flows.NC_ROOT_CAUSE_FIELDS,
-  [NC_ACTIONS.addAction]: flows.NC_ACTION_FIELDS,
-  [NC_ACTIONS.verify]: flows.NC_VERIFY_FIELDS,
-};
+export const NC_FORM_FIELDS = flows.NC_STEP_FIELDS;
 
-const TITLES: Record<string, string> = {
-  [NC_ACTIONS.raise]: 'Raise a nonconformity',
-  [NC_ACTIONS.containment]: 'Containment',
-  [NC_ACTIONS.rootCause]: 'Root cause',
-  [NC_ACTIONS.addAction]: 'Add a corrective action',
-  [NC_ACTIONS.verify]: 'Verify effectiveness',
-};
+const TITLES = flows.NC_STEP_TITLES;
 
 /** `nc NC-7`; `note` is the sentence about what just happened. */
 export function ncCard(v: NcView, note?: string): CardJson {

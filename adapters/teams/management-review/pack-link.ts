@@ -1,15 +1,14 @@
 /**
- * How Teams gets the management review's files. A bot cannot post a file in a Teams channel
- * without the file-consent flow and OneDrive, and a message over about 28 KB is refused, so the
- * pack card shows the charts from, and links the PDF and Markdown to, `GET
- * /api/management-review/<token>` on our own HTTP server. The token names the workspace, the
- * review and the file, expires after {@link PACK_LINK_TTL_MS}, and is signed (HMAC-SHA-256) with
- * a key derived from the bot's app password (shared by replicas), or a random per-process key.
+ * How Teams gets the management review's files: a message over about 28 KB is refused and a file
+ * needs the file-consent flow, so the pack card shows the charts from, and links the PDF and
+ * Markdown to, `GET /api/management-review/<token>` on our own HTTP server (see
+ * ../signed-links.ts); the token names the workspace, the review and the file, and expires after
+ * {@link PACK_LINK_TTL_MS}.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { FlowDeps } from '../../../flows';
 import * as flows from '../../../flows';
+import { createSignedLinks, refuseLink } from '../signed-links';
 
 /** How long a link works (30 days: the pack is read before and at the review meeting). */
 export const PACK_LINK_TTL_MS = 30 * 24 * 60 * 60 * 1000;
@@ -24,31 +23,18 @@ export interface PackLinks {
   handler(req: Request, res: Response): Promise<void>;
 }
 
-const b64 = (buf: Buffer) => buf.toString('base64url');
-
 /** Links under `publicUrl()`; the key comes from `secret` when given. */
 export function createPackLinks(deps: FlowDeps, publicUrl: () => string | undefined, secret: string | undefined): PackLinks {
-  const key = secret ? createHash('sha256').update(`aimsbot management review download\n${secret}`).digest() : randomBytes(32);
-  const sign = (payload: string) => b64(createHmac('sha256', key).update(payload).digest());
+  const links = createSignedLinks({ purpose: 'management review download', path: PACK_LINK_PATH, ttlMs: PACK_LINK_TTL_MS, publicUrl, secret });
   return {
-    link(workspaceId, reviewId, file, now) {
-      const base = publicUrl()?.replace(/\/+$/, '');
-      if (!base) return null;
-      const payload = `${workspaceId}.${reviewId}.${file}.${Math.floor((now.getTime() + PACK_LINK_TTL_MS) / 1000)}`;
-      return `${base}${PACK_LINK_PATH}/${payload}.${sign(payload)}`;
-    },
+    link: (workspaceId, reviewId, file, now) => links.link([workspaceId, reviewId, file], now),
     async handler(req, res) {
-      const m = /^(\d{1,10})\.(\d{1,10})\.([a-z-]{2,40})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(String(req.params.token ?? ''));
-      const fail = (status: number, text: string) => void res.status(status).type('text/plain').set('cache-control', 'no-store').send(text);
-      if (!m) return fail(404, 'No such file.');
-      const payload = `${m[1]}.${m[2]}.${m[3]}.${m[4]}`;
-      const given = Buffer.from(m[5]!, 'base64url');
-      const wanted = Buffer.from(sign(payload), 'base64url');
-      if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return fail(404, 'No such file.');
-      if (Number(m[4]) * 1000 < deps.clock.now().getTime()) return fail(410, 'This link has expired: export the review again with aimsbot export management-review.');
-      const review = await flows.managementReviewById(deps.db, Number(m[1]), Number(m[2]));
-      if (!review) return fail(404, 'No such file.');
-      const file = m[3]!;
+      const v = links.verify(String(req.params.token ?? ''), deps.clock.now());
+      if ('status' in v) return refuseLink(res, v.status, v.status === 410 ? 'This link has expired: export the review again with aimsbot export management-review.' : 'No such file.');
+      const [ws = '', id = '', file = ''] = v.parts;
+      if (v.parts.length !== 3 || !/^\d{1,10}$/.test(ws) || !/^\d{1,10}$/.test(id) || !/^[a-z-]{2,40}$/.test(file)) return refuseLink(res, 404, 'No such file.');
+      const review = await flows.managementReviewById(deps.db, Number(ws), Number(id));
+      if (!review) return refuseLink(res, 404, 'No such file.');
       const send = (type: string, name: string, body: Buffer | string, inline: boolean) =>
         void res.status(200).type(type).set('cache-control', 'private, max-age=300').set('content-disposition', `${inline ? 'inline' : 'attachment'}; filename="${name}"`).send(body);
       if (file === 'pdf' || file === 'md') {
@@ -57,7 +43,7 @@ export function createPackLinks(deps: FlowDeps, publicUrl: () => string | undefi
       }
       // An image link renders its one chart only.
       const chart = await flows.managementReviewChart(review, file);
-      if (!chart) return fail(404, 'No such file.');
+      if (!chart) return refuseLink(res, 404, 'No such file.');
       return send('image/png', chart.fileName, chart.png, true);
     },
   };
