@@ -145,8 +145,20 @@ describe('Slack: the improvement loop from audit to management review', () => {
     const [action] = await s.deps.db.select().from(tasks).where(eq(tasks.kind, 'corrective_action'));
     expect(action).toMatchObject({ status: 'open', subjectType: 'nc' });
 
+    // The corrective action is a task: task-reminders run twice reminds its assignee once.
+    const actionRef = flows.taskRef(action!.number);
+    for (const day of ['2026-11-09T09:00:00Z', '2026-11-09T09:00:00Z']) {
+      s.clock.set(day);
+      await flows.runTaskReminders(s.deps, new Date(day));
+    }
+    s.fake.reset();
+    await s.settle();
+    const reminded = dmsTo(USERS.bob.id, 'Mark it done with evidence');
+    expect(reminded).toHaveLength(1);
+    expect(json(reminded[0]!.params)).toContain(`"value":"${actionRef}"`);
+
     s.clock.set('2026-11-10T09:00:00Z');
-    view = await openModal('task.done', flows.taskRef(action!.number), USERS.bob.id);
+    view = await openModal('task.done', actionRef, USERS.bob.id);
     await submit(s, USERS.bob.id, view, { evidence: 'https://wiki.example/release-checklist' });
     await s.settle();
     expect((await nc()).status).toBe('verifying');
