@@ -197,6 +197,15 @@ describe('Slack: the improvement loop from audit to management review', () => {
     expect(after.filter((c) => json(c.params).includes(ncRef))).toHaveLength(0);
   });
 
+  it('compliance gets the audit report, which names the finding and the NC it opened', async () => {
+    s.fake.reset();
+    expect(await command(s, USERS.carol.id, `export audit-report ${auditRef}`)).toBe(200);
+    await s.settle();
+    const report = s.fake.files.find((f) => f.filename === `audit-report-${auditRef}.md`)!.bytes!.toString('utf8');
+    expect(report).toContain(`${auditRef}/F-1`);
+    expect(report).toContain(ncRef);
+  });
+
   it('a serious incident on the high-risk system is reported in the same workspace and opens its own NC', async () => {
     s.clock.set('2026-11-28T09:00:00Z');
     s.fake.reset();
@@ -221,8 +230,9 @@ describe('Slack: the improvement loop from audit to management review', () => {
     s.clock.advance(1500);
     await s.settle();
     const posts = inChannel(COMPLIANCE, 'Management review pack MR-2026-Q4');
+    expect(json(posts[0]?.params)).toContain('Audits: 1; incidents: 1 (1 serious)');
     expect(posts).toHaveLength(1);
-    const shared = s.fake.files.filter((f) => f.shared);
+    const shared = s.fake.files.filter((f) => f.shared && f.filename.startsWith('mr-'));
     expect(shared.map((f) => f.filename).sort()).toEqual(['mr-2026-q4-inventory-by-class.png', 'mr-2026-q4-nc-ageing.png', 'mr-2026-q4-review-timeliness.png', 'mr-2026-q4.md', 'mr-2026-q4.pdf']);
     for (const png of shared.filter((f) => f.filename.endsWith('.png'))) {
       const size = decodePng(png.bytes!);

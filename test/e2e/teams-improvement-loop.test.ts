@@ -174,6 +174,14 @@ describe('Teams: the improvement loop from audit to management review', () => {
     expect(activities(since).filter((c) => JSON.stringify(c.body ?? '').includes(ncRef))).toHaveLength(0);
   });
 
+  it('compliance gets the audit report, which names the finding and the NC it opened', async () => {
+    const card = await bench.say(people.compliance, `export audit-report ${auditRef}`);
+    const open = (card.actions as Array<{ type: string; url?: string }> | undefined)?.find((a) => a.type === 'Action.OpenUrl');
+    const report = await (await fetch(open!.url!)).text();
+    expect(report).toContain(`${auditRef}/F-1`);
+    expect(report).toContain(ncRef);
+  });
+
   it('a serious incident on the high-risk system is reported in the same tenant and opens its own NC', async () => {
     bench.clock.set('2026-11-28T09:00:00Z');
     const form = await bench.say(people.mallory, `incident ${systemRef}`);
