@@ -251,15 +251,26 @@ async function auditSection(db: Db, workspaceId: number, periodStart: string, st
     .from(auditFindings)
     .where(and(eq(auditFindings.workspaceId, workspaceId), inArray(auditFindings.auditId, audits.map((a) => a.id))))
     .groupBy(auditFindings.auditId, auditFindings.kind);
+  const ncFindings = await db
+    .select({ auditId: auditFindings.auditId, number: auditFindings.number, kind: auditFindings.kind, subject: auditFindings.subject, text: auditFindings.text, ncNumber: nonconformities.number, ncStatus: nonconformities.status })
+    .from(auditFindings)
+    .leftJoin(nonconformities, and(eq(nonconformities.findingId, auditFindings.id), eq(nonconformities.workspaceId, workspaceId)))
+    .where(and(eq(auditFindings.workspaceId, workspaceId), inArray(auditFindings.auditId, audits.map((a) => a.id)), inArray(auditFindings.kind, ['minor_nc', 'major_nc'])))
+    .orderBy(asc(auditFindings.auditId), asc(auditFindings.number));
   return audits.map((a) => {
     const n = (kind: string) => counts.find((c) => c.auditId === a.id && c.kind === kind)?.n ?? 0;
+    const ref = internalAuditRef(a.year, a.number);
     return {
-      ref: internalAuditRef(a.year, a.number),
+      ref,
       title: a.title,
       status: a.status,
       plannedFor: a.plannedFor,
       conclusion: a.conclusion,
       findings: { conformity: n('conformity'), observation: n('observation'), ofi: n('ofi'), minor_nc: n('minor_nc'), major_nc: n('major_nc') },
+      ncFindings: ncFindings
+        .filter((f) => f.auditId === a.id)
+        .slice(0, PACK_LIST_LIMIT)
+        .map((f) => ({ ref: findingRef(ref, f.number), kind: f.kind, subject: f.subject, text: f.text, nc: f.ncNumber === null ? null : ncRef(f.ncNumber), ncStatus: f.ncStatus })),
     };
   });
 }

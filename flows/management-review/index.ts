@@ -1,6 +1,6 @@
 /** The management review (9.3): the pack, its generation (job and on demand), decisions, files. */
 export { assemblePack, CHART_MONTHS, TREND_WEEKS, OBLIGATION_HORIZON_MONTHS } from './assemble';
-export type { ReviewPack, PackTask, PackObjective, PackNc, PackAudit, PackIncident, PackOfi, PackObligation } from './pack';
+export type { ReviewPack, PackTask, PackObjective, PackNc, PackAudit, PackIncident, PackOfi, PackObligation, PackNcFinding } from './pack';
 export { packMarkdown, packSummary, chartFileName, PACK_CHARTS } from './markdown';
 export type { ReviewRecordView } from './markdown';
 export { packPdf } from './pdf';

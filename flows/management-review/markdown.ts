@@ -88,6 +88,7 @@ export function packMarkdown(pack: ReviewPack, record?: ReviewRecordView, opts: 
   for (const au of pack.audits) {
     const f = au.findings;
     line(`- ${au.ref} ${md(au.title)} (${au.status}, planned for ${au.plannedFor}): ${f.major_nc} major NC, ${f.minor_nc} minor NC, ${f.observation} observation(s), ${f.ofi} OFI, ${f.conformity} conformity${au.conclusion ? `. Conclusion: ${md(au.conclusion)}` : ''}`);
+    for (const x of au.ncFindings ?? []) line(`  - ${x.ref} (${x.kind}, ${md(x.subject)}) ${md(x.text)}${x.nc ? ` — opened ${x.nc} (${x.ncStatus})` : ''}`);
   }
   const inc = pack.incidents;
   line();

@@ -61,6 +61,18 @@ export interface PackAudit {
   plannedFor: string;
   conclusion: string | null;
   findings: Record<'conformity' | 'observation' | 'ofi' | 'minor_nc' | 'major_nc', number>;
+  /** Its nonconformity findings with the NC each opened (absent in packs made before they were listed). */
+  ncFindings?: PackNcFinding[];
+}
+
+/** A `minor_nc` or `major_nc` finding of an audit and the nonconformity it opened. */
+export interface PackNcFinding {
+  ref: string;
+  kind: string;
+  subject: string;
+  text: string;
+  nc: string | null;
+  ncStatus: string | null;
 }
 
 /** An incident named in the pack. */
