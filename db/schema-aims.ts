@@ -4,18 +4,9 @@
  * Like every table, each carries `workspace_id` and every query filters on it.
  */
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { aiSystems, people, workspaces } from './schema';
-
-const id = () => integer('id').primaryKey().generatedAlwaysAsIdentity();
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
-const workspaceId = () =>
-  integer('workspace_id')
-    .notNull()
-    .references(() => workspaces.id);
-const personRef = (name: string) => integer(name).references(() => people.id);
-/** A calendar date as `YYYY-MM-DD` (due dates are days, read in the policy's time zone). */
-const day = (name: string) => date(name, { mode: 'string' });
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { aiSystems } from './schema';
+import { day, id, personRef, ts, workspaceId } from './columns';
 
 /**
  * Per-workspace counters for the short references of aims.md (`T-12`, `SoA-4`, `X-2`, and per

@@ -4,16 +4,9 @@
  * channel discovery, the nudges sent about them, policy acknowledgements and literacy
  * attestations. Every table is workspace-scoped.
  */
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { aiSystems, people, workspaces } from './schema';
-
-const id = () => integer('id').primaryKey().generatedAlwaysAsIdentity();
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
-const workspaceId = () =>
-  integer('workspace_id')
-    .notNull()
-    .references(() => workspaces.id);
-const personRef = (name: string) => integer(name).references(() => people.id);
+import { index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { aiSystems, people } from './schema';
+import { id, personRef, ts, workspaceId } from './columns';
 
 /** A campaign (`S-2026-Q4`): one question to an audience, one message per person. */
 export const surveys = pgTable(

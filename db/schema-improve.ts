@@ -4,18 +4,9 @@
  * reviews and the weekly measurements of the objectives. Every table is workspace-scoped.
  */
 import { sql } from 'drizzle-orm';
-import { boolean, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { aiSystems, people, workspaces } from './schema';
-
-const id = () => integer('id').primaryKey().generatedAlwaysAsIdentity();
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
-const workspaceId = () =>
-  integer('workspace_id')
-    .notNull()
-    .references(() => workspaces.id);
-const personRef = (name: string) => integer(name).references(() => people.id);
-/** A calendar date as `YYYY-MM-DD`. */
-const day = (name: string) => date(name, { mode: 'string' });
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { aiSystems } from './schema';
+import { day, id, personRef, ts, workspaceId } from './columns';
 
 /** What an internal audit covers. */
 export interface AuditScope {
