@@ -1,12 +1,19 @@
 /**
- * Attacks on the catalog, transfer and edit, surveys, policy and literacy from the outside, on
- * Slack through real Bolt and signed requests against the fake Web API: a system cannot be
- * handed to a bot, Slackbot, a deactivated account or an id nobody in the workspace has; the
- * refusal is specific and changes nothing (no owner change, no audit event, no message).
+ * Attacks on the catalog, transfer and channel discovery from the outside. Slack, through real
+ * Bolt and signed requests against the fake Web API: a system cannot be handed to a bot,
+ * Slackbot, a deactivated account or an id nobody in the workspace has; the refusal is specific
+ * and changes nothing (no owner change, no audit event, no message). Teams, through real
+ * botbuilder: a channel message that @mentions a colleague (not the bot) is overheard, never a
+ * command, so the bot says nothing in the channel; with discovery on its author gets the nudge.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { aiSystems, auditEvents } from '../../db/schema';
+import { aiSystems, auditEvents, inboundEvents, people as peopleTable } from '../../db/schema';
+import { discoveryNudges } from '../../db/schema-discovery';
+import type { ConnectorCall } from '../helpers/fake-bot-connector';
+import type { TeamsBench, TeamsUser } from '../helpers/teams-harness';
+import { buttons, cardOf, people, startTeamsBench, teamsPolicy, TENANT } from '../helpers/teams-harness';
 import { minimalAnswers } from '../fixtures/answers';
 import { command, seedRequest } from '../helpers/slack-flows';
 import type { SlackTestServer } from '../helpers/slack-server';
@@ -57,5 +64,61 @@ describe('Slack: transfer refuses owners that are not people of the workspace', 
     await command(s, USERS.alice.id, `transfer AI-1 <@${USERS.bob.id}>`);
     expect(lastAnswer().text).toContain('now belongs to Bob');
     expect(await s.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'system.owner_transferred'))).toHaveLength(1);
+  });
+});
+
+/** A channel message under ChannelMessage.Read.Group that @mentions `colleague`, not the bot. */
+function colleagueMention(b: TeamsBench, from: TeamsUser, colleague: TeamsUser, html: string): Record<string, unknown> {
+  const id = randomUUID();
+  return {
+    type: 'message',
+    id,
+    channelId: 'msteams',
+    serviceUrl: b.fake.url,
+    timestamp: b.clock.now().toISOString(),
+    from: { id: `29:${from.aad}`, aadObjectId: from.aad, name: from.name },
+    recipient: { id: '28:aimsbot', name: 'aimsbot' },
+    conversation: { id: `19:general@thread.tacv2;messageid=${id}`, conversationType: 'channel', isGroup: true, tenantId: TENANT },
+    channelData: { tenant: { id: TENANT }, channel: { id: '19:general@thread.tacv2' }, team: { id: '19:team@thread.tacv2' } },
+    text: `<p><at>${colleague.name}</at> ${html}</p>`,
+    textFormat: 'html',
+    entities: [{ type: 'mention', text: `<at>${colleague.name}</at>`, mentioned: { id: `29:${colleague.aad}`, name: colleague.name } }],
+  };
+}
+
+const inChannel = (b: TeamsBench) => b.fake.sent().filter((c: ConnectorCall) => (c.conversationId ?? '').startsWith('19:general'));
+
+describe('Teams: a channel message that @mentions a colleague is not a command', () => {
+  let on: TeamsBench;
+  let off: TeamsBench;
+  beforeAll(async () => {
+    on = await startTeamsBench('pglite', teamsPolicy({ discovery: { listen: true } }));
+    await on.installPersonal(people.alice);
+    off = await startTeamsBench('pglite');
+  });
+  afterAll(async () => {
+    await on?.close();
+    await off?.close();
+  });
+
+  it('with discovery on: nothing in the channel, one personal nudge to the author', async () => {
+    const before = on.fake.sent(`a:personal-${people.alice.aad}`).length;
+    const r = await on.post(colleagueMention(on, people.alice, people.bob, 'have you tried <a href="https://otter.ai/u/1">otter.ai</a>?'));
+    expect(r.status).toBe(200);
+    await on.drain();
+    expect(inChannel(on)).toEqual([]);
+    const sent = on.fake.sent(`a:personal-${people.alice.aad}`).slice(before);
+    expect(sent).toHaveLength(1);
+    expect(buttons(cardOf(sent[0]!.body)).find((x) => x.data.action === 'discovery.register')?.data.tool).toBe('otter-ai');
+    expect(await on.db.db.select().from(discoveryNudges)).toHaveLength(1);
+  });
+
+  it('with discovery off: no reply, nothing written', async () => {
+    const r = await off.post(colleagueMention(off, people.alice, people.bob, 'help'));
+    expect(r.status).toBe(200);
+    await off.drain();
+    expect(off.fake.calls).toEqual([]);
+    expect(await off.db.db.select().from(inboundEvents)).toEqual([]);
+    expect(await off.db.db.select().from(peopleTable)).toEqual([]);
   });
 });
