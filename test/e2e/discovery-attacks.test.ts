@@ -5,6 +5,7 @@
  * and changes nothing (no owner change, no audit event, no message). Teams, through real
  * botbuilder: a channel message that @mentions a colleague (not the bot) is overheard, never a
  * command, so the bot says nothing in the channel; with discovery on its author gets the nudge.
+ * A Slack message that shares a file (subtype `file_share`) is a person's new message too.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +18,8 @@ import { buttons, cardOf, people, startTeamsBench, teamsPolicy, TENANT } from '.
 import { minimalAnswers } from '../fixtures/answers';
 import { command, seedRequest } from '../helpers/slack-flows';
 import type { SlackTestServer } from '../helpers/slack-server';
-import { startSlackServer, USERS } from '../helpers/slack-server';
+import { startSlackServer, TEST_POLICY, USERS } from '../helpers/slack-server';
+import { eventCallback } from '../helpers/slack-requests';
 
 const BOT = { id: 'U0HELPBOT', name: 'Helper Bot', email: 'helper-bot@acme.example', isBot: true };
 const GONE = { id: 'U0GONE', name: 'Gone Person', email: 'gone@acme.example', deleted: true };
@@ -120,5 +122,31 @@ describe('Teams: a channel message that @mentions a colleague is not a command',
     expect(off.fake.calls).toEqual([]);
     expect(await off.db.db.select().from(inboundEvents)).toEqual([]);
     expect(await off.db.db.select().from(peopleTable)).toEqual([]);
+  });
+});
+
+describe('Slack: a message that shares a file is read for tools like any new message', () => {
+  let s: SlackTestServer;
+  beforeAll(async () => {
+    s = await startSlackServer({ policy: { ...TEST_POLICY, discovery: { listen: true } } });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('one ephemeral nudge to the author; an edit of it none', async () => {
+    const event = (subtype: string, id: string) =>
+      eventCallback({
+        eventId: id,
+        event: { type: 'message', subtype, channel: 'C0GENERAL', channel_type: 'channel', user: USERS.bob.id, text: 'notes from <https://otter.ai/u/9|otter.ai>', ts: '1700000100.000100', event_ts: '1700000100.000100', team: 'T0TEAM', files: [{ id: 'F0NOTES' }] },
+      });
+    expect((await s.send(event('file_share', 'Ev0FILE1'))).status).toBe(200);
+    await s.settle();
+    const nudges = () => s.fake.callsOf('chat.postEphemeral').filter((c) => c.params.user === USERS.bob.id);
+    expect(nudges()).toHaveLength(1);
+    expect(JSON.stringify(nudges()[0]!.params.blocks)).toContain('otter-ai');
+    expect((await s.send(event('message_changed', 'Ev0FILE2'))).status).toBe(200);
+    await s.settle();
+    expect(nudges()).toHaveLength(1);
   });
 });
