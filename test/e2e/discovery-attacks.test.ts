@@ -5,13 +5,15 @@
  * and changes nothing (no owner change, no audit event, no message). Teams, through real
  * botbuilder: a channel message that @mentions a colleague (not the bot) is overheard, never a
  * command, so the bot says nothing in the channel; with discovery on its author gets the nudge.
- * A Slack message that shares a file (subtype `file_share`) is a person's new message too.
+ * A Slack message that shares a file (subtype `file_share`) is a person's new message too. The
+ * literacy form sent twice, in turn or at once, records one attestation and one audit event; the
+ * second hears it was already recorded.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { aiSystems, auditEvents, inboundEvents, people as peopleTable } from '../../db/schema';
-import { discoveryNudges } from '../../db/schema-discovery';
+import { discoveryNudges, literacyAttestations } from '../../db/schema-discovery';
 import type { ConnectorCall } from '../helpers/fake-bot-connector';
 import type { TeamsBench, TeamsUser } from '../helpers/teams-harness';
 import { buttons, cardOf, people, startTeamsBench, teamsPolicy, TENANT } from '../helpers/teams-harness';
@@ -19,7 +21,7 @@ import { minimalAnswers } from '../fixtures/answers';
 import { command, seedRequest } from '../helpers/slack-flows';
 import type { SlackTestServer } from '../helpers/slack-server';
 import { startSlackServer, TEST_POLICY, USERS } from '../helpers/slack-server';
-import { eventCallback } from '../helpers/slack-requests';
+import { eventCallback, viewSubmission } from '../helpers/slack-requests';
 
 const BOT = { id: 'U0HELPBOT', name: 'Helper Bot', email: 'helper-bot@acme.example', isBot: true };
 const GONE = { id: 'U0GONE', name: 'Gone Person', email: 'gone@acme.example', deleted: true };
@@ -148,5 +150,35 @@ describe('Slack: a message that shares a file is read for tools like any new mes
     expect((await s.send(event('message_changed', 'Ev0FILE2'))).status).toBe(200);
     await s.settle();
     expect(nudges()).toHaveLength(1);
+  });
+});
+
+describe('Slack: the literacy form replayed or raced records one attestation', () => {
+  let s: SlackTestServer;
+  beforeAll(async () => {
+    s = await startSlackServer();
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  const send = (evidence: string) =>
+    s.send(viewSubmission({ user: USERS.bob.id, callbackId: 'literacy.attest', privateMetadata: JSON.stringify({ ref: 'policy' }), values: { evidence: { evidence: { type: 'plain_text_input', value: evidence } } } }));
+  const notes = () => s.fake.callsOf('chat.postMessage').map((c) => String(c.params.text));
+
+  it('two at once, then a replay: one row, one event; the others say it was already recorded', async () => {
+    const evidence = 'https://lms.example/cert/77';
+    const [a, b] = await Promise.all([send(evidence), send(evidence)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect((await send(evidence)).status).toBe(200);
+    await s.settle();
+    expect(await s.deps.db.select().from(literacyAttestations)).toHaveLength(1);
+    expect(await s.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'literacy.attested'))).toHaveLength(1);
+    expect(notes().filter((t) => t.includes('AI literacy training is recorded'))).toHaveLength(1);
+    expect(notes().filter((t) => t.includes('You already recorded this AI literacy training on'))).toHaveLength(2);
+    // A new training (other evidence) is a new attestation.
+    expect((await send('https://lms.example/cert/78')).status).toBe(200);
+    await s.settle();
+    expect(await s.deps.db.select().from(literacyAttestations)).toHaveLength(2);
   });
 });
