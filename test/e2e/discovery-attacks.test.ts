@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { aiSystems, auditEvents, inboundEvents, people as peopleTable } from '../../db/schema';
-import { discoveryNudges, literacyAttestations } from '../../db/schema-discovery';
+import { discoveredTools, discoveryNudges, literacyAttestations, policyAcks, surveyRecipients, surveys } from '../../db/schema-discovery';
 import type { ConnectorCall } from '../helpers/fake-bot-connector';
 import type { TeamsBench, TeamsUser } from '../helpers/teams-harness';
 import { buttons, cardOf, people, startTeamsBench, teamsPolicy, TENANT } from '../helpers/teams-harness';
@@ -21,7 +21,8 @@ import { minimalAnswers } from '../fixtures/answers';
 import { command, seedRequest } from '../helpers/slack-flows';
 import type { SlackTestServer } from '../helpers/slack-server';
 import { startSlackServer, TEST_POLICY, USERS } from '../helpers/slack-server';
-import { eventCallback, viewSubmission } from '../helpers/slack-requests';
+import { blockAction, eventCallback, viewSubmission } from '../helpers/slack-requests';
+import * as flows from '../../flows';
 
 const BOT = { id: 'U0HELPBOT', name: 'Helper Bot', email: 'helper-bot@acme.example', isBot: true };
 const GONE = { id: 'U0GONE', name: 'Gone Person', email: 'gone@acme.example', deleted: true };
@@ -180,5 +181,80 @@ describe('Slack: the literacy form replayed or raced records one attestation', (
     expect((await send('https://lms.example/cert/78')).status).toBe(200);
     await s.settle();
     expect(await s.deps.db.select().from(literacyAttestations)).toHaveLength(2);
+  });
+});
+
+describe('Slack: forged campaign buttons and forms, and who may start or export (these hold)', () => {
+  let s: SlackTestServer;
+  let ref = '';
+  beforeAll(async () => {
+    s = await startSlackServer({ policy: { ...TEST_POLICY, aiPolicy: { version: 3, url: 'https://wiki.example/ai', summary: 'Use approved tools.' } } });
+    const carol = await flows.flowContext(s.deps, { platform: 'slack', externalId: 'T0TEAM' }, { platformId: `slack:${USERS.carol.id}` });
+    const started = await flows.startSurveyCommand(carol, 'ai-use');
+    if (started.kind !== 'started') throw new Error('no campaign');
+    ref = started.survey.ref;
+    await s.settle();
+    await s.settle();
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  const answer = (user: string, meta: string, tools: string[], other = '', team?: string) =>
+    s.send(
+      viewSubmission({
+        user,
+        ...(team ? { team } : {}),
+        callbackId: 'survey.answer',
+        privateMetadata: meta,
+        values: { tools: { tools: { type: 'multi_static_select', selected_options: tools.map((v) => ({ value: v, text: { type: 'plain_text', text: v } })) } }, other_tools: { other_tools: { type: 'plain_text_input', value: other } } },
+      }),
+    );
+
+  it('forged survey answers: unknown tools, junk metadata, another workspace, not asked; nothing recorded', async () => {
+    for (const [meta, tools, other] of [
+      [JSON.stringify({ ref }), ['no-such-tool'], ''],
+      [JSON.stringify({ ref }), ['x'.repeat(5000)], ''],
+      [JSON.stringify({ ref }), [], `${'y'.repeat(200)}`],
+      [JSON.stringify({ ref }), ['none', 'chatgpt'], ''],
+      ['{not json', ['chatgpt'], ''],
+      [JSON.stringify({ ref: 'x'.repeat(500) }), ['chatgpt'], ''],
+    ] as const) {
+      const r = await answer(USERS.alice.id, meta, [...tools], other);
+      expect(r.status).toBe(200);
+      expect((await r.json()) as { response_action?: string }).toMatchObject({ response_action: 'errors' });
+    }
+    // Another workspace's person with this ref, and a person not asked: refused, nothing written.
+    expect((await answer('U0OTHER', JSON.stringify({ ref }), ['chatgpt'], '', 'T0OTHER')).status).toBe(200);
+    expect((await answer('U0NOTASKED', JSON.stringify({ ref }), ['chatgpt'])).status).toBe(200);
+    await s.settle();
+    const answered = (await s.deps.db.select().from(surveyRecipients)).filter((r) => r.respondedAt !== null);
+    expect(answered).toEqual([]);
+    expect(await s.deps.db.select().from(discoveredTools)).toEqual([]);
+  });
+
+  it('forged policy.acknowledge values acknowledge nothing; the current version once', async () => {
+    const click = (value: string) =>
+      s.send(blockAction({ actionId: 'policy.acknowledge', value, user: USERS.bob.id, channel: `D${USERS.bob.id}`, messageTs: '1700000000.000100', responseUrl: `${s.fake.responseBase}/ack` }));
+    for (const v of ['999', '0', '-3', '2', '3.0', '{"version":3}', 'x'.repeat(5000), '']) expect((await click(v)).status).toBe(200);
+    await s.settle();
+    expect(await s.deps.db.select().from(policyAcks)).toEqual([]);
+    await Promise.all([click('3'), click('3')]);
+    await s.settle();
+    expect(await s.deps.db.select().from(policyAcks)).toHaveLength(1);
+    expect(await s.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'policy.acknowledged'))).toHaveLength(1);
+  });
+
+  it('survey and export literacy: refused for people outside compliance, nothing started or sent', async () => {
+    const before = (await s.deps.db.select().from(surveys)).length;
+    s.fake.reset();
+    await command(s, USERS.mallory.id, 'survey');
+    expect(String(s.fake.callsOf('response_url').at(-1)!.params.text)).toContain('Only compliance can start a survey campaign');
+    await command(s, USERS.mallory.id, 'export literacy');
+    expect(String(s.fake.callsOf('response_url').at(-1)!.params.text)).toContain('Only compliance can export the literacy records');
+    await command(s, USERS.carol.id, 'export literacy xml');
+    expect(String(s.fake.callsOf('response_url').at(-1)!.params.text)).toContain('Unknown format');
+    expect(s.fake.callsOf('files.uploadV2').length + s.fake.callsOf('files.getUploadURLExternal').length).toBe(0);
+    expect(await s.deps.db.select().from(surveys)).toHaveLength(before);
   });
 });
