@@ -376,11 +376,11 @@ export async function startFakeSlackApi(
       case 'users.info': {
         const u = users.find((x) => x.id === p.user);
         if (!u) return { ok: false, error: 'user_not_found' };
-        return { ok: true, user: { id: u.id, name: u.name.toLowerCase(), real_name: u.name, profile: { display_name: u.name, email: u.email } } };
+        return { ok: true, user: { id: u.id, name: u.name.toLowerCase(), real_name: u.name, deleted: u.deleted ?? false, is_bot: u.isBot ?? false, profile: { display_name: u.name, email: u.email } } };
       }
       case 'users.lookupByEmail': {
         const u = users.find((x) => x.email && x.email.toLowerCase() === String(p.email).toLowerCase());
-        return u ? { ok: true, user: { id: u.id, name: u.name } } : { ok: false, error: 'users_not_found' };
+        return u ? { ok: true, user: { id: u.id, name: u.name, deleted: u.deleted ?? false, is_bot: u.isBot ?? false } } : { ok: false, error: 'users_not_found' };
       }
       case 'users.list': {
         // Pages of `limit` by an opaque cursor, as Slack documents; flags as Slack sends them.

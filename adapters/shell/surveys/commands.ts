@@ -23,7 +23,7 @@ export async function surveyCommand(ctx: FlowContext, io: Prompter, word: string
   if (word === 'literacy') {
     const r = await flows.attestLiteracy(ctx, rest.join(' '));
     if (r.kind === 'refused') return printRefusal(io, r);
-    return io.print('recorded: your AI literacy training.');
+    return io.print(r.fresh ? 'recorded: your AI literacy training.' : `you already recorded this AI literacy training on ${flows.localDay(r.at, tz)}.`);
   }
   if (word === 'policy') {
     if ((rest[0] ?? '').toLowerCase() === 'acknowledge') {

@@ -30,11 +30,31 @@ export async function openRegistration(rt: SlackRuntime, teamId: string, userId:
   await rt.client.views.open({ trigger_id: triggerId, view: await registerView(rt.forms, teamId, userId, prefill) });
 }
 
+/**
+ * Why a Slack user id cannot be given a system: nobody in this workspace has it, or it is a bot,
+ * Slackbot or a deactivated account. Null when it is a person, or when Slack cannot tell us
+ * (without users:read the id is taken as given).
+ */
+async function notAPerson(rt: SlackRuntime, id: string): Promise<string | null> {
+  const nobody = `Nobody in this workspace has the Slack id ${id.slice(0, 20)}. Mention the person (@name, chosen from the list) or give their Slack e-mail address.`;
+  if (id === 'USLACKBOT') return 'Slackbot cannot own an AI system; name a person.';
+  try {
+    const r = await rt.client.users.info({ user: id });
+    if (r.user?.deleted) return `${id.slice(0, 20)} is a deactivated account and cannot own an AI system; name a person.`;
+    if (r.user?.is_bot || r.user?.is_app_user) return `${id.slice(0, 20)} is a bot and cannot own an AI system; name a person.`;
+  } catch (err) {
+    if ((err as { data?: { error?: string } }).data?.error === 'user_not_found') return nobody;
+  }
+  return null;
+}
+
 /** A Slack person named in a command: `<@U123>`, `<@U123|bob>`, a user id, or an e-mail address; a sentence when it names nobody. */
 export async function slackPerson(rt: SlackRuntime, text: string): Promise<ActorInput | string> {
   const t = text.trim();
   const id = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(t)?.[1] ?? /^([UW][A-Z0-9]{6,})$/.exec(t)?.[1] ?? /^slack:([UW][A-Z0-9]+)$/.exec(t)?.[1];
   if (id) {
+    const unfit = await notAPerson(rt, id);
+    if (unfit) return unfit;
     const p = await rt.directory.profile(id);
     return { platformId: `slack:${id}`, ...(p.displayName ? { displayName: p.displayName } : {}), ...(p.email ? { email: p.email } : {}) };
   }
@@ -42,7 +62,7 @@ export async function slackPerson(rt: SlackRuntime, text: string): Promise<Actor
   if (email) {
     try {
       const r = await rt.client.users.lookupByEmail({ email });
-      if (r.user?.id && !r.user.deleted && !r.user.is_bot) {
+      if (r.user?.id && !r.user.deleted && !r.user.is_bot && !r.user.is_app_user) {
         return { platformId: `slack:${r.user.id}`, displayName: r.user.profile?.display_name || r.user.real_name || r.user.name || undefined, email };
       }
     } catch {

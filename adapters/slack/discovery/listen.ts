@@ -2,7 +2,7 @@
  * Opt-in channel discovery on Slack. With policy `discovery.listen` off (the default) a `message`
  * event is dropped before anything else looks at it: not recorded, not parsed, no handler runs.
  * With it on, a new message by a person in a public or private channel the bot is in (not a DM,
- * not an edit, join or bot message; thread replies count) is read for catalog tools; the flow
+ * not an edit, join or bot message; thread replies and messages sharing a file count) is read for catalog tools; the flow
  * queues at most one nudge per person and tool per 30 days, delivered as an ephemeral message.
  * The work runs behind Bolt's ack (events are acknowledged before listeners run) and inside the
  * work gate; Slack's retries are dropped by the event-id check. Nothing of the text is logged.
@@ -12,8 +12,8 @@ import * as flows from '../../../flows';
 import type { SlackRuntime } from '../runtime';
 import { slackContext } from '../runtime';
 
-/** Subtypes that are a person's new message (a thread reply also sent to the channel). */
-const NEW_MESSAGE_SUBTYPES = new Set([undefined, 'thread_broadcast']);
+/** Subtypes that are a person's new message (a thread reply also sent to the channel, a message with a file). */
+const NEW_MESSAGE_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share']);
 
 /** The fields of a `message` event used here (Events API shape). */
 interface MessageEvent {

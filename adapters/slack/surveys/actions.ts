@@ -138,6 +138,7 @@ export function registerSurveyActions(app: App, rt: SlackRuntime): void {
     }
     if (r.kind === 'refused') return void (await ack({ response_action: 'errors', errors: { evidence: r.errors?.[0]?.message ?? r.message } }));
     await ack();
-    await tellPrivately(rt, { userId: body.user.id }, renderNote('Thank you: your AI literacy training is recorded.'));
+    const note = r.fresh ? 'Thank you: your AI literacy training is recorded.' : `You already recorded this AI literacy training on ${flows.localDay(r.at, rt.deps.policy.organization.timezone)}.`;
+    await tellPrivately(rt, { userId: body.user.id }, renderNote(note));
   });
 }

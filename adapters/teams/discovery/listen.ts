@@ -13,11 +13,14 @@ import type { FlowDeps } from '../../../flows';
 import * as flows from '../../../flows';
 import { actorOf, conversationKeyOf, workspaceOf } from '../parse-activity';
 
-/** Whether the activity @mentions the bot (entities, or the `<at>` markup Teams puts in the text). */
+/**
+ * Whether the activity @mentions the bot: by its mention entities when it has any (a message that
+ * @mentions only colleagues is not for the bot), else by the `<at>` markup Teams puts in the text.
+ */
 function mentionsBot(a: Partial<Activity>): boolean {
   const bot = a.recipient?.id;
-  const entities = (a.entities ?? []) as Array<{ type?: string; mentioned?: { id?: string } }>;
-  if (entities.some((e) => e.type === 'mention' && (!bot || e.mentioned?.id === bot))) return true;
+  const mentions = ((a.entities ?? []) as Array<{ type?: string; mentioned?: { id?: string } }>).filter((e) => e.type === 'mention');
+  if (mentions.length > 0) return mentions.some((e) => !bot || e.mentioned?.id === bot);
   return /<at>/i.test(a.text ?? '');
 }
 

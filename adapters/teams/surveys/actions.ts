@@ -59,5 +59,6 @@ export async function handleSurveyAction(turn: FormTurn, action: SurveyAction, d
   if (action.submit !== true) return literacyCard(ref);
   const r = await flows.attestLiteracy(ctx, text(data.evidence));
   if (r.kind === 'refused') return literacyCard(ref, r.errors?.[0]?.message ?? r.message);
+  if (!r.fresh) return messageCard(`You already recorded this AI literacy training on ${flows.localDay(r.at, ctx.deps.policy.organization.timezone)}.`);
   return messageCard('Thank you: your AI literacy training is recorded.');
 }

@@ -6,6 +6,7 @@
  * command (compliance) starts a campaign now. Every change is audited.
  */
 import { and, desc, eq } from 'drizzle-orm';
+import { people } from '../../../db/schema';
 import { literacyAttestations, policyAcks, surveyRecipients, surveys } from '../../../db/schema-discovery';
 import { appendAudit, auditedTransaction } from '../../audit';
 import { isGroupMember } from '../../policy';
@@ -100,6 +101,8 @@ export async function acknowledgePolicy(ctx: FlowContext, versionText: string): 
 export interface Attested {
   kind: 'attested';
   evidence: string;
+  /** False when the latest attestation already had this evidence (a replayed form); `at` is then its time. */
+  fresh: boolean;
   at: Date;
 }
 
@@ -109,10 +112,20 @@ export async function attestLiteracy(ctx: FlowContext, evidenceText: string): Pr
   if ('problem' in checked) return invalid([{ field: 'evidence', message: checked.problem.replace('that the task is done', 'of the training you completed') }]);
   const now = ctx.deps.clock.now();
   return auditedTransaction(ctx.deps.db, async (tx) => {
+    // The person's row serialises their attestations: a form sent twice (a replay, a double
+    // click) with the same evidence as the latest attestation records nothing new.
+    await tx.select({ id: people.id }).from(people).where(eq(people.id, ctx.actor.id)).for('update');
+    const [latest] = await tx
+      .select({ evidence: literacyAttestations.evidence, at: literacyAttestations.attestedAt })
+      .from(literacyAttestations)
+      .where(and(eq(literacyAttestations.workspaceId, ctx.workspace.id), eq(literacyAttestations.personId, ctx.actor.id)))
+      .orderBy(desc(literacyAttestations.attestedAt), desc(literacyAttestations.id))
+      .limit(1);
+    if (latest && latest.evidence === checked.value) return { kind: 'attested' as const, evidence: latest.evidence, fresh: false, at: latest.at };
     await tx.insert(literacyAttestations).values({ workspaceId: ctx.workspace.id, personId: ctx.actor.id, evidence: checked.value, attestedAt: now });
     await markResponded(tx, ctx, 'literacy', now, { evidence: checked.value });
     await appendAudit(tx, { workspaceId: ctx.workspace.id, actor: ctx.actor.platformId, action: 'literacy.attested', subjectType: 'person', subjectId: ctx.actor.platformId, data: { evidence: checked.value }, at: now });
-    return { kind: 'attested' as const, evidence: checked.value, at: now };
+    return { kind: 'attested' as const, evidence: checked.value, fresh: true, at: now };
   });
 }
 
