@@ -39,9 +39,9 @@ describe('improvement attacks (npm start on PGlite)', { timeout: 120_000 }, () =
       '/aims export incidents csv',
       '/as compliance',
       '/aims nc NC-1 close',
-      '/aims nc NC-1 verify', 'yes',
+      '/aims nc NC-1 verify',
       '/aims nc NC-1 root-cause', 'No review step',
-      '/aims nc NC-1 verify', 'yes',
+      '/aims nc NC-1 verify',
       '/aims nc NC-1 action',
       '/aims export audits xml',
       `/aims export audit-report IA-${year}-77`,
@@ -72,10 +72,9 @@ describe('improvement attacks (npm start on PGlite)', { timeout: 120_000 }, () =
     expect(out).toContain('✗ Only compliance can close NC-1.');
     expect(out).toContain('✗ Only a member of compliance can export the incidents in chat.');
     expect(out).toContain('✗ NC-1 cannot be closed: its root cause is not recorded.');
-    // A fresh NC was never reopened: the refusal says what to do next instead.
-    expect(out).not.toContain('it was reopened');
-    expect(out).toContain('✗ NC-1 has no completed round of corrective actions to verify (record its root cause, then plan corrective actions).');
-    expect(out).toContain('✗ NC-1 has no completed round of corrective actions to verify (plan its corrective actions first).');
+    // Verifying an NC without done actions is refused before its question is asked.
+    expect(out).not.toContain('Were the actions effective?');
+    expect(out.split('✗ NC-1 cannot be verified yet: every corrective action must be done or not applicable, at least one done.').length).toBe(3);
     expect(out).toContain('✗ Choose the format csv or json, e.g. "export audits csv" (got "xml").');
     expect(out).toContain(`✗ There is no audit IA-${year}-77 here.`);
     expect(out).toContain(`No management review MR-${year}-Q9 in this workspace.`);
