@@ -47,6 +47,9 @@ describe('improvement attacks (npm start on PGlite)', { timeout: 120_000 }, () =
       `/aims export audit-report IA-${year}-77`,
       '/aims management-review',
       `/aims management-review decide MR-${year}-Q9 thing`,
+      // The same decision sent twice (a retried command) is one task.
+      `/aims management-review decide MR-${year}-Q4 =HYPERLINK("http://e.example","x") Review the  <!channel> plan by 2099-01-31`,
+      `/aims management-review decide MR-${year}-Q4 =hyperlink("http://e.example","x") review the <!channel> plan`,
       `/aims management-review decide MR-${year}-Q4 ok by 2099-02-31`,
       `/aims management-review held MR-${year}-Q4 @nobody`,
       '/aims incident AI-1',
@@ -78,6 +81,10 @@ describe('improvement attacks (npm start on PGlite)', { timeout: 120_000 }, () =
     expect(out).toContain('✗ Choose the format csv or json, e.g. "export audits csv" (got "xml").');
     expect(out).toContain(`✗ There is no audit IA-${year}-77 here.`);
     expect(out).toContain(`No management review MR-${year}-Q9 in this workspace.`);
+    expect(out).toMatch(new RegExp(`Decision recorded at MR-${year}-Q4 as task (T-\\d+) for compliance, due 2099-01-31\\.`));
+    const task = new RegExp(`Decision recorded at MR-${year}-Q4 as task (T-\\d+)`).exec(out)![1]!;
+    expect(out).toContain(`That decision is already task ${task} of MR-${year}-Q4 (due 2099-01-31); nothing was recorded.`);
+    expect(out.match(/Decision recorded at/g)).toHaveLength(1);
     expect(out).toContain('"2099-02-31" is not a date such as');
     expect(out).toContain('"@nobody" is not a person the bot knows');
     expect(out).toContain('✗ occurred_at: "2026-02-30 10:00" is not a date and time such as');
