@@ -6,9 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../../db/schema';
-import { nonconformities } from '../../db/schema-improve';
+import { incidents, nonconformities } from '../../db/schema-improve';
+import * as flows from '../../flows';
+import { fieldsFor, highAnswers } from '../fixtures/answers';
 import { blockAction, viewSubmission } from '../helpers/slack-requests';
-import { command, lastOpenedView, submit } from '../helpers/slack-flows';
+import { command, lastOpenedView, seedRequest, submit } from '../helpers/slack-flows';
 import type { SlackTestServer } from '../helpers/slack-server';
 import { startSlackServer, USERS } from '../helpers/slack-server';
 
@@ -79,5 +81,28 @@ describe('Slack: forged improvement requests', () => {
     }
     await s.settle();
     expect(await state()).toEqual(before);
+  });
+
+  it('an incident form submitted twice, or twice at once, reports one incident and says so', async () => {
+    const { system } = await seedRequest(s, USERS.alice.id, fieldsFor('CV Screen', 'slack:U0BOB'), highAnswers);
+    await s.settle();
+    const local = (at: Date) => flows.localDateTime(at, 'UTC').slice(0, 16);
+    const answers = { occurred_at: local(new Date(s.clock.now().getTime() - 3_600_000)), description: 'Ranked applicants by surname', harm: 'to_rights' };
+    s.fake.reset();
+    expect(await command(s, USERS.mallory.id, `incident ${system.ref}`)).toBe(200);
+    const view = lastOpenedView(s);
+    expect(await submit(s, USERS.mallory.id, view, answers)).toEqual({});
+    s.fake.reset();
+    expect(await submit(s, USERS.mallory.id, view, answers)).toEqual({});
+    expect(said().join('')).toContain('This form already reported INC-1; nothing new was recorded.');
+    expect(await command(s, USERS.mallory.id, `incident ${system.ref}`)).toBe(200);
+    const second = lastOpenedView(s);
+    const other = { ...answers, description: 'Rejected every applicant over 50' };
+    await Promise.all([submit(s, USERS.mallory.id, second, other), submit(s, USERS.mallory.id, second, other)]);
+    const rows = await s.deps.db.select().from(incidents);
+    expect(rows.map((r) => r.number).sort()).toEqual([1, 2]);
+    // One nonconformity per serious incident, one report event each.
+    expect((await s.deps.db.select().from(nonconformities)).filter((n) => n.source === 'incident')).toHaveLength(2);
+    expect((await s.deps.db.select().from(auditEvents)).filter((e) => e.action === 'incident.reported')).toHaveLength(2);
   });
 });
