@@ -215,7 +215,8 @@ export async function verifyNc(ctx: FlowContext, ref: string, values: NcFormValu
   if (out === 'gone') {
     const again = (await ncByRef(ctx, r)) as NcRow;
     if (again.effective === true) return refuse('already_decided', `${r} was already verified effective; compliance can close it.`);
-    return refuse('not_allowed', `${r} has no completed round of corrective actions to verify${again.status === 'open' ? ' (it was reopened: plan new actions first)' : ''}.`);
+    const why = again.status !== 'open' ? '' : again.effective === false ? ' (it was reopened: plan new actions first)' : again.rootCause === null ? ' (record its root cause, then plan corrective actions)' : ' (plan its corrective actions first)';
+    return refuse('not_allowed', `${r} has no completed round of corrective actions to verify${why}.`);
   }
   return done(ctx, r, effective ? `${r} is verified effective; compliance can close it.` : `${r} was not effective and is reopened: the root cause is kept; plan new corrective actions.`);
 }

@@ -5,8 +5,8 @@
  * is serious (opened once, `incident:<id>`), and the notice to compliance (the digest channel)
  * through the outbox.
  */
-import { desc, eq } from 'drizzle-orm';
-import { aiSystems } from '../../db/schema';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { aiSystems, auditEvents } from '../../db/schema';
 import { incidents } from '../../db/schema-improve';
 import { appendAudit } from '../audit';
 import { localDateTime } from '../display';
@@ -17,7 +17,7 @@ import { incidentRef, nextNumber } from '../refs';
 import { systemByRef } from '../registration';
 import { systemRef } from '../views';
 import type { Refusal } from '../results';
-import { invalid } from '../results';
+import { invalid, refuse } from '../results';
 import type { IncidentClocks } from './clocks';
 import { incidentClocks } from './clocks';
 import type { IncidentFormValues } from './form';
@@ -72,8 +72,11 @@ export function incidentLines(v: IncidentView, tz: string, notes: readonly strin
   return lines;
 }
 
-/** Reports an incident. Bad answers come back field by field and change nothing. */
-export async function reportIncident(ctx: FlowContext, values: IncidentFormValues): Promise<IncidentReported | Refusal> {
+/**
+ * Reports an incident. Bad answers come back field by field and change nothing. `formKey` names
+ * the form (the Slack modal): submitting it again, or twice at once, reports one incident.
+ */
+export async function reportIncident(ctx: FlowContext, values: IncidentFormValues, formKey?: string | null): Promise<IncidentReported | Refusal> {
   const { clock, policy, db } = ctx.deps;
   const now = clock.now();
   const tz = policy.organization.timezone;
@@ -83,7 +86,18 @@ export async function reportIncident(ctx: FlowContext, values: IncidentFormValue
   if ('kind' in system) return invalid([{ field: 'system', message: system.code === 'not_found' ? `there is no system ${input.systemRef.toUpperCase()} here` : system.message }]);
   const serious = input.serious ?? defaultSerious(input.harm, system.riskClass);
   const clocks: IncidentClocks = incidentClocks(policy, { serious, riskClass: system.riskClass, harm: input.harm, widespread: input.widespread, awareAt: now });
-  return db.transaction(async (tx) => {
+  const key = formKey && /^[\w-]{8,64}$/.test(formKey) ? `${ctx.actor.id}:${formKey}` : null;
+  return db.transaction(async (tx): Promise<IncidentReported | Refusal> => {
+    if (key) {
+      // Reports of one system from a keyed form are taken one at a time; the key is kept in the audit event.
+      await tx.select({ id: aiSystems.id }).from(aiSystems).where(eq(aiSystems.id, system.id)).for('update');
+      const [twin] = await tx
+        .select({ ref: auditEvents.subjectId })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.workspaceId, ctx.workspace.id), eq(auditEvents.action, 'incident.reported'), sql`${auditEvents.data}->>'form_key' = ${key}`))
+        .limit(1);
+      if (twin) return refuse('already_decided', `This form already reported ${twin.ref}; nothing new was recorded.`);
+    }
     const number = await nextNumber(tx, ctx.workspace.id, 'incident');
     const ref = incidentRef(number);
     const [row] = await tx
@@ -126,6 +140,7 @@ export async function reportIncident(ctx: FlowContext, values: IncidentFormValue
         provider_inform_due_at: clocks.providerInformDueAt?.toISOString() ?? null,
         authority_report_due_at: clocks.authorityReportDueAt?.toISOString() ?? null,
         report_case: clocks.reportCase,
+        ...(key ? { form_key: key } : {}),
       },
       at: now,
     });

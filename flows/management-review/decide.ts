@@ -6,6 +6,7 @@
  * audited in the same transaction as the change.
  */
 import { and, eq, ne, or, sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
 import { people } from '../../db/schema';
 import { managementReviews } from '../../db/schema-improve';
 import { appendAudit, auditedTransaction } from '../audit';
@@ -52,12 +53,15 @@ export async function decideManagementReview(ctx: FlowContext, refText: string, 
   const problem = oneLineProblem(text) ?? (text.length > DECISION_MAX ? `is longer than ${DECISION_MAX} characters` : null);
   if (problem) return refuse('invalid', `The decision ${problem}; nothing was recorded.`);
   const now = ctx.deps.clock.now();
-  return auditedTransaction(ctx.deps.db, async (tx) => {
-    const { task } = await createTask(tx, {
+  // The same decision sent again (a retried command, a double send) is one task.
+  const digest = createHash('sha256').update(text.toLowerCase()).digest('hex').slice(0, 16);
+  return auditedTransaction(ctx.deps.db, async (tx): Promise<{ ref: string; task: string; dueDate: string } | Refusal> => {
+    const { task, created } = await createTask(tx, {
       workspaceId: ctx.workspace.id,
       kind: 'review_action',
       subjectType: 'review',
       subjectId: review.id,
+      dedupeKey: `review_decision:${review.id}:${digest}`,
       title: text,
       detail: `Decided at management review ${review.ref}`,
       assigneeGroup: 'compliance',
@@ -65,6 +69,7 @@ export async function decideManagementReview(ctx: FlowContext, refText: string, 
       actor: ctx.actor.platformId,
       at: now,
     });
+    if (!created) return refuse('already_decided', `That decision is already task ${taskRef(task.number)} of ${review.ref} (due ${task.dueDate}); nothing was recorded.`);
     await appendAudit(tx, {
       workspaceId: ctx.workspace.id,
       actor: ctx.actor.platformId,

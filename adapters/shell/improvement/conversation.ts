@@ -102,6 +102,8 @@ export async function ncCommand(ctx: FlowContext, io: Prompter, speaker: ShellPe
     const dry = await s.run(ctx, v.ref, {});
     if (dry.kind === 'refused' && dry.code !== 'invalid') return printRefusal(io, dry);
     if (!v.can.containment) return io.print(`✗ Only the owner of ${v.ref} or compliance can work on it.`);
+    const why = flows.ncStepRefusal(v, Object.keys(flows.NC_STEP_FLAGS).find((id) => flows.NC_STEP_FLAGS[id] === flag) ?? '');
+    if (why) return io.print(`✗ ${why}`);
   }
   return askAndRun(ctx, io, speaker, s.fields, (values) => s.run(ctx, v.ref, values));
 }

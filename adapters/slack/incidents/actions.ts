@@ -3,6 +3,7 @@
  * record the steps. Rights and state are checked by flows; every answer is told privately.
  */
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import { randomUUID } from 'node:crypto';
 import type { FlowContext, Refusal } from '../../../flows';
 import * as flows from '../../../flows';
 import { localDateTime } from '../../../flows/display';
@@ -55,7 +56,7 @@ export async function incidentCommand(rt: SlackRuntime, ctx: FlowContext, arg: s
     systems = await flows.incidentSystemChoices(ctx, 101);
     if (systems.length === 0) return void (await reply(renderNote('There are no AI systems registered here yet; register one with /aims register first.')));
   }
-  await rt.client.views.open({ trigger_id: triggerId, view: incidentModal({ system: named?.ref, channel }, named, systems, localNow(ctx)) });
+  await rt.client.views.open({ trigger_id: triggerId, view: incidentModal({ system: named?.ref, channel, key: randomUUID() }, named, systems, localNow(ctx)) });
 }
 
 /** Field problems keyed by block id; a problem of no field goes to the description. */
@@ -97,7 +98,7 @@ export function registerIncidentActions(app: App, rt: SlackRuntime): void {
     try {
       const ctx = await slackContext(rt, context.teamId ?? body.team?.id, body.user.id);
       tz = ctx.deps.policy.organization.timezone;
-      r = await flows.reportIncident(ctx, values);
+      r = await flows.reportIncident(ctx, values, meta.data.key);
     } catch (err) {
       rt.logger.error({ err }, 'slack: incident form failed');
       return void (await ack({ response_action: 'errors', errors: { description: 'Something went wrong on our side; nothing was saved. Please try again.' } }));

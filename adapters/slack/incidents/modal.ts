@@ -17,6 +17,8 @@ export const incidentMeta = z.object({
   /** `AI-3` when the command named the system. */
   system: z.string().max(20).optional(),
   channel: z.string().max(40).optional(),
+  /** Names this form: submitting it again reports nothing more. */
+  key: z.string().max(64).optional(),
 });
 /** Parsed metadata. */
 export type IncidentMeta = z.infer<typeof incidentMeta>;

@@ -3,6 +3,7 @@
  * `incident.report` form (a bad answer comes back under its input), and the step buttons.
  * Rights and state are checked by flows.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncidentFormValues } from '../../../flows';
 import * as flows from '../../../flows';
 import { localDateTime } from '../../../flows/display';
@@ -31,18 +32,18 @@ async function record(turn: FormTurn, ref: string, step: flows.IncidentStep): Pr
   return messageCard(flows.stepRecordedText(r));
 }
 
-async function form(turn: FormTurn, systemRef: string, values: IncidentFormValues = {}, errors: Record<string, string> = {}): Promise<CardJson> {
+async function form(turn: FormTurn, systemRef: string, values: IncidentFormValues = {}, errors: Record<string, string> = {}, key: string = randomUUID()): Promise<CardJson> {
   const { ctx } = turn;
   const now = localDateTime(ctx.deps.clock.now(), ctx.deps.policy.organization.timezone).slice(0, 16);
   const filled = { occurred_at: now, ...values };
   if (systemRef) {
     const s = await flows.systemByRef(ctx, systemRef);
     if ('kind' in s) return messageCard(s.message, { error: true });
-    return incidentFormCard({ ref: s.ref, name: s.name }, [], filled, errors);
+    return incidentFormCard({ ref: s.ref, name: s.name }, [], filled, errors, key);
   }
   const systems = await flows.incidentSystemChoices(ctx, 101);
   if (systems.length === 0) return messageCard('There are no AI systems registered here yet; register one first.', { error: true });
-  return incidentFormCard(null, systems, filled, errors);
+  return incidentFormCard(null, systems, filled, errors, key);
 }
 
 /** `incident …` typed in chat. */
@@ -68,14 +69,16 @@ export async function handleIncidentAction(turn: FormTurn, a: IncidentAction, da
   if (!a.submit) return form(turn, named);
   const values: IncidentFormValues = {};
   for (const f of flows.INCIDENT_FIELDS) values[f.id] = inputValue(data, f.id);
-  const r = await flows.reportIncident(turn.ctx, values);
+  // The form's key makes a resubmitted or raced card report one incident.
+  const key = typeof data['key'] === 'string' ? data['key'] : undefined;
+  const r = await flows.reportIncident(turn.ctx, values, key);
   if (r.kind === 'refused') {
     if (r.code !== 'invalid') return messageCard(r.message, { error: true });
     const errors: Record<string, string> = {};
     for (const e of r.errors ?? []) errors[e.field] = errors[e.field] ? `${errors[e.field]}; ${e.message}` : e.message;
     // A named system is not an input: its problem goes under the form.
     if (errors['system'] && named) errors['_'] = errors['system'];
-    return form(turn, named, values, errors);
+    return form(turn, named, values, errors, key);
   }
   turn.afterChange();
   return incidentConfirmationCard(r.incident, turn.ctx.deps.policy.organization.timezone);

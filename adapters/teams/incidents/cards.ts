@@ -20,7 +20,7 @@ const first = (v: IncidentFormValues[string]) => (Array.isArray(v) ? v.join(' ')
  * The form. `named` is the system the command named (carried in the submit data, not asked);
  * otherwise the reporter picks one of `systems` (or types a reference when there are many).
  */
-export function incidentFormCard(named: { ref: string; name: string } | null, systems: Array<{ ref: string; name: string }>, values: IncidentFormValues, errors: Record<string, string> = {}): CardJson {
+export function incidentFormCard(named: { ref: string; name: string } | null, systems: Array<{ ref: string; name: string }>, values: IncidentFormValues, errors: Record<string, string> = {}, key?: string): CardJson {
   const body: CardJson[] = [heading(named ? `Report an incident with ${named.ref}` : 'Report an incident'), textBlock(named ? named.name : 'Compliance is told at once.')];
   for (const f of INCIDENT_FIELDS) {
     if (f.id === 'system' && named) continue;
@@ -32,7 +32,7 @@ export function incidentFormCard(named: { ref: string; name: string } | null, sy
     if (errors[f.id]) body.push(errorText(errors[f.id]!));
   }
   if (errors['_']) body.push(errorText(errors['_']));
-  return adaptiveCard(body, { actions: [executeAction('Report', { action: INCIDENT_ACTIONS.report, submit: true, ...(named ? { system: named.ref, named: true } : {}) }, { style: 'positive' })] });
+  return adaptiveCard(body, { actions: [executeAction('Report', { action: INCIDENT_ACTIONS.report, submit: true, ...(named ? { system: named.ref, named: true } : {}), ...(key ? { key } : {}) }, { style: 'positive' })] });
 }
 
 /** The incident with its clocks, notes and, while a step is open, the buttons to record it. */
