@@ -234,9 +234,15 @@ async function runCommand(ctx: FlowContext, io: Prompter, speaker: ShellPerson, 
       if ((rest[0] ?? '').toLowerCase() === 'nonconformities') return ncExport(ctx, io, rest[1] ?? 'csv');
       if (/^(audit-report|audits)$/i.test(rest[0] ?? '')) return auditCommand(ctx, io, speaker, sub, rest);
       if ((rest[0] ?? '').toLowerCase() === 'literacy') return surveyCommand(ctx, io, sub, rest);
+      if ((rest[0] ?? '').toLowerCase() === 'management-review') {
+        const files = await flows.managementReviewForChat(ctx, rest[1] ?? '');
+        if ('kind' in files) return io.print(files.message);
+        io.print(files.markdown);
+        return io.print(`(The PDF and the chart PNGs: npm run -s aimsbot -- export management-review ${files.ref} --out ${files.markdownName})`);
+      }
       if ((rest[0] ?? '').toLowerCase() === 'risks') return riskCommand(ctx, io, speaker, sub, rest);
       if ((rest[0] ?? '').toLowerCase() === 'incidents') return incidentCommand(ctx, io, sub, rest);
-      return io.print('usage: /aims export risks|incidents|nonconformities|audits|literacy [csv|json] · export audit-report <id> (compliance); other exports: npm run -s aimsbot -- export');
+      return io.print('usage: /aims export risks|incidents|nonconformities|audits|literacy [csv|json] · export audit-report|management-review <id> (compliance); other exports: npm run -s aimsbot -- export');
     default:
       return io.print(unknownCommand(typed));
   }

@@ -20,6 +20,7 @@ import { ncCommand, ncExportCommand } from './improvement';
 import { runAuditCommand, runAuditExport } from './audits';
 import { editCommand, openRegistration, renderCatalogOffer, transferCommand, unwrapSlackLink } from './catalog';
 import { runSurveyCommand } from './surveys';
+import { runManagementReviewExport } from './management-review/export';
 
 /** The slash command's name. */
 export const SLASH_COMMAND = '/aims';
@@ -134,6 +135,7 @@ async function run(
     case 'export':
       if (/^incidents\b/i.test(arg)) return incidentExportCommand(rt, ctx, (arg.split(/\s+/)[1] ?? 'csv').toLowerCase(), reply);
       if (/^nonconformities\b/i.test(arg)) return ncExportCommand(rt, ctx, arg, reply);
+      if (/^management-review\b/i.test(arg)) return runManagementReviewExport(rt, ctx, arg, reply);
       await runRiskCommand(rt, ctx, sub, arg, triggerId, reply);
       return;
     case 'risks':

@@ -19,6 +19,7 @@ import { ncCommand, ncExportCommand } from './improvement';
 import { auditCommand, auditExportCommand } from './audits';
 import { catalogOfferCard, editCommand, startRegistration, transferCommand, unwrapTeamsLink } from './catalog';
 import { surveyCommand } from './surveys';
+import { managementReviewExportCard } from './management-review/export';
 
 const usage = (text: string) => messageCard(`Usage: ${text}`);
 
@@ -95,7 +96,8 @@ export async function runCommand(turn: FormTurn, command: Command): Promise<Card
       if (what === 'incidents') return incidentExportCommand(turn, format);
       if (what === 'nonconformities') return ncExportCommand(turn, arg);
       if (what === 'audit-report' || what === 'audits') return auditExportCommand(turn, arg);
-      return usage('In chat (compliance): export incidents|nonconformities|audits [csv|json], export audit-report <id>. Other exports: aimsbot export on the command line.');
+      if (what === 'management-review') return managementReviewExportCard(turn, arg);
+      return usage('In chat (compliance): export incidents|nonconformities|audits|literacy [csv|json], export audit-report <id>, export management-review <id>. Other exports: aimsbot export on the command line.');
     }
     case 'audit':
     case 'finding':

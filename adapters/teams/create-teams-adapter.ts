@@ -170,7 +170,7 @@ export function createTeamsAdapter(opts: TeamsAdapterOptions): TeamsAdapter {
     const member = activity.from?.id ? await directory.lookup(context, activity.from.id) : null;
     const actor = actorOf(activity, member?.email)!;
     const ctx = await flows.flowContext(deps, workspaceOf(activity), actor);
-    return { ctx, context, directory, speaker: { id: userId, name: activity.from?.name || userId }, afterChange, soaLink: (ws, hash) => soaLinks.link(ws, hash, deps.clock.now()), auditReportLink: (ws, id) => auditReportLinks.link(ws, id, deps.clock.now()) };
+    return { ctx, context, directory, speaker: { id: userId, name: activity.from?.name || userId }, afterChange, soaLink: (ws, hash) => soaLinks.link(ws, hash, deps.clock.now()), auditReportLink: (ws, id) => auditReportLinks.link(ws, id, deps.clock.now()), packLink: (ws, id, file) => packLinks.link(ws, id, file, deps.clock.now()) };
   };
 
   const handleAction = async (turn: FormTurn, action: CardAction, data: Record<string, unknown>): Promise<CardJson> => {

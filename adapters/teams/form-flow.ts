@@ -32,6 +32,8 @@ export interface FormTurn {
   soaLink?: (workspaceId: number, hash: string) => string | null;
   /** The download link of a reported audit's report (audits/report-link.ts), or null without one. */
   auditReportLink?: (workspaceId: number, auditId: number) => string | null;
+  /** The signed link of a management review's file (`pdf`, `md` or a chart), or null without a public URL. */
+  packLink?: (workspaceId: number, reviewId: number, file: string) => string | null;
 }
 
 /** The first card of a flow (for `register`, or `resubmit <ref>` with the previous answers). */

@@ -13,3 +13,4 @@ export { managementReviewRef, parseManagementReviewRef, quarterOf } from './peri
 export { managementReviewCommand, MANAGEMENT_REVIEW_USAGE } from './command';
 export { managementReviewExport } from './export';
 export type { ReviewExport } from './export';
+export { managementReviewForChat } from './chat-export';

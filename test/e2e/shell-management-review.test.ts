@@ -12,6 +12,9 @@ describe('shell management review (npm start on PGlite)', { timeout: 120_000 }, 
   it('generates MR-…, tells the compliance channel, records a decision and holds it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'aims-shell-mr-'));
     dirs.push(dir);
+    // The demo runs on today's date, so the review generated is of this quarter.
+    const now = new Date();
+    const thisQuarter = `MR-${now.getUTCFullYear()}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
     const script = [
       readFileSync('examples/shell-demo.txt', 'utf8').trimEnd(),
       '/as bob',
@@ -20,6 +23,8 @@ describe('shell management review (npm start on PGlite)', { timeout: 120_000 }, 
       '/aims management-review',
       '/aims management-review decide MR-2099-Q1 Something',
       '/aims management-review held',
+      '/aims export management-review MR-2099-Q1',
+      `/aims export management-review ${thisQuarter}`,
     ].join('\n');
     const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'start'], {
       input: script,
@@ -37,5 +42,8 @@ describe('shell management review (npm start on PGlite)', { timeout: 120_000 }, 
     expect(out).toContain(`export management-review ${ref} --out FILE`);
     expect(out).toContain('No management review MR-2099-Q1 in this workspace.');
     expect(out).toContain('Usage: management-review held MR-2026-Q4');
+    expect(out).toContain('There is no management review "MR-2099-Q1" in this workspace');
+    expect(ref).toBe(thisQuarter);
+    expect(out).toContain(`# Management review ${thisQuarter}`);
   });
 });

@@ -80,6 +80,23 @@ describe('Slack: management review', () => {
     expect(s.fake.limitedCalls.map((c) => c.method)).toEqual(['files.completeUploadExternal']);
   });
 
+  it('export management-review in chat sends compliance the PDF, the Markdown and the charts in a DM; others and unknown refs are refused', async () => {
+    s.fake.reset();
+    const before = s.fake.files.length;
+    expect(await command(s, USERS.mallory.id, 'export management-review MR-2026-Q4')).toBe(200);
+    expect(lastReply()).toContain('Only the compliance group can export a management review');
+    expect(await command(s, USERS.carol.id, 'export management-review MR-1999-Q1')).toBe(200);
+    expect(lastReply()).toContain('There is no management review');
+    expect(s.fake.files).toHaveLength(before);
+    expect(await command(s, USERS.carol.id, 'export management-review mr-2026-q4')).toBe(200);
+    expect(lastReply()).toContain('Sent the files of MR-2026-Q4 to you in a direct message');
+    const shared = s.fake.files.slice(before).filter((f) => f.shared);
+    expect(shared.map((f) => f.filename).sort()).toEqual(['mr-2026-q4-inventory-by-class.png', 'mr-2026-q4-nc-ageing.png', 'mr-2026-q4-review-timeliness.png', 'mr-2026-q4.md', 'mr-2026-q4.pdf']);
+    for (const f of shared) expect(f.shared!.channelId).not.toBe(COMPLIANCE);
+    expect(shared.find((f) => f.filename === 'mr-2026-q4.pdf')!.bytes!.subarray(0, 5).toString()).toBe('%PDF-');
+    decodePng(shared.find((f) => f.filename === 'mr-2026-q4-nc-ageing.png')!.bytes!);
+  });
+
   it('the quarterly job run twice posts nothing more this quarter', async () => {
     s.fake.reset();
     await flows.runManagementReview(s.deps, s.clock.now());

@@ -80,6 +80,19 @@ describe('Teams: management review', () => {
     expect((await fetch(forged)).status).toBe(404);
   });
 
+  it('export management-review in chat gives compliance the pack card again; others and unknown refs are refused', async () => {
+    const refused = await bench.say(people.mallory, 'export management-review MR-2026-Q4');
+    expect(cardText(refused)).toContain('Only the compliance group can export a management review');
+    const unknown = await bench.say(people.compliance, 'export management-review MR-1999-Q1');
+    expect(cardText(unknown)).toContain('There is no management review "MR-1999-Q1" in this workspace');
+    const card = await bench.say(people.compliance, 'export management-review mr-2026-q4');
+    expect(cardText(card)).toContain('Management review pack MR-2026-Q4');
+    const actions = card.actions as Json[];
+    const pdf = Buffer.from(await (await fetch(String(actions.find((a) => a.title === 'Open the PDF')!.url))).arrayBuffer());
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect((card.body as Json[]).filter((b) => b.type === 'Image')).toHaveLength(3);
+  });
+
   it('the quarterly job run twice posts nothing more this quarter', async () => {
     await flows.runManagementReview(deps, bench.clock.now());
     await flows.runManagementReview(deps, bench.clock.now());
