@@ -143,3 +143,9 @@ export async function flowContext(deps: FlowDeps, workspace: WorkspaceInput, act
 export function personLabel(p: Pick<Person, 'displayName' | 'platformId'>): string {
   return p.displayName ?? p.platformId;
 }
+
+/**
+ * A person's platform id as forms and commands take it: `slack:U123`, `teams:<aad id>`,
+ * `shell:alice` or `email:name@domain` (each part bounded, so a pasted essay is no id).
+ */
+export const PERSON_ID = /^(slack:[A-Z0-9]{2,30}|teams:[\w:.-]{1,200}|shell:[\w.-]{1,60}|email:[^@\s:]{1,100}@[^@\s]{1,200})$/;

@@ -21,6 +21,7 @@ import { runAuditCommand, runAuditExport } from './audits';
 import { editCommand, openRegistration, renderCatalogOffer, transferCommand, unwrapSlackLink } from './catalog';
 import { runSurveyCommand } from './surveys';
 import { runManagementReviewExport } from './management-review/export';
+import { mentionsAsIds } from './mrkdwn';
 
 /** The slash command's name. */
 export const SLASH_COMMAND = '/aims';
@@ -128,7 +129,7 @@ async function run(
     case 'nc':
       return ncCommand(rt, ctx, arg, triggerId, who.channelId, reply);
     case 'management-review': {
-      const r = await flows.managementReviewCommand(ctx, arg);
+      const r = await flows.managementReviewCommand(ctx, mentionsAsIds(arg));
       await reply(renderNote(r.text));
       return;
     }

@@ -39,6 +39,11 @@ export function slackUserId(platformId: string): string | null {
   return m ? m[1]! : null;
 }
 
+/** Command text with each Slack user mention (`<@U123>`, `<@U123|name>`) as the person id `slack:U123`. */
+export function mentionsAsIds(text: string): string {
+  return text.replace(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g, 'slack:$1');
+}
+
 /** A mention of a Slack person, or their escaped name when they are not on Slack. */
 export function mention(person: { platformId: string; name: string }): string {
   const id = slackUserId(person.platformId);

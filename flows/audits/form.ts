@@ -9,6 +9,7 @@ import { cleanMultiline, multiLineProblem, oneLineProblem, stripBidi } from '../
 import type { FieldError } from '../triage/types';
 import { parseSystemRef } from '../views';
 import { normaliseClause } from './criteria';
+import { PERSON_ID } from '../identity';
 
 /** One choice of a field. */
 export interface AuditFieldOption {
@@ -94,7 +95,6 @@ export interface FindingInput {
   evidence: string | null;
 }
 
-const PERSON = /^(slack:[A-Z0-9]{2,30}|teams:[\w:.-]{1,200}|shell:[\w.-]{1,60}|email:[^@\s:]{1,100}@[^@\s]{1,200})$/;
 const EMAIL = /^[^@\s:]{1,100}@[^@\s]{1,200}$/;
 
 function text(v: AuditFormValues[string]): string {
@@ -152,7 +152,7 @@ export function parseAuditPlan(values: AuditFormValues, today: string): AuditPla
   const auditors: string[] = [];
   for (const a of list(values['auditors'])) {
     const id = EMAIL.test(a) ? `email:${a.toLowerCase()}` : a;
-    if (!PERSON.test(id)) errors.push({ field: 'auditors', message: `"${short(a)}" is not a person (pick one, or give an email)` });
+    if (!PERSON_ID.test(id)) errors.push({ field: 'auditors', message: `"${short(a)}" is not a person (pick one, or give an email)` });
     else if (!auditors.includes(id)) auditors.push(id);
   }
   if (auditors.length === 0 && !errors.some((e) => e.field === 'auditors')) errors.push({ field: 'auditors', message: 'name at least one auditor' });

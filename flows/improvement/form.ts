@@ -8,6 +8,7 @@ import { parseDay } from '../risks/form';
 import { cleanMultiline, multiLineProblem, oneLineProblem } from '../triage/text';
 import type { FieldError } from '../triage/types';
 import type { NcSeverity, NcSource } from './open-nc';
+import { PERSON_ID } from '../identity';
 
 /** The button and form ids of aims.md. */
 export const NC_ACTIONS = {
@@ -77,7 +78,6 @@ export const NC_VERIFY_FIELDS: readonly NcField[] = [
 export type NcFormValues = Partial<Record<string, string | null | undefined>>;
 
 /** A person as forms give it: `slack:U1`, `teams:<id>`, `shell:alice`, `email:a@b`. */
-export const PERSON_ID = /^(slack:[A-Z0-9]+|teams:[\w:.-]+|shell:[\w.-]+|email:[^@\s]+@[^@\s]+)$/;
 
 const str = (v: NcFormValues[string]): string => (v ?? '').trim();
 

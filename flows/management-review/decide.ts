@@ -21,6 +21,7 @@ import { cleanMultiline, oneLineProblem } from '../triage/text';
 import { managementReviewRefusal, mayRunManagementReview } from './generate';
 import { addDaysTo } from './period';
 import { findManagementReview } from './record';
+import { PERSON_ID } from '../identity';
 
 /** Days until a decision is due when no date is given. */
 export const DECISION_DEFAULT_DAYS = 30;
@@ -83,12 +84,9 @@ export async function decideManagementReview(ctx: FlowContext, refText: string, 
   });
 }
 
-/** A platform id from a token: a Slack mention `<@U123>`/`<@U123|name>`, or `slack:`/`teams:`/`shell:`/`email:` ids. */
+/** A platform id token (`slack:`/`teams:`/`shell:`/`email:`), or null; adapters turn their mentions into these. */
 export function attendeeId(token: string): string | null {
-  const mention = /^<@([A-Z0-9]+)(\|[^>]*)?>$/.exec(token);
-  if (mention) return `slack:${mention[1]}`;
-  if (/^(slack:[A-Z0-9]+|teams:[\w:-]+|shell:[\w.-]+|email:[^@\s]+@[^@\s]+)$/.test(token)) return token;
-  return null;
+  return PERSON_ID.test(token) ? token : null;
 }
 
 /** The platform id of the one person of the workspace with this display name (or email name), else null. */
