@@ -21,6 +21,7 @@ import { isGroupMember } from '../policy';
 import type { FlowContext } from '../ports';
 import type { Refusal } from '../results';
 import { refuse } from '../results';
+import { residualScoreOf, shownRiskStatus } from './untreated';
 
 /** One risk as exported (JSON keeps numbers, lists and nulls; CSV joins lists with `; `). */
 export interface RiskRecord {
@@ -95,8 +96,8 @@ export async function riskRecords(db: Db, o: ExportOptions = {}): Promise<RiskRe
         due_date: r.dueDate,
         residual_likelihood: r.residualLikelihood,
         residual_impact: r.residualImpact,
-        residual_score: r.residualLikelihood !== null && r.residualImpact !== null ? r.residualLikelihood * r.residualImpact : null,
-        status: r.status === 'treating' && t?.status === 'done' ? 'treated' : r.status,
+        residual_score: residualScoreOf(r),
+        status: shownRiskStatus(r.status, t?.status),
         accepted_by: r.acceptedById ? (names.get(r.acceptedById) ?? null) : null,
         accepted_at: r.acceptedAt?.toISOString() ?? null,
         accepted_at_local: r.acceptedAt ? localDateTime(r.acceptedAt, tz) : null,

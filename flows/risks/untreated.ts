@@ -70,3 +70,13 @@ export function countBySystem(list: readonly UntreatedRisk[]): Map<number, numbe
   for (const r of list) out.set(r.systemId, (out.get(r.systemId) ?? 0) + 1);
   return out;
 }
+
+/** The residual score (likelihood × impact) when both are given, else null. */
+export function residualScoreOf(r: { residualLikelihood: number | null; residualImpact: number | null }): number | null {
+  return r.residualLikelihood !== null && r.residualImpact !== null ? r.residualLikelihood * r.residualImpact : null;
+}
+
+/** A risk's status as shown: one being treated whose treatment task is done reads as treated. */
+export function shownRiskStatus(status: string, treatmentTaskStatus: string | undefined): string {
+  return status === 'treating' && treatmentTaskStatus === 'done' ? 'treated' : status;
+}

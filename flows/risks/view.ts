@@ -14,7 +14,7 @@ import type { RiskRow } from './access';
 import { acceptRefusal, acceptanceScore, riskRights } from './access';
 import { catalogEntry } from './catalog';
 import { treatmentKey } from './register';
-import { untreatedRisksOf } from './untreated';
+import { residualScoreOf, shownRiskStatus, untreatedRisksOf } from './untreated';
 
 /** One risk as shown. */
 export interface RiskView {
@@ -89,7 +89,7 @@ export async function registerView(ctx: FlowContext, system: SystemView): Promis
   const view = (r: RiskRow): RiskView => {
     const t = taskByKey.get(treatmentKey(r.id));
     const current = acceptanceScore(r);
-    const status = (r.status === 'treating' && t?.status === 'done' ? 'treated' : r.status) as RiskView['status'];
+    const status = shownRiskStatus(r.status, t?.status) as RiskView['status'];
     return {
       ref: riskRef(system.ref, r.number),
       number: r.number,
@@ -106,7 +106,7 @@ export async function registerView(ctx: FlowContext, system: SystemView): Promis
       dueDate: r.dueDate,
       residualLikelihood: r.residualLikelihood,
       residualImpact: r.residualImpact,
-      residualScore: r.residualLikelihood !== null && r.residualImpact !== null ? r.residualLikelihood * r.residualImpact : null,
+      residualScore: residualScoreOf(r),
       status,
       acceptedBy: r.acceptedById ? (names.get(r.acceptedById) ?? null) : null,
       acceptedAt: r.acceptedAt,
