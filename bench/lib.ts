@@ -184,7 +184,9 @@ export async function startServe(o: { port: number; databaseUrl?: string; dataDi
   for (const k of ['MICROSOFT_APP_ID', 'MICROSOFT_APP_PASSWORD', 'AIMS_TEAMS']) delete env[k];
   // As installed: through bin/aimsbot.js, which runs the compiled bundle (bench/run.ts builds it
   // first when a source changed) in this one process.
-  return spawnHttp(['bin/aimsbot.js', 'serve'], env, o.port, '/readyz', 60_000, ['--max-old-space-size=4096']);
+  // BENCH_SERVE_NODE_ARGS adds node flags to serve, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const extra = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  return spawnHttp(['bin/aimsbot.js', 'serve'], env, o.port, '/readyz', 60_000, ['--max-old-space-size=4096', ...extra]);
 }
 
 /**
