@@ -225,11 +225,25 @@ async function routeUndecidableSteps(
   }
 }
 
-/** Decides one step. */
+/** Decides one step, and answers with the request as it now stands. */
 export async function decideStep(
   ctx: FlowContext,
   input: { stepId: number; decision: Decision; reason?: string | undefined },
 ): Promise<DecideResult> {
+  const r = await recordDecision(ctx, input);
+  if (r.kind !== 'recorded') return r;
+  const request = (await loadRequestView(ctx.deps.db, ctx.deps.policy, ctx.workspace.id, r.requestId))!;
+  return { kind: 'recorded', request, stepId: r.stepId, outcome: request.status };
+}
+
+/**
+ * Decides one step without reading the request back: for a caller that answers only a refusal
+ * (a Slack button, whose thread the outbox updates), two statements fewer per decision.
+ */
+export async function recordDecision(
+  ctx: FlowContext,
+  input: { stepId: number; decision: Decision; reason?: string | undefined },
+): Promise<{ kind: 'recorded'; requestId: number; stepId: number; outcome: RequestView['status'] } | Refusal> {
   const { db, policy, clock } = ctx.deps;
   const ws = ctx.workspace.id;
   const reason = cleanMultiline(input.reason ?? '').trim();
@@ -331,8 +345,7 @@ export async function decideStep(
     }
     return refuse('closed', closedMessage(request.status), { request });
   }
-  const request = (await loadRequestView(db, policy, ws, outcome.requestId))!;
-  return { kind: 'recorded', request, stepId: outcome.stepId, outcome: request.status };
+  return { kind: 'recorded', requestId: outcome.requestId, stepId: outcome.stepId, outcome: outcome.newStatus };
 }
 
 /**
