@@ -54,6 +54,25 @@ export async function openApprovalRequest(
   assessmentId: number,
   result: Classification,
 ): Promise<number> {
+  const opened = await openApprovalRequestDeferred(tx, ctx, system, assessmentId, result);
+  await opened.route();
+  return opened.requestId;
+}
+
+/**
+ * {@link openApprovalRequest} in two parts: the request, its steps and its notification now;
+ * `route()` — steps nobody can decide sent to their fallback, or reported stuck, naming the
+ * system by its `AI-<n>` — when the caller says, in the same transaction. Registration opens the
+ * request before its system has a number (the number is taken last, under the workspace lock)
+ * and routes once it has one.
+ */
+export async function openApprovalRequestDeferred(
+  tx: Db,
+  ctx: FlowContext,
+  system: { id: number; ownerId: number },
+  assessmentId: number,
+  result: Classification,
+): Promise<{ requestId: number; route: () => Promise<void> }> {
   const now = ctx.deps.clock.now();
   const ws = ctx.workspace.id;
   const blocked = result.riskClass === 'prohibited';
@@ -108,7 +127,8 @@ export async function openApprovalRequest(
     data: { systemId: system.id, assessmentId, riskClass: result.riskClass, steps: result.approvers },
     at: now,
   });
-  await routeUndecidableSteps(tx, ctx, system.id, requestId, stepRows, now);
+  // Who may decide each step is read now; anything to write about it waits for `route()`.
+  const routing = await analyseRouting(tx, ctx, stepRows);
   await enqueue(tx, {
     workspaceId: ws,
     dedupeKey: `approval.requested:${requestId}`,
@@ -117,7 +137,15 @@ export async function openApprovalRequest(
     payload: { requestId },
     notBefore: now,
   });
-  return requestId;
+  let routed = false;
+  return {
+    requestId,
+    route: async () => {
+      if (routed) return;
+      routed = true;
+      await routeUndecidableSteps(tx, ctx, system.id, requestId, stepRows, routing, now);
+    },
+  };
 }
 
 /** Payload of `approval.stuck`, sent to the submitter (`{person}`) and to compliance (`{channel: 'digest'}`). */
@@ -138,18 +166,22 @@ export interface ApprovalStuckPayload {
  * decide goes to the policy's `approvals.fallback` for its role; without one, the submitter and
  * compliance are told at once (and the weekly digest lists it until it is resolved).
  */
+async function analyseRouting(tx: Db, ctx: FlowContext, steps: Array<typeof approvalSteps.$inferSelect>): Promise<ReturnType<typeof analyseDeciders>> {
+  const { policy } = ctx.deps;
+  const index = await peopleIndex(tx, ctx.workspace.id, membersInPlay(policy, steps));
+  return analyseDeciders(policy, ctx.workspace.platform, steps, ctx.actor.id, index);
+}
+
 async function routeUndecidableSteps(
   tx: Db,
   ctx: FlowContext,
   systemId: number,
   requestId: number,
   steps: Array<typeof approvalSteps.$inferSelect>,
+  found: ReturnType<typeof analyseDeciders>,
   now: Date,
 ): Promise<void> {
-  const { policy } = ctx.deps;
   const ws = ctx.workspace.id;
-  const index = await peopleIndex(tx, ws, membersInPlay(policy, steps));
-  const found = analyseDeciders(policy, ctx.workspace.platform, steps, ctx.actor.id, index);
   if (found.rerouted.size === 0 && found.stuck.length === 0) return;
   const [sys] = await tx.select({ refNumber: aiSystems.refNumber, name: aiSystems.name }).from(aiSystems).where(eq(aiSystems.id, systemId));
   const ref = `AI-${sys!.refNumber}`;
@@ -193,11 +225,25 @@ async function routeUndecidableSteps(
   }
 }
 
-/** Decides one step. */
+/** Decides one step, and answers with the request as it now stands. */
 export async function decideStep(
   ctx: FlowContext,
   input: { stepId: number; decision: Decision; reason?: string | undefined },
 ): Promise<DecideResult> {
+  const r = await recordDecision(ctx, input);
+  if (r.kind !== 'recorded') return r;
+  const request = (await loadRequestView(ctx.deps.db, ctx.deps.policy, ctx.workspace.id, r.requestId))!;
+  return { kind: 'recorded', request, stepId: r.stepId, outcome: request.status };
+}
+
+/**
+ * Decides one step without reading the request back: for a caller that answers only a refusal
+ * (a Slack button, whose thread the outbox updates), two statements fewer per decision.
+ */
+export async function recordDecision(
+  ctx: FlowContext,
+  input: { stepId: number; decision: Decision; reason?: string | undefined },
+): Promise<{ kind: 'recorded'; requestId: number; stepId: number; outcome: RequestView['status'] } | Refusal> {
   const { db, policy, clock } = ctx.deps;
   const ws = ctx.workspace.id;
   const reason = cleanMultiline(input.reason ?? '').trim();
@@ -299,8 +345,7 @@ export async function decideStep(
     }
     return refuse('closed', closedMessage(request.status), { request });
   }
-  const request = (await loadRequestView(db, policy, ws, outcome.requestId))!;
-  return { kind: 'recorded', request, stepId: outcome.stepId, outcome: request.status };
+  return { kind: 'recorded', requestId: outcome.requestId, stepId: outcome.stepId, outcome: outcome.newStatus };
 }
 
 /**

@@ -36,7 +36,7 @@ export * from './rules';
 export * from './display';
 export { register, findDuplicate, resubmit, systemByRef, validateSubmission } from './registration';
 export type { RegisterResult } from './registration';
-export { decideStep, decideForSystem, gateDecision, previewDecision, requestOutcome, REASON_MAX } from './approvals';
+export { decideStep, decideForSystem, recordDecision, gateDecision, previewDecision, requestOutcome, REASON_MAX } from './approvals';
 export { decisiveStep, outcomeOf } from './outcome';
 export type { OutcomeView } from './outcome';
 export type { Decision, DecideResult, ApprovalStuckPayload } from './approvals';

@@ -3,10 +3,10 @@
  * classify, store the system with its first assessment and open its approval request — all in
  * one transaction with its audit events.
  */
-import { and, eq, max } from 'drizzle-orm';
+import { and, eq, max, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { aiSystems, assessments, workspaces } from '../db/schema';
-import { openApprovalRequest } from './approvals';
+import { openApprovalRequest, openApprovalRequestDeferred } from './approvals';
 import { appendAudit, auditedTransaction } from './audit';
 import { ensurePerson } from './identity';
 import { triagePolicyOf } from './policy';
@@ -94,74 +94,112 @@ export async function register(
     { platformId: fields.owner, displayName: input.ownerName, email: input.ownerEmail },
     now,
   );
-  const ids = await auditedTransaction(db, async (tx) => {
-    // Locking the workspace row first serialises registrations, so two racing ones cannot both
-    // pass the duplicate check or take the same reference number. FOR NO KEY UPDATE, as the audit
-    // head is locked: rows other flows insert into the workspace do not wait for it. The row is
-    // also the audit head, so decisions wait behind a registration; theirs is taken only at their
-    // end (auditedTransaction), so a registration waits behind a few statements of each, not
-    // behind whole decisions.
-    const [head] = await tx.select({ nextRef: workspaces.nextRef }).from(workspaces).where(eq(workspaces.id, ws)).for('no key update');
-    // Its own statement after the lock: a sub-select in the locking one would keep the snapshot
-    // taken before the wait, and miss a duplicate committed meanwhile.
+  let ids: { systemId: number; requestId: number };
+  try {
+    ids = await auditedTransaction(db, async (tx) => {
+      // Everything that is this registration's alone is written first; its number, the duplicate
+      // check and the audit chain come last, under the workspace lock (see takeSystemNumber), so
+      // that concurrent registrations and decisions queue behind a few statements of each other,
+      // not behind whole transactions. Until then the row holds a placeholder number no other
+      // transaction can hold at the same time (minus its transaction id).
+      const [sys] = await tx
+        .insert(aiSystems)
+        .values({
+          workspaceId: ws,
+          refNumber: sql`(-(txid_current() % 2147483647))::integer`,
+          name: fields.name,
+          nameKey: nameKey(fields.name),
+          vendor: fields.vendor,
+          url: fields.url ?? null,
+          purpose: fields.purpose,
+          ownerId: owner.id,
+          department: fields.department,
+          usageStatus: fields.usage_status,
+          status: 'draft',
+          riskClass: result.riskClass,
+          submittedById: ctx.actor.id,
+          catalogId: fromCatalog?.id ?? null,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning({ id: aiSystems.id });
+      const systemId = sys!.id;
+      // Audit events are hashed when the transaction ends, so the reference is filled in below,
+      // once known, and the event keeps its place at the head of the registration's events.
+      const registered: Record<string, unknown> = {
+        ref: null,
+        fields: { ...fields, owner: owner.platformId },
+        ...(fromCatalog ? { catalog: fromCatalog.audit } : {}),
+      };
+      await appendAudit(tx, { workspaceId: ws, actor: ctx.actor.platformId, action: 'system.registered', subjectType: 'ai_system', subjectId: systemId, data: registered, at: now });
+      // A system created in this transaction has no assessment yet: version 1, no need to look.
+      const assessmentId = await storeAssessment(tx, ctx, systemId, answers, result, now, { firstVersion: true });
+      const opened = await openApprovalRequestDeferred(tx, ctx, { id: systemId, ownerId: owner.id }, assessmentId, result);
+      const ref = `AI-${await takeSystemNumber(tx, ws, systemId, nameKey(fields.name))}`;
+      registered.ref = ref;
+      await markDiscoveredRegistered(tx, {
+        workspaceId: ws,
+        actor: ctx.actor.platformId,
+        systemId,
+        systemRef: ref,
+        catalogId: fromCatalog?.id ?? null,
+        name: fields.name,
+        now,
+      });
+      await opened.route();
+      return { systemId, requestId: opened.requestId };
+    });
+  } catch (err) {
+    if (err instanceof DuplicateName) return { kind: 'duplicate', system: (await loadSystemView(db, ws, err.systemId))! };
+    throw err;
+  }
+  const system = (await loadSystemView(db, ws, ids.systemId))!;
+  const request = (await loadRequestView(db, policy, ws, ids.requestId))!;
+  return { kind: 'registered', system, request, classification: result };
+}
+
+/** Thrown inside a registration's transaction to roll it back: a system of that name exists. */
+class DuplicateName extends Error {
+  constructor(readonly systemId: number) {
+    super('a system of that name exists');
+  }
+}
+
+/**
+ * Gives a system registered in this transaction its number `AI-<n>`, unless a system of the same
+ * folded name exists (then throws {@link DuplicateName}, rolling everything back). The first
+ * statement locks the workspace row (FOR NO KEY UPDATE, as the audit head is locked, so rows
+ * other flows insert into the workspace do not wait for it) and takes the number; the check runs
+ * in the next statement, whose snapshot is taken after the lock and so sees a duplicate committed
+ * while this one waited. From here to commit, registrations of one workspace run one at a time.
+ */
+async function takeSystemNumber(tx: Db, ws: number, systemId: number, key: string): Promise<number> {
+  const [head] = await tx
+    .update(workspaces)
+    .set({ nextRef: sql`${workspaces.nextRef} + 1` })
+    .where(eq(workspaces.id, ws))
+    .returning({ taken: sql<number>`${workspaces.nextRef} - 1` });
+  const n = Number(head!.taken);
+  const numbered = await tx.execute(sql`
+    update ${aiSystems} set ref_number = ${n}
+    where id = ${systemId} and not exists (
+      select 1 from ${aiSystems} d where d.workspace_id = ${ws} and d.name_key = ${key} and d.id <> ${systemId})
+    returning id`);
+  if (rowCount(numbered) === 0) {
     const [dup] = await tx
       .select({ id: aiSystems.id })
       .from(aiSystems)
-      .where(and(eq(aiSystems.workspaceId, ws), eq(aiSystems.nameKey, nameKey(fields.name))))
+      .where(and(eq(aiSystems.workspaceId, ws), eq(aiSystems.nameKey, key), ne(aiSystems.id, systemId)))
+      .orderBy(aiSystems.refNumber)
       .limit(1);
-    if (dup) return { duplicateId: dup.id };
-    const ref = head!.nextRef;
-    const [sys] = await tx
-      .insert(aiSystems)
-      .values({
-        workspaceId: ws,
-        refNumber: ref,
-        name: fields.name,
-        nameKey: nameKey(fields.name),
-        vendor: fields.vendor,
-        url: fields.url ?? null,
-        purpose: fields.purpose,
-        ownerId: owner.id,
-        department: fields.department,
-        usageStatus: fields.usage_status,
-        status: 'draft',
-        riskClass: result.riskClass,
-        submittedById: ctx.actor.id,
-        catalogId: fromCatalog?.id ?? null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning({ id: aiSystems.id, refNumber: aiSystems.refNumber });
-    await appendAudit(tx, {
-      workspaceId: ws,
-      actor: ctx.actor.platformId,
-      action: 'system.registered',
-      subjectType: 'ai_system',
-      subjectId: sys!.id,
-      data: { ref: `AI-${sys!.refNumber}`, fields: { ...fields, owner: owner.platformId }, ...(fromCatalog ? { catalog: fromCatalog.audit } : {}) },
-      at: now,
-    });
-    await markDiscoveredRegistered(tx, {
-      workspaceId: ws,
-      actor: ctx.actor.platformId,
-      systemId: sys!.id,
-      systemRef: `AI-${sys!.refNumber}`,
-      catalogId: fromCatalog?.id ?? null,
-      name: fields.name,
-      now,
-    });
-    // A system created in this transaction has no assessment yet: version 1, no need to look.
-    const assessmentId = await storeAssessment(tx, ctx, sys!.id, answers, result, now, { firstVersion: true });
-    const requestId = await openApprovalRequest(tx, ctx, { id: sys!.id, ownerId: owner.id }, assessmentId, result);
-    await tx.update(workspaces).set({ nextRef: ref + 1 }).where(eq(workspaces.id, ws));
-    return { systemId: sys!.id, requestId };
-  });
-  if (ids.duplicateId !== undefined) {
-    return { kind: 'duplicate', system: (await loadSystemView(db, ws, ids.duplicateId))! };
+    throw new DuplicateName(dup!.id);
   }
-  const system = (await loadSystemView(db, ws, ids.systemId!))!;
-  const request = (await loadRequestView(db, policy, ws, ids.requestId!))!;
-  return { kind: 'registered', system, request, classification: result };
+  return n;
+}
+
+/** Rows of `execute`: postgres.js returns an array, PGlite an object with `rows`. */
+function rowCount(result: unknown): number {
+  return Array.isArray(result) ? result.length : ((result as { rows?: unknown[] }).rows ?? []).length;
 }
 
 /** Stores a new assessment version and makes it the system's current one. */

@@ -66,7 +66,7 @@ export function registerApprovalActions(app: App, rt: SlackRuntime): void {
         const ctx = await slackContext(rt, context.teamId, body.user.id);
         if (!Number.isInteger(stepId) || stepId <= 0) return void (await tellPrivately(rt, target, renderNote('This button is damaged; nothing was changed.')));
         if (decision === 'approve') {
-          const r = await flows.decideStep(ctx, { stepId, decision });
+          const r = await flows.recordDecision(ctx, { stepId, decision });
           if (r.kind === 'refused') return void (await tellPrivately(rt, target, renderNote(r.message)));
           rt.afterChange();
           return;

@@ -31,6 +31,7 @@ import { postOnce } from './post-once';
 import type { SlackMessage } from './render-request';
 import { renderOutcome, renderRequestParent, renderStepReply } from './render-request';
 import { renderReviewCard } from './render-review';
+import { ShownCopies } from './shown-copies';
 import { failureOf, isGoneMessage } from './web-errors';
 import { deliverRetriagePrompt } from './retriage-delivery';
 import { deliverImpactDue } from './impact/delivery';
@@ -49,10 +50,13 @@ export interface SlackDelivererDeps {
   directory: Directory;
   /** Warnings about conversations the app cannot read back (see post-once.ts). */
   logger?: Logger | undefined;
+  /** What the approval messages show (shown-copies.ts); one per deliverer when not given. */
+  shown?: ShownCopies | undefined;
 }
 
 /** Builds the deliverer registered with the dispatcher for platform `slack`. */
 export function createSlackDeliverer(d: SlackDelivererDeps): Deliverer {
+  d.shown ??= new ShownCopies();
   // What the current claimed batch's reminders need, read ahead (each entry is used once).
   let prepared = new Map<number, ReminderFacts>();
   const deliver: Deliverer = async (row: OutboxRow): Promise<DeliveryResult> => {
@@ -167,6 +171,7 @@ async function postRequest(d: SlackDelivererDeps, row: OutboxRow): Promise<Deliv
     if (!where) return { ok: false, permanent: true, error: 'slack: no approvals channel in the policy and the owner is not a Slack user' };
     const msg = (await render(d, row.workspaceId, r, { role: 'parent', stepId: null }))!;
     const posted = await post({ channel: where.channel }, msg);
+    d.shown?.remember(posted.channel, posted.ts, msg);
     const copy = { workspaceId: row.workspaceId, subjectType: 'approval_request', subjectId: r.id, platform: 'slack', role: 'parent', conversationId: posted.channel, messageId: posted.ts };
     await recordMessage(d.deps.db, copy, d.deps.clock.now());
     parent = { ...copy, id: 0, threadId: null, stepId: null, createdAt: d.deps.clock.now() };
@@ -175,6 +180,7 @@ async function postRequest(d: SlackDelivererDeps, row: OutboxRow): Promise<Deliv
     if (existing.some((m) => m.role === 'step' && m.stepId === step.id)) continue;
     const msg = (await render(d, row.workspaceId, r, { role: 'step', stepId: step.id }))!;
     const posted = await post({ channel: parent.conversationId, threadTs: parent.messageId, part: `step:${step.id}` }, msg);
+    d.shown?.remember(posted.channel, posted.ts, msg);
     await recordMessage(
       d.deps.db,
       { workspaceId: row.workspaceId, subjectType: 'approval_request', subjectId: r.id, platform: 'slack', role: 'step', conversationId: posted.channel, messageId: posted.ts, threadId: parent.messageId, stepId: step.id },
@@ -185,13 +191,22 @@ async function postRequest(d: SlackDelivererDeps, row: OutboxRow): Promise<Deliv
 }
 
 /** Re-renders every stored copy of a subject and updates it in place. */
-async function updateCopies(d: SlackDelivererDeps, copies: StoredMessage[], renderCopy: (c: StoredMessage) => Promise<SlackMessage | null>): Promise<DeliveryResult> {
+async function updateCopies(
+  d: SlackDelivererDeps,
+  copies: StoredMessage[],
+  renderCopy: (c: StoredMessage) => Promise<SlackMessage | null>,
+  /** Skip copies that would show what this process last sent them (approval messages only). */
+  shown?: ShownCopies,
+): Promise<DeliveryResult> {
   for (const copy of copies.filter((c) => c.platform === 'slack')) {
     const msg = await renderCopy(copy);
     if (!msg) continue;
+    if (shown?.same(copy.conversationId, copy.messageId, msg)) continue;
     try {
       await d.client.chat.update({ channel: copy.conversationId, ts: copy.messageId, text: msg.text, blocks: msg.blocks });
+      shown?.remember(copy.conversationId, copy.messageId, msg);
     } catch (err) {
+      shown?.forget(copy.conversationId, copy.messageId);
       // Someone deleted that copy; the others still need the update.
       if (!isGoneMessage(err)) throw err;
     }
@@ -204,7 +219,7 @@ async function updateRequestCopies(d: SlackDelivererDeps, row: OutboxRow): Promi
   const r = await requestOf(d, row);
   if (!r) return gone(row);
   const copies = await messagesOf(d.deps.db, row.workspaceId, 'approval_request', r.id);
-  return updateCopies(d, copies, (c) => render(d, row.workspaceId, r, c));
+  return updateCopies(d, copies, (c) => render(d, row.workspaceId, r, c), d.shown);
 }
 
 /** `approval.outcome`: a direct message to the submitter, recorded so later changes update it. */
@@ -218,6 +233,7 @@ async function tellSubmitter(d: SlackDelivererDeps, row: OutboxRow): Promise<Del
   const channel = await d.directory.dmChannel(user);
   const msg = (await render(d, row.workspaceId, r, { role: 'outcome', stepId: null }))!;
   const posted = await postOnce(d, row)({ channel }, msg);
+  d.shown?.remember(posted.channel, posted.ts, msg);
   await recordMessage(
     d.deps.db,
     { workspaceId: row.workspaceId, subjectType: 'approval_request', subjectId: r.id, platform: 'slack', role: 'outcome', conversationId: posted.channel, messageId: posted.ts },

@@ -70,15 +70,23 @@ export interface FormStore {
   release(key: string): Promise<void>;
 }
 
+const SWEEP_EVERY_MS = 60_000;
+
 /** A store on the database, with the flows' clock. */
 export function createFormStore(db: Db, clock: Clock): FormStore {
   const now = () => clock.now();
   const expiry = (at: Date) => new Date(at.getTime() + FORM_TTL_MS);
+  // When expired forms were last swept: at most once a minute, not a statement per form
+  // (`load` refuses an expired form by itself; the sweep only keeps the table small).
+  let sweptAt = Number.NEGATIVE_INFINITY;
   return {
     async create(owner, data) {
       const at = now();
       // Old forms go when new ones start; the index on expires_at keeps this cheap.
-      await db.delete(slackFormStates).where(lt(slackFormStates.expiresAt, at));
+      if (at.getTime() - sweptAt >= SWEEP_EVERY_MS || at.getTime() < sweptAt) {
+        sweptAt = at.getTime();
+        await db.delete(slackFormStates).where(lt(slackFormStates.expiresAt, at));
+      }
       const key = randomBytes(16).toString('base64url');
       await db.insert(slackFormStates).values({ key, teamId: owner.teamId, userId: owner.userId, data, createdAt: at, updatedAt: at, expiresAt: expiry(at) });
       return key;

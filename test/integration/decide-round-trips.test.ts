@@ -69,5 +69,12 @@ describe('register and decideStep round trips (pglite)', () => {
     const d = await flows.decideStep(carol, { stepId: step.id, decision: 'approve' });
     expect(d.kind).toBe('recorded');
     expect(c.n - viewReads).toBeLessThanOrEqual(8);
+    // A caller that needs no answer (a Slack button) records a decision without reading the view.
+    const pat = await as('pat');
+    const privacy = r.request.steps.find((s) => s.approvers.includes('shell:pat'))!;
+    c.reset();
+    const q = await flows.recordDecision(pat, { stepId: privacy.id, decision: 'approve' });
+    expect(q.kind).toBe('recorded');
+    expect(c.n).toBeLessThanOrEqual(8);
   });
 });
