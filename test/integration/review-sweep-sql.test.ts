@@ -6,12 +6,14 @@
  * and without a display name or email, names with quotes and accents, every reminder and
  * escalation has exactly the dedupe key, recipient and payload the reference gives, the counters
  * move as it says, the escalations' audit events record what it says, in review order, and a
- * second run writes nothing. On PGlite and Postgres.
+ * second run writes nothing. On PGlite and Postgres. Two sweeps racing on two connections write
+ * one set.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq, sql } from 'drizzle-orm';
 import { auditEvents, notifications, reviews } from '../../db/schema';
 import type { Db } from '../../db/client';
+import { openDatabase } from '../../db/client';
 import * as flows from '../../flows';
 import type { Policy } from '../../flows/policy';
 import { DAY_MS, localDate } from '../../flows/jobs/time';
@@ -207,5 +209,50 @@ describe.each(DB_KINDS)('the review sweep in SQL matches its rules (%s)', (kind)
     expect(await check(new Date(NOW.getTime() + DAY_MS + 5 * H))).toBeGreaterThan(0);
     expect(await check(new Date(NOW.getTime() + 8 * DAY_MS))).toBeGreaterThan(0);
     expect((await flows.verifyAudit(tdb.db)).ok).toBe(true);
+  });
+});
+
+describe('two review sweeps racing on separate connections (postgres)', () => {
+  let tdb: TestDatabase;
+  beforeAll(async () => {
+    tdb = await createTestDatabase('postgres');
+  });
+  afterAll(async () => tdb?.destroy());
+
+  it('write one reminder and one escalation per overdue review, one audit event each, one valid chain', async () => {
+    const n = 3000;
+    const at = new Date(NOW.getTime() - 60 * DAY_MS).toISOString();
+    const [ws] = rowsOf<{ id: number }>(
+      await tdb.db.execute(sql`insert into workspaces (platform, external_id, name, next_ref, created_at) values ('shell', 'race', 'Race', ${n + 1}, ${at}::timestamptz) returning id`),
+    );
+    const w = ws!.id;
+    const [p] = rowsOf<{ id: number }>(await tdb.db.execute(sql`insert into people (workspace_id, platform_id, display_name, created_at) values (${w}, 'shell:o', 'O', ${at}::timestamptz) returning id`));
+    await tdb.db.execute(sql`insert into ai_systems (workspace_id, ref_number, name, name_key, purpose, owner_id, usage_status, status, risk_class, submitted_by_id, created_at, updated_at)
+      select ${w}, i, 'System ' || i, 'system' || i, 'Purpose', ${p!.id}, 'in_use', 'approved', 'minimal', ${p!.id}, ${at}::timestamptz, ${at}::timestamptz from generate_series(1, ${n}) i`);
+    await tdb.db.execute(sql`insert into reviews (workspace_id, system_id, due_at, status, created_at)
+      select ${w}, s.id, ${new Date(NOW.getTime() - 10 * DAY_MS).toISOString()}::timestamptz, 'open', ${at}::timestamptz from ai_systems s where s.workspace_id = ${w}`);
+    const policy = seedPolicy();
+    const other = await openDatabase({ url: tdb.url });
+    try {
+      const deps = (db: Db) => ({ db, policy, clock: { now: () => NOW } });
+      const [a, b] = await Promise.all([flows.runReviewReminders(deps(tdb.db), NOW), flows.runReviewReminders(deps(other.db), NOW)]);
+      expect(a.enqueued + b.enqueued).toBe(2 * n);
+      const kinds = rowsOf<{ kind: string; n: number; keys: number }>(
+        await tdb.db.execute(sql`select kind, count(*)::int as n, count(distinct dedupe_key)::int as keys from notifications group by kind order by kind`),
+      );
+      expect(kinds).toEqual([
+        { kind: 'review.escalation', n, keys: n },
+        { kind: 'review.reminder', n, keys: n },
+      ]);
+      const counters = rowsOf<{ sent: number; n: number }>(await tdb.db.execute(sql`select reminders_sent as sent, count(*)::int as n from reviews group by 1`));
+      expect(counters).toEqual([{ sent: 1, n }]);
+      const events = rowsOf<{ n: number; reviews: number }>(
+        await tdb.db.execute(sql`select count(*)::int as n, count(distinct data->>'reviewId')::int as reviews from audit_events where action = 'review.escalated'`),
+      );
+      expect(events).toEqual([{ n, reviews: n }]);
+      expect((await flows.verifyAudit(tdb.db)).ok).toBe(true);
+    } finally {
+      await other.close();
+    }
   });
 });
