@@ -4,8 +4,12 @@
  * was read, so a racing worker or a review acted on meanwhile is left alone) and writes their
  * notifications (ON CONFLICT DO NOTHING on the dedupe key), all in Postgres. No review crosses
  * the wire: only the count of notifications written and the escalations (for their audit events)
- * come back. What the statement decides and writes is what `planReview` used to decide in
- * TypeScript, field for field: the payloads are documented in review-reminders.ts.
+ * come back. The payloads are documented in review-reminders.ts; test/integration/
+ * review-sweep-sql.test.ts holds the statement to the rules written out in TypeScript.
+ *
+ * Due dates are named in the policy's time zone by Postgres (`at time zone`), which reads the
+ * same IANA names the policy is checked against; a name Postgres did not know would fail the
+ * run (no reminder with a wrong date is written).
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
