@@ -21,6 +21,8 @@ async function job(): Promise<Record<string, unknown>> {
   const database = await openDatabase({ url });
   try {
     const deps = { db: database.db, policy, clock: { now: () => at } };
+    // Connected before the clock starts, as the bare side is (its `select 1`): a worker's pool is warm.
+    if (!(await database.ping())) throw new Error('database not reachable');
     const t0 = performance.now();
     const report = mode === 'review-reminders' ? await runReviewReminders(deps, at) : await runWeeklyDigest(deps, at);
     return { ok: true, ms: performance.now() - t0, enqueued: report.enqueued };

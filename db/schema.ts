@@ -133,6 +133,9 @@ export const assessments = pgTable(
     uniqueIndex('assessments_system_version_uq').on(t.systemId, t.version),
     // The digest's "assessed in the period".
     index('assessments_workspace_created_idx').on(t.workspaceId, t.createdAt),
+    // The re-triage stage of the review sweep looks only at questionnaire-v1 assessments: without
+    // this, every run reads every assessment (all versions, answers and results) to find none.
+    index('assessments_questionnaire_v1_idx').on(t.id).where(sql`questionnaire_version = 1`),
   ],
 );
 

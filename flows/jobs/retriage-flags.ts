@@ -65,6 +65,11 @@ export async function runRetriageFlags(deps: JobDeps, now: Date): Promise<JobRep
   let enqueued = 0;
   let examined = 0;
   let after = 0;
+  // No questionnaire-v1 assessment at all (an installation that started on v2): nothing to look
+  // at. The partial index assessments_questionnaire_v1_idx answers this without reading the
+  // assessments, which the join below would (every version, answers and results).
+  const [anyV1] = await db.select({ id: assessments.id }).from(assessments).where(eq(assessments.questionnaireVersion, 1)).limit(1);
+  if (!anyV1) return { enqueued, examined };
   for (;;) {
     const page: Candidate[] = await db
       .select({

@@ -280,5 +280,7 @@ describe.each(DB_KINDS)('inventory pages and indexes on %s', (kind) => {
     expect(defs).toContain('CREATE INDEX audit_events_workspace_occurred_idx ON public.audit_events USING btree (workspace_id, occurred_at)');
     expect(defs).toContain('CREATE INDEX assessments_workspace_created_idx ON public.assessments USING btree (workspace_id, created_at)');
     expect(await plan(sql`select id from approval_steps where status = 'pending' and created_at <= now()`)).toMatch(/approval_steps_status_created_idx/);
+    // The re-triage stage finds the few questionnaire-v1 assessments without reading the others.
+    expect(await plan(sql`select id from assessments where questionnaire_version = 1 order by id limit 1000`)).toMatch(/assessments_questionnaire_v1_idx/);
   });
 });
