@@ -12,6 +12,7 @@
 import { and, asc, eq, inArray, lte, or, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { notifications, workspaces } from '../db/schema';
+import type { MessageCopy } from './messages';
 import type { Clock } from './ports';
 
 /** Who a notification is for. */
@@ -75,7 +76,13 @@ export async function enqueueMany(tx: Db, list: readonly NotificationInput[]): P
 
 /** What a deliverer reports for one notification. */
 export type DeliveryResult =
-  | { ok: true }
+  /**
+   * Delivered. `copies` are the messages it posted, recorded by the same statement that marks
+   * the row sent (one write for a group of rows instead of one per message); a deliverer that
+   * records its copies itself leaves it out. Until that write lands, a re-claimed row finds its
+   * post by the message's metadata, as it would after any failure between posting and recording.
+   */
+  | { ok: true; copies?: readonly MessageCopy[] | undefined }
   /** The platform asked us to wait (HTTP 429 `Retry-After`), or a transient failure. */
   | { ok: false; retryAfterMs: number; error: string }
   /** Will never succeed (e.g. no channel configured); kept as failed for the record. */
@@ -240,7 +247,7 @@ async function deliverOne(
   now: Date,
   maxAttempts: number,
   holdUntil: DispatchOptions['holdUntil'],
-  markSent: (id: number, at: Date) => Promise<void>,
+  markSent: SentWriter,
 ): Promise<boolean> {
   const hold = holdUntil?.(row, now);
   if (hold && hold.getTime() > now.getTime()) {
@@ -259,7 +266,7 @@ async function deliverOne(
     result = { ok: false, retryAfterMs: backoffMs(row.attempts), error: (err as Error).message };
   }
   if (result.ok) {
-    await markSent(row.id, clock.now());
+    await markSent(row.id, clock.now(), result.copies);
     return true;
   }
   const attempts = row.attempts + 1;
@@ -304,22 +311,38 @@ async function release(db: Db, ids: number[]): Promise<void> {
     .where(and(inArray(notifications.id, ids), eq(notifications.status, 'sending')));
 }
 
+/** Marks a row sent (with the copies its delivery posted) once its group's write landed. */
+type SentWriter = (id: number, at: Date, copies?: readonly MessageCopy[]) => Promise<void>;
+
 /**
- * Writes `sent` outcomes with one UPDATE for all rows that finish while the previous write is on
- * its way (group commit): a wave of deliveries costs a statement per group, not per row. Each
- * write is tried twice, as {@link settle} does; when both fail, every row of that group rejects
- * and stays `sending` (taken over as `reclaimed` after its lease, never posted blindly).
+ * Writes `sent` outcomes with one statement for all rows that finish while the previous write is
+ * on its way (group commit): a wave of deliveries costs a statement per group, not per row. The
+ * copies the rows posted are inserted by the same statement (a data-modifying WITH), so a row is
+ * sent with its copies recorded or neither. Each write is tried twice, as {@link settle} does;
+ * when both fail, every row of that group rejects and stays `sending` (taken over as `reclaimed`
+ * after its lease, never posted blindly).
  */
-function sentWriter(db: Db): (id: number, at: Date) => Promise<void> {
-  type Waiting = { id: number; at: Date; resolve: () => void; reject: (err: unknown) => void };
+function sentWriter(db: Db): SentWriter {
+  type Waiting = { id: number; at: Date; copies: readonly MessageCopy[] | undefined; resolve: () => void; reject: (err: unknown) => void };
   let queue: Waiting[] = [];
   let flushing = false;
-  // The group went out within one write's time: it is stamped with its latest delivery time.
-  const write = (group: Waiting[]) =>
-    db
-      .update(notifications)
-      .set({ status: 'sent', sentAt: new Date(Math.max(...group.map((w) => w.at.getTime()))), lockedUntil: null, lastError: null })
-      .where(inArray(notifications.id, group.map((w) => w.id)));
+  const write = (group: Waiting[]) => {
+    // The group went out within one write's time: it is stamped with its latest delivery time.
+    const set = { status: 'sent', sentAt: new Date(Math.max(...group.map((w) => w.at.getTime()))), lockedUntil: null, lastError: null };
+    const where = inArray(notifications.id, group.map((w) => w.id));
+    const copies = group.flatMap((w) =>
+      (w.copies ?? []).map((c) => ({ ...c, threadId: c.threadId ?? null, stepId: c.stepId ?? null, createdAt: w.at.toISOString() })),
+    );
+    if (copies.length === 0) return db.update(notifications).set(set).where(where);
+    const recorded = db.$with('recorded', { n: sql<number>`n` }).as(sql`
+      insert into platform_messages (workspace_id, subject_type, subject_id, platform, role, conversation_id, message_id, thread_id, step_id, created_at)
+      select v."workspaceId", v."subjectType", v."subjectId", v.platform, v.role, v."conversationId", v."messageId", v."threadId", v."stepId", v."createdAt"
+      from jsonb_to_recordset(${JSON.stringify(copies)}::jsonb) as v(
+        "workspaceId" integer, "subjectType" text, "subjectId" integer, platform text, role text,
+        "conversationId" text, "messageId" text, "threadId" text, "stepId" integer, "createdAt" timestamptz)
+      returning 1 as n`);
+    return db.with(recorded).update(notifications).set(set).where(where);
+  };
   const flush = async () => {
     flushing = true;
     while (queue.length > 0) {
@@ -338,9 +361,9 @@ function sentWriter(db: Db): (id: number, at: Date) => Promise<void> {
     }
     flushing = false;
   };
-  return (id, at) =>
+  return (id, at, copies) =>
     new Promise<void>((resolve, reject) => {
-      queue.push({ id, at, resolve, reject });
+      queue.push({ id, at, copies, resolve, reject });
       if (!flushing) void flush();
     });
 }
