@@ -90,7 +90,7 @@ export type DeliveryResult =
 
 /**
  * Delivers one notification on a platform. `prepare`, when present, is handed each claimed batch
- * before its rows are delivered, so a deliverer can read what the batch needs with a few
+ * before its rows are delivered (possibly while the previous batch's last rows are still out), so a deliverer can read what the batch needs with a few
  * set-based queries instead of several per row; it is only an optimisation (a failure is ignored,
  * and a row it did not prepare is delivered all the same).
  */
@@ -134,16 +134,46 @@ export async function dispatchDue(db: Db, clock: Clock, deliver: Deliverer, opts
   const maxAttempts = opts.maxAttempts ?? 8;
   const concurrency = Math.max(1, opts.concurrency ?? 1);
   const markSent = sentWriter(db);
-  let sent = 0;
-  for (;;) {
+  /** Claims the next batch and reads it ahead (an optimisation only: each row still loads what was not prepared). */
+  const next = async (): Promise<{ rows: OutboxRow[]; now: Date }> => {
     const now = clock.now();
-    const claimed = await claim(db, now, batchSize, leaseMs, opts.workspaceIds, opts.platforms);
-    if (claimed.length === 0) return sent;
-    // Reading ahead is an optimisation only: each row still loads what was not prepared.
-    if (deliver.prepare) await deliver.prepare(claimed).catch(() => undefined);
-    sent += await deliverBatch(claimed, concurrency, (row) => deliverOne(db, clock, deliver, row, now, maxAttempts, opts.holdUntil, markSent), (ids) => release(db, ids));
-    if (claimed.length < batchSize) return sent;
+    const rows = await claim(db, now, batchSize, leaseMs, opts.workspaceIds, opts.platforms);
+    if (rows.length > 0 && deliver.prepare) await deliver.prepare(rows).catch(() => undefined);
+    return { rows, now };
+  };
+  let sent = 0;
+  let batch = await next();
+  while (batch.rows.length > 0) {
+    const { rows, now } = batch;
+    const full = rows.length >= batchSize;
+    // Once every row of a full batch has started, the next batch is claimed and read ahead while
+    // the last deliveries finish, so the workers do not wait for a claim between batches. It
+    // starts only when this one is done: a subject's rows still go out in order.
+    let ahead: Promise<{ rows: OutboxRow[]; now: Date }> | null = null;
+    const claimAhead = () => {
+      if (ahead) return;
+      ahead = next();
+      // Awaited below; until then a failed claim must not count as unhandled.
+      ahead.catch(() => undefined);
+    };
+    try {
+      sent += await deliverBatch(
+        rows,
+        concurrency,
+        (row) => deliverOne(db, clock, deliver, row, now, maxAttempts, opts.holdUntil, markSent),
+        (ids) => release(db, ids),
+        full ? claimAhead : undefined,
+      );
+    } catch (err) {
+      // The batch claimed ahead was never tried: it goes back at once, if the database lets us.
+      const early = ahead as Promise<{ rows: OutboxRow[] }> | null;
+      if (early) await early.then((b) => release(db, b.rows.map((r) => r.id))).catch(() => undefined);
+      throw err;
+    }
+    if (!full) return sent;
+    batch = await (ahead ?? next());
   }
+  return sent;
 }
 
 /** The subject a row is about: its rows are delivered in order, one at a time. */
@@ -154,8 +184,8 @@ function subjectOf(row: OutboxRow): string {
 }
 
 /**
- * Delivers a claimed batch with up to `concurrency` subjects at once. When the outcome of a row
- * cannot be written, the row stays `sending` (re-claimed after its lease), no further row is
+ * Delivers a claimed batch with up to `concurrency` subjects at once; `allStarted` is called once
+ * the last group has been taken up by a worker. When the outcome of a row cannot be written, the row stays `sending` (re-claimed after its lease), no further row is
  * started, the rows not tried yet go back at once, and the error propagates.
  */
 async function deliverBatch(
@@ -163,6 +193,7 @@ async function deliverBatch(
   concurrency: number,
   one: (row: OutboxRow) => Promise<boolean>,
   giveBack: (ids: number[]) => Promise<void>,
+  allStarted?: () => void,
 ): Promise<number> {
   const groups = new Map<string, OutboxRow[]>();
   for (const row of concurrency === 1 ? [] : claimed) {
@@ -178,6 +209,7 @@ async function deliverBatch(
   let failure: { err: unknown } | null = null;
   const worker = async () => {
     for (let group = queue.shift(); group && !failure; group = queue.shift()) {
+      if (queue.length === 0) allStarted?.();
       for (const row of group) {
         if (failure) return;
         tried.add(row.id);
