@@ -12,6 +12,7 @@
 import { and, asc, eq, inArray, lte, or, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { notifications, workspaces } from '../db/schema';
+import type { MessageCopy } from './messages';
 import type { Clock } from './ports';
 
 /** Who a notification is for. */
@@ -75,7 +76,13 @@ export async function enqueueMany(tx: Db, list: readonly NotificationInput[]): P
 
 /** What a deliverer reports for one notification. */
 export type DeliveryResult =
-  | { ok: true }
+  /**
+   * Delivered. `copies` are the messages it posted, recorded by the same statement that marks
+   * the row sent (one write for a group of rows instead of one per message); a deliverer that
+   * records its copies itself leaves it out. Until that write lands, a re-claimed row finds its
+   * post by the message's metadata, as it would after any failure between posting and recording.
+   */
+  | { ok: true; copies?: readonly MessageCopy[] | undefined }
   /** The platform asked us to wait (HTTP 429 `Retry-After`), or a transient failure. */
   | { ok: false; retryAfterMs: number; error: string }
   /** Will never succeed (e.g. no channel configured); kept as failed for the record. */
@@ -83,7 +90,7 @@ export type DeliveryResult =
 
 /**
  * Delivers one notification on a platform. `prepare`, when present, is handed each claimed batch
- * before its rows are delivered, so a deliverer can read what the batch needs with a few
+ * before its rows are delivered (possibly while the previous batch's last rows are still out), so a deliverer can read what the batch needs with a few
  * set-based queries instead of several per row; it is only an optimisation (a failure is ignored,
  * and a row it did not prepare is delivered all the same).
  */
@@ -127,16 +134,46 @@ export async function dispatchDue(db: Db, clock: Clock, deliver: Deliverer, opts
   const maxAttempts = opts.maxAttempts ?? 8;
   const concurrency = Math.max(1, opts.concurrency ?? 1);
   const markSent = sentWriter(db);
-  let sent = 0;
-  for (;;) {
+  /** Claims the next batch and reads it ahead (an optimisation only: each row still loads what was not prepared). */
+  const next = async (): Promise<{ rows: OutboxRow[]; now: Date }> => {
     const now = clock.now();
-    const claimed = await claim(db, now, batchSize, leaseMs, opts.workspaceIds, opts.platforms);
-    if (claimed.length === 0) return sent;
-    // Reading ahead is an optimisation only: each row still loads what was not prepared.
-    if (deliver.prepare) await deliver.prepare(claimed).catch(() => undefined);
-    sent += await deliverBatch(claimed, concurrency, (row) => deliverOne(db, clock, deliver, row, now, maxAttempts, opts.holdUntil, markSent), (ids) => release(db, ids));
-    if (claimed.length < batchSize) return sent;
+    const rows = await claim(db, now, batchSize, leaseMs, opts.workspaceIds, opts.platforms);
+    if (rows.length > 0 && deliver.prepare) await deliver.prepare(rows).catch(() => undefined);
+    return { rows, now };
+  };
+  let sent = 0;
+  let batch = await next();
+  while (batch.rows.length > 0) {
+    const { rows, now } = batch;
+    const full = rows.length >= batchSize;
+    // Once every row of a full batch has started, the next batch is claimed and read ahead while
+    // the last deliveries finish, so the workers do not wait for a claim between batches. It
+    // starts only when this one is done: a subject's rows still go out in order.
+    let ahead: Promise<{ rows: OutboxRow[]; now: Date }> | null = null;
+    const claimAhead = () => {
+      if (ahead) return;
+      ahead = next();
+      // Awaited below; until then a failed claim must not count as unhandled.
+      ahead.catch(() => undefined);
+    };
+    try {
+      sent += await deliverBatch(
+        rows,
+        concurrency,
+        (row) => deliverOne(db, clock, deliver, row, now, maxAttempts, opts.holdUntil, markSent),
+        (ids) => release(db, ids),
+        full ? claimAhead : undefined,
+      );
+    } catch (err) {
+      // The batch claimed ahead was never tried: it goes back at once, if the database lets us.
+      const early = ahead as Promise<{ rows: OutboxRow[] }> | null;
+      if (early) await early.then((b) => release(db, b.rows.map((r) => r.id))).catch(() => undefined);
+      throw err;
+    }
+    if (!full) return sent;
+    batch = await (ahead ?? next());
   }
+  return sent;
 }
 
 /** The subject a row is about: its rows are delivered in order, one at a time. */
@@ -147,8 +184,8 @@ function subjectOf(row: OutboxRow): string {
 }
 
 /**
- * Delivers a claimed batch with up to `concurrency` subjects at once. When the outcome of a row
- * cannot be written, the row stays `sending` (re-claimed after its lease), no further row is
+ * Delivers a claimed batch with up to `concurrency` subjects at once; `allStarted` is called once
+ * the last group has been taken up by a worker. When the outcome of a row cannot be written, the row stays `sending` (re-claimed after its lease), no further row is
  * started, the rows not tried yet go back at once, and the error propagates.
  */
 async function deliverBatch(
@@ -156,6 +193,7 @@ async function deliverBatch(
   concurrency: number,
   one: (row: OutboxRow) => Promise<boolean>,
   giveBack: (ids: number[]) => Promise<void>,
+  allStarted?: () => void,
 ): Promise<number> {
   const groups = new Map<string, OutboxRow[]>();
   for (const row of concurrency === 1 ? [] : claimed) {
@@ -171,6 +209,7 @@ async function deliverBatch(
   let failure: { err: unknown } | null = null;
   const worker = async () => {
     for (let group = queue.shift(); group && !failure; group = queue.shift()) {
+      if (queue.length === 0) allStarted?.();
       for (const row of group) {
         if (failure) return;
         tried.add(row.id);
@@ -240,7 +279,7 @@ async function deliverOne(
   now: Date,
   maxAttempts: number,
   holdUntil: DispatchOptions['holdUntil'],
-  markSent: (id: number, at: Date) => Promise<void>,
+  markSent: SentWriter,
 ): Promise<boolean> {
   const hold = holdUntil?.(row, now);
   if (hold && hold.getTime() > now.getTime()) {
@@ -259,7 +298,7 @@ async function deliverOne(
     result = { ok: false, retryAfterMs: backoffMs(row.attempts), error: (err as Error).message };
   }
   if (result.ok) {
-    await markSent(row.id, clock.now());
+    await markSent(row.id, clock.now(), result.copies);
     return true;
   }
   const attempts = row.attempts + 1;
@@ -304,22 +343,38 @@ async function release(db: Db, ids: number[]): Promise<void> {
     .where(and(inArray(notifications.id, ids), eq(notifications.status, 'sending')));
 }
 
+/** Marks a row sent (with the copies its delivery posted) once its group's write landed. */
+type SentWriter = (id: number, at: Date, copies?: readonly MessageCopy[]) => Promise<void>;
+
 /**
- * Writes `sent` outcomes with one UPDATE for all rows that finish while the previous write is on
- * its way (group commit): a wave of deliveries costs a statement per group, not per row. Each
- * write is tried twice, as {@link settle} does; when both fail, every row of that group rejects
- * and stays `sending` (taken over as `reclaimed` after its lease, never posted blindly).
+ * Writes `sent` outcomes with one statement for all rows that finish while the previous write is
+ * on its way (group commit): a wave of deliveries costs a statement per group, not per row. The
+ * copies the rows posted are inserted by the same statement (a data-modifying WITH), so a row is
+ * sent with its copies recorded or neither. Each write is tried twice, as {@link settle} does;
+ * when both fail, every row of that group rejects and stays `sending` (taken over as `reclaimed`
+ * after its lease, never posted blindly).
  */
-function sentWriter(db: Db): (id: number, at: Date) => Promise<void> {
-  type Waiting = { id: number; at: Date; resolve: () => void; reject: (err: unknown) => void };
+function sentWriter(db: Db): SentWriter {
+  type Waiting = { id: number; at: Date; copies: readonly MessageCopy[] | undefined; resolve: () => void; reject: (err: unknown) => void };
   let queue: Waiting[] = [];
   let flushing = false;
-  // The group went out within one write's time: it is stamped with its latest delivery time.
-  const write = (group: Waiting[]) =>
-    db
-      .update(notifications)
-      .set({ status: 'sent', sentAt: new Date(Math.max(...group.map((w) => w.at.getTime()))), lockedUntil: null, lastError: null })
-      .where(inArray(notifications.id, group.map((w) => w.id)));
+  const write = (group: Waiting[]) => {
+    // The group went out within one write's time: it is stamped with its latest delivery time.
+    const set = { status: 'sent', sentAt: new Date(Math.max(...group.map((w) => w.at.getTime()))), lockedUntil: null, lastError: null };
+    const where = inArray(notifications.id, group.map((w) => w.id));
+    const copies = group.flatMap((w) =>
+      (w.copies ?? []).map((c) => ({ ...c, threadId: c.threadId ?? null, stepId: c.stepId ?? null, createdAt: w.at.toISOString() })),
+    );
+    if (copies.length === 0) return db.update(notifications).set(set).where(where);
+    const recorded = db.$with('recorded', { n: sql<number>`n` }).as(sql`
+      insert into platform_messages (workspace_id, subject_type, subject_id, platform, role, conversation_id, message_id, thread_id, step_id, created_at)
+      select v."workspaceId", v."subjectType", v."subjectId", v.platform, v.role, v."conversationId", v."messageId", v."threadId", v."stepId", v."createdAt"
+      from jsonb_to_recordset(${JSON.stringify(copies)}::jsonb) as v(
+        "workspaceId" integer, "subjectType" text, "subjectId" integer, platform text, role text,
+        "conversationId" text, "messageId" text, "threadId" text, "stepId" integer, "createdAt" timestamptz)
+      returning 1 as n`);
+    return db.with(recorded).update(notifications).set(set).where(where);
+  };
   const flush = async () => {
     flushing = true;
     while (queue.length > 0) {
@@ -338,9 +393,9 @@ function sentWriter(db: Db): (id: number, at: Date) => Promise<void> {
     }
     flushing = false;
   };
-  return (id, at) =>
+  return (id, at, copies) =>
     new Promise<void>((resolve, reject) => {
-      queue.push({ id, at, resolve, reject });
+      queue.push({ id, at, copies, resolve, reject });
       if (!flushing) void flush();
     });
 }

@@ -57,8 +57,8 @@ export interface SlackDelivererDeps {
 /** Builds the deliverer registered with the dispatcher for platform `slack`. */
 export function createSlackDeliverer(d: SlackDelivererDeps): Deliverer {
   d.shown ??= new ShownCopies();
-  // What the current claimed batch's reminders need, read ahead (each entry is used once).
-  let prepared = new Map<number, ReminderFacts>();
+  // What the claimed batches' reminders need, read ahead, by row id (each entry is used once).
+  const prepared = new Map<number, ReminderFacts>();
   const deliver: Deliverer = async (row: OutboxRow): Promise<DeliveryResult> => {
     try {
       switch (row.kind) {
@@ -114,9 +114,12 @@ export function createSlackDeliverer(d: SlackDelivererDeps): Deliverer {
     }
   };
   deliver.prepare = async (rows) => {
-    // Never keep an older batch's facts: a row re-claimed later is read afresh.
-    prepared = new Map();
-    prepared = await prepareReviewReminders(d, rows);
+    // A row claimed again is read afresh: facts of an earlier claim never outlive it. The batch
+    // still being delivered (the next one is read ahead meanwhile) keeps its own entries.
+    for (const row of rows) prepared.delete(row.id);
+    // Entries of rows never delivered (a batch given back) are only garbage: bound them.
+    if (prepared.size > 10_000) prepared.clear();
+    for (const [id, facts] of await prepareReviewReminders(d, rows)) prepared.set(id, facts);
   };
   return deliver;
 }

@@ -7,7 +7,7 @@
 import type { DeliveryResult, OutboxRow } from '../../flows';
 import type { Block } from './blocks';
 import type { SlackDelivererDeps } from './deliverer';
-import { personUserId, postedFor, recordPosted } from './job-targets';
+import { personUserId, postedCopies, postedFor } from './job-targets';
 import { esc } from './mrkdwn';
 import { postOnce } from './post-once';
 
@@ -23,6 +23,6 @@ export async function deliverDmNotice(d: SlackDelivererDeps, row: OutboxRow, per
   if (!user) return { ok: false, permanent: true, error: 'slack: the recipient is not a Slack user' };
   const channel = await d.directory.dmChannel(user);
   const r = await postOnce(d, row)({ channel }, { text: esc(message.text), blocks: message.blocks });
-  await recordPosted(d.deps, row, { role, conversationId: r.channel, messageId: r.ts }, []);
-  return { ok: true };
+  // Recorded by the outbox together with the `sent` mark.
+  return { ok: true, copies: postedCopies(row, { role, conversationId: r.channel, messageId: r.ts }) };
 }

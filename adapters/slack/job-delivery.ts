@@ -20,7 +20,7 @@ import type {
 } from '../../flows';
 import { loadRequestView, loadSystemView, loadSystemViews } from '../../flows';
 import type { SlackDelivererDeps } from './deliverer';
-import { personUserId, policyChannel, postedFor, recipientOf, recordPosted } from './job-targets';
+import { personUserId, policyChannel, postedCopies, postedFor, recipientOf, recordPosted } from './job-targets';
 import { postOnce } from './post-once';
 import type { SlackMessage } from './render-request';
 import { renderApprovalEscalation, renderApprovalReminder, renderReviewEscalation, renderReviewReminder } from './render-reminders';
@@ -97,10 +97,13 @@ export async function deliverReviewReminder(d: SlackDelivererDeps, row: OutboxRo
   const channel = await d.directory.dmChannel(user);
   const posted = await post(d, row, channel, renderReviewReminder(system, p, d.deps.policy.organization.timezone));
   const copy = { conversationId: posted.channel, messageId: posted.ts };
-  await recordPosted(d.deps, row, { role: 'reminder', ...copy }, [
-    { workspaceId: row.workspaceId, subjectType: 'review', subjectId: p.reviewId, platform: 'slack', role: 'reminder', ...copy },
-  ]);
-  return done;
+  // Recorded by the outbox together with the `sent` mark (one write for many reminders).
+  return {
+    ok: true,
+    copies: postedCopies(row, { role: 'reminder', ...copy }, [
+      { workspaceId: row.workspaceId, subjectType: 'review', subjectId: p.reviewId, platform: 'slack', role: 'reminder', ...copy },
+    ]),
+  };
 }
 
 /** `review.escalation`: compliance hears of an overdue review in the digest channel. */

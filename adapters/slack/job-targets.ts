@@ -66,6 +66,19 @@ export async function postedFor(deps: FlowDeps, row: OutboxRow, subjectType: str
   return (await messagesOf(deps.db, row.workspaceId, subjectType, row.id)).filter((m) => m.platform === 'slack');
 }
 
+/**
+ * The copies to record for one posted message of a notification (and any other copies), to hand
+ * back with the delivery result: the outbox records them with the `sent` mark, in one statement.
+ */
+export function postedCopies(
+  row: OutboxRow,
+  posted: { role: string; conversationId: string; messageId: string; threadId?: string | null },
+  also: MessageCopy[] = [],
+  subjectType: string = NOTIFICATION_SUBJECT,
+): MessageCopy[] {
+  return [{ workspaceId: row.workspaceId, subjectType, subjectId: row.id, platform: 'slack', ...posted }, ...also];
+}
+
 /** Records one posted message of a notification (and, in the same transaction, any other copies). */
 export async function recordPosted(
   deps: FlowDeps,
@@ -75,5 +88,5 @@ export async function recordPosted(
   subjectType: string = NOTIFICATION_SUBJECT,
 ): Promise<void> {
   // One statement, so all copies are recorded or none, without a transaction's extra round trips.
-  await recordMessages(deps.db, [{ workspaceId: row.workspaceId, subjectType, subjectId: row.id, platform: 'slack', ...posted }, ...also], deps.clock.now());
+  await recordMessages(deps.db, postedCopies(row, posted, also, subjectType), deps.clock.now());
 }
