@@ -1,9 +1,10 @@
 /** Bolt wiring of the registration / triage modals, their Back button, and the "answer again" button. */
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, types } from '@slack/bolt';
 import * as flows from '../../flows';
 import type { ViewState } from './form-blocks';
 import type { FormMissing, FormStore, StoredForm } from './form-store';
 import { FORM_BACK_ACTION, FORM_CALLBACK, messageView, parseFormMeta } from './form-views';
+import type { PageOutcome } from './form-flow';
 import { backView, reanswerView, submitPage } from './form-flow';
 import { RESUBMIT_ACTION } from './render-request';
 import { renderNote } from './render-system';
@@ -23,6 +24,21 @@ function missingText(why: FormMissing['missing'] | 'damaged'): string {
   }
 }
 
+/** How long a form page may take before the modal says it is still working (Slack allows 3 s). */
+export const VIEW_ANSWER_MS = 2_500;
+
+const WORKING_TEXT = 'This is taking longer than usual. Your answers are saved; this window shows the result as soon as it is ready, and a registration is also confirmed by direct message.';
+
+/**
+ * What a late outcome shows in the modal, which says "working on it" by then: the next page or
+ * the result as it is; field errors, which Slack shows only in an answer, as a sentence.
+ */
+function lateView(response: PageOutcome['response']): types.ModalView {
+  if (response.response_action === 'update') return response.view;
+  const problems = Object.values(response.errors).join(' ');
+  return messageView('Not saved', renderNote(`Some answers need another look: ${problems} Nothing was registered; start again with /aims register.`));
+}
+
 /** The stored form a view shows, or the sentence explaining why there is none. */
 async function formOf(store: FormStore, metadata: string | null | undefined, userId: string): Promise<{ form: StoredForm; page: number } | { text: string }> {
   const meta = parseFormMeta(metadata);
@@ -36,19 +52,39 @@ async function formOf(store: FormStore, metadata: string | null | undefined, use
 export function registerForms(app: App, rt: SlackRuntime): void {
   const store = rt.forms;
   app.view(FORM_CALLBACK, async ({ ack, body, view, context }) => {
+    // Slack waits 3 seconds for the answer (Bolt answers 404 after that, and the person sees an
+    // error while the work goes on). A page that takes longer — a registration queued behind
+    // others — is answered with "working on it" at VIEW_ANSWER_MS, and the modal is updated with
+    // the outcome when it comes.
+    let answered = false;
+    const timer = setTimeout(() => {
+      answered = true;
+      void ack({ response_action: 'update', view: messageView('Working on it', renderNote(WORKING_TEXT)) }).catch((err: unknown) =>
+        rt.logger.warn({ err }, 'slack: form "working on it" answer failed'),
+      );
+    }, VIEW_ANSWER_MS);
+    const answer = async (response: PageOutcome['response']): Promise<void> => {
+      if (!answered) {
+        answered = true;
+        clearTimeout(timer);
+        await ack(response);
+        return;
+      }
+      await rt.client.views.update({ view_id: view.id, view: lateView(response) }).catch((err: unknown) => rt.logger.warn({ err }, 'slack: late form answer failed'));
+    };
     let outcome;
     try {
       const found = await formOf(store, view.private_metadata, body.user.id);
-      if ('text' in found) return void (await ack({ response_action: 'update', view: messageView('Form expired', renderNote(found.text)) }));
+      if ('text' in found) return void (await answer({ response_action: 'update', view: messageView('Form expired', renderNote(found.text)) }));
       const ctx = await slackContext(rt, context.teamId ?? body.team?.id, body.user.id);
       outcome = await submitPage(rt, ctx, store, found.form, found.page, view.state.values as ViewState);
     } catch (err) {
       // The person sees a sentence, the log the stack; nothing half-done was stored (flows use transactions).
       rt.logger.error({ err }, 'slack: form page failed');
-      await ack({ response_action: 'update', view: messageView('Not saved', renderNote('Something went wrong on our side; nothing was registered. Please try again.')) });
+      await answer({ response_action: 'update', view: messageView('Not saved', renderNote('Something went wrong on our side; nothing was registered. Please try again.')) });
       return;
     }
-    await ack(outcome.response);
+    await answer(outcome.response);
     if (outcome.changed) rt.afterChange();
     if (outcome.summary) {
       await tellPrivately(rt, { userId: body.user.id }, outcome.summary).catch((err: unknown) => rt.logger.warn({ err }, 'slack: summary message failed'));
