@@ -48,6 +48,21 @@ export interface ReplayStore {
   firstSeen(key: string): Promise<boolean>;
 }
 
+/**
+ * The claim of any number of keys in one statement, prepared once: the keys travel as arrays,
+ * so a batch of any size is the same statement (no query to build, and the server parses it once).
+ */
+function prepareClaim(db: Db) {
+  return db
+    .insert(requestReplay)
+    .select(
+      sql`select k, n, to_timestamp(t / 1000.0) from unnest(${sql.placeholder('keys')}::text[], ${sql.placeholder('nonces')}::text[], ${sql.placeholder('ats')}::float8[]) as u(k, n, t)`,
+    )
+    .onConflictDoNothing()
+    .returning({ key: requestReplay.key })
+    .prepare('aims_replay_claim');
+}
+
 /** A replay store on the given database. */
 export function createReplayStore(opts: ReplayStoreOptions): ReplayStore {
   const { db } = opts;
@@ -56,16 +71,7 @@ export function createReplayStore(opts: ReplayStoreOptions): ReplayStore {
   // store (so per replica) and a counter, instead of a call to the random source per request.
   const noncePrefix = randomBytes(9).toString('base64url');
   let attempts = 0;
-  // One statement for any number of keys, prepared once: the keys travel as arrays, so a batch
-  // of any size is the same statement (no query to build, and the server parses it once).
-  const claimAll = db
-    .insert(requestReplay)
-    .select(
-      sql`select k, n, to_timestamp(t / 1000.0) from unnest(${sql.placeholder('keys')}::text[], ${sql.placeholder('nonces')}::text[], ${sql.placeholder('ats')}::float8[]) as u(k, n, t)`,
-    )
-    .onConflictDoNothing()
-    .returning({ key: requestReplay.key })
-    .prepare('aims_replay_claim');
+  let claimAll: ReturnType<typeof prepareClaim> | undefined;
   /** key → time (ms) after which it is forgotten here. */
   const seen = new Map<string, number>();
   let lastPurge = 0;
@@ -101,7 +107,7 @@ export function createReplayStore(opts: ReplayStoreOptions): ReplayStore {
   const insertBatch = async (batch: Claim[]): Promise<void> => {
     let inserted: Set<string>;
     try {
-      const rows = await claimAll.execute({ keys: batch.map((c) => c.key), nonces: batch.map((c) => c.nonce), ats: batch.map((c) => c.at) });
+      const rows = await (claimAll ??= prepareClaim(db)).execute({ keys: batch.map((c) => c.key), nonces: batch.map((c) => c.nonce), ats: batch.map((c) => c.at) });
       inserted = new Set(rows.map((r) => r.key));
     } catch (err) {
       for (const c of batch) c.reject(err);
