@@ -49,11 +49,11 @@ export async function check(ctx: FlowContext, query: string): Promise<CheckResul
   const { db } = ctx.deps;
   const ws = ctx.workspace.id;
   const n = parseSystemRef(q);
-  // A catalog tool may be registered under another name ("ChatGPT Enterprise" for "chatgpt").
-  const entry = n === null ? matchCatalog(q) : undefined;
-  const s =
-    (await findSystemViewByRefOrName(db, ws, nameKey(q), n)) ??
-    (entry ? ((await findSystemViews(db, ws, eq(aiSystems.catalogId, entry.id), 1))[0] ?? null) : null);
+  const direct = await findSystemViewByRefOrName(db, ws, nameKey(q), n);
+  // A catalog tool may be registered under another name ("ChatGPT Enterprise" for "chatgpt");
+  // the catalog is consulted only when the name itself found nothing.
+  const entry = direct || n !== null ? undefined : matchCatalog(q);
+  const s = direct ?? (entry ? ((await findSystemViews(db, ws, eq(aiSystems.catalogId, entry.id), 1))[0] ?? null) : null);
   if (s) {
     return {
       kind: 'found',

@@ -169,6 +169,20 @@ export async function findSystemViews(db: Db, workspaceId: number, where: SQL | 
   return toSystemViews(limit === undefined ? await query : await query.limit(limit));
 }
 
+/** A `check` look-up waiting for the next statement. */
+interface Lookup {
+  ws: number;
+  key: string;
+  ref: number | null;
+  resolve: (view: SystemView | null) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Look-up statements on their way at once per database handle; beyond, look-ups wait and go together. */
+const LOOKUPS_IN_FLIGHT = 2;
+/** At most this many look-ups share one statement. */
+const LOOKUP_BATCH_MAX = 200;
+
 /** The look-ups of `check`, built once per database handle: building this query costs more than running it. */
 const lookups = new WeakMap<Db, ReturnType<typeof prepareLookups>>();
 
@@ -180,18 +194,73 @@ function prepareLookups(db: Db) {
     byRefOrName: systemViewQuery(db, ws, or(eq(aiSystems.refNumber, sql.placeholder('ref')), eq(aiSystems.nameKey, key)))
       .limit(1)
       .prepare('aims_system_by_ref_or_name'),
+    // Many look-ups of one workspace at once: every system any of them names, by reference.
+    byAny: systemViewQuery(
+      db,
+      ws,
+      or(sql`${aiSystems.nameKey} = any(${sql.placeholder('keys')}::text[])`, sql`${aiSystems.refNumber} = any(${sql.placeholder('refs')}::int[])`),
+    ).prepare('aims_system_by_any'),
+    waiting: [] as Lookup[],
+    inFlight: 0,
   };
 }
 
-/** The system whose reference number is `ref` or whose folded name is `key` (the lowest reference first), or null. */
-export async function findSystemViewByRefOrName(db: Db, workspaceId: number, key: string, ref: number | null): Promise<SystemView | null> {
+type Lookups = ReturnType<typeof prepareLookups>;
+
+/**
+ * The system whose reference number is `ref` or whose folded name is `key` (the lowest reference
+ * first), or null. Every command `check`s, so under load the look-ups share statements: while
+ * two are on their way to the database, those that arrive wait and then go together, one
+ * statement per workspace (no wait at all when the database is idle).
+ */
+export function findSystemViewByRefOrName(db: Db, workspaceId: number, key: string, ref: number | null): Promise<SystemView | null> {
   let q = lookups.get(db);
   if (!q) {
     q = prepareLookups(db);
     lookups.set(db, q);
   }
-  const rows = ref === null ? await q.byName.execute({ ws: workspaceId, key }) : await q.byRefOrName.execute({ ws: workspaceId, key, ref });
-  return toSystemViews(rows)[0] ?? null;
+  const ready = q;
+  return new Promise<SystemView | null>((resolve, reject) => {
+    ready.waiting.push({ ws: workspaceId, key, ref, resolve, reject });
+    drainLookups(ready);
+  });
+}
+
+function drainLookups(q: Lookups): void {
+  while (q.inFlight < LOOKUPS_IN_FLIGHT && q.waiting.length > 0) {
+    const batch = q.waiting.splice(0, LOOKUP_BATCH_MAX);
+    q.inFlight += 1;
+    void runLookups(q, batch).finally(() => {
+      q.inFlight -= 1;
+      drainLookups(q);
+    });
+  }
+}
+
+async function runLookups(q: Lookups, batch: Lookup[]): Promise<void> {
+  const byWorkspace = new Map<number, Lookup[]>();
+  for (const l of batch) byWorkspace.set(l.ws, [...(byWorkspace.get(l.ws) ?? []), l]);
+  await Promise.all(
+    [...byWorkspace].map(async ([ws, list]) => {
+      try {
+        if (list.length === 1) {
+          const { key, ref, resolve } = list[0]!;
+          const rows = ref === null ? await q.byName.execute({ ws, key }) : await q.byRefOrName.execute({ ws, key, ref });
+          return resolve(toSystemViews(rows)[0] ?? null);
+        }
+        const refs = list.flatMap((l) => (l.ref === null ? [] : [l.ref]));
+        const rows = await q.byAny.execute({ ws, keys: [...new Set(list.map((l) => l.key))], refs: [...new Set(refs)] });
+        // Rows come by reference number, one view per row: each look-up takes the first it names.
+        const views = toSystemViews(rows);
+        for (const l of list) {
+          const i = rows.findIndex((r) => r.s.nameKey === l.key || (l.ref !== null && r.s.refNumber === l.ref));
+          l.resolve(i < 0 ? null : views[i]!);
+        }
+      } catch (err) {
+        for (const l of list) l.reject(err);
+      }
+    }),
+  );
 }
 
 function toSystemViews(joined: JoinedSystem[]): SystemView[] {

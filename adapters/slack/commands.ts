@@ -2,7 +2,7 @@
  * `/aims` slash command: acknowledged at once, then answered privately through the response
  * URL. `register`, `resubmit` open modals; unknown subcommands get the help.
  */
-import type { App, RespondFn } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import * as flows from '../../flows';
 import { reanswerView, registerView } from './form-flow';
 import type { SlackMessage } from './render-request';
@@ -22,15 +22,22 @@ import { editCommand, openRegistration, renderCatalogOffer, transferCommand, unw
 import { runSurveyCommand } from './surveys';
 import { runManagementReviewExport } from './management-review/export';
 import { mentionsAsIds } from './mrkdwn';
+import { createResponseUrlPost } from './response-url';
 
 /** The slash command's name. */
 export const SLASH_COMMAND = '/aims';
 
 /** Registers the `/aims` command. */
 export function registerCommands(app: App, rt: SlackRuntime): void {
+  // Every command is answered through its response URL: a plain HTTP post, lighter than respond()'s fetch.
+  const post = createResponseUrlPost();
   app.command(SLASH_COMMAND, async ({ ack, command, respond, context }) => {
     await ack();
-    const reply = (m: SlackMessage) => respond({ response_type: 'ephemeral', text: m.text, blocks: m.blocks });
+    const answer = { response_type: 'ephemeral' } as const;
+    const url = command.response_url;
+    const reply = url
+      ? (m: SlackMessage) => post(url, { ...answer, text: m.text, blocks: m.blocks })
+      : (m: SlackMessage) => respond({ ...answer, text: m.text, blocks: m.blocks });
     try {
       const ctx = await slackContext(rt, context.teamId ?? command.team_id, command.user_id);
       const who = { teamId: context.teamId ?? command.team_id, userId: command.user_id, channelId: command.channel_id };
@@ -48,7 +55,7 @@ async function run(
   text: string,
   triggerId: string,
   who: { teamId: string; userId: string; channelId?: string },
-  reply: (m: SlackMessage) => ReturnType<RespondFn>,
+  reply: (m: SlackMessage) => Promise<unknown>,
 ): Promise<void> {
   const [rawSub = '', ...rest] = text.trim().split(/\s+/);
   const sub = rawSub.toLowerCase();

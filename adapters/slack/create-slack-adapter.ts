@@ -30,6 +30,7 @@ import { registerImpact } from './impact/actions';
 import { IMPACT_ACTIONS, IMPACT_CALLBACK } from './impact/render';
 import { APPROVAL_ACTIONS, RESUBMIT_ACTION } from './render-request';
 import { REVIEW_ACTIONS } from './render-review';
+import { narrowListeners } from './listener-index';
 import { createReplayStore } from './replay-store';
 import { slackRequestGuard } from './request-guard';
 import { registerReviewActions, SNOOZE_CALLBACK } from './review-actions';
@@ -164,6 +165,10 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     ? undefined
     : new ExpressReceiver({
         signingSecret: config.signingSecret,
+        // The guard mounted just above on the same route has checked the signature and the
+        // timestamp of every request that reaches the receiver; checking them again would only
+        // repeat the HMAC (and Bolt's comparison draws random bytes each time).
+        signatureVerification: false,
         endpoints: '/slack/events',
         router,
         processBeforeResponse: false,
@@ -179,6 +184,9 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     ...(oauth ? {} : { authorize: cachedAuthorize(client, config.botToken) }),
     logger: slackLogger(logger),
     clientOptions: options,
+    // No conversation store: nothing here reads `context.conversation`, and Bolt's default one
+    // looks every request's channel up in memory and builds an Error (with its stack) for each miss.
+    convoStore: false,
     ...(socket ? { socketMode: true, appToken: config.appToken } : { receiver }),
   });
 
@@ -256,6 +264,8 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   bolt.error(async (err) => {
     logger.error({ err }, 'slack: unhandled error');
   });
+  // Last of the global middleware: each request meets only the listeners of its own kind.
+  narrowListeners(bolt);
 
   return {
     bolt,

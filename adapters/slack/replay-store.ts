@@ -9,7 +9,7 @@
  * when the database is idle).
  */
 import { randomBytes } from 'node:crypto';
-import { eq, lt } from 'drizzle-orm';
+import { eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { requestReplay } from '../../db/schema';
 
@@ -48,10 +48,30 @@ export interface ReplayStore {
   firstSeen(key: string): Promise<boolean>;
 }
 
+/**
+ * The claim of any number of keys in one statement, prepared once: the keys travel as arrays,
+ * so a batch of any size is the same statement (no query to build, and the server parses it once).
+ */
+function prepareClaim(db: Db) {
+  return db
+    .insert(requestReplay)
+    .select(
+      sql`select k, n, to_timestamp(t / 1000.0) from unnest(${sql.placeholder('keys')}::text[], ${sql.placeholder('nonces')}::text[], ${sql.placeholder('ats')}::float8[]) as u(k, n, t)`,
+    )
+    .onConflictDoNothing()
+    .returning({ key: requestReplay.key })
+    .prepare('aims_replay_claim');
+}
+
 /** A replay store on the given database. */
 export function createReplayStore(opts: ReplayStoreOptions): ReplayStore {
   const { db } = opts;
   const now = opts.now ?? Date.now;
+  // Each attempt's nonce only has to differ from every other attempt's: a random prefix per
+  // store (so per replica) and a counter, instead of a call to the random source per request.
+  const noncePrefix = randomBytes(9).toString('base64url');
+  let attempts = 0;
+  let claimAll: ReturnType<typeof prepareClaim> | undefined;
   /** key → time (ms) after which it is forgotten here. */
   const seen = new Map<string, number>();
   let lastPurge = 0;
@@ -87,11 +107,7 @@ export function createReplayStore(opts: ReplayStoreOptions): ReplayStore {
   const insertBatch = async (batch: Claim[]): Promise<void> => {
     let inserted: Set<string>;
     try {
-      const rows = await db
-        .insert(requestReplay)
-        .values(batch.map((c) => ({ key: c.key, nonce: c.nonce, seenAt: new Date(c.at) })))
-        .onConflictDoNothing()
-        .returning({ key: requestReplay.key });
+      const rows = await (claimAll ??= prepareClaim(db)).execute({ keys: batch.map((c) => c.key), nonces: batch.map((c) => c.nonce), ats: batch.map((c) => c.at) });
       inserted = new Set(rows.map((r) => r.key));
     } catch (err) {
       for (const c of batch) c.reject(err);
@@ -124,7 +140,7 @@ export function createReplayStore(opts: ReplayStoreOptions): ReplayStore {
       if (until !== undefined && until > at) return false;
       // Claimed here before the query, so a concurrent copy on this replica stops at the map.
       seen.set(key, at + REPLAY_RETENTION_MS);
-      const nonce = randomBytes(12).toString('hex');
+      const nonce = `${noncePrefix}.${(attempts += 1).toString(36)}`;
       // When both attempts fail the error goes to the caller and the key stays in this replica's
       // memory, so a copy of the request sent here again is still refused.
       let first: boolean;

@@ -5,7 +5,7 @@
  * file in the person's DM, compliance). Rights and input are the flows'; each opened form
  * carries a token, so a replayed or raced submission writes nothing twice.
  */
-import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { AuditFormValues, FlowContext, Refusal } from '../../../flows';
 import * as flows from '../../../flows';
@@ -17,7 +17,7 @@ import type { SlackRuntime } from '../runtime';
 import { slackContext, tellPrivately } from '../runtime';
 import { AUDIT_IDS, auditPlanModal, findingModal, renderAudit } from './render';
 
-type Reply = (m: SlackMessage) => ReturnType<RespondFn> | Promise<unknown>;
+type Reply = (m: SlackMessage) => Promise<unknown>;
 
 const planMeta = z.object({ token: z.string().min(8).max(40), channel: z.string().max(40).optional() });
 const findingMeta = planMeta.extend({ audit: z.string().max(40) });

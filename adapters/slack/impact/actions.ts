@@ -3,7 +3,7 @@
  * impact modal (who may assess is checked before it opens); the modal's answers are validated in
  * flows and shown next to their inputs; `/aims inventory [filter]` and its "Next page" button.
  */
-import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import * as flows from '../../../flows';
 import { replyTargetOf } from '../approval-actions';
 import { day } from '../mrkdwn';
@@ -13,7 +13,7 @@ import type { SlackRuntime } from '../runtime';
 import { slackContext, tellPrivately } from '../runtime';
 import { IMPACT_ACTIONS, IMPACT_CALLBACK, impactModal, renderInventory } from './render';
 
-type Reply = (m: SlackMessage) => ReturnType<RespondFn>;
+type Reply = (m: SlackMessage) => Promise<unknown>;
 
 /** `/aims impact <ref>`: the modal, or why not. */
 export async function impactCommand(rt: SlackRuntime, ctx: flows.FlowContext, ref: string, triggerId: string, reply: Reply): Promise<void> {

@@ -1,5 +1,4 @@
 /** `/aims nc raise`, `/aims nc NC-7` and `/aims export nonconformities [csv|json]` (compliance: the file in a DM). */
-import type { RespondFn } from '@slack/bolt';
 import type { FlowContext } from '../../../flows';
 import * as flows from '../../../flows';
 import { slackUserId } from '../mrkdwn';
@@ -9,7 +8,7 @@ import type { SlackRuntime } from '../runtime';
 import { openRaise } from './actions';
 import { renderNc } from './render';
 
-type Reply = (m: SlackMessage) => ReturnType<RespondFn>;
+type Reply = (m: SlackMessage) => Promise<unknown>;
 
 /** Runs `nc …`. */
 export async function ncCommand(rt: SlackRuntime, ctx: FlowContext, arg: string, triggerId: string, channelId: string | undefined, reply: Reply): Promise<void> {

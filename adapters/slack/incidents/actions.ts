@@ -2,7 +2,7 @@
  * `/aims incident [AI-3 | INC-4 [informed|reported]]`, the incident modal and the buttons that
  * record the steps. Rights and state are checked by flows; every answer is told privately.
  */
-import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { randomUUID } from 'node:crypto';
 import type { FlowContext, Refusal } from '../../../flows';
 import * as flows from '../../../flows';
@@ -31,7 +31,7 @@ function localNow(ctx: FlowContext): string {
 const STEP_WORDS: Record<string, flows.IncidentStep> = { informed: 'provider_informed', 'provider-informed': 'provider_informed', reported: 'authority_reported', 'authority-reported': 'authority_reported' };
 
 /** Runs `incident …`: opens the form, shows an incident, or records a step. */
-export async function incidentCommand(rt: SlackRuntime, ctx: FlowContext, arg: string, triggerId: string, channel: string | undefined, reply: (m: SlackMessage) => ReturnType<RespondFn>): Promise<void> {
+export async function incidentCommand(rt: SlackRuntime, ctx: FlowContext, arg: string, triggerId: string, channel: string | undefined, reply: (m: SlackMessage) => Promise<unknown>): Promise<void> {
   const [first = '', word = ''] = arg.split(/\s+/);
   const tz = ctx.deps.policy.organization.timezone;
   if (/^inc-/i.test(first)) {
@@ -113,7 +113,7 @@ export function registerIncidentActions(app: App, rt: SlackRuntime): void {
 }
 
 /** `/aims export incidents [csv|json]` (compliance): the file in a DM. */
-export async function incidentExportCommand(rt: SlackRuntime, ctx: FlowContext, format: string, reply: (m: SlackMessage) => ReturnType<RespondFn>): Promise<void> {
+export async function incidentExportCommand(rt: SlackRuntime, ctx: FlowContext, format: string, reply: (m: SlackMessage) => Promise<unknown>): Promise<void> {
   const file = await flows.incidentExportFile(ctx, format);
   if (file.kind === 'refused') return void (await reply(renderNote(file.message)));
   const user = /^slack:([A-Z0-9]+)$/.exec(ctx.actor.platformId)?.[1];

@@ -1,5 +1,4 @@
 /** `/aims risks <ref>` (the register) and `/aims assess <ref>` (the assessment modal). */
-import type { RespondFn } from '@slack/bolt';
 import type { FlowContext } from '../../../flows';
 import * as flows from '../../../flows';
 import type { SlackMessage } from '../render-request';
@@ -16,7 +15,7 @@ export async function runRiskCommand(
   sub: 'risks' | 'assess' | 'export',
   arg: string,
   triggerId: string,
-  reply: (m: SlackMessage) => ReturnType<RespondFn>,
+  reply: (m: SlackMessage) => Promise<unknown>,
 ): Promise<void> {
   if (sub === 'export') {
     const [what = '', format = 'csv'] = arg.toLowerCase().split(/\s+/);

@@ -6,7 +6,7 @@
  * and `literacy.attest` (button → the `evidence` form). Replays and double clicks are answered
  * by flows ("already acknowledged on …"); bad input is shown next to the field.
  */
-import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { FlowContext } from '../../../flows';
 import * as flows from '../../../flows';
@@ -36,7 +36,7 @@ export async function runSurveyCommand(
   ctx: FlowContext,
   sub: 'survey' | 'policy' | 'export',
   arg: string,
-  reply: (m: SlackMessage) => ReturnType<RespondFn>,
+  reply: (m: SlackMessage) => Promise<unknown>,
 ): Promise<void> {
   if (sub === 'policy') {
     const v = await flows.policyView(ctx);
