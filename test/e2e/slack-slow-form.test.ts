@@ -17,7 +17,7 @@ import { command, completeForm, lastOpenedView, submit } from '../helpers/slack-
 import type { SlackTestServer } from '../helpers/slack-server';
 import { startSlackServer, USERS } from '../helpers/slack-server';
 
-type View = { callback_id: string; private_metadata: string; blocks: unknown[]; title?: { text: string } };
+type View = { callback_id: string; private_metadata: string; blocks: unknown[]; title: { text: string } };
 
 async function until<T>(what: string, fn: () => T | undefined, ms = 20_000): Promise<T> {
   const end = performance.now() + ms;
@@ -48,7 +48,7 @@ describe('Slack: a slow last page is answered within 3 seconds', () => {
     expect(await command(s, user, 'register')).toBe(200);
     const first = await completeForm(s, user, lastOpenedView(s), answers);
     const pages = first.views.filter((v) => v.callback_id === 'aims.form').length;
-    expect((first.last.view as View).title?.text).toMatch(/^Registered AI-\d+$/);
+    expect((first.last.view as View).title.text).toMatch(/^Registered AI-\d+$/);
 
     const slow = { ...fieldsFor('Slow Tool', `slack:${user}`), ...minimalAnswers };
     expect(await command(s, user, 'register')).toBe(200);
@@ -77,13 +77,13 @@ describe('Slack: a slow last page is answered within 3 seconds', () => {
     expect(took).toBeGreaterThanOrEqual(VIEW_ANSWER_MS - 50);
     const answer = JSON.parse(await res.text()) as { response_action: string; view: View };
     expect(answer.response_action).toBe('update');
-    expect(answer.view.title?.text).toBe('Working on it');
+    expect(answer.view.title.text).toBe('Working on it');
     expect(JSON.stringify(answer.view.blocks)).toContain('taking longer than usual');
     await holding;
 
     // The modal is brought up to date in place, and the submitter is told by DM.
     const update = await until('modal update', () => s.fake.callsOf('views.update').find((c) => c.params.view_id === 'V0VIEW'));
-    expect(((update.params.view as View).title?.text ?? '')).toMatch(/^Registered AI-\d+$/);
+    expect((update.params.view as View).title.text).toMatch(/^Registered AI-\d+$/);
     await until('summary DM', () => s.fake.callsOf('chat.postMessage').find((c) => [user, `D${user}`].includes(String(c.params.channel)) && JSON.stringify(c.params).includes('Slow Tool')));
     await s.settle();
     expect(await s.deps.db.select().from(aiSystems).where(eq(aiSystems.name, 'Slow Tool'))).toHaveLength(1);
