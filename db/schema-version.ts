@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Database, Db } from './client';
 import { migrationsFolder } from './client';
+import { rowsOf } from './rows';
 
 /** `current`: every shipped migration applied; `missing`: no aimsbot schema at all; `behind`:
  * migrations to apply; `ahead`: applied by a newer aimsbot than this one. */
@@ -48,10 +49,6 @@ interface JournalEntry {
 export function shippedMigrations(folder = migrationsFolder): JournalEntry[] {
   const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as { entries: JournalEntry[] };
   return [...journal.entries].sort((a, b) => a.when - b.when);
-}
-
-function rowsOf(result: unknown): Array<Record<string, unknown>> {
-  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<Record<string, unknown>>;
 }
 
 /**

@@ -12,6 +12,7 @@ import { auditEvents, workspaces } from '../db/schema';
 import { AimsError } from './errors';
 import type { HashedContent } from './audit-hash';
 import { currentAuditKey, eventHash, GENESIS_HASH, KEYED, keyedEventHash, PLAIN } from './audit-hash';
+import { rowsOf } from '../db/rows';
 
 export { canonicalJson, eventHash, keyedEventHash, GENESIS_HASH, PLAIN, KEYED, AUDIT_KEY_MIN_LENGTH, auditKey, setAuditKey, currentAuditKey } from './audit-hash';
 export type { AuditKey, HashAlg, HashedContent } from './audit-hash';
@@ -102,11 +103,6 @@ async function lockHead(tx: Db, workspaceId: number): Promise<{ seq: number; pre
     );
   }
   return { seq, prevHash: seq > 0 ? (head.hash ?? GENESIS_HASH) : GENESIS_HASH, key };
-}
-
-/** Rows of `execute`: postgres.js returns an array, PGlite an object with `rows`. */
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }
 
 /** What is hashed for one event; its data round-trips through JSON so it is exactly what jsonb gives back. */

@@ -22,6 +22,7 @@ import { SYSTEM_STATUS_PHRASE } from './display';
 import { catalog, catalogTool, matchCatalog } from './discovery/catalog';
 import { prefillOutcome } from './discovery/prefill';
 import { markDiscoveredRegistered } from './discovery/registered';
+import { rowsOf } from '../db/rows';
 
 /** The outcome of a registration. */
 export type RegisterResult =
@@ -185,7 +186,7 @@ async function takeSystemNumber(tx: Db, ws: number, systemId: number, key: strin
     where id = ${systemId} and not exists (
       select 1 from ${aiSystems} d where d.workspace_id = ${ws} and d.name_key = ${key} and d.id <> ${systemId})
     returning id`);
-  if (rowCount(numbered) === 0) {
+  if (rowsOf(numbered).length === 0) {
     const [dup] = await tx
       .select({ id: aiSystems.id })
       .from(aiSystems)
@@ -197,10 +198,6 @@ async function takeSystemNumber(tx: Db, ws: number, systemId: number, key: strin
   return n;
 }
 
-/** Rows of `execute`: postgres.js returns an array, PGlite an object with `rows`. */
-function rowCount(result: unknown): number {
-  return Array.isArray(result) ? result.length : ((result as { rows?: unknown[] }).rows ?? []).length;
-}
 
 /** Stores a new assessment version and makes it the system's current one. */
 export async function storeAssessment(

@@ -27,6 +27,7 @@ import type { NcDigest } from '../improvement/digest';
 import { ncDigest } from '../improvement/digest';
 import type { SurveyDigest } from '../discovery/surveys/report';
 import { surveyDigest, surveyDigestLines } from '../discovery/surveys/report';
+import { rowsOf } from '../../db/rows';
 
 /** A system named in the digest. */
 export interface DigestItem {
@@ -298,11 +299,6 @@ export async function buildDigest(db: Db, policy: Policy, workspaceId: number, s
   const surveys = await surveyDigest(db, policy, workspaceId);
   if (surveyDigestLines(surveys).length > 0) digest.surveys = surveys;
   return digest;
-}
-
-/** Rows of `db.execute`: postgres.js returns an array, PGlite an object with `rows`. */
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }
 
 async function countOf(db: Db, table: typeof aiSystems | typeof approvalRequests, where: SQL | undefined): Promise<number> {

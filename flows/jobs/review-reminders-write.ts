@@ -14,6 +14,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { DAY_MS } from './time';
+import { rowsOf } from '../../db/rows';
 
 /** The constant middle of a reminder's text, after "Review of AI-n "name" <when>". */
 const ASK = '. Is the registration still accurate? Confirm it, update the answers, retire the system, or snooze the review (at most 30 days, with a reason).';
@@ -132,9 +133,4 @@ export async function sweepReviews(tx: Db, input: SweepInput): Promise<SweepResu
   if (!out) return { examined: 0, written: 0, escalated: [] };
   const escalated = typeof out.escalated === 'string' ? (JSON.parse(out.escalated) as Escalated[]) : out.escalated;
   return { examined: Number(out.examined), written: Number(out.written), escalated };
-}
-
-/** Rows of `db.execute`: postgres.js returns an array, PGlite an object with `rows`. */
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }

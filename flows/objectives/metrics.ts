@@ -12,6 +12,7 @@ import { localDate } from '../jobs/time';
 import type { Policy } from '../policy';
 import type { MetricId } from './metric-ids';
 import { METRIC_IDS } from './metric-ids';
+import { rowsOf } from '../../db/rows';
 
 /** Every metric's value; null where there is nothing to measure yet. */
 export type MetricValues = Record<MetricId, number | null>;
@@ -23,10 +24,6 @@ export type MetricPolicy = Pick<Policy, 'aiPolicy'> & { organization: Pick<Polic
 export const METRIC_WINDOW_DAYS = 90;
 
 const DAY_MS = 86_400_000;
-
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
-}
 
 async function one(db: Db, query: SQL): Promise<number | null> {
   const [row] = rowsOf<{ v: unknown }>(await db.execute(query));
