@@ -10,6 +10,7 @@ import { aiSystems, approvalRequests, approvalSteps, assessments, people } from 
 import type { Policy } from './policy';
 import { groupMembers } from './policy';
 import type { Answers, Classification, RegistrationFields } from './triage/types';
+import { coalesce } from './coalesce';
 
 /** A person as shown to people. */
 export interface PersonView {
@@ -169,22 +170,15 @@ export async function findSystemViews(db: Db, workspaceId: number, where: SQL | 
   return toSystemViews(limit === undefined ? await query : await query.limit(limit));
 }
 
-/** A `check` look-up waiting for the next statement. */
+/** One `check` look-up. */
 interface Lookup {
   ws: number;
   key: string;
   ref: number | null;
-  resolve: (view: SystemView | null) => void;
-  reject: (err: unknown) => void;
 }
 
-/** Look-up statements on their way at once per database handle; beyond, look-ups wait and go together. */
-const LOOKUPS_IN_FLIGHT = 2;
-/** At most this many look-ups share one statement. */
-const LOOKUP_BATCH_MAX = 200;
-
-/** The look-ups of `check`, built once per database handle: building this query costs more than running it. */
-const lookups = new WeakMap<Db, ReturnType<typeof prepareLookups>>();
+/** Look-up statements on their way at once per database handle, and look-ups per statement. */
+const LOOKUP_LIMITS = { maxInFlight: 2, maxBatch: 200 };
 
 function prepareLookups(db: Db) {
   const ws = sql.placeholder('ws');
@@ -200,67 +194,59 @@ function prepareLookups(db: Db) {
       ws,
       or(sql`${aiSystems.nameKey} = any(${sql.placeholder('keys')}::text[])`, sql`${aiSystems.refNumber} = any(${sql.placeholder('refs')}::int[])`),
     ).prepare('aims_system_by_any'),
-    waiting: [] as Lookup[],
-    inFlight: 0,
   };
 }
 
 type Lookups = ReturnType<typeof prepareLookups>;
 
+/** The look-ups of `check`, built once per database handle (building the query costs more than running it), batched. */
+const lookupBatches = new WeakMap<Db, (l: Lookup) => Promise<SystemView | null>>();
+
 /**
  * The system whose reference number is `ref` or whose folded name is `key` (the lowest reference
- * first), or null. Every command `check`s, so under load the look-ups share statements: while
- * two are on their way to the database, those that arrive wait and then go together, one
- * statement per workspace (no wait at all when the database is idle).
+ * first), or null. Every command `check`s, so under load the look-ups share statements (see
+ * flows/coalesce.ts): one statement per workspace for those that arrive together.
  */
 export function findSystemViewByRefOrName(db: Db, workspaceId: number, key: string, ref: number | null): Promise<SystemView | null> {
-  let q = lookups.get(db);
-  if (!q) {
-    q = prepareLookups(db);
-    lookups.set(db, q);
+  let find = lookupBatches.get(db);
+  if (!find) {
+    const q = prepareLookups(db);
+    find = coalesce((batch: Lookup[]) => runLookups(q, batch), LOOKUP_LIMITS);
+    lookupBatches.set(db, find);
   }
-  const ready = q;
-  return new Promise<SystemView | null>((resolve, reject) => {
-    ready.waiting.push({ ws: workspaceId, key, ref, resolve, reject });
-    drainLookups(ready);
+  return find({ ws: workspaceId, key, ref });
+}
+
+/** One result per look-up, in order; one statement per workspace. */
+async function runLookups(q: Lookups, batch: Lookup[]): Promise<Array<SystemView | null>> {
+  const byWorkspace = new Map<number, number[]>();
+  batch.forEach((l, i) => {
+    const list = byWorkspace.get(l.ws);
+    if (list) list.push(i);
+    else byWorkspace.set(l.ws, [i]);
   });
-}
-
-function drainLookups(q: Lookups): void {
-  while (q.inFlight < LOOKUPS_IN_FLIGHT && q.waiting.length > 0) {
-    const batch = q.waiting.splice(0, LOOKUP_BATCH_MAX);
-    q.inFlight += 1;
-    void runLookups(q, batch).finally(() => {
-      q.inFlight -= 1;
-      drainLookups(q);
-    });
-  }
-}
-
-async function runLookups(q: Lookups, batch: Lookup[]): Promise<void> {
-  const byWorkspace = new Map<number, Lookup[]>();
-  for (const l of batch) byWorkspace.set(l.ws, [...(byWorkspace.get(l.ws) ?? []), l]);
+  const out: Array<SystemView | null> = batch.map(() => null);
   await Promise.all(
-    [...byWorkspace].map(async ([ws, list]) => {
-      try {
-        if (list.length === 1) {
-          const { key, ref, resolve } = list[0]!;
-          const rows = ref === null ? await q.byName.execute({ ws, key }) : await q.byRefOrName.execute({ ws, key, ref });
-          return resolve(toSystemViews(rows)[0] ?? null);
-        }
-        const refs = list.flatMap((l) => (l.ref === null ? [] : [l.ref]));
-        const rows = await q.byAny.execute({ ws, keys: [...new Set(list.map((l) => l.key))], refs: [...new Set(refs)] });
-        // Rows come by reference number, one view per row: each look-up takes the first it names.
-        const views = toSystemViews(rows);
-        for (const l of list) {
-          const i = rows.findIndex((r) => r.s.nameKey === l.key || (l.ref !== null && r.s.refNumber === l.ref));
-          l.resolve(i < 0 ? null : views[i]!);
-        }
-      } catch (err) {
-        for (const l of list) l.reject(err);
+    [...byWorkspace].map(async ([ws, indexes]) => {
+      if (indexes.length === 1) {
+        const { key, ref } = batch[indexes[0]!]!;
+        const rows = ref === null ? await q.byName.execute({ ws, key }) : await q.byRefOrName.execute({ ws, key, ref });
+        out[indexes[0]!] = toSystemViews(rows)[0] ?? null;
+        return;
+      }
+      const list = indexes.map((i) => batch[i]!);
+      const refs = list.flatMap((l) => (l.ref === null ? [] : [l.ref]));
+      const rows = await q.byAny.execute({ ws, keys: [...new Set(list.map((l) => l.key))], refs: [...new Set(refs)] });
+      // Rows come by reference number, one view per row: each look-up takes the first it names.
+      const views = toSystemViews(rows);
+      for (const i of indexes) {
+        const l = batch[i]!;
+        const at = rows.findIndex((r) => r.s.nameKey === l.key || (l.ref !== null && r.s.refNumber === l.ref));
+        out[i] = at < 0 ? null : views[at]!;
       }
     }),
   );
+  return out;
 }
 
 function toSystemViews(joined: JoinedSystem[]): SystemView[] {

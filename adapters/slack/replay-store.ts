@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { requestReplay } from '../../db/schema';
+import { coalesce } from '../../flows/coalesce';
 
 /** How long an accepted signature is remembered (ms): twice the five-minute timestamp window. */
 export const REPLAY_RETENTION_MS = 10 * 60_000;
@@ -28,8 +29,6 @@ interface Claim {
   key: string;
   nonce: string;
   at: number;
-  resolve: (first: boolean) => void;
-  reject: (err: unknown) => void;
 }
 
 /** Options of `createReplayStore`. */
@@ -87,38 +86,13 @@ export function createReplayStore(opts: ReplayStoreOptions): ReplayStore {
     await db.delete(requestReplay).where(lt(requestReplay.seenAt, new Date(at - REPLAY_RETENTION_MS)));
   };
 
-  /** Claims waiting for the next insert, and how many inserts are on their way. */
-  let waiting: Claim[] = [];
-  let inFlight = 0;
-
-  const flush = async (): Promise<void> => {
-    inFlight += 1;
-    try {
-      while (waiting.length > 0) {
-        const batch = waiting.slice(0, BATCH_MAX);
-        waiting = waiting.slice(batch.length);
-        await insertBatch(batch);
-      }
-    } finally {
-      inFlight -= 1;
-    }
-  };
-
-  const insertBatch = async (batch: Claim[]): Promise<void> => {
-    let inserted: Set<string>;
-    try {
-      const rows = await (claimAll ??= prepareClaim(db)).execute({ keys: batch.map((c) => c.key), nonces: batch.map((c) => c.nonce), ats: batch.map((c) => c.at) });
-      inserted = new Set(rows.map((r) => r.key));
-    } catch (err) {
-      for (const c of batch) c.reject(err);
-      return;
-    }
-    for (const c of batch) {
-      if (inserted.has(c.key)) c.resolve(true);
-      // A conflict: the row is this key's own only when an earlier attempt of this request
-      // inserted it before its connection was lost.
-      else void ownRow(c).then(c.resolve, c.reject);
-    }
+  /** Claims arriving together share one insert (flows/coalesce.ts). */
+  const insertBatch = async (batch: Claim[]): Promise<Array<boolean | Promise<boolean>>> => {
+    const rows = await (claimAll ??= prepareClaim(db)).execute({ keys: batch.map((c) => c.key), nonces: batch.map((c) => c.nonce), ats: batch.map((c) => c.at) });
+    const inserted = new Set(rows.map((r) => r.key));
+    // A conflict: the row is this key's own only when an earlier attempt of this request
+    // inserted it before its connection was lost.
+    return batch.map((c) => (inserted.has(c.key) ? true : ownRow(c)));
   };
 
   const ownRow = async (c: Claim): Promise<boolean> => {
@@ -127,11 +101,7 @@ export function createReplayStore(opts: ReplayStoreOptions): ReplayStore {
   };
 
   /** One attempt: insert (with whatever else waits), and on conflict find out whether the row is this attempt's own. */
-  const claim = (key: string, nonce: string, at: number): Promise<boolean> =>
-    new Promise<boolean>((resolve, reject) => {
-      waiting.push({ key, nonce, at, resolve, reject });
-      if (inFlight < MAX_INSERTS_IN_FLIGHT) void flush();
-    });
+  const claim = coalesce(insertBatch, { maxInFlight: MAX_INSERTS_IN_FLIGHT, maxBatch: BATCH_MAX });
 
   return {
     async firstSeen(key) {
@@ -145,11 +115,11 @@ export function createReplayStore(opts: ReplayStoreOptions): ReplayStore {
       // memory, so a copy of the request sent here again is still refused.
       let first: boolean;
       try {
-        first = await claim(key, nonce, at);
+        first = await claim({ key, nonce, at });
       } catch {
         // A dropped connection: the pool reconnects, and the nonce tells whether the first
         // attempt's insert went through before the connection was lost.
-        first = await claim(key, nonce, at);
+        first = await claim({ key, nonce, at });
       }
       // A failed purge is tried again a minute later; it never refuses a request.
       await forgetOld(at).catch(() => {});
