@@ -40,20 +40,6 @@ const MAX_SLEEP_MS = 10 * 60_000;
 /** …and never shorter than this (ms). */
 const MIN_SLEEP_MS = 50;
 
-/** `holdUntil` answered once per kind for a given claim time (the answer depends on nothing else). */
-function oncePerClaim(holdUntil: NonNullable<DispatchOptions['holdUntil']>): NonNullable<DispatchOptions['holdUntil']> {
-  let at = NaN;
-  const known = new Map<string, Date | null>();
-  return (row, now) => {
-    if (now.getTime() !== at) {
-      at = now.getTime();
-      known.clear();
-    }
-    if (!known.has(row.kind)) known.set(row.kind, holdUntil(row, now));
-    return known.get(row.kind) ?? null;
-  };
-}
-
 /** Creates a dispatcher. */
 export function createDispatcher(deps: FlowDeps, logger: Logger, options: DispatchOptions = {}, hooks: DispatcherHooks = {}): Dispatcher {
   const deliverers = new Map<Platform, Deliverer>();
@@ -110,9 +96,8 @@ export function createDispatcher(deps: FlowDeps, logger: Logger, options: Dispat
     await Promise.all([...byPlatform].map(([platform, list]) => deliverers.get(platform)!.prepare!(list)));
   };
 
-  // Every row of a batch is judged at the batch's claim time: the time-zone arithmetic runs once
-  // per kind and claim, not once per row.
-  const hold = oncePerClaim(quietHoursHold(deps.policy));
+  // Every row of a batch is judged at the batch's claim time (quietHoursHold works the time out once per claim).
+  const hold = quietHoursHold(deps.policy);
 
   const pass = async (): Promise<void> => {
     let failed = false;

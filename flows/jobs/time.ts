@@ -128,9 +128,16 @@ export const QUIET_HOURS_KINDS: ReadonlySet<string> = new Set([
  * next allowed time. Interactive notifications (approval threads, outcomes) are never held.
  */
 export function quietHoursHold(policy: Policy): (row: { kind: string }, now: Date) => Date | null {
+  // The rows of one claim share its time: the next allowed time is worked out once per `now`
+  // (formatting it in the policy's time zone is not cheap), not once per row.
+  let at = Number.NaN;
+  let allowed = new Date(0);
   return (row, now) => {
     if (!QUIET_HOURS_KINDS.has(row.kind)) return null;
-    const allowed = nextAllowedTime(policy, now);
+    if (now.getTime() !== at) {
+      at = now.getTime();
+      allowed = nextAllowedTime(policy, now);
+    }
     return allowed.getTime() > now.getTime() ? allowed : null;
   };
 }
