@@ -35,8 +35,47 @@ async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | un
   }
 }
 
+/**
+ * The approvals channel as the flows see it: each message is looked at once, as it arrives, so
+ * that sixteen flows polling for their threads do not each re-read the whole channel every few
+ * milliseconds (CPU that the floor's run does not spend). Messages are the fake's own objects, so
+ * a step's buttons are read as they are now.
+ */
+interface ThreadIndex {
+  parentNamed(name: string): FakeMessage | undefined;
+  repliesTo(ts: string): FakeMessage[];
+}
+
+function threadIndex(fake: FakeSlackApi, channel: string): ThreadIndex {
+  let seen = 0;
+  const parents: { json: string; m: FakeMessage }[] = [];
+  const replies = new Map<string, FakeMessage[]>();
+  const refresh = () => {
+    const all = fake.messages(channel);
+    for (; seen < all.length; seen++) {
+      const m = all[seen]!;
+      if (!m.thread_ts || m.thread_ts === m.ts) parents.push({ json: JSON.stringify(m.blocks ?? m.text), m });
+      else replies.set(m.thread_ts, [...(replies.get(m.thread_ts) ?? []), m]);
+    }
+  };
+  return {
+    parentNamed: (name) => {
+      refresh();
+      return parents.find((p) => p.json.includes(name))?.m;
+    },
+    repliesTo: (ts) => {
+      refresh();
+      return replies.get(ts) ?? [];
+    },
+  };
+}
+
+const indexes = new WeakMap<FakeSlackApi, ThreadIndex>();
+
 /** One flow through Slack; resolves with its duration once the system is approved. */
 async function slackFlow(url: string, fake: FakeSlackApi, sql: postgres.Sql, name: string): Promise<number> {
+  let thread = indexes.get(fake);
+  if (!thread) indexes.set(fake, (thread = threadIndex(fake, 'C0APPROVALS')));
   const t0 = performance.now();
   const send = async (b: SlackBody) => {
     const res = await fetch(`${url}/slack/events`, { method: 'POST', headers: { 'content-type': b.contentType, ...signatureHeaders(b.body) }, body: b.body });
@@ -58,11 +97,9 @@ async function slackFlow(url: string, fake: FakeSlackApi, sql: postgres.Sql, nam
     if (view.callback_id !== 'aims.form') break;
   }
   // The approvals thread: the parent names the tool; each step reply carries its Approve button.
-  const parent = await waitFor('approval thread', () =>
-    fake.messages('C0APPROVALS').find((m) => (!m.thread_ts || m.thread_ts === m.ts) && JSON.stringify(m.blocks ?? m.text).includes(name)),
-  );
+  const parent = await waitFor('approval thread', () => thread.parentNamed(name));
   const steps = await waitFor('three step messages', () => {
-    const s = fake.messages('C0APPROVALS').filter((m) => m.thread_ts === parent.ts && m.ts !== parent.ts && JSON.stringify(m.blocks ?? '').includes('approval.approve'));
+    const s = thread.repliesTo(parent.ts).filter((m) => JSON.stringify(m.blocks ?? '').includes('approval.approve'));
     return s.length >= 3 ? s : undefined;
   });
   for (const step of steps) {

@@ -50,6 +50,7 @@ import { createSlackOAuth } from './oauth';
 import type { SlackRuntime } from './runtime';
 import { ackUnhandled } from './unhandled';
 import { slackLogger } from './web-errors';
+import { createWebApiFetch } from './web-fetch';
 import { createWorkspaceClients } from './workspace-clients';
 import type { WorkGateLoad, WorkLimits } from '../../flows/work-gate';
 import { createWorkGate, DEFAULT_WORK_LIMITS } from '../../flows/work-gate';
@@ -115,13 +116,17 @@ export interface SlackAdapter {
   load(): WorkGateLoad;
 }
 
-/** Web API client settings: each call is sent once; a 429 is reported, not waited for. */
+/**
+ * Web API client settings: each call is sent once; a 429 is reported, not waited for. Calls go
+ * over Node's HTTP client with kept-alive connections (web-fetch.ts).
+ */
 function clientOptions(config: SlackAdapterOptions['config'], logger: Logger): webApi.WebClientOptions {
   return {
     slackApiUrl: config.apiUrl,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     logger: slackLogger(logger),
+    fetch: createWebApiFetch(),
   };
 }
 

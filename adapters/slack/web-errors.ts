@@ -51,7 +51,9 @@ export function slackLogger(logger: Logger): SlackLogger {
     warn: (...msg) => child.warn(msg.map(String).join(' ')),
     error: (...msg) => child.error(msg.map(String).join(' ')),
     setLevel: (l) => void (level = l),
-    getLevel: () => level,
+    // DEBUG when pino logs debug lines: the Web API client builds its request and answer logs
+    // (redacted copies of each) only then.
+    getLevel: () => (child.isLevelEnabled('debug') ? LogLevel.DEBUG : level),
     setName: () => {},
   };
 }

@@ -23,8 +23,30 @@ export interface ZonedParts {
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
+/**
+ * Parts already worked out, by zone and minute: a wave of reminders or a sweep names the same
+ * few instants again and again, and `formatToParts` is the costly part. Bounded; cleared when full.
+ */
+const recent = new Map<string, ZonedParts>();
+const RECENT_MAX = 4096;
+
 /** The wall-clock parts of `at` in `tz`. */
 export function zonedParts(at: Date, tz: string): ZonedParts {
+  const ms = at.getTime();
+  // Offsets in use since 1972 are whole minutes, so the parts change only on the minute (older
+  // instants, with offsets in seconds, are not cached).
+  const key = ms >= 63_072_000_000 ? `${tz}|${Math.floor(ms / 60_000)}` : '';
+  const known = key ? recent.get(key) : undefined;
+  if (known) return { ...known };
+  const parts = formatParts(at, tz);
+  if (key) {
+    if (recent.size >= RECENT_MAX) recent.clear();
+    recent.set(key, parts);
+  }
+  return { ...parts };
+}
+
+function formatParts(at: Date, tz: string): ZonedParts {
   let f = formatters.get(tz);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
