@@ -10,6 +10,7 @@
  * deliverer looks for what the earlier attempt posted before posting anything.
  */
 import { and, asc, eq, inArray, lte, or, isNull, lt, sql } from 'drizzle-orm';
+import { idIn } from '../db/any-of';
 import type { Db } from '../db/client';
 import { notifications, workspaces } from '../db/schema';
 import type { MessageCopy } from './messages';
@@ -340,7 +341,7 @@ async function release(db: Db, ids: number[]): Promise<void> {
   await db
     .update(notifications)
     .set({ status: 'pending', lockedUntil: null })
-    .where(and(inArray(notifications.id, ids), eq(notifications.status, 'sending')));
+    .where(and(idIn(notifications.id, ids), eq(notifications.status, 'sending')));
 }
 
 /** Marks a row sent (with the copies its delivery posted) once its group's write landed. */
@@ -361,7 +362,7 @@ function sentWriter(db: Db): SentWriter {
   const write = (group: Waiting[]) => {
     // The group went out within one write's time: it is stamped with its latest delivery time.
     const set = { status: 'sent', sentAt: new Date(Math.max(...group.map((w) => w.at.getTime()))), lockedUntil: null, lastError: null };
-    const where = inArray(notifications.id, group.map((w) => w.id));
+    const where = idIn(notifications.id, group.map((w) => w.id));
     const copies = group.flatMap((w) =>
       (w.copies ?? []).map((c) => ({ ...c, threadId: c.threadId ?? null, stepId: c.stepId ?? null, createdAt: w.at.toISOString() })),
     );

@@ -5,7 +5,8 @@
  * crash never posts the same reminder twice (a post whose recording failed is found again by its
  * message metadata, see post-once.ts).
  */
-import { eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
+import { idIn } from '../../db/any-of';
 import { people, reviews } from '../../db/schema';
 import type {
   ApprovalStuckPayload,
@@ -66,8 +67,8 @@ export async function prepareReviewReminders(d: SlackDelivererDeps, rows: readon
   for (const r of mine) systemsBy.set(r.workspaceId, [...(systemsBy.get(r.workspaceId) ?? []), payload(r).systemId]);
   const db = d.deps.db;
   const [states, owners, ...views] = await Promise.all([
-    db.select({ id: reviews.id, status: reviews.status }).from(reviews).where(inArray(reviews.id, [...new Set(mine.map((r) => payload(r).reviewId))])),
-    db.select({ id: people.id, platformId: people.platformId }).from(people).where(inArray(people.id, [...new Set(mine.map((r) => recipientOf(r).person!))])),
+    db.select({ id: reviews.id, status: reviews.status }).from(reviews).where(idIn(reviews.id, [...new Set(mine.map((r) => payload(r).reviewId))])),
+    db.select({ id: people.id, platformId: people.platformId }).from(people).where(idIn(people.id, [...new Set(mine.map((r) => recipientOf(r).person!))])),
     ...[...systemsBy].map(([workspaceId, ids]) => loadSystemViews(db, workspaceId, ids).then((list) => ({ workspaceId, list }))),
   ]);
   const open = new Set(states.filter((s) => s.status === 'open').map((s) => s.id));
