@@ -12,6 +12,7 @@ import { APPROVAL_ACTIONS } from './render-request';
 import { renderNote } from './render-system';
 import type { ReplyTarget, SlackRuntime } from './runtime';
 import { slackContext, tellPrivately } from './runtime';
+import { answerInTime } from './view-deadline';
 
 /** Callback id of the reason modal; its input's block and action id is `reason`. */
 export const REASON_CALLBACK = 'approval.reason';
@@ -81,7 +82,7 @@ export function registerApprovalActions(app: App, rt: SlackRuntime): void {
     });
   }
 
-  app.view(REASON_CALLBACK, async ({ ack, body, view, context }) => {
+  app.view(REASON_CALLBACK, answerInTime(rt, async ({ ack, body, view, context }) => {
     let meta: z.infer<typeof reasonMeta>;
     try {
       meta = reasonMeta.parse(JSON.parse(view.private_metadata));
@@ -115,6 +116,6 @@ export function registerApprovalActions(app: App, rt: SlackRuntime): void {
       return;
     }
     rt.afterChange();
-  });
+  }));
 }
 

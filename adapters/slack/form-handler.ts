@@ -4,13 +4,14 @@ import * as flows from '../../flows';
 import type { ViewState } from './form-blocks';
 import type { FormMissing, FormStore, StoredForm } from './form-store';
 import { FORM_BACK_ACTION, FORM_CALLBACK, messageView, parseFormMeta } from './form-views';
-import type { PageOutcome } from './form-flow';
 import { backView, reanswerView, submitPage } from './form-flow';
 import { RESUBMIT_ACTION } from './render-request';
 import { renderNote } from './render-system';
 import { replyTargetOf } from './approval-actions';
 import type { SlackRuntime } from './runtime';
 import { slackContext, tellPrivately } from './runtime';
+import type { ViewAnswer } from './view-deadline';
+import { answerInTime, lateView, VIEW_ANSWER_MS } from './view-deadline';
 
 /** What the person reads when a form cannot be continued. */
 function missingText(why: FormMissing['missing'] | 'damaged'): string {
@@ -25,7 +26,7 @@ function missingText(why: FormMissing['missing'] | 'damaged'): string {
 }
 
 /** How long a form page may take before the modal says it is still working (Slack allows 3 s). */
-export const VIEW_ANSWER_MS = 2_500;
+export { VIEW_ANSWER_MS };
 
 const WORKING_TEXT = 'This is taking longer than usual. Your answers are saved; this window shows the result as soon as it is ready, and a registration is also confirmed by direct message.';
 
@@ -33,10 +34,12 @@ const WORKING_TEXT = 'This is taking longer than usual. Your answers are saved; 
  * What a late outcome shows in the modal, which says "working on it" by then: the next page or
  * the result as it is; field errors, which Slack shows only in an answer, as a sentence.
  */
-function lateView(response: PageOutcome['response']): types.ModalView {
-  if (response.response_action === 'update') return response.view;
-  const problems = Object.values(response.errors).join(' ');
-  return messageView('Not saved', renderNote(`Some answers need another look: ${problems} Nothing was registered; start again with /aims register.`));
+function lateFormView(response: ViewAnswer): types.ModalView {
+  if (response?.response_action === 'errors') {
+    const problems = Object.values(response.errors).join(' ');
+    return messageView('Not saved', renderNote(`Some answers need another look: ${problems} Nothing was registered; start again with /aims register.`));
+  }
+  return lateView(response);
 }
 
 /** The stored form a view shows, or the sentence explaining why there is none. */
@@ -51,45 +54,30 @@ async function formOf(store: FormStore, metadata: string | null | undefined, use
 /** Registers the form submission handler, the Back button and the resubmit button. */
 export function registerForms(app: App, rt: SlackRuntime): void {
   const store = rt.forms;
-  app.view(FORM_CALLBACK, async ({ ack, body, view, context }) => {
-    // Slack waits 3 seconds for the answer (Bolt answers 404 after that, and the person sees an
-    // error while the work goes on). A page that takes longer — a registration queued behind
-    // others — is answered with "working on it" at VIEW_ANSWER_MS, and the modal is updated with
-    // the outcome when it comes.
-    let answered = false;
-    const timer = setTimeout(() => {
-      answered = true;
-      void ack({ response_action: 'update', view: messageView('Working on it', renderNote(WORKING_TEXT)) }).catch((err: unknown) =>
-        rt.logger.warn({ err }, 'slack: form "working on it" answer failed'),
-      );
-    }, VIEW_ANSWER_MS);
-    const answer = async (response: PageOutcome['response']): Promise<void> => {
-      if (!answered) {
-        answered = true;
-        clearTimeout(timer);
-        await ack(response);
-        return;
-      }
-      await rt.client.views.update({ view_id: view.id, view: lateView(response) }).catch((err: unknown) => rt.logger.warn({ err }, 'slack: late form answer failed'));
-    };
+  // Slack waits 3 seconds for the answer (Bolt answers 404 after that, and the person sees an
+  // error while the work goes on). A page that takes longer — a registration queued behind
+  // others — is answered with "working on it" at VIEW_ANSWER_MS, and the modal is updated with
+  // the outcome when it comes (view-deadline.ts).
+  const inTime = { workingText: WORKING_TEXT, late: lateFormView };
+  app.view(FORM_CALLBACK, answerInTime(rt, async ({ ack, body, view, context }) => {
     let outcome;
     try {
       const found = await formOf(store, view.private_metadata, body.user.id);
-      if ('text' in found) return void (await answer({ response_action: 'update', view: messageView('Form expired', renderNote(found.text)) }));
+      if ('text' in found) return void (await ack({ response_action: 'update', view: messageView('Form expired', renderNote(found.text)) }));
       const ctx = await slackContext(rt, context.teamId ?? body.team?.id, body.user.id);
       outcome = await submitPage(rt, ctx, store, found.form, found.page, view.state.values as ViewState);
     } catch (err) {
       // The person sees a sentence, the log the stack; nothing half-done was stored (flows use transactions).
       rt.logger.error({ err }, 'slack: form page failed');
-      await answer({ response_action: 'update', view: messageView('Not saved', renderNote('Something went wrong on our side; nothing was registered. Please try again.')) });
+      await ack({ response_action: 'update', view: messageView('Not saved', renderNote('Something went wrong on our side; nothing was registered. Please try again.')) });
       return;
     }
-    await answer(outcome.response);
+    await ack(outcome.response);
     if (outcome.changed) rt.afterChange();
     if (outcome.summary) {
       await tellPrivately(rt, { userId: body.user.id }, outcome.summary).catch((err: unknown) => rt.logger.warn({ err }, 'slack: summary message failed'));
     }
-  });
+  }, inTime));
 
   app.action<BlockAction<ButtonAction>>(FORM_BACK_ACTION, async ({ ack, body }) => {
     await ack();

@@ -16,6 +16,7 @@ import type { SlackMessage } from './render-request';
 import { renderNote } from './render-system';
 import type { SlackRuntime } from './runtime';
 import { slackContext, tellPrivately } from './runtime';
+import { answerInTime } from './view-deadline';
 
 /** Callback id of the snooze modal (inputs `days` and `reason`). */
 export const SNOOZE_CALLBACK = 'review.snooze';
@@ -136,7 +137,7 @@ export function registerReviewActions(app: App, rt: SlackRuntime): void {
     return null;
   });
 
-  app.view(SNOOZE_CALLBACK, async ({ ack, body, view, context }) => {
+  app.view(SNOOZE_CALLBACK, answerInTime(rt, async ({ ack, body, view, context }) => {
     const meta = snoozeMeta.safeParse(jsonOrNull(view.private_metadata));
     const daysText = view.state.values.days?.days?.value ?? '';
     const reason = view.state.values.reason?.reason?.value?.trim() ?? '';
@@ -165,5 +166,5 @@ export function registerReviewActions(app: App, rt: SlackRuntime): void {
     if (r.kind === 'refused') return tellPrivately(rt, target, renderNote(r.message));
     rt.afterChange();
     await tellPrivately(rt, target, renderNote(resultNote(r, rt.deps.policy.organization.timezone)));
-  });
+  }));
 }

@@ -16,6 +16,7 @@ import { renderNote } from '../render-system';
 import type { SlackRuntime } from '../runtime';
 import { slackContext, tellPrivately } from '../runtime';
 import { AUDIT_IDS, auditPlanModal, findingModal, renderAudit } from './render';
+import { answerInTime } from '../view-deadline';
 
 type Reply = (m: SlackMessage) => Promise<unknown>;
 
@@ -117,7 +118,7 @@ export function registerAuditActions(app: App, rt: SlackRuntime): void {
     }
   });
 
-  app.view(AUDIT_IDS.plan, async ({ ack, body, view, context }) => {
+  app.view(AUDIT_IDS.plan, answerInTime(rt, async ({ ack, body, view, context }) => {
     const meta = planMeta.safeParse(jsonOrNull(view.private_metadata));
     if (!meta.success) return void (await ack({ response_action: 'errors', errors: { title: 'This form is damaged; close it and open it again.' } }));
     const values = valuesOf(view.state.values as Record<string, Record<string, unknown>>, flows.AUDIT_PLAN_FIELDS.map((f) => f.id));
@@ -137,9 +138,9 @@ export function registerAuditActions(app: App, rt: SlackRuntime): void {
     rt.afterChange();
     const sample = r.audit.sample.length;
     await tellPrivately(rt, target, renderNote(`Planned ${r.ref} for ${r.audit.plannedFor}: ${sample} system${sample === 1 ? '' : 's'} sampled (seed ${r.audit.sampleSeed}); evidence requested from their owners (${r.tasks.join(', ') || 'none'}). See it with /aims audit ${r.ref}.`));
-  });
+  }));
 
-  app.view(AUDIT_IDS.finding, async ({ ack, body, view, context }) => {
+  app.view(AUDIT_IDS.finding, answerInTime(rt, async ({ ack, body, view, context }) => {
     const meta = findingMeta.safeParse(jsonOrNull(view.private_metadata));
     if (!meta.success) return void (await ack({ response_action: 'errors', errors: { text: 'This form is damaged; close it and open it again.' } }));
     const values = valuesOf(view.state.values as Record<string, Record<string, unknown>>, flows.FINDING_FIELDS.map((f) => f.id));
@@ -158,5 +159,5 @@ export function registerAuditActions(app: App, rt: SlackRuntime): void {
     if (!r.created) return tellPrivately(rt, target, renderNote(`${r.ref} was already recorded from this form; nothing new was recorded.`));
     rt.afterChange();
     await tellPrivately(rt, target, renderNote(`Recorded ${r.ref}${r.nc ? ` and opened nonconformity ${r.nc.ref}` : ''}.`));
-  });
+  }));
 }

@@ -18,6 +18,7 @@ import { renderNote } from '../render-system';
 import type { SlackRuntime } from '../runtime';
 import { slackContext, tellPrivately } from '../runtime';
 import { DISCOVERY_REGISTER, SYSTEM_EDIT_CALLBACK } from './render';
+import { answerInTime } from '../view-deadline';
 
 /** A link as Slack may send it in command text (`<https://x.example|x.example>`), as the address alone. */
 export function unwrapSlackLink(text: string): string {
@@ -148,7 +149,7 @@ export function registerCatalogActions(app: App, rt: SlackRuntime): void {
     }
   });
 
-  app.view(SYSTEM_EDIT_CALLBACK, async ({ ack, body, view, context: c }) => {
+  app.view(SYSTEM_EDIT_CALLBACK, answerInTime(rt, async ({ ack, body, view, context: c }) => {
     const ref = refOf(view.private_metadata);
     if (!ref) return void (await ack({ response_action: 'errors', errors: { name: 'This form is damaged; close it and open it again with /aims edit.' } }));
     let r: flows.EditResult;
@@ -172,5 +173,5 @@ export function registerCatalogActions(app: App, rt: SlackRuntime): void {
           : `Saved ${r.system.ref} “${r.system.name}”: ${Object.keys(r.changes).join(', ')} changed.`;
     if (r.kind === 'edited') rt.afterChange();
     await tellPrivately(rt, { userId: body.user.id }, renderNote(note));
-  });
+  }));
 }

@@ -13,6 +13,7 @@ import { renderNote } from '../render-system';
 import type { SlackRuntime } from '../runtime';
 import { slackContext, tellPrivately } from '../runtime';
 import { CONTROL_EDIT, controlEditView, renderControlsPage, renderSoaMessage, SOA_APPROVE } from './render';
+import { answerInTime } from '../view-deadline';
 
 /** How a command answers privately. */
 type Reply = (m: SlackMessage) => Promise<unknown>;
@@ -80,7 +81,7 @@ export function registerControlActions(app: App, rt: SlackRuntime): void {
     }
   });
 
-  app.view(CONTROL_EDIT, async ({ ack, body, view, context }) => {
+  app.view(CONTROL_EDIT, answerInTime(rt, async ({ ack, body, view, context }) => {
     const meta = editMeta.safeParse(jsonOrNull(view.private_metadata));
     if (!meta.success) return void (await ack({ response_action: 'errors', errors: { justification: 'This form is damaged; close it and click Edit again.' } }));
     const v = view.state.values;
@@ -109,7 +110,7 @@ export function registerControlActions(app: App, rt: SlackRuntime): void {
     const target = { userId: body.user.id, channelId: meta.data.channel };
     if (r.kind === 'refused') return tellPrivately(rt, target, renderNote(r.message));
     await tellPrivately(rt, target, renderNote(`${r.entry.control} saved: ${r.entry.applicable ? 'applicable' : 'not applicable'}, ${flows.CONTROL_STATUS_LABEL[r.entry.status]}.`));
-  });
+  }));
 
   app.action<BlockAction<ButtonAction>>(SOA_APPROVE, async ({ ack, body, action, context, respond }) => {
     await ack();

@@ -12,6 +12,7 @@ import { renderNote } from '../render-system';
 import type { SlackRuntime } from '../runtime';
 import { slackContext, tellPrivately } from '../runtime';
 import { IMPACT_ACTIONS, IMPACT_CALLBACK, impactModal, renderInventory } from './render';
+import { answerInTime } from '../view-deadline';
 
 type Reply = (m: SlackMessage) => Promise<unknown>;
 
@@ -57,7 +58,7 @@ export function registerImpact(app: App, rt: SlackRuntime): void {
     }
   });
 
-  app.view(IMPACT_CALLBACK, async ({ ack, body, view, context }) => {
+  app.view(IMPACT_CALLBACK, answerInTime(rt, async ({ ack, body, view, context }) => {
     const answers: Record<string, string> = {};
     for (const [blockId, actions] of Object.entries(view.state.values)) {
       const value = actions[blockId]?.value;
@@ -90,5 +91,5 @@ export function registerImpact(app: App, rt: SlackRuntime): void {
       ? `Impact assessment ${r.impact.ref} recorded${r.impact.fria ? ', with the Art. 27 elements (FRIA)' : ''}.${due}`
       : `${r.impact.ref} already has these answers; nothing new was recorded.`;
     await tellPrivately(rt, target, renderNote(text));
-  });
+  }));
 }

@@ -16,6 +16,7 @@ import type { SlackRuntime } from '../runtime';
 import { slackContext, tellPrivately } from '../runtime';
 import { esc } from '../mrkdwn';
 import { NC_ACTIONS, NC_MODAL_FIELDS, ncModal, ncValues, renderNc } from './render';
+import { answerInTime } from '../view-deadline';
 
 const FAILED = 'Something went wrong on our side; nothing was changed. Please try again.';
 const meta = z.object({ ref: z.string().max(20).optional(), channel: z.string().max(40).optional(), key: z.string().max(64).optional() });
@@ -62,7 +63,7 @@ export function registerNcActions(app: App, rt: SlackRuntime): void {
   });
 
   for (const id of [NC_ACTIONS.raise, ...Object.keys(flows.NC_STEP_FLAGS)]) {
-    app.view(id, async ({ ack, body, view, context }) => {
+    app.view(id, answerInTime(rt, async ({ ack, body, view, context }) => {
       let m: z.infer<typeof meta> | null = null;
       try {
         const parsed = meta.safeParse(JSON.parse(view.private_metadata || '{}'));
@@ -90,6 +91,6 @@ export function registerNcActions(app: App, rt: SlackRuntime): void {
       if (r.kind === 'refused') return tellPrivately(rt, to, renderNote(r.message));
       rt.afterChange();
       await tellPrivately(rt, to, renderNc(r.nc, r.message));
-    });
+    }));
   }
 }

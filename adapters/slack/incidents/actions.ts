@@ -14,6 +14,7 @@ import type { SlackRuntime } from '../runtime';
 import { slackContext, tellPrivately } from '../runtime';
 import { incidentMeta, incidentModal, incidentValues } from './modal';
 import { INCIDENT_ACTIONS, INCIDENT_CALLBACK, renderIncident, renderIncidentConfirmation } from './render';
+import { answerInTime } from '../view-deadline';
 
 function jsonOrNull(text: string): unknown {
   try {
@@ -89,7 +90,7 @@ export function registerIncidentActions(app: App, rt: SlackRuntime): void {
   onStep(INCIDENT_ACTIONS.providerInformed, 'provider_informed');
   onStep(INCIDENT_ACTIONS.authorityReported, 'authority_reported');
 
-  app.view(INCIDENT_CALLBACK, async ({ ack, body, view, context }) => {
+  app.view(INCIDENT_CALLBACK, answerInTime(rt, async ({ ack, body, view, context }) => {
     const meta = incidentMeta.safeParse(jsonOrNull(view.private_metadata));
     if (!meta.success) return void (await ack({ response_action: 'errors', errors: { description: 'This form is damaged; close it and open it again.' } }));
     const values = incidentValues(view.state.values as Record<string, Record<string, unknown>>, meta.data);
@@ -109,7 +110,7 @@ export function registerIncidentActions(app: App, rt: SlackRuntime): void {
     if (r.kind === 'refused') return tellPrivately(rt, target, renderNote(r.message));
     rt.afterChange();
     await tellPrivately(rt, target, renderIncidentConfirmation(r.incident, tz));
-  });
+  }));
 }
 
 /** `/aims export incidents [csv|json]` (compliance): the file in a DM. */

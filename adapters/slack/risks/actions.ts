@@ -15,6 +15,7 @@ import { slackContext, tellPrivately } from '../runtime';
 import { RISK_CALLBACK, riskIntro, riskMeta, riskModal, riskValues } from './modal';
 import type { RiskMeta } from './modal';
 import { RISK_ACTIONS } from './render';
+import { answerInTime } from '../view-deadline';
 
 function jsonOrNull(text: string): unknown {
   try {
@@ -116,7 +117,7 @@ export function registerRiskActions(app: App, rt: SlackRuntime): void {
     return `You accepted the residual risk ${riskRef} (score ${flows.acceptanceScore(r.risk)}).`;
   });
 
-  app.view(RISK_CALLBACK, async ({ ack, body, view, context }) => {
+  app.view(RISK_CALLBACK, answerInTime(rt, async ({ ack, body, view, context }) => {
     const meta = riskMeta.safeParse(jsonOrNull(view.private_metadata));
     if (!meta.success) return void (await ack({ response_action: 'errors', errors: { description: 'This form is damaged; close it and open it again.' } }));
     const { values, drop } = riskValues(view.state.values as Record<string, Record<string, unknown>>);
@@ -142,5 +143,5 @@ export function registerRiskActions(app: App, rt: SlackRuntime): void {
     }
     await ack();
     await tellPrivately(rt, target, renderNote(`Saved. See the register with /aims risks ${meta.data.ref.split('/')[0]}.`));
-  });
+  }));
 }

@@ -17,6 +17,7 @@ import { renderNote } from '../render-system';
 import type { SlackRuntime } from '../runtime';
 import { slackContext, tellPrivately } from '../runtime';
 import { literacyModal, renderAnswered, renderPolicy, SURVEY_ACTIONS, surveyModal } from './render';
+import { answerInTime } from '../view-deadline';
 
 const FAILED = 'Something went wrong on our side; nothing was changed. Please try again.';
 const meta = z.object({ ref: z.string().max(40), channel: z.string().max(40).optional() });
@@ -75,7 +76,7 @@ export function registerSurveyActions(app: App, rt: SlackRuntime): void {
     }
   });
 
-  app.view(SURVEY_ACTIONS.answer, async ({ ack, body, view, context }) => {
+  app.view(SURVEY_ACTIONS.answer, answerInTime(rt, async ({ ack, body, view, context }) => {
     const m = metaOf(view.private_metadata ?? '');
     if (!m) return void (await ack({ response_action: 'errors', errors: { tools: 'This form is damaged; close it and click the button again.' } }));
     const tools = (view.state.values.tools?.tools?.selected_options ?? []).map((o) => o.value ?? '');
@@ -97,7 +98,7 @@ export function registerSurveyActions(app: App, rt: SlackRuntime): void {
     if (r.kind === 'refused') return tellPrivately(rt, to, renderNote(r.message));
     rt.afterChange();
     await tellPrivately(rt, to, renderAnswered(r));
-  });
+  }));
 
   app.action<BlockAction<ButtonAction>>(SURVEY_ACTIONS.acknowledge, async ({ ack, body, action, context, respond }) => {
     await ack();
@@ -126,7 +127,7 @@ export function registerSurveyActions(app: App, rt: SlackRuntime): void {
     }
   });
 
-  app.view(SURVEY_ACTIONS.attest, async ({ ack, body, view, context }) => {
+  app.view(SURVEY_ACTIONS.attest, answerInTime(rt, async ({ ack, body, view, context }) => {
     const text = view.state.values.evidence?.evidence?.value ?? '';
     let r: flows.Attested | flows.Refusal;
     try {
@@ -140,5 +141,5 @@ export function registerSurveyActions(app: App, rt: SlackRuntime): void {
     await ack();
     const note = r.fresh ? 'Thank you: your AI literacy training is recorded.' : `You already recorded this AI literacy training on ${flows.localDay(r.at, rt.deps.policy.organization.timezone)}.`;
     await tellPrivately(rt, { userId: body.user.id }, renderNote(note));
-  });
+  }));
 }

@@ -12,6 +12,7 @@ import { renderNote } from '../render-system';
 import type { SlackRuntime } from '../runtime';
 import { slackContext, tellPrivately } from '../runtime';
 import { TASK_ACTIONS, taskModal } from './render-tasks';
+import { answerInTime } from '../view-deadline';
 
 const meta = z.object({ ref: z.string().max(20), channel: z.string().optional(), thread: z.string().optional() });
 const FAILED = 'Something went wrong on our side; nothing was changed. Please try again.';
@@ -48,7 +49,7 @@ export function registerTaskActions(app: App, rt: SlackRuntime): void {
       }
     });
 
-    app.view(id, async ({ ack, body, view, context }) => {
+    app.view(id, answerInTime(rt, async ({ ack, body, view, context }) => {
       const m = metaOf(view.private_metadata ?? '');
       const text = view.state.values[field]?.[field]?.value ?? '';
       if (!m) return void (await ack({ response_action: 'errors', errors: { [field]: 'This form is damaged; close it and click the button again.' } }));
@@ -68,6 +69,6 @@ export function registerTaskActions(app: App, rt: SlackRuntime): void {
       rt.afterChange();
       const note = r.task.status === 'done' ? `${r.task.ref} is done; the evidence is recorded.` : `${r.task.ref} is marked not applicable; compliance has been told.`;
       await tellPrivately(rt, to, renderNote(note));
-    });
+    }));
   }
 }
