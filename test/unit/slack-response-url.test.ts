@@ -1,27 +1,20 @@
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { RespondError } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { LocalHttp } from '../helpers/local-http';
+import { listenLocal } from '../helpers/local-http';
 import { createResponseUrlPost } from '../../adapters/slack/response-url';
 
-let server: Server | undefined;
+let server: LocalHttp | undefined;
 afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  await server?.close();
   server = undefined;
 });
 
 /** A local response URL; `handle` answers each post (body already read). */
-async function listen(handle: (req: IncomingMessage, body: string, res: ServerResponse) => void): Promise<string> {
-  server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (body += c));
-    req.on('end', () => handle(req, body, res));
-  });
-  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/commands/T1/123`;
+async function listen(handle: Parameters<typeof listenLocal>[0]): Promise<string> {
+  server = await listenLocal(handle);
+  return `${server.base}/commands/T1/123`;
 }
 
 describe('posting to a response URL', () => {

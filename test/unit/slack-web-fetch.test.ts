@@ -1,27 +1,20 @@
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { webApi } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { LocalHttp } from '../helpers/local-http';
+import { listenLocal } from '../helpers/local-http';
 import { createWebApiFetch } from '../../adapters/slack/web-fetch';
 
-let server: Server | undefined;
+let server: LocalHttp | undefined;
 afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  await server?.close();
   server = undefined;
 });
 
 /** A local Web API; `handle` answers each call (body already read). Returns the API base URL. */
-async function listen(handle: (req: IncomingMessage, body: string, res: ServerResponse) => void): Promise<string> {
-  server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (body += c));
-    req.on('end', () => handle(req, body, res));
-  });
-  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
+async function listen(handle: Parameters<typeof listenLocal>[0]): Promise<string> {
+  server = await listenLocal(handle);
+  return `${server.base}/api/`;
 }
 
 const client = (base: string, extra: webApi.WebClientOptions = {}) =>
