@@ -7,7 +7,7 @@
  * of delivering an outbox wave. The request and the answer are the same: the same method, headers
  * and body; redirects are not followed (the client asks `fetch` for `redirect: 'error'`, and a 3xx
  * is then an HTTP error as any status other than 200 and 429); an abort signal ends the request.
- * Anything but a string body (a file upload's form data) goes through the global `fetch`.
+ * Anything else (a file upload's form data, a `Request`, `Headers`) goes through the global `fetch`.
  * A post on a kept connection that the server had just closed is sent once more on a new one,
  * as Node's documentation advises (the server never read it).
  */
@@ -78,9 +78,12 @@ export function createWebApiFetch(o: WebApiFetchOptions = {}): typeof fetch {
   const slim = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const target = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
     const body = init.body;
-    if (!(target.protocol in agents) || typeof input === 'object' && !(input instanceof URL) || (body !== undefined && body !== null && typeof body !== 'string')) {
-      return globalThis.fetch(input, init);
-    }
+    const plain =
+      target.protocol in agents &&
+      (typeof input === 'string' || input instanceof URL) &&
+      (body === undefined || body === null || typeof body === 'string') &&
+      (init.headers === undefined || (typeof init.headers === 'object' && !(init.headers instanceof Headers) && !Array.isArray(init.headers)));
+    if (!plain) return globalThis.fetch(input, init);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries((init.headers ?? {}) as Record<string, string | undefined>)) if (v !== undefined) headers[k.toLowerCase()] = String(v);
     if (typeof body === 'string') headers['content-length'] = String(Buffer.byteLength(body));

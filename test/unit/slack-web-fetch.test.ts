@@ -147,3 +147,18 @@ describe("the Web API client's request logs", () => {
     expect(info.logger.getLevel()).toBe('info');
   });
 });
+
+describe('the Web API transport called as fetch', () => {
+  it('keeps headers given as a Headers object or as pairs', async () => {
+    const seen: Array<string | undefined> = [];
+    const base = await listen((req, _body, res) => {
+      seen.push(req.headers['x-probe']);
+      res.end('{"ok":true}');
+    });
+    const f = createWebApiFetch();
+    await (await f(`${base}a`, { method: 'POST', headers: new Headers({ 'x-probe': 'one' }), body: 'x=1' })).text();
+    await (await f(`${base}b`, { method: 'POST', headers: [['x-probe', 'two']], body: 'x=1' })).text();
+    await (await f(`${base}c`, { method: 'POST', headers: { 'X-Probe': 'three' }, body: 'x=1' })).text();
+    expect(seen).toEqual(['one', 'two', 'three']);
+  });
+});
