@@ -118,18 +118,8 @@ export function nameKey(name: string): string {
 
 type PersonRow = typeof people.$inferSelect;
 
-function personView(p: PersonRow): PersonView {
+function personView(p: Pick<PersonRow, 'id' | 'platformId' | 'displayName' | 'email'>): PersonView {
   return { id: p.id, platformId: p.platformId, name: p.displayName ?? p.platformId, email: p.email };
-}
-
-async function peopleById(db: Db, workspaceId: number, ids: Array<number | null>): Promise<Map<number, PersonView>> {
-  const wanted = [...new Set(ids.filter((x): x is number => x !== null))];
-  if (wanted.length === 0) return new Map();
-  const rows = await db
-    .select()
-    .from(people)
-    .where(and(eq(people.workspaceId, workspaceId), inArray(people.id, wanted)));
-  return new Map(rows.map((r) => [r.id, personView(r)]));
 }
 
 const unknownPerson = (id: number): PersonView => ({ id, platformId: `unknown:${id}`, name: 'unknown', email: null });
@@ -305,7 +295,16 @@ interface StepRow {
   reason: string | null;
 }
 
-/** Loads approval requests as views: each request with its system, assessment and steps in one query, then the people named. */
+/** A person as the request query aggregates it. */
+type PersonJson = Pick<PersonRow, 'id' | 'platformId' | 'displayName' | 'email'>;
+
+/** Both drivers parse json; a driver that hands back text is parsed here. */
+const jsonOf = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+
+/**
+ * Loads approval requests as views: each request with its system, assessment, steps and the
+ * people they name (submitter, owner, step owners and deciders) in one statement.
+ */
 export async function loadRequestViews(db: Db, policy: Policy, workspaceId: number, requestIds: number[]): Promise<RequestView[]> {
   if (requestIds.length === 0) return [];
   const reqs = await db
@@ -319,19 +318,25 @@ export async function loadRequestViews(db: Db, policy: Policy, workspaceId: numb
           'groupName', st.group_name, 'decidedById', st.decided_by_id,
           'decidedAt', floor(extract(epoch from st.decided_at) * 1000), 'reason', st.reason) order by st.position)
         from ${approvalSteps} st where st.request_id = ${approvalRequests.id} and st.workspace_id = ${workspaceId}), '[]'::json)`,
+      // Looked up by primary key (= any of the ids named), never by scanning the workspace's people.
+      persons: sql<PersonJson[] | string>`coalesce((
+        select json_agg(json_build_object('id', p.id, 'platformId', p.platform_id, 'displayName', p.display_name, 'email', p.email))
+        from ${people} p
+        where p.workspace_id = ${workspaceId}
+          and p.id = any(array[${approvalRequests.submittedById}, ${aiSystems.ownerId}] || array(
+            select unnest(array[st.owner_id, st.decided_by_id]) from ${approvalSteps} st
+            where st.request_id = ${approvalRequests.id} and st.workspace_id = ${workspaceId}))), '[]'::json)`,
     })
     .from(approvalRequests)
     .innerJoin(aiSystems, eq(aiSystems.id, approvalRequests.systemId))
     .innerJoin(assessments, eq(assessments.id, approvalRequests.assessmentId))
     .where(and(eq(approvalRequests.workspaceId, workspaceId), inArray(approvalRequests.id, requestIds)))
     .orderBy(desc(approvalRequests.id));
-  // Both drivers parse json; a driver that hands back text is parsed here.
-  const stepsOf = new Map(reqs.map(({ r, steps }) => [r.id, (typeof steps === 'string' ? JSON.parse(steps) : steps) as StepRow[]]));
-  const allSteps = [...stepsOf.values()].flat();
-  const persons = await peopleById(db, workspaceId, [
-    ...reqs.flatMap(({ r, s }) => [r.submittedById, s.ownerId]),
-    ...allSteps.flatMap((st) => [st.decidedById, st.ownerId]),
-  ]);
+  const stepsOf = new Map(reqs.map(({ r, steps }) => [r.id, jsonOf(steps)]));
+  const persons = new Map<number, PersonView>();
+  for (const { persons: list } of reqs) {
+    for (const p of jsonOf(list)) persons.set(p.id, personView(p));
+  }
   const pv = (id: number) => persons.get(id) ?? unknownPerson(id);
   return reqs.map(({ r, s, a }) => ({
     id: r.id,

@@ -237,12 +237,12 @@ async function tellSubmitter(d: SlackDelivererDeps, row: OutboxRow): Promise<Del
   const msg = (await render(d, row.workspaceId, r, { role: 'outcome', stepId: null }))!;
   const posted = await postOnce(d, row)({ channel }, msg);
   d.shown?.remember(posted.channel, posted.ts, msg);
-  await recordMessage(
-    d.deps.db,
-    { workspaceId: row.workspaceId, subjectType: 'approval_request', subjectId: r.id, platform: 'slack', role: 'outcome', conversationId: posted.channel, messageId: posted.ts },
-    d.deps.clock.now(),
-  );
-  return { ok: true };
+  // Recorded by the statement that marks the row sent: one write fewer. Until it lands, a
+  // re-claimed row finds this post by its metadata (post-once.ts).
+  return {
+    ok: true,
+    copies: [{ workspaceId: row.workspaceId, subjectType: 'approval_request', subjectId: r.id, platform: 'slack', role: 'outcome', conversationId: posted.channel, messageId: posted.ts }],
+  };
 }
 
 /** `review.updated`: stored review cards lose their buttons and say what happened. */
