@@ -13,6 +13,8 @@ import { AimsError } from './errors';
 import type { HashedContent } from './audit-hash';
 import { currentAuditKey, eventHash, GENESIS_HASH, KEYED, keyedEventHash, PLAIN } from './audit-hash';
 import { rowsOf } from '../db/rows';
+import type { NotificationInput } from './outbox';
+import { enqueue, enqueueMany } from './outbox';
 
 export { canonicalJson, eventHash, keyedEventHash, GENESIS_HASH, PLAIN, KEYED, AUDIT_KEY_MIN_LENGTH, auditKey, setAuditKey, currentAuditKey } from './audit-hash';
 export type { AuditKey, HashAlg, HashedContent } from './audit-hash';
@@ -47,14 +49,29 @@ export interface AuditHead {
 export async function appendAudit(tx: Db, input: AuditInput): Promise<void> {
   const queued = deferred.get(tx);
   if (queued) {
-    queued.push(input);
+    queued.events.push(input);
     return;
   }
   await appendChain(tx, input.workspaceId, [input]);
 }
 
-/** The events queued by each running audited transaction, in the order they were recorded. */
-const deferred = new WeakMap<Db, AuditInput[]>();
+/**
+ * Writes a notification (unless one with the same dedupe key exists) in the transaction of the
+ * change that causes it. Inside an {@link auditedTransaction} it is only queued and written right
+ * before commit, by the statement that appends the transaction's audit events: one round trip
+ * fewer per notification. Elsewhere it is written at once, as `enqueue` does.
+ */
+export async function enqueueWithAudit(tx: Db, n: NotificationInput): Promise<void> {
+  const queued = deferred.get(tx);
+  if (queued) {
+    queued.notes.push(n);
+    return;
+  }
+  await enqueue(tx, n);
+}
+
+/** The events and notifications queued by each running audited transaction, in the order they were recorded. */
+const deferred = new WeakMap<Db, { events: AuditInput[]; notes: NotificationInput[] }>();
 
 /**
  * Runs `fn` in one transaction whose audit events are appended last, right before commit, in one
@@ -64,11 +81,13 @@ const deferred = new WeakMap<Db, AuditInput[]>();
  */
 export async function auditedTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    const queued: AuditInput[] = [];
+    const queued = { events: [] as AuditInput[], notes: [] as NotificationInput[] };
     deferred.set(tx, queued);
     try {
       const out = await fn(tx);
-      if (queued.length > 0) await appendAuditBatch(tx, queued.splice(0));
+      const notes = queued.notes.splice(0);
+      if (queued.events.length > 0) await appendAuditBatch(tx, queued.events.splice(0), notes);
+      else if (notes.length > 0) await enqueueMany(tx, notes);
       return out;
     } finally {
       deferred.delete(tx);
@@ -133,9 +152,12 @@ async function algAt(tx: Db, workspaceId: number, seq: number): Promise<string |
  * Appends many events in one go, chained exactly as {@link appendAudit} would chain them one by
  * one (same order, same hashes): per workspace it locks the head once, hashes the events in
  * order, writes them with one INSERT and moves the head once. Must run inside the transaction of
- * the changes it records. Returns the new head of each workspace touched.
+ * the changes it records. Returns the new head of each workspace touched. `notes` are written
+ * by the first INSERT too (a data-modifying WITH, ON CONFLICT DO NOTHING on their dedupe keys,
+ * in the order given), as {@link enqueueMany} would write them; at least one event is needed.
  */
-export async function appendAuditBatch(tx: Db, inputs: readonly AuditInput[]): Promise<Map<number, AuditHead>> {
+export async function appendAuditBatch(tx: Db, inputs: readonly AuditInput[], notes: readonly NotificationInput[] = []): Promise<Map<number, AuditHead>> {
+  if (notes.length > 0 && inputs.length === 0) throw new Error('appendAuditBatch: notifications need an audit event to ride with');
   const byWorkspace = new Map<number, AuditInput[]>();
   for (const input of inputs) {
     const list = byWorkspace.get(input.workspaceId);
@@ -144,8 +166,10 @@ export async function appendAuditBatch(tx: Db, inputs: readonly AuditInput[]): P
   }
   const heads = new Map<number, AuditHead>();
   // Lock heads in id order, so two batches over the same workspaces cannot deadlock.
+  let pending = notes;
   for (const workspaceId of [...byWorkspace.keys()].sort((a, b) => a - b)) {
-    heads.set(workspaceId, await appendChain(tx, workspaceId, byWorkspace.get(workspaceId)!));
+    heads.set(workspaceId, await appendChain(tx, workspaceId, byWorkspace.get(workspaceId)!, pending));
+    pending = [];
   }
   return heads;
 }
@@ -153,7 +177,22 @@ export async function appendAuditBatch(tx: Db, inputs: readonly AuditInput[]): P
 /** Rows per INSERT of a batch append (each row is one JSON element, one bound parameter in all). */
 const BATCH_ROWS = 5000;
 
-async function appendChain(tx: Db, workspaceId: number, inputs: AuditInput[]): Promise<AuditHead> {
+/** Writes notifications ahead of an audit INSERT, in the same statement (see {@link appendAuditBatch}). */
+function notesFirst(notes: readonly NotificationInput[]) {
+  if (notes.length === 0) return sql``;
+  const rows = notes.map((n) => ({ ...n, notBefore: n.notBefore.toISOString() }));
+  return sql`with written_notes as (
+      insert into notifications (workspace_id, dedupe_key, kind, recipient, payload, status, not_before, created_at)
+      select v."workspaceId", v."dedupeKey", v.kind, v.recipient, v.payload, 'pending', v."notBefore", v."notBefore"
+      from rows from (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as (
+        "workspaceId" integer, "dedupeKey" text, kind text, recipient jsonb, payload jsonb, "notBefore" timestamptz))
+        with ordinality as v("workspaceId", "dedupeKey", kind, recipient, payload, "notBefore", ord)
+      order by v.ord
+      on conflict (dedupe_key) do nothing)
+    `;
+}
+
+async function appendChain(tx: Db, workspaceId: number, inputs: AuditInput[], notes: readonly NotificationInput[] = []): Promise<AuditHead> {
   const head = await lockHead(tx, workspaceId);
   let { seq, prevHash } = head;
   const { key } = head;
@@ -167,7 +206,7 @@ async function appendChain(tx: Db, workspaceId: number, inputs: AuditInput[]): P
       return { ...content, occurredAt: content.occurredAt.toISOString(), hashAlg: alg, hash };
     });
     // One JSON parameter for the whole chunk: no bound-parameter limit, one round trip.
-    await tx.execute(sql`
+    await tx.execute(sql`${i === 0 ? notesFirst(notes) : sql``}
       insert into audit_events (workspace_id, seq, occurred_at, actor, action, subject_type, subject_id, data, prev_hash, hash_alg, hash)
       select r."workspaceId", r.seq, r."occurredAt", r.actor, r.action, r."subjectType", r."subjectId", r.data, r."prevHash", r."hashAlg", r.hash
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
