@@ -6,7 +6,7 @@
  * refuses updates and deletes (migration `audit_append_only`); published checkpoints are the
  * outside witness (audit-checkpoints.ts); `verifyAudit` checks all three (audit-verify.ts).
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { auditEvents, workspaces } from '../db/schema';
 import { AimsError } from './errors';
@@ -104,7 +104,7 @@ export async function auditedTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>):
  * workspace, which take KEY SHARE on its row; FOR UPDATE would wait for those, and a transaction
  * that inserted first and appends last would deadlock with another doing the same.
  */
-async function lockHead(tx: Db, workspaceId: number): Promise<{ seq: number; prevHash: string; key: ReturnType<typeof currentAuditKey> }> {
+async function lockHead(tx: Db, workspaceId: number): Promise<{ seq: number; prevHash: string; key: ReturnType<typeof currentAuditKey>; checkKind: boolean }> {
   const result = await tx.execute(sql`
     select w.audit_seq as seq, w.audit_hash as hash,
       (select e.hash_alg from ${auditEvents} e where e.workspace_id = w.id and e.seq = w.audit_seq) as alg
@@ -113,15 +113,19 @@ async function lockHead(tx: Db, workspaceId: number): Promise<{ seq: number; pre
   if (!head) throw new Error(`workspace ${workspaceId} does not exist`);
   const seq = Number(head.seq);
   const key = currentAuditKey();
+  if (!key && seq > 0 && head.alg === KEYED) throw keyedWithoutKey();
   // After waiting for the lock the row is re-read but the sub-select keeps the statement's
-  // snapshot, so a head that moved meanwhile may show no kind: then ask again.
-  if (!key && seq > 0 && (head.alg ?? (await algAt(tx, workspaceId, seq))) === KEYED) {
-    throw new AimsError(
-      'conflict',
-      'the audit trail is keyed (HMAC-SHA-256) but AIMS_AUDIT_KEY is not set in this process: start it with the same AIMS_AUDIT_KEY as the others',
-    );
-  }
-  return { seq, prevHash: seq > 0 ? (head.hash ?? GENESIS_HASH) : GENESIS_HASH, key };
+  // snapshot, so a head that moved meanwhile may show no kind: then the INSERT checks it (it reads
+  // afresh), instead of a statement of its own.
+  const checkKind = !key && seq > 0 && head.alg === null;
+  return { seq, prevHash: seq > 0 ? (head.hash ?? GENESIS_HASH) : GENESIS_HASH, key, checkKind };
+}
+
+function keyedWithoutKey(): AimsError {
+  return new AimsError(
+    'conflict',
+    'the audit trail is keyed (HMAC-SHA-256) but AIMS_AUDIT_KEY is not set in this process: start it with the same AIMS_AUDIT_KEY as the others',
+  );
 }
 
 /** What is hashed for one event; its data round-trips through JSON so it is exactly what jsonb gives back. */
@@ -137,15 +141,6 @@ function contentOf(input: AuditInput, workspaceId: number, seq: number, prevHash
     data: JSON.parse(JSON.stringify(input.data)) as Record<string, unknown>,
     prevHash,
   };
-}
-
-/** The hash kind of the event at `seq` of a workspace. */
-async function algAt(tx: Db, workspaceId: number, seq: number): Promise<string | null> {
-  const [row] = await tx
-    .select({ alg: auditEvents.hashAlg })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.workspaceId, workspaceId), eq(auditEvents.seq, seq)));
-  return row?.alg ?? null;
 }
 
 /**
@@ -195,7 +190,8 @@ function notesFirst(notes: readonly NotificationInput[]) {
 async function appendChain(tx: Db, workspaceId: number, inputs: AuditInput[], notes: readonly NotificationInput[] = []): Promise<AuditHead> {
   const head = await lockHead(tx, workspaceId);
   let { seq, prevHash } = head;
-  const { key } = head;
+  const { key, checkKind } = head;
+  const headSeq = seq;
   const alg = key ? KEYED : PLAIN;
   for (let i = 0; i < inputs.length; i += BATCH_ROWS) {
     const rows = inputs.slice(i, i + BATCH_ROWS).map((input) => {
@@ -206,13 +202,19 @@ async function appendChain(tx: Db, workspaceId: number, inputs: AuditInput[], no
       return { ...content, occurredAt: content.occurredAt.toISOString(), hashAlg: alg, hash };
     });
     // One JSON parameter for the whole chunk: no bound-parameter limit, one round trip.
-    await tx.execute(sql`${i === 0 ? notesFirst(notes) : sql``}
+    // Without a key, an event after a keyed head would read as a downgrade: where the head's kind
+    // was not known, nothing is written then (and the transaction is refused below).
+    const guard = i === 0 && checkKind;
+    const written = await tx.execute(sql`${i === 0 ? notesFirst(notes) : sql``}
       insert into audit_events (workspace_id, seq, occurred_at, actor, action, subject_type, subject_id, data, prev_hash, hash_alg, hash)
       select r."workspaceId", r.seq, r."occurredAt", r.actor, r.action, r."subjectType", r."subjectId", r.data, r."prevHash", r."hashAlg", r.hash
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
         "workspaceId" integer, seq integer, "occurredAt" timestamptz, actor text, action text, "subjectType" text,
         "subjectId" text, data jsonb, "prevHash" text, "hashAlg" text, hash text)
-      order by r.seq`);
+      ${guard ? sql`where not exists (select 1 from ${auditEvents} e where e.workspace_id = ${workspaceId} and e.seq = ${headSeq} and e.hash_alg = ${KEYED})` : sql``}
+      order by r.seq
+      ${guard ? sql`returning 1 as n` : sql``}`);
+    if (guard && rowsOf(written).length === 0) throw keyedWithoutKey();
   }
   // Its own statement: the head trigger checks the head names an event of the chain, and rows
   // inserted by a CTE of the same statement are not visible to it yet.
