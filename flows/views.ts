@@ -52,6 +52,8 @@ export interface RequestView {
   assessmentVersion: number;
   classification: Classification;
   steps: StepView[];
+  /** When the system is next due for review, as read with the request (absent where a view was built without it). */
+  systemNextReviewAt?: Date | null;
 }
 
 /** The assessment in force. */
@@ -380,6 +382,7 @@ async function requestsWithCopies(
       decidedAt: r.decidedAt,
       assessmentVersion: a.version,
       classification: a.result as Classification,
+      systemNextReviewAt: s.nextReviewAt,
       steps: (stepsOf.get(r.id) ?? []).map((st) => ({
         id: st.id,
         position: st.position,

@@ -140,8 +140,9 @@ const gone = (row: OutboxRow): DeliveryResult => ({ ok: false, permanent: true, 
 async function render(d: SlackDelivererDeps, workspaceId: number, r: RequestView, copy: Pick<StoredMessage, 'role' | 'stepId'>): Promise<SlackMessage | null> {
   const tz = d.deps.policy.organization.timezone;
   if (copy.role === 'outcome') {
-    const system = await loadSystemView(d.deps.db, workspaceId, r.systemId);
-    return renderOutcome(r, system?.nextReviewAt ?? null, tz);
+    // The request's own read has the review date; a view built without it reads the system.
+    const next = r.systemNextReviewAt !== undefined ? r.systemNextReviewAt : ((await loadSystemView(d.deps.db, workspaceId, r.systemId))?.nextReviewAt ?? null);
+    return renderOutcome(r, next, tz);
   }
   const mentions = await d.directory.mentions(r.steps.flatMap((s) => s.approvers));
   if (copy.role === 'step') {
