@@ -6,8 +6,7 @@
 import { and, asc, desc, eq, ne } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { aiSystems, approvalRequests, approvalSteps, assessments, people, reviews } from '../db/schema';
-import { appendAudit, auditedTransaction } from './audit';
-import { enqueue } from './outbox';
+import { appendAudit, auditedTransaction, enqueueWithAudit } from './audit';
 import type { FlowContext, Person } from './ports';
 import type { Policy } from './policy';
 import { personLabel } from './identity';
@@ -129,7 +128,7 @@ export async function openApprovalRequestDeferred(
   });
   // Who may decide each step is read now; anything to write about it waits for `route()`.
   const routing = await analyseRouting(tx, ctx, stepRows);
-  await enqueue(tx, {
+  await enqueueWithAudit(tx, {
     workspaceId: ws,
     dedupeKey: `approval.requested:${requestId}`,
     kind: 'approval.requested',
@@ -220,8 +219,8 @@ async function routeUndecidableSteps(
       ...base,
       text: `Approval stuck: nobody can decide the ${roleLabel(s.role)} step of ${ref} "${sys!.name}": ${why}. To unblock it, ${fix}.`,
     };
-    await enqueue(tx, { workspaceId: ws, dedupeKey: `approval.stuck:${s.stepId}:submitter`, kind: 'approval.stuck', recipient: { person: ctx.actor.id }, payload: forSubmitter, notBefore: now });
-    await enqueue(tx, { workspaceId: ws, dedupeKey: `approval.stuck:${s.stepId}:compliance`, kind: 'approval.stuck', recipient: { channel: 'digest' }, payload: forCompliance, notBefore: now });
+    await enqueueWithAudit(tx, { workspaceId: ws, dedupeKey: `approval.stuck:${s.stepId}:submitter`, kind: 'approval.stuck', recipient: { person: ctx.actor.id }, payload: forSubmitter, notBefore: now });
+    await enqueueWithAudit(tx, { workspaceId: ws, dedupeKey: `approval.stuck:${s.stepId}:compliance`, kind: 'approval.stuck', recipient: { channel: 'digest' }, payload: forCompliance, notBefore: now });
   }
 }
 
@@ -325,7 +324,7 @@ export async function recordDecision(
     if (newStatus !== req.status || (req.status === 'blocked' && status === 'rejected')) {
       await closeRequest(tx, ctx, req, assessment, newStatus, now, step.id);
     }
-    await enqueue(tx, {
+    await enqueueWithAudit(tx, {
       workspaceId: ws,
       dedupeKey: `approval.updated:${req.id}:${step.id}`,
       kind: 'approval.updated',
@@ -465,7 +464,7 @@ async function closeRequest(
     data: { systemId: req.systemId, nextReviewAt: nextReviewAt?.toISOString() ?? null },
     at: now,
   });
-  await enqueue(tx, {
+  await enqueueWithAudit(tx, {
     workspaceId: ws,
     dedupeKey: `approval.outcome:${req.id}:${status}`,
     kind: 'approval.outcome',

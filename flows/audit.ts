@@ -6,13 +6,15 @@
  * refuses updates and deletes (migration `audit_append_only`); published checkpoints are the
  * outside witness (audit-checkpoints.ts); `verifyAudit` checks all three (audit-verify.ts).
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { auditEvents, workspaces } from '../db/schema';
 import { AimsError } from './errors';
 import type { HashedContent } from './audit-hash';
 import { currentAuditKey, eventHash, GENESIS_HASH, KEYED, keyedEventHash, PLAIN } from './audit-hash';
 import { rowsOf } from '../db/rows';
+import type { NotificationInput } from './outbox';
+import { enqueue, enqueueMany } from './outbox';
 
 export { canonicalJson, eventHash, keyedEventHash, GENESIS_HASH, PLAIN, KEYED, AUDIT_KEY_MIN_LENGTH, auditKey, setAuditKey, currentAuditKey } from './audit-hash';
 export type { AuditKey, HashAlg, HashedContent } from './audit-hash';
@@ -47,14 +49,29 @@ export interface AuditHead {
 export async function appendAudit(tx: Db, input: AuditInput): Promise<void> {
   const queued = deferred.get(tx);
   if (queued) {
-    queued.push(input);
+    queued.events.push(input);
     return;
   }
   await appendChain(tx, input.workspaceId, [input]);
 }
 
-/** The events queued by each running audited transaction, in the order they were recorded. */
-const deferred = new WeakMap<Db, AuditInput[]>();
+/**
+ * Writes a notification (unless one with the same dedupe key exists) in the transaction of the
+ * change that causes it. Inside an {@link auditedTransaction} it is only queued and written right
+ * before commit, by the statement that appends the transaction's audit events: one round trip
+ * fewer per notification. Elsewhere it is written at once, as `enqueue` does.
+ */
+export async function enqueueWithAudit(tx: Db, n: NotificationInput): Promise<void> {
+  const queued = deferred.get(tx);
+  if (queued) {
+    queued.notes.push(n);
+    return;
+  }
+  await enqueue(tx, n);
+}
+
+/** The events and notifications queued by each running audited transaction, in the order they were recorded. */
+const deferred = new WeakMap<Db, { events: AuditInput[]; notes: NotificationInput[] }>();
 
 /**
  * Runs `fn` in one transaction whose audit events are appended last, right before commit, in one
@@ -64,11 +81,13 @@ const deferred = new WeakMap<Db, AuditInput[]>();
  */
 export async function auditedTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    const queued: AuditInput[] = [];
+    const queued = { events: [] as AuditInput[], notes: [] as NotificationInput[] };
     deferred.set(tx, queued);
     try {
       const out = await fn(tx);
-      if (queued.length > 0) await appendAuditBatch(tx, queued.splice(0));
+      const notes = queued.notes.splice(0);
+      if (queued.events.length > 0) await appendAuditBatch(tx, queued.events.splice(0), notes);
+      else if (notes.length > 0) await enqueueMany(tx, notes);
       return out;
     } finally {
       deferred.delete(tx);
@@ -85,7 +104,7 @@ export async function auditedTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>):
  * workspace, which take KEY SHARE on its row; FOR UPDATE would wait for those, and a transaction
  * that inserted first and appends last would deadlock with another doing the same.
  */
-async function lockHead(tx: Db, workspaceId: number): Promise<{ seq: number; prevHash: string; key: ReturnType<typeof currentAuditKey> }> {
+async function lockHead(tx: Db, workspaceId: number): Promise<{ seq: number; prevHash: string; key: ReturnType<typeof currentAuditKey>; checkKind: boolean }> {
   const result = await tx.execute(sql`
     select w.audit_seq as seq, w.audit_hash as hash,
       (select e.hash_alg from ${auditEvents} e where e.workspace_id = w.id and e.seq = w.audit_seq) as alg
@@ -94,15 +113,19 @@ async function lockHead(tx: Db, workspaceId: number): Promise<{ seq: number; pre
   if (!head) throw new Error(`workspace ${workspaceId} does not exist`);
   const seq = Number(head.seq);
   const key = currentAuditKey();
+  if (!key && seq > 0 && head.alg === KEYED) throw keyedWithoutKey();
   // After waiting for the lock the row is re-read but the sub-select keeps the statement's
-  // snapshot, so a head that moved meanwhile may show no kind: then ask again.
-  if (!key && seq > 0 && (head.alg ?? (await algAt(tx, workspaceId, seq))) === KEYED) {
-    throw new AimsError(
-      'conflict',
-      'the audit trail is keyed (HMAC-SHA-256) but AIMS_AUDIT_KEY is not set in this process: start it with the same AIMS_AUDIT_KEY as the others',
-    );
-  }
-  return { seq, prevHash: seq > 0 ? (head.hash ?? GENESIS_HASH) : GENESIS_HASH, key };
+  // snapshot, so a head that moved meanwhile may show no kind: then the INSERT checks it (it reads
+  // afresh), instead of a statement of its own.
+  const checkKind = !key && seq > 0 && head.alg === null;
+  return { seq, prevHash: seq > 0 ? (head.hash ?? GENESIS_HASH) : GENESIS_HASH, key, checkKind };
+}
+
+function keyedWithoutKey(): AimsError {
+  return new AimsError(
+    'conflict',
+    'the audit trail is keyed (HMAC-SHA-256) but AIMS_AUDIT_KEY is not set in this process: start it with the same AIMS_AUDIT_KEY as the others',
+  );
 }
 
 /** What is hashed for one event; its data round-trips through JSON so it is exactly what jsonb gives back. */
@@ -120,22 +143,16 @@ function contentOf(input: AuditInput, workspaceId: number, seq: number, prevHash
   };
 }
 
-/** The hash kind of the event at `seq` of a workspace. */
-async function algAt(tx: Db, workspaceId: number, seq: number): Promise<string | null> {
-  const [row] = await tx
-    .select({ alg: auditEvents.hashAlg })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.workspaceId, workspaceId), eq(auditEvents.seq, seq)));
-  return row?.alg ?? null;
-}
-
 /**
  * Appends many events in one go, chained exactly as {@link appendAudit} would chain them one by
  * one (same order, same hashes): per workspace it locks the head once, hashes the events in
  * order, writes them with one INSERT and moves the head once. Must run inside the transaction of
- * the changes it records. Returns the new head of each workspace touched.
+ * the changes it records. Returns the new head of each workspace touched. `notes` are written
+ * by the first INSERT too (a data-modifying WITH, ON CONFLICT DO NOTHING on their dedupe keys,
+ * in the order given), as {@link enqueueMany} would write them; at least one event is needed.
  */
-export async function appendAuditBatch(tx: Db, inputs: readonly AuditInput[]): Promise<Map<number, AuditHead>> {
+export async function appendAuditBatch(tx: Db, inputs: readonly AuditInput[], notes: readonly NotificationInput[] = []): Promise<Map<number, AuditHead>> {
+  if (notes.length > 0 && inputs.length === 0) throw new Error('appendAuditBatch: notifications need an audit event to ride with');
   const byWorkspace = new Map<number, AuditInput[]>();
   for (const input of inputs) {
     const list = byWorkspace.get(input.workspaceId);
@@ -144,8 +161,10 @@ export async function appendAuditBatch(tx: Db, inputs: readonly AuditInput[]): P
   }
   const heads = new Map<number, AuditHead>();
   // Lock heads in id order, so two batches over the same workspaces cannot deadlock.
+  let pending = notes;
   for (const workspaceId of [...byWorkspace.keys()].sort((a, b) => a - b)) {
-    heads.set(workspaceId, await appendChain(tx, workspaceId, byWorkspace.get(workspaceId)!));
+    heads.set(workspaceId, await appendChain(tx, workspaceId, byWorkspace.get(workspaceId)!, pending));
+    pending = [];
   }
   return heads;
 }
@@ -153,10 +172,26 @@ export async function appendAuditBatch(tx: Db, inputs: readonly AuditInput[]): P
 /** Rows per INSERT of a batch append (each row is one JSON element, one bound parameter in all). */
 const BATCH_ROWS = 5000;
 
-async function appendChain(tx: Db, workspaceId: number, inputs: AuditInput[]): Promise<AuditHead> {
+/** Writes notifications ahead of an audit INSERT, in the same statement (see {@link appendAuditBatch}). */
+function notesFirst(notes: readonly NotificationInput[]) {
+  if (notes.length === 0) return sql``;
+  const rows = notes.map((n) => ({ ...n, notBefore: n.notBefore.toISOString() }));
+  return sql`with written_notes as (
+      insert into notifications (workspace_id, dedupe_key, kind, recipient, payload, status, not_before, created_at)
+      select v."workspaceId", v."dedupeKey", v.kind, v.recipient, v.payload, 'pending', v."notBefore", v."notBefore"
+      from rows from (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as (
+        "workspaceId" integer, "dedupeKey" text, kind text, recipient jsonb, payload jsonb, "notBefore" timestamptz))
+        with ordinality as v("workspaceId", "dedupeKey", kind, recipient, payload, "notBefore", ord)
+      order by v.ord
+      on conflict (dedupe_key) do nothing)
+    `;
+}
+
+async function appendChain(tx: Db, workspaceId: number, inputs: AuditInput[], notes: readonly NotificationInput[] = []): Promise<AuditHead> {
   const head = await lockHead(tx, workspaceId);
   let { seq, prevHash } = head;
-  const { key } = head;
+  const { key, checkKind } = head;
+  const headSeq = seq;
   const alg = key ? KEYED : PLAIN;
   for (let i = 0; i < inputs.length; i += BATCH_ROWS) {
     const rows = inputs.slice(i, i + BATCH_ROWS).map((input) => {
@@ -167,13 +202,19 @@ async function appendChain(tx: Db, workspaceId: number, inputs: AuditInput[]): P
       return { ...content, occurredAt: content.occurredAt.toISOString(), hashAlg: alg, hash };
     });
     // One JSON parameter for the whole chunk: no bound-parameter limit, one round trip.
-    await tx.execute(sql`
+    // Without a key, an event after a keyed head would read as a downgrade: where the head's kind
+    // was not known, nothing is written then (and the transaction is refused below).
+    const guard = i === 0 && checkKind;
+    const written = await tx.execute(sql`${i === 0 ? notesFirst(notes) : sql``}
       insert into audit_events (workspace_id, seq, occurred_at, actor, action, subject_type, subject_id, data, prev_hash, hash_alg, hash)
       select r."workspaceId", r.seq, r."occurredAt", r.actor, r.action, r."subjectType", r."subjectId", r.data, r."prevHash", r."hashAlg", r.hash
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
         "workspaceId" integer, seq integer, "occurredAt" timestamptz, actor text, action text, "subjectType" text,
         "subjectId" text, data jsonb, "prevHash" text, "hashAlg" text, hash text)
-      order by r.seq`);
+      ${guard ? sql`where not exists (select 1 from ${auditEvents} e where e.workspace_id = ${workspaceId} and e.seq = ${headSeq} and e.hash_alg = ${KEYED})` : sql``}
+      order by r.seq
+      ${guard ? sql`returning 1 as n` : sql``}`);
+    if (guard && rowsOf(written).length === 0) throw keyedWithoutKey();
   }
   // Its own statement: the head trigger checks the head names an event of the chain, and rows
   // inserted by a CTE of the same statement are not visible to it yet.

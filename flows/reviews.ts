@@ -7,8 +7,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { aiSystems, approvalRequests, approvalSteps, reviews } from '../db/schema';
 import { openApprovalRequest } from './approvals';
-import { appendAudit } from './audit';
-import { enqueue } from './outbox';
+import { appendAudit, enqueueWithAudit } from './audit';
 import { isGroupMember, triagePolicyOf } from './policy';
 import { alreadyConfirmed, alreadySnoozed, lockForReview, sameAnswers, statusRefusal } from './review-guard';
 import type { FlowContext } from './ports';
@@ -63,7 +62,7 @@ async function closeOpenReviews(tx: Db, ctx: FlowContext, systemId: number, stat
     .where(and(eq(reviews.systemId, systemId), eq(reviews.workspaceId, ctx.workspace.id), eq(reviews.status, 'open')))
     .returning({ id: reviews.id });
   for (const r of closed) {
-    await enqueue(tx, {
+    await enqueueWithAudit(tx, {
       workspaceId: ctx.workspace.id,
       dedupeKey: `review.updated:${r.id}:${status}`,
       kind: 'review.updated',
@@ -196,7 +195,7 @@ export async function retire(ctx: FlowContext, ref: string, reason?: string): Pr
       at: now,
     });
     for (const r of open) {
-      await enqueue(tx, {
+      await enqueueWithAudit(tx, {
         workspaceId: ctx.workspace.id,
         dedupeKey: `approval.updated:${r.id}:retired`,
         kind: 'approval.updated',
@@ -277,7 +276,7 @@ export async function snoozeReview(ctx: FlowContext, ref: string, days: number |
     const until = snoozedUntil(now, open.dueAt, ctx.deps.policy.reviews.remindBeforeDays, n);
     await tx.update(reviews).set({ snoozedUntil: until, snoozeReason: reason.trim() }).where(eq(reviews.id, open.id));
     // Every posted copy of the review card says it is snoozed, so nobody acts on it twice.
-    await enqueue(tx, {
+    await enqueueWithAudit(tx, {
       workspaceId: ctx.workspace.id,
       dedupeKey: `review.updated:${open.id}:snoozed:${until.toISOString()}`,
       kind: 'review.updated',

@@ -6,7 +6,8 @@ import type { Placeholder, SQL } from 'drizzle-orm';
 import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
-import { aiSystems, approvalRequests, approvalSteps, assessments, people } from '../db/schema';
+import { aiSystems, approvalRequests, approvalSteps, assessments, people, platformMessages } from '../db/schema';
+import type { StoredMessage } from './messages';
 import type { Policy } from './policy';
 import { groupMembers } from './policy';
 import type { Answers, Classification, RegistrationFields } from './triage/types';
@@ -51,6 +52,8 @@ export interface RequestView {
   assessmentVersion: number;
   classification: Classification;
   steps: StepView[];
+  /** When the system is next due for review, as read with the request (absent where a view was built without it). */
+  systemNextReviewAt?: Date | null;
 }
 
 /** The assessment in force. */
@@ -118,18 +121,8 @@ export function nameKey(name: string): string {
 
 type PersonRow = typeof people.$inferSelect;
 
-function personView(p: PersonRow): PersonView {
+function personView(p: Pick<PersonRow, 'id' | 'platformId' | 'displayName' | 'email'>): PersonView {
   return { id: p.id, platformId: p.platformId, name: p.displayName ?? p.platformId, email: p.email };
-}
-
-async function peopleById(db: Db, workspaceId: number, ids: Array<number | null>): Promise<Map<number, PersonView>> {
-  const wanted = [...new Set(ids.filter((x): x is number => x !== null))];
-  if (wanted.length === 0) return new Map();
-  const rows = await db
-    .select()
-    .from(people)
-    .where(and(eq(people.workspaceId, workspaceId), inArray(people.id, wanted)));
-  return new Map(rows.map((r) => [r.id, personView(r)]));
 }
 
 const unknownPerson = (id: number): PersonView => ({ id, platformId: `unknown:${id}`, name: 'unknown', email: null });
@@ -305,8 +298,31 @@ interface StepRow {
   reason: string | null;
 }
 
-/** Loads approval requests as views: each request with its system, assessment and steps in one query, then the people named. */
+/** A person as the request query aggregates it. */
+type PersonJson = Pick<PersonRow, 'id' | 'platformId' | 'displayName' | 'email'>;
+
+/** Both drivers parse json; a driver that hands back text is parsed here. */
+const jsonOf = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+
+/** A stored copy as the request query aggregates it (JSON: a time is milliseconds since the epoch). */
+type CopyJson = Omit<StoredMessage, 'createdAt'> & { createdAt: number };
+
+/**
+ * Loads approval requests as views: each request with its system, assessment, steps and the
+ * people they name (submitter, owner, step owners and deciders) in one statement.
+ */
 export async function loadRequestViews(db: Db, policy: Policy, workspaceId: number, requestIds: number[]): Promise<RequestView[]> {
+  return (await requestsWithCopies(db, policy, workspaceId, requestIds, false)).map((r) => r.request);
+}
+
+/** The requests as views, each with its stored message copies (oldest first) when `withCopies`, all in one statement. */
+async function requestsWithCopies(
+  db: Db,
+  policy: Policy,
+  workspaceId: number,
+  requestIds: number[],
+  withCopies: boolean,
+): Promise<Array<{ request: RequestView; copies: StoredMessage[] }>> {
   if (requestIds.length === 0) return [];
   const reqs = await db
     .select({
@@ -319,44 +335,80 @@ export async function loadRequestViews(db: Db, policy: Policy, workspaceId: numb
           'groupName', st.group_name, 'decidedById', st.decided_by_id,
           'decidedAt', floor(extract(epoch from st.decided_at) * 1000), 'reason', st.reason) order by st.position)
         from ${approvalSteps} st where st.request_id = ${approvalRequests.id} and st.workspace_id = ${workspaceId}), '[]'::json)`,
+      // Looked up by primary key (= any of the ids named), never by scanning the workspace's people.
+      persons: sql<PersonJson[] | string>`coalesce((
+        select json_agg(json_build_object('id', p.id, 'platformId', p.platform_id, 'displayName', p.display_name, 'email', p.email))
+        from ${people} p
+        where p.workspace_id = ${workspaceId}
+          and p.id = any(array[${approvalRequests.submittedById}, ${aiSystems.ownerId}] || array(
+            select unnest(array[st.owner_id, st.decided_by_id]) from ${approvalSteps} st
+            where st.request_id = ${approvalRequests.id} and st.workspace_id = ${workspaceId}))), '[]'::json)`,
+      copies: withCopies
+        ? sql<CopyJson[] | string>`coalesce((
+            select json_agg(json_build_object(
+              'id', m.id, 'workspaceId', m.workspace_id, 'subjectType', m.subject_type, 'subjectId', m.subject_id,
+              'platform', m.platform, 'role', m.role, 'conversationId', m.conversation_id, 'messageId', m.message_id,
+              'threadId', m.thread_id, 'stepId', m.step_id, 'createdAt', floor(extract(epoch from m.created_at) * 1000)) order by m.id)
+            from ${platformMessages} m
+            where m.workspace_id = ${workspaceId} and m.subject_type = 'approval_request' and m.subject_id = ${approvalRequests.id}), '[]'::json)`
+        : sql<CopyJson[] | string>`'[]'::json`,
     })
     .from(approvalRequests)
     .innerJoin(aiSystems, eq(aiSystems.id, approvalRequests.systemId))
     .innerJoin(assessments, eq(assessments.id, approvalRequests.assessmentId))
     .where(and(eq(approvalRequests.workspaceId, workspaceId), inArray(approvalRequests.id, requestIds)))
     .orderBy(desc(approvalRequests.id));
-  // Both drivers parse json; a driver that hands back text is parsed here.
-  const stepsOf = new Map(reqs.map(({ r, steps }) => [r.id, (typeof steps === 'string' ? JSON.parse(steps) : steps) as StepRow[]]));
-  const allSteps = [...stepsOf.values()].flat();
-  const persons = await peopleById(db, workspaceId, [
-    ...reqs.flatMap(({ r, s }) => [r.submittedById, s.ownerId]),
-    ...allSteps.flatMap((st) => [st.decidedById, st.ownerId]),
-  ]);
+  const stepsOf = new Map(reqs.map(({ r, steps }) => [r.id, jsonOf(steps)]));
+  const persons = new Map<number, PersonView>();
+  for (const { persons: list } of reqs) {
+    for (const p of jsonOf(list)) persons.set(p.id, personView(p));
+  }
   const pv = (id: number) => persons.get(id) ?? unknownPerson(id);
-  return reqs.map(({ r, s, a }) => ({
-    id: r.id,
-    systemId: s.id,
-    systemRef: systemRef(s.refNumber),
-    systemName: s.name,
-    status: r.status as RequestView['status'],
-    submittedBy: pv(r.submittedById),
-    owner: pv(s.ownerId),
-    createdAt: r.createdAt,
-    decidedAt: r.decidedAt,
-    assessmentVersion: a.version,
-    classification: a.result as Classification,
-    steps: (stepsOf.get(r.id) ?? []).map((st) => ({
-      id: st.id,
-      position: st.position,
-      role: st.role,
-      status: st.status as StepView['status'],
-      approvers: st.ownerId !== null ? [pv(st.ownerId).platformId] : [...groupMembers(policy, st.groupName)],
-      group: st.groupName,
-      decidedBy: st.decidedById !== null ? pv(st.decidedById) : null,
-      decidedAt: st.decidedAt !== null ? new Date(Number(st.decidedAt)) : null,
-      reason: st.reason,
-    })),
+  return reqs.map(({ r, s, a, copies }) => ({
+    copies: jsonOf(copies).map((c) => ({ ...c, createdAt: new Date(Number(c.createdAt)) })),
+    request: requestView(r, s, a),
   }));
+
+  function requestView(r: typeof approvalRequests.$inferSelect, s: typeof aiSystems.$inferSelect, a: typeof assessments.$inferSelect): RequestView {
+    return {
+      id: r.id,
+      systemId: s.id,
+      systemRef: systemRef(s.refNumber),
+      systemName: s.name,
+      status: r.status as RequestView['status'],
+      submittedBy: pv(r.submittedById),
+      owner: pv(s.ownerId),
+      createdAt: r.createdAt,
+      decidedAt: r.decidedAt,
+      assessmentVersion: a.version,
+      classification: a.result as Classification,
+      systemNextReviewAt: s.nextReviewAt,
+      steps: (stepsOf.get(r.id) ?? []).map((st) => ({
+        id: st.id,
+        position: st.position,
+        role: st.role,
+        status: st.status as StepView['status'],
+        approvers: st.ownerId !== null ? [pv(st.ownerId).platformId] : [...groupMembers(policy, st.groupName)],
+        group: st.groupName,
+        decidedBy: st.decidedById !== null ? pv(st.decidedById) : null,
+        decidedAt: st.decidedAt !== null ? new Date(Number(st.decidedAt)) : null,
+        reason: st.reason,
+      })),
+    };
+  }
+}
+
+/**
+ * Loads one request with its stored message copies (oldest first) in one statement, or null:
+ * what a deliverer rendering a request's messages reads.
+ */
+export async function loadRequestViewWithCopies(
+  db: Db,
+  policy: Policy,
+  workspaceId: number,
+  requestId: number,
+): Promise<{ request: RequestView; copies: StoredMessage[] } | null> {
+  return (await requestsWithCopies(db, policy, workspaceId, [requestId], true))[0] ?? null;
 }
 
 /** Loads one request, or null. */

@@ -10,7 +10,7 @@ import { deliverOwnerTransferred } from './catalog/delivery';
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Deliverer, DeliveryResult, FlowDeps, OutboxRow, RequestView } from '../../flows';
-import { loadRequestView, loadSystemView, messagesOf, recordMessage, slackChannelOf } from '../../flows';
+import { loadRequestViewWithCopies, loadSystemView, messagesOf, recordMessage, slackChannelOf } from '../../flows';
 import { slackTeamOf } from './job-targets';
 import type { StoredMessage } from '../../flows';
 import { deliverManagementReview } from './management-review/delivery';
@@ -129,9 +129,10 @@ function requestIdOf(row: OutboxRow): number | null {
   return typeof id === 'number' ? id : null;
 }
 
-async function requestOf(d: SlackDelivererDeps, row: OutboxRow): Promise<RequestView | null> {
+/** The row's request with its stored copies, read in one statement. */
+async function requestOf(d: SlackDelivererDeps, row: OutboxRow): Promise<{ request: RequestView; copies: StoredMessage[] } | null> {
   const id = requestIdOf(row);
-  return id === null ? null : loadRequestView(d.deps.db, d.deps.policy, row.workspaceId, id);
+  return id === null ? null : loadRequestViewWithCopies(d.deps.db, d.deps.policy, row.workspaceId, id);
 }
 
 const gone = (row: OutboxRow): DeliveryResult => ({ ok: false, permanent: true, error: `${row.kind}: its subject no longer exists` });
@@ -139,8 +140,9 @@ const gone = (row: OutboxRow): DeliveryResult => ({ ok: false, permanent: true, 
 async function render(d: SlackDelivererDeps, workspaceId: number, r: RequestView, copy: Pick<StoredMessage, 'role' | 'stepId'>): Promise<SlackMessage | null> {
   const tz = d.deps.policy.organization.timezone;
   if (copy.role === 'outcome') {
-    const system = await loadSystemView(d.deps.db, workspaceId, r.systemId);
-    return renderOutcome(r, system?.nextReviewAt ?? null, tz);
+    // The request's own read has the review date; a view built without it reads the system.
+    const next = r.systemNextReviewAt !== undefined ? r.systemNextReviewAt : ((await loadSystemView(d.deps.db, workspaceId, r.systemId))?.nextReviewAt ?? null);
+    return renderOutcome(r, next, tz);
   }
   const mentions = await d.directory.mentions(r.steps.flatMap((s) => s.approvers));
   if (copy.role === 'step') {
@@ -164,9 +166,9 @@ async function threadChannel(d: SlackDelivererDeps, r: RequestView, workspaceId:
 
 /** `approval.requested`: the parent message, then one reply per step; copies already posted are kept. */
 async function postRequest(d: SlackDelivererDeps, row: OutboxRow): Promise<DeliveryResult> {
-  const r = await requestOf(d, row);
-  if (!r) return gone(row);
-  const existing = await messagesOf(d.deps.db, row.workspaceId, 'approval_request', r.id);
+  const found = await requestOf(d, row);
+  if (!found) return gone(row);
+  const { request: r, copies: existing } = found;
   const post = postOnce(d, row);
   let parent = existing.find((m) => m.role === 'parent');
   if (!parent) {
@@ -219,30 +221,30 @@ async function updateCopies(
 
 /** `approval.updated`: every copy (parent, steps, DMs) shows the current state. */
 async function updateRequestCopies(d: SlackDelivererDeps, row: OutboxRow): Promise<DeliveryResult> {
-  const r = await requestOf(d, row);
-  if (!r) return gone(row);
-  const copies = await messagesOf(d.deps.db, row.workspaceId, 'approval_request', r.id);
+  const found = await requestOf(d, row);
+  if (!found) return gone(row);
+  const { request: r, copies } = found;
   return updateCopies(d, copies, (c) => render(d, row.workspaceId, r, c), d.shown);
 }
 
 /** `approval.outcome`: a direct message to the submitter, recorded so later changes update it. */
 async function tellSubmitter(d: SlackDelivererDeps, row: OutboxRow): Promise<DeliveryResult> {
-  const r = await requestOf(d, row);
-  if (!r) return gone(row);
+  const found = await requestOf(d, row);
+  if (!found) return gone(row);
+  const { request: r, copies: existing } = found;
   const user = slackUserId(r.submittedBy.platformId);
   if (!user) return { ok: false, permanent: true, error: 'slack: the submitter is not a Slack user' };
-  const existing = await messagesOf(d.deps.db, row.workspaceId, 'approval_request', r.id);
   if (existing.some((m) => m.role === 'outcome')) return { ok: true };
   const channel = await d.directory.dmChannel(user);
   const msg = (await render(d, row.workspaceId, r, { role: 'outcome', stepId: null }))!;
   const posted = await postOnce(d, row)({ channel }, msg);
   d.shown?.remember(posted.channel, posted.ts, msg);
-  await recordMessage(
-    d.deps.db,
-    { workspaceId: row.workspaceId, subjectType: 'approval_request', subjectId: r.id, platform: 'slack', role: 'outcome', conversationId: posted.channel, messageId: posted.ts },
-    d.deps.clock.now(),
-  );
-  return { ok: true };
+  // Recorded by the statement that marks the row sent: one write fewer. Until it lands, a
+  // re-claimed row finds this post by its metadata (post-once.ts).
+  return {
+    ok: true,
+    copies: [{ workspaceId: row.workspaceId, subjectType: 'approval_request', subjectId: r.id, platform: 'slack', role: 'outcome', conversationId: posted.channel, messageId: posted.ts }],
+  };
 }
 
 /** `review.updated`: stored review cards lose their buttons and say what happened. */

@@ -115,7 +115,7 @@ export async function backView(ctx: FlowContext, store: FormStore, form: StoredF
   if (page > 1) {
     const questions = askedQuestions(data.answers, page);
     data = { ...data, answers: withPage(data.answers, questions.map((q) => q.id), readAnswers(questions, values)) };
-    await store.save(form.key, data);
+    await store.save(form.key, data, form);
   }
   return pageView(ctx, { ...form, data }, prev);
 }
@@ -153,10 +153,10 @@ export async function submitPage(rt: SlackRuntime, ctx: FlowContext, store: Form
   // Nothing follows page 2 for a tool that is not AI: show the "is it AI?" warning once before submitting.
   if (next === null && shown.includes('technique') && !data.warned?.includes(page) && techniqueWarnings(answers).length > 0) {
     data = { ...data, warned: [...(data.warned ?? []), page] };
-    await store.save(form.key, data);
+    await store.save(form.key, data, form);
     return update(triageView(form.key, data, page, await prefillOf(ctx, data)));
   }
-  await store.save(form.key, data);
+  await store.save(form.key, data, form);
   if (next !== null) return update(triageView(form.key, data, next, await prefillOf(ctx, data)));
   return finishOnce(rt, ctx, store, { ...form, data }, shown);
 }
@@ -198,7 +198,7 @@ async function submitRegistration(ctx: FlowContext, store: FormStore, form: Stor
   }
   // Triage answers given before going back to page 1 are kept.
   const data: FormData = { ...form.data, fields };
-  await store.save(form.key, data);
+  await store.save(form.key, data, form);
   return update(triageView(form.key, data, firstTriagePage(data.answers), await prefillOf(ctx, data)));
 }
 

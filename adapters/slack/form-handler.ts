@@ -3,7 +3,9 @@ import type { App, BlockAction, ButtonAction, types } from '@slack/bolt';
 import * as flows from '../../flows';
 import type { ViewState } from './form-blocks';
 import type { FormMissing, FormStore, StoredForm } from './form-store';
+import { FormChanged } from './form-store';
 import { FORM_BACK_ACTION, FORM_CALLBACK, messageView, parseFormMeta } from './form-views';
+import type { PageOutcome } from './form-flow';
 import { backView, reanswerView, submitPage } from './form-flow';
 import { RESUBMIT_ACTION } from './render-request';
 import { renderNote } from './render-system';
@@ -43,10 +45,10 @@ function lateFormView(response: ViewAnswer): types.ModalView {
 }
 
 /** The stored form a view shows, or the sentence explaining why there is none. */
-async function formOf(store: FormStore, metadata: string | null | undefined, userId: string): Promise<{ form: StoredForm; page: number } | { text: string }> {
+async function formOf(store: FormStore, metadata: string | null | undefined, userId: string, fresh = false): Promise<{ form: StoredForm; page: number } | { text: string }> {
   const meta = parseFormMeta(metadata);
   if (!meta) return { text: missingText('damaged') };
-  const form = await store.load(meta.k, userId);
+  const form = await store.load(meta.k, userId, fresh);
   if ('missing' in form) return { text: missingText(form.missing) };
   return { form, page: meta.p };
 }
@@ -62,10 +64,17 @@ export function registerForms(app: App, rt: SlackRuntime): void {
   app.view(FORM_CALLBACK, answerInTime(rt, async ({ ack, body, view, context }) => {
     let outcome;
     try {
-      const found = await formOf(store, view.private_metadata, body.user.id);
-      if ('text' in found) return void (await ack({ response_action: 'update', view: messageView('Form expired', renderNote(found.text)) }));
-      const ctx = await slackContext(rt, context.teamId ?? body.team?.id, body.user.id);
-      outcome = await submitPage(rt, ctx, store, found.form, found.page, view.state.values as ViewState);
+      let ctx: flows.FlowContext | undefined;
+      const once = async (fresh: boolean): Promise<PageOutcome | { text: string }> => {
+        const found = await formOf(store, view.private_metadata, body.user.id, fresh);
+        if ('text' in found) return found;
+        ctx ??= await slackContext(rt, context.teamId ?? body.team?.id, body.user.id);
+        return submitPage(rt, ctx, store, found.form, found.page, view.state.values as ViewState);
+      };
+      // Answers remembered here that changed meanwhile: the page is answered again from what is stored.
+      const got = await once(false).catch((err: unknown) => (err instanceof FormChanged ? once(true) : Promise.reject(err)));
+      if ('text' in got) return void (await ack({ response_action: 'update', view: messageView('Form expired', renderNote(got.text)) }));
+      outcome = got;
     } catch (err) {
       // The person sees a sentence, the log the stack; nothing half-done was stored (flows use transactions).
       rt.logger.error({ err }, 'slack: form page failed');
@@ -85,13 +94,19 @@ export function registerForms(app: App, rt: SlackRuntime): void {
     if (!view) return;
     const swap = (v: Parameters<typeof rt.client.views.update>[0] & object) => rt.client.views.update(v);
     try {
-      const found = await formOf(store, view.private_metadata, body.user.id);
-      if ('text' in found) {
-        await swap({ view_id: view.id, view: messageView('Form expired', renderNote(found.text)) });
+      let ctx: flows.FlowContext | undefined;
+      const once = async (fresh: boolean) => {
+        const found = await formOf(store, view.private_metadata, body.user.id, fresh);
+        if ('text' in found) return found;
+        ctx ??= await slackContext(rt, body.team?.id, body.user.id);
+        return { prev: await backView(ctx, store, found.form, found.page, (view.state?.values ?? {}) as ViewState) };
+      };
+      const got = await once(false).catch((err: unknown) => (err instanceof FormChanged ? once(true) : Promise.reject(err)));
+      if ('text' in got) {
+        await swap({ view_id: view.id, view: messageView('Form expired', renderNote(got.text)) });
         return;
       }
-      const ctx = await slackContext(rt, body.team?.id, body.user.id);
-      const prev = await backView(ctx, store, found.form, found.page, (view.state?.values ?? {}) as ViewState);
+      const { prev } = got;
       // The hash makes Slack refuse the update when the view changed meanwhile (a Next already went through).
       if (prev) await swap({ view_id: view.id, hash: view.hash, view: prev });
     } catch (err) {

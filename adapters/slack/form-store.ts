@@ -4,7 +4,10 @@
  * caps `private_metadata` at 3,000 characters, which a long link and purpose used to fill; the
  * database has no such limit, and every replica sees the same row. Rows expire 24 hours after
  * the last page was answered. The last page is claimed before the flow runs, so two submissions
- * of one view (a double click, a retry, two replicas) record one registration.
+ * of one view (a double click, a retry, two replicas) record one registration. The answers a
+ * process saved are remembered, so the next page usually needs no read: its save then lands only
+ * while the stored answers are still those, and otherwise the page is answered again from the
+ * database.
  */
 import { randomBytes } from 'node:crypto';
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
@@ -46,6 +49,22 @@ export interface StoredForm {
   data: FormData;
   /** The system this form registered (or resubmitted, re-triaged) when it was completed. */
   doneRef: string | null;
+  /**
+   * True when this process answered the load from what it wrote itself, without a read: a save
+   * on top of it then only lands while the stored answers are still those (else {@link FormChanged}).
+   */
+  remembered?: boolean;
+}
+
+/**
+ * Thrown by a save on top of remembered answers when the stored ones changed meanwhile (another
+ * replica, or a second submission of the same page): load the form afresh and answer the page again.
+ */
+export class FormChanged extends Error {
+  constructor() {
+    super('the form changed since it was last read here');
+    this.name = 'FormChanged';
+  }
 }
 
 /** Why a form cannot be continued. */
@@ -58,10 +77,16 @@ export type FormClaim = { claimed: true } | { claimed: false; doneRef: string | 
 export interface FormStore {
   /** Starts a form for a person; returns its key (22 characters). */
   create(owner: { teamId: string; userId: string }, data: FormData): Promise<string>;
-  /** The form of `key` for this person, or why there is none. */
-  load(key: string, userId: string): Promise<StoredForm | FormMissing>;
-  /** Saves the answers after a page; the form lives another 24 hours. */
-  save(key: string, data: FormData): Promise<void>;
+  /**
+   * The form of `key` for this person, or why there is none. Answers this process wrote itself
+   * are remembered and given back without a read, unless `fresh`.
+   */
+  load(key: string, userId: string, fresh?: boolean): Promise<StoredForm | FormMissing>;
+  /**
+   * Saves the answers after a page; the form lives another 24 hours. Given the form as loaded,
+   * a save on remembered answers throws {@link FormChanged} when the stored ones differ.
+   */
+  save(key: string, data: FormData, loaded?: StoredForm): Promise<void>;
   /** Claims the last page: true for the first submission, false while or after another one ran. */
   claim(key: string): Promise<FormClaim>;
   /** Records what the claimed submission produced. */
@@ -72,6 +97,9 @@ export interface FormStore {
 
 const SWEEP_EVERY_MS = 60_000;
 
+/** Forms whose answers a store remembers at most (the oldest go first). */
+const REMEMBERED_MAX = 10_000;
+
 /** A store on the database, with the flows' clock. */
 export function createFormStore(db: Db, clock: Clock): FormStore {
   const now = () => clock.now();
@@ -79,6 +107,14 @@ export function createFormStore(db: Db, clock: Clock): FormStore {
   // When expired forms were last swept: at most once a minute, not a statement per form
   // (`load` refuses an expired form by itself; the sweep only keeps the table small).
   let sweptAt = Number.NEGATIVE_INFINITY;
+  // What this process last wrote of each open form: the next page's load needs no read.
+  // A completed form is forgotten, so its outcome is always read from the database.
+  const remembered = new Map<string, { userId: string; data: FormData; expiresAt: number }>();
+  const remember = (key: string, userId: string, data: FormData, expiresAt: Date) => {
+    remembered.delete(key);
+    if (remembered.size >= REMEMBERED_MAX) remembered.delete(remembered.keys().next().value!);
+    remembered.set(key, { userId, data, expiresAt: expiresAt.getTime() });
+  };
   return {
     async create(owner, data) {
       const at = now();
@@ -89,10 +125,15 @@ export function createFormStore(db: Db, clock: Clock): FormStore {
       }
       const key = randomBytes(16).toString('base64url');
       await db.insert(slackFormStates).values({ key, teamId: owner.teamId, userId: owner.userId, data, createdAt: at, updatedAt: at, expiresAt: expiry(at) });
+      remember(key, owner.userId, data, expiry(at));
       return key;
     },
-    async load(key, userId) {
+    async load(key, userId, fresh = false) {
+      const known = fresh ? undefined : remembered.get(key);
+      // Only an answer the database would give too: anything else (expired, someone else's) is read.
+      if (known && known.userId === userId && known.expiresAt > now().getTime()) return { key, data: known.data, doneRef: null, remembered: true };
       const [row] = await db.select().from(slackFormStates).where(eq(slackFormStates.key, key));
+      remembered.delete(key);
       if (!row) return { missing: 'unknown' };
       if (row.expiresAt.getTime() <= now().getTime()) return { missing: 'expired' };
       if (row.userId !== userId) return { missing: 'not_yours' };
@@ -100,9 +141,17 @@ export function createFormStore(db: Db, clock: Clock): FormStore {
       if (!data.success) return { missing: 'unknown' };
       return { key, data: data.data, doneRef: row.doneRef };
     },
-    async save(key, data) {
+    async save(key, data, loaded) {
       const at = now();
-      await db.update(slackFormStates).set({ data, updatedAt: at, expiresAt: expiry(at) }).where(eq(slackFormStates.key, key));
+      const set = { data, updatedAt: at, expiresAt: expiry(at) };
+      // Answers given back without a read must still be the stored ones, of an open form.
+      const where = loaded?.remembered
+        ? and(eq(slackFormStates.key, key), eq(slackFormStates.data, loaded.data), isNull(slackFormStates.doneRef))
+        : eq(slackFormStates.key, key);
+      const [saved] = await db.update(slackFormStates).set(set).where(where).returning({ userId: slackFormStates.userId, doneRef: slackFormStates.doneRef });
+      if (saved && saved.doneRef === null) remember(key, saved.userId, data, set.expiresAt);
+      else remembered.delete(key);
+      if (!saved && loaded?.remembered) throw new FormChanged();
     },
     async claim(key) {
       const at = now();
@@ -122,6 +171,7 @@ export function createFormStore(db: Db, clock: Clock): FormStore {
       return { claimed: false, doneRef: row?.doneRef ?? null };
     },
     async finish(key, doneRef) {
+      remembered.delete(key);
       const at = now();
       await db.update(slackFormStates).set({ doneRef, doneAt: at, updatedAt: at }).where(eq(slackFormStates.key, key));
     },

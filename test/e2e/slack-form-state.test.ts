@@ -186,4 +186,21 @@ describe('Slack: form state across replicas (Postgres)', () => {
     expect(systems).toHaveLength(1);
     expect(systems[0]?.url).toBe(link(1500));
   });
+
+  it('reads the answers afresh when another replica changed them since this one saved them', async () => {
+    expect(await command(a, USERS.alice.id, 'register')).toBe(200);
+    const page1 = lastOpenedView(a);
+    const onA = { ...fieldsFor('Named On A', 'slack:U0ALICE'), ...minimalAnswers };
+    const onB = { ...fieldsFor('Named On B', 'slack:U0ALICE'), ...minimalAnswers };
+    // Replica a saves the first page and remembers it; the same page answered again on b renames the tool.
+    expect((await submit(a, USERS.alice.id, page1, onA)).response_action).toBe('update');
+    let view = (await submit(b, USERS.alice.id, page1, onB)).view as View;
+    // The remaining pages all go to a, which still remembers the first name.
+    const { last } = await completeForm(a, USERS.alice.id, view, onB);
+    view = last.view as View;
+    await a.settle();
+    expect(view.title.text).toMatch(/^Registered AI-\d+$/);
+    expect(await a.deps.db.select().from(aiSystems).where(eq(aiSystems.name, 'Named On B'))).toHaveLength(1);
+    expect(await a.deps.db.select().from(aiSystems).where(eq(aiSystems.name, 'Named On A'))).toHaveLength(0);
+  });
 });

@@ -176,6 +176,47 @@ describe.each(DB_KINDS)('batch audit append on %s', (kind) => {
   });
 });
 
+describe('a plain audit append that waited for a keyed one (postgres)', () => {
+  let tdb: TestDatabase;
+  beforeAll(async () => {
+    tdb = await createTestDatabase('postgres');
+  });
+  afterAll(async () => {
+    setAuditKey(null);
+    await tdb?.destroy();
+  });
+
+  it('is refused once the keyed event is in, though that event was not in the snapshot of its head read, and writes nothing', async () => {
+    const [w] = rowsOf<{ id: number }>(await tdb.db.execute(sql`insert into workspaces (platform, external_id, created_at) values ('shell', 'audit-race', now()) returning id`));
+    const ev = (i: number) => ({ workspaceId: w!.id, actor: 'system', action: 'test.race', subjectType: 'ai_system', subjectId: i, data: { i }, at: new Date(NOW.getTime() + i) });
+    await tdb.db.transaction((tx) => appendAuditBatch(tx, [ev(0)]));
+    setAuditKey(auditKey('a-test-audit-key-that-is-long-enough-0123456789'));
+    let appended!: () => void;
+    let commit!: () => void;
+    const inFlight = new Promise<void>((r) => (appended = r));
+    const held = new Promise<void>((r) => (commit = r));
+    // The keyed append holds the head until it is told to commit.
+    const keyed = tdb.db.transaction(async (tx) => {
+      await appendAuditBatch(tx, [ev(1)]);
+      appended();
+      await held;
+    });
+    await inFlight;
+    setAuditKey(null);
+    const plain = tdb.db.transaction((tx) => appendAuditBatch(tx, [ev(2)])).then(
+      () => 'written',
+      (err: Error) => err.message,
+    );
+    // Long enough for the plain append to read the head and wait for its lock.
+    await new Promise((r) => setTimeout(r, 300));
+    commit();
+    await keyed;
+    expect(await plain).toMatch(/AIMS_AUDIT_KEY is not set/);
+    const rows = await tdb.db.select({ seq: auditEvents.seq, alg: auditEvents.hashAlg }).from(auditEvents).where(eq(auditEvents.workspaceId, w!.id)).orderBy(auditEvents.seq);
+    expect(rows.map((r) => `${r.seq}:${r.alg}`)).toEqual(['1:sha256', '2:hmac-sha256']);
+  });
+});
+
 describe('the weekly digest past 65,535 bound parameters (postgres)', () => {
   let tdb: TestDatabase;
   beforeAll(async () => {
