@@ -152,7 +152,7 @@ describe('the Web API transport called as fetch', () => {
   it('keeps headers given as a Headers object or as pairs', async () => {
     const seen: Array<string | undefined> = [];
     const base = await listen((req, _body, res) => {
-      seen.push(req.headers['x-probe']);
+      seen.push(String(req.headers['x-probe']));
       res.end('{"ok":true}');
     });
     const f = createWebApiFetch();
