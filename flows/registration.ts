@@ -7,7 +7,7 @@ import { and, eq, max, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { aiSystems, assessments, workspaces } from '../db/schema';
 import { openApprovalRequest, openApprovalRequestDeferred } from './approvals';
-import { appendAudit, auditedTransaction } from './audit';
+import { appendAudit, auditedTransaction, headAlg, knownAuditHead } from './audit';
 import { ensurePerson } from './identity';
 import { triagePolicyOf } from './policy';
 import type { FlowContext } from './ports';
@@ -136,17 +136,17 @@ export async function register(
       // A system created in this transaction has no assessment yet: version 1, no need to look.
       const assessmentId = await storeAssessment(tx, ctx, systemId, answers, result, now, { firstVersion: true });
       const opened = await openApprovalRequestDeferred(tx, ctx, { id: systemId, ownerId: owner.id }, assessmentId, result);
-      const ref = `AI-${await takeSystemNumber(tx, ws, systemId, nameKey(fields.name))}`;
-      registered.ref = ref;
-      await markDiscoveredRegistered(tx, {
+      const discovered = await markDiscoveredRegistered(tx, {
         workspaceId: ws,
         actor: ctx.actor.platformId,
         systemId,
-        systemRef: ref,
         catalogId: fromCatalog?.id ?? null,
         name: fields.name,
         now,
       });
+      const ref = `AI-${await takeSystemNumber(tx, ws, systemId, nameKey(fields.name))}`;
+      registered.ref = ref;
+      await discovered.record(ref);
       await opened.route();
       return { systemId, requestId: opened.requestId };
     });
@@ -179,8 +179,10 @@ async function takeSystemNumber(tx: Db, ws: number, systemId: number, key: strin
     .update(workspaces)
     .set({ nextRef: sql`${workspaces.nextRef} + 1` })
     .where(eq(workspaces.id, ws))
-    .returning({ taken: sql<number>`${workspaces.nextRef} - 1` });
+    .returning({ taken: sql<number>`${workspaces.nextRef} - 1`, seq: workspaces.auditSeq, hash: workspaces.auditHash, alg: headAlg });
   const n = Number(head!.taken);
+  // The row is now locked as the audit append locks it, and its head read: the append at commit needs no statement of its own to lock and read it.
+  knownAuditHead(tx, ws, { seq: head!.seq, hash: head!.hash, alg: head!.alg });
   const numbered = await tx.execute(sql`
     update ${aiSystems} set ref_number = ${n}
     where id = ${systemId} and not exists (
