@@ -25,13 +25,13 @@ import { median, percentile, ratio } from './stats';
 type View = { callback_id: string; private_metadata: string; blocks: unknown[] };
 const APPROVERS: Record<string, string> = { '<@U0BOB>': USERS.bob.id, '<@U0COMP>': USERS.carol.id, '<@U0DPO>': USERS.dpo.id };
 
-async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = 60_000): Promise<T> {
+async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, every = 10, ms = 60_000): Promise<T> {
   const until = performance.now() + ms;
   for (;;) {
     const v = await fn();
     if (v !== undefined) return v;
     if (performance.now() > until) throw new Error(`no ${what} within ${ms / 1000} s`);
-    await sleep(10);
+    await sleep(every);
   }
 }
 
@@ -51,9 +51,8 @@ function threadIndex(fake: FakeSlackApi, channel: string): ThreadIndex {
   const parents: { json: string; m: FakeMessage }[] = [];
   const replies = new Map<string, FakeMessage[]>();
   const refresh = () => {
-    const all = fake.messages(channel);
-    for (; seen < all.length; seen++) {
-      const m = all[seen]!;
+    for (const m of fake.messagesSince(channel, seen)) {
+      seen++;
       if (!m.thread_ts || m.thread_ts === m.ts) parents.push({ json: JSON.stringify(m.blocks ?? m.text), m });
       else replies.set(m.thread_ts, [...(replies.get(m.thread_ts) ?? []), m]);
     }
@@ -61,7 +60,7 @@ function threadIndex(fake: FakeSlackApi, channel: string): ThreadIndex {
   return {
     parentNamed: (name) => {
       refresh();
-      return parents.find((p) => p.json.includes(name))?.m;
+      return parents.findLast((p) => p.json.includes(name))?.m;
     },
     repliesTo: (ts) => {
       refresh();
@@ -73,10 +72,16 @@ function threadIndex(fake: FakeSlackApi, channel: string): ThreadIndex {
 const indexes = new WeakMap<FakeSlackApi, ThreadIndex>();
 
 /** One flow through Slack; resolves with its duration once the system is approved. */
-async function slackFlow(url: string, fake: FakeSlackApi, sql: postgres.Sql, name: string): Promise<number> {
+export async function slackFlow(url: string, fake: FakeSlackApi, sql: postgres.Sql, name: string, phases?: Map<string, number[]>): Promise<number> {
   let thread = indexes.get(fake);
   if (!thread) indexes.set(fake, (thread = threadIndex(fake, 'C0APPROVALS')));
   const t0 = performance.now();
+  let tLast = t0;
+  const mark = (phase: string) => {
+    const now = performance.now();
+    phases?.set(phase, [...(phases.get(phase) ?? []), now - tLast]);
+    tLast = now;
+  };
   const send = async (b: SlackBody) => {
     const res = await fetch(`${url}/slack/events`, { method: 'POST', headers: { 'content-type': b.contentType, ...signatureHeaders(b.body) }, body: b.body });
     const text = await res.text();
@@ -86,7 +91,9 @@ async function slackFlow(url: string, fake: FakeSlackApi, sql: postgres.Sql, nam
   const trigger = `trg-${randomBytes(6).toString('hex')}`;
   const alice = USERS.alice.id;
   await send(slashCommand({ text: 'register', user: alice, responseUrl: `${fake.responseBase}/${trigger}`, triggerId: trigger }));
-  let view = await waitFor('modal', () => fake.calls.find((c) => c.method === 'views.open' && c.params.trigger_id === trigger)?.params.view as View | undefined);
+  mark('command');
+  let view = await waitFor('modal', () => fake.calls.findLast((c) => c.method === 'views.open' && c.params.trigger_id === trigger)?.params.view as View | undefined);
+  mark('modal open');
   const answers = { ...fieldsFor(name, `slack:${USERS.bob.id}`), ...highAnswers };
   for (let page = 0; ; page++) {
     if (page > 10) throw new Error('the form did not end');
@@ -95,20 +102,28 @@ async function slackFlow(url: string, fake: FakeSlackApi, sql: postgres.Sql, nam
     if (r.response_action !== 'update') break;
     view = r.view as View;
     if (view.callback_id !== 'aims.form') break;
+    mark('form page');
   }
+  mark('last page (registration)');
   // The approvals thread: the parent names the tool; each step reply carries its Approve button.
   const parent = await waitFor('approval thread', () => thread.parentNamed(name));
+  mark('thread parent posted');
   const steps = await waitFor('three step messages', () => {
     const s = thread.repliesTo(parent.ts).filter((m) => JSON.stringify(m.blocks ?? '').includes('approval.approve'));
     return s.length >= 3 ? s : undefined;
   });
+  mark('step cards posted');
   for (const step of steps) {
     const json = JSON.stringify(step.blocks);
     const who = Object.entries(APPROVERS).find(([mention]) => json.includes(mention))?.[1];
     if (!who) throw new Error('a step names no known approver');
     await send(blockAction({ actionId: 'approval.approve', value: approveValue(step), user: who, channel: 'C0APPROVALS', messageTs: step.ts, threadTs: parent.ts, responseUrl: `${fake.responseBase}/${trigger}-a` }));
+    mark('approve click');
   }
-  await waitFor('approval', async () => ((await sql`select 1 from ai_systems where name = ${name} and status = 'approved'`).length ? true : undefined));
+  // Polled from the database less often than the fake's memory: each poll is a statement the
+  // floor's run does not pay for, on the same two cores.
+  await waitFor('approval', async () => ((await sql`select 1 from ai_systems where name = ${name} and status = 'approved'`).length ? true : undefined), 20);
+  mark('system approved');
   return performance.now() - t0;
 }
 
@@ -155,6 +170,9 @@ async function run(o: BenchOptions): Promise<ScenarioResult> {
   const notes: string[] = [];
   const push = (m: Map<string, number[]>, k: string, v: number) => m.set(k, [...(m.get(k) ?? []), v]);
   let failures = 0;
+  // Where a flow's time goes, per phase and concurrency (aimsbot only): a figure to aim at.
+  const phaseTimes = new Map<number, Map<string, number[]>>();
+  const phasesAt = (c: number) => phaseTimes.get(c) ?? phaseTimes.set(c, new Map()).get(c)!;
   try {
     // Warm-up flow; it also creates the workspace the floor writes into.
     await slackFlow(serve.url, fake, sql, `Warmup ${randomBytes(4).toString('hex')}`);
@@ -168,7 +186,7 @@ async function run(o: BenchOptions): Promise<ScenarioResult> {
           try {
             const r = await atConcurrency(c, names.length, (i) =>
               side === 'ours'
-                ? slackFlow(serve.url, fake, sql, names[i]!)
+                ? slackFlow(serve.url, fake, sql, names[i]!, phasesAt(c))
                 : (async () => {
                     const t0 = performance.now();
                     await floorFlow(sql, ws!.id, names[i]!, highAnswers);
@@ -203,6 +221,9 @@ async function run(o: BenchOptions): Promise<ScenarioResult> {
     { metric: `flow p99, concurrency ${c}`, unit: ' ms', ours: p99.get(`ours/${c}`) ?? [], baseline: p99.get(`floor/${c}`) ?? [] },
   ]);
   notes.push(`${failures === 0 ? 'every flow left exactly its records' : `${failures} aimsbot runs failed or left wrong records`}; flows per level: ${levels.map((c) => `${count(c)} at ${c}`).join(', ')}`);
+  for (const [c, m] of phaseTimes) {
+    notes.push(`aimsbot phase medians at concurrency ${c} (ms): ${[...m].map(([k, v]) => `${k} ${median(v).toFixed(0)}${v.length > count(c) * o.reps ? ` ×${Math.round(v.length / (count(c) * o.reps))}` : ''}`).join(', ')}`);
+  }
   const at16 = median(rate.get('ours/16') ?? []);
   const targets: Target[] = [
     { label: 'flows/s at 16', value: at16, op: '>=', limit: 60 },

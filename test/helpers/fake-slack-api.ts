@@ -104,6 +104,8 @@ export interface FakeSlackApi {
   files: FakeFile[];
   /** Messages posted to a channel (top-level and replies), oldest first. */
   messages(channel: string): FakeMessage[];
+  /** The messages of a channel from position `from` on (for pollers that look at each message once). */
+  messagesSince(channel: string, from: number): FakeMessage[];
   /** Calls `fn` with each call before it is answered (after a 429 check), e.g. to inject a fault. */
   tap(fn: ((call: SlackCall) => void) | null): void;
   /** Per method, how many calls the tier emulation answered 429 (empty when it is off). */
@@ -467,6 +469,7 @@ export async function startFakeSlackApi(
     tierLimited,
     files,
     messages: (channel) => [...(channels.get(channel) ?? [])],
+    messagesSince: (channel, from) => (channels.get(channel) ?? []).slice(from),
     tap: (fn) => void (tapped = fn),
     reset: () => {
       calls.length = 0;
