@@ -135,6 +135,20 @@ async function lockHead(tx: Db, workspaceId: number): Promise<{ seq: number; pre
   return headFrom(head);
 }
 
+/**
+ * Locks a workspace's row as an audit append does (FOR NO KEY UPDATE), for a transaction that
+ * numbers or deduplicates things in the workspace one at a time, and reads its audit head with
+ * the same statement: inside an {@link auditedTransaction} the append at commit then needs no
+ * statement of its own to lock and read it.
+ */
+export async function lockWorkspaceHead(tx: Db, workspaceId: number): Promise<void> {
+  const result = await tx.execute(sql`
+    select ${workspaces.auditSeq} as seq, ${workspaces.auditHash} as hash, ${headAlg} as alg
+    from ${workspaces} where ${workspaces.id} = ${workspaceId} for no key update`);
+  const head = rowsOf<HeadRow>(result)[0];
+  if (head) knownAuditHead(tx, workspaceId, head);
+}
+
 function headFrom(head: HeadRow): { seq: number; prevHash: string; key: ReturnType<typeof currentAuditKey>; checkKind: boolean } {
   const seq = Number(head.seq);
   const key = currentAuditKey();

@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { workspaces } from '../db/schema';
+import { lockWorkspaceHead } from './audit';
 import { refCounters } from '../db/schema-aims';
 
 /**
@@ -20,7 +20,8 @@ export type RefScope = 'task' | 'soa' | 'control' | 'nc' | 'incident' | `audit:$
  * a time, always taking the workspace lock before a counter's. Cheap to take again.
  */
 export async function lockWorkspace(tx: Db, workspaceId: number): Promise<void> {
-  await tx.execute(sql`select 1 from ${workspaces} where id = ${workspaceId} for no key update`);
+  // The same statement reads the audit head, which the transaction's audit append then need not.
+  await lockWorkspaceHead(tx, workspaceId);
 }
 
 /** The next number of `scope` in the workspace; must run inside the creating transaction. */
