@@ -76,7 +76,7 @@ const indexes = new WeakMap<FakeSlackApi, ThreadIndex>();
 // share: requests go over kept-alive connections through node:http rather than fetch.
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
-function post(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+function post(url: string, headers: Record<string, string>, body: string, retried = false): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
       let text = '';
@@ -85,7 +85,12 @@ function post(url: string, headers: Record<string, string>, body: string): Promi
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
       res.on('error', reject);
     });
-    req.on('error', reject);
+    // A kept-alive connection the server closed as it was reused: sent again once on a new one
+    // (a request that did arrive would be refused as a replay, and the flow fail, not pass twice).
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (!retried && req.reusedSocket && err.code === 'ECONNRESET') post(url, headers, body, true).then(resolve, reject);
+      else reject(err);
+    });
     req.end(body);
   });
 }
