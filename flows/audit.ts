@@ -126,26 +126,27 @@ export async function auditedTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>):
  * that inserted first and appends last would deadlock with another doing the same.
  */
 async function lockHead(tx: Db, workspaceId: number): Promise<{ seq: number; prevHash: string; key: ReturnType<typeof currentAuditKey>; checkKind: boolean }> {
-  const result = await tx.execute(sql`
-    select w.audit_seq as seq, w.audit_hash as hash,
-      (select e.hash_alg from ${auditEvents} e where e.workspace_id = w.id and e.seq = w.audit_seq) as alg
-    from ${workspaces} w where w.id = ${workspaceId} for no key update of w`);
-  const head = rowsOf<HeadRow>(result)[0];
+  const head = await selectHeadForUpdate(tx, workspaceId);
   if (!head) throw new Error(`workspace ${workspaceId} does not exist`);
   return headFrom(head);
 }
 
-/**
- * Locks a workspace's row as an audit append does (FOR NO KEY UPDATE), for a transaction that
- * numbers or deduplicates things in the workspace one at a time, and reads its audit head with
- * the same statement: inside an {@link auditedTransaction} the append at commit then needs no
- * statement of its own to lock and read it.
- */
-export async function lockWorkspaceHead(tx: Db, workspaceId: number): Promise<void> {
+/** Locks a workspace's row FOR NO KEY UPDATE (see {@link lockHead}) and reads its audit head in the same statement. */
+async function selectHeadForUpdate(tx: Db, workspaceId: number): Promise<HeadRow | undefined> {
   const result = await tx.execute(sql`
     select ${workspaces.auditSeq} as seq, ${workspaces.auditHash} as hash, ${headAlg} as alg
     from ${workspaces} where ${workspaces.id} = ${workspaceId} for no key update`);
-  const head = rowsOf<HeadRow>(result)[0];
+  return rowsOf<HeadRow>(result)[0];
+}
+
+/**
+ * Locks a workspace's row as an audit append does, for a transaction that numbers or
+ * deduplicates things in the workspace one at a time, and reads its audit head with the same
+ * statement: inside an {@link auditedTransaction} the append at commit then needs no statement
+ * of its own to lock and read it.
+ */
+export async function lockWorkspaceHead(tx: Db, workspaceId: number): Promise<void> {
+  const head = await selectHeadForUpdate(tx, workspaceId);
   if (head) knownAuditHead(tx, workspaceId, head);
 }
 

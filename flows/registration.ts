@@ -136,7 +136,7 @@ export async function register(
       // A system created in this transaction has no assessment yet: version 1, no need to look.
       const assessmentId = await storeAssessment(tx, ctx, systemId, answers, result, now, { firstVersion: true });
       const opened = await openApprovalRequestDeferred(tx, ctx, { id: systemId, ownerId: owner.id }, assessmentId, result);
-      const discovered = await markDiscoveredRegistered(tx, {
+      const recordDiscovered = await markDiscoveredRegistered(tx, {
         workspaceId: ws,
         actor: ctx.actor.platformId,
         systemId,
@@ -146,7 +146,7 @@ export async function register(
       });
       const ref = `AI-${await takeSystemNumber(tx, ws, systemId, nameKey(fields.name))}`;
       registered.ref = ref;
-      await discovered.record(ref);
+      await recordDiscovered(ref);
       await opened.route();
       return { systemId, requestId: opened.requestId };
     });
@@ -181,7 +181,8 @@ async function takeSystemNumber(tx: Db, ws: number, systemId: number, key: strin
     .where(eq(workspaces.id, ws))
     .returning({ taken: sql<number>`${workspaces.nextRef} - 1`, seq: workspaces.auditSeq, hash: workspaces.auditHash, alg: headAlg });
   const n = Number(head!.taken);
-  // The row is now locked as the audit append locks it, and its head read: the append at commit needs no statement of its own to lock and read it.
+  // The row is now locked as the audit append locks it, and its head read: the append at
+  // commit needs no statement of its own to lock and read it.
   knownAuditHead(tx, ws, { seq: head!.seq, hash: head!.hash, alg: head!.alg });
   const numbered = await tx.execute(sql`
     update ${aiSystems} set ref_number = ${n}

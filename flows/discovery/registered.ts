@@ -9,11 +9,11 @@ import { discoveredTools } from '../../db/schema-discovery';
 import { appendAudit } from '../audit';
 import { nameKey } from '../views';
 
-/** Marks the discovered tools a new system registers; `record` then audits each with the system's reference. */
+/** Marks the discovered tools a new system registers; the function it returns audits each with the system's reference. */
 export async function markDiscoveredRegistered(
   tx: Db,
   o: { workspaceId: number; actor: string; systemId: number; catalogId: string | null; name: string; now: Date },
-): Promise<{ toolKeys: string[]; record: (systemRef: string) => Promise<void> }> {
+): Promise<(systemRef: string) => Promise<void>> {
   // A tool outside the catalog is keyed `name:<folded name>` (survey answers); older rows by the bare folded name.
   const folded = nameKey(o.name);
   const keys = [...new Set([...(folded ? [folded, `name:${folded}`] : []), ...(o.catalogId ? [o.catalogId] : [])])];
@@ -26,21 +26,18 @@ export async function markDiscoveredRegistered(
     .set({ registeredSystemId: o.systemId, registeredAt: o.now })
     .where(and(eq(discoveredTools.workspaceId, o.workspaceId), isNull(discoveredTools.registeredSystemId), matches))
     .returning({ id: discoveredTools.id, toolKey: discoveredTools.toolKey });
-  return {
-    toolKeys: rows.map((r) => r.toolKey),
-    // The audit events name the system's reference, which the registration learns last.
-    record: async (systemRef) => {
-      for (const r of rows) {
-        await appendAudit(tx, {
-          workspaceId: o.workspaceId,
-          actor: o.actor,
-          action: 'discovery.tool_registered',
-          subjectType: 'discovered_tool',
-          subjectId: r.id,
-          data: { toolKey: r.toolKey, system: systemRef },
-          at: o.now,
-        });
-      }
-    },
+  // The audit events name the system's reference, which the registration learns last.
+  return async (systemRef) => {
+    for (const r of rows) {
+      await appendAudit(tx, {
+        workspaceId: o.workspaceId,
+        actor: o.actor,
+        action: 'discovery.tool_registered',
+        subjectType: 'discovered_tool',
+        subjectId: r.id,
+        data: { toolKey: r.toolKey, system: systemRef },
+        at: o.now,
+      });
+    }
   };
 }
