@@ -21,7 +21,7 @@ const KEY = 'cli-test-audit-key-0123456789abcdef';
 
 /** The real binary, as an operator runs it (slow to start: used once). */
 function spawned(args: string[], env: Record<string, string>) {
-  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', ...args], {
+  const r = spawnSync(process.execPath, ['bin/aimsbot.js', ...args], {
     env: { ...process.env, AIMS_AUDIT_KEY: '', ...env, LOG_LEVEL: 'silent' },
     encoding: 'utf8',
   });

@@ -11,7 +11,7 @@ import { actors } from '../helpers/flows';
 import { fieldsFor, minimalAnswers } from '../fixtures/answers';
 
 function cli(args: string[], env: Record<string, string>) {
-  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', ...args], {
+  const r = spawnSync(process.execPath, ['bin/aimsbot.js', ...args], {
     env: { ...process.env, ...env, LOG_LEVEL: 'silent' },
     encoding: 'utf8',
   });

@@ -21,7 +21,7 @@ const policyFile = join(dir, 'policy.yaml');
 writeFileSync(policyFile, 'organization: { name: Acme, timezone: Europe/Berlin }\n');
 
 function cli(args: string[], url: string) {
-  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'export', ...args], {
+  const r = spawnSync(process.execPath, ['bin/aimsbot.js', 'export', ...args], {
     env: { ...process.env, DATABASE_URL: url, AIMS_POLICY: policyFile, LOG_LEVEL: 'silent' },
     encoding: 'utf8',
   });

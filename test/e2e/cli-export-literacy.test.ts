@@ -9,7 +9,7 @@ import { testClock } from '../helpers/clock';
 import { actors, testPolicy } from '../helpers/flows';
 
 function cli(args: string[], url: string) {
-  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'export', ...args], {
+  const r = spawnSync(process.execPath, ['bin/aimsbot.js', 'export', ...args], {
     env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent', AIMS_POLICY: '' },
     encoding: 'utf8',
   });

@@ -12,7 +12,7 @@ import { actors, testPolicy } from '../helpers/flows';
 import { fieldsFor, highAnswers } from '../fixtures/answers';
 
 function cli(args: string[], url: string) {
-  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'export', ...args], {
+  const r = spawnSync(process.execPath, ['bin/aimsbot.js', 'export', ...args], {
     env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' },
     encoding: 'utf8',
   });

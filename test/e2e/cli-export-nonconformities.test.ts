@@ -11,7 +11,7 @@ import { testClock } from '../helpers/clock';
 import { actors } from '../helpers/flows';
 
 function cli(args: string[], url: string, command = 'export') {
-  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', command, ...args], {
+  const r = spawnSync(process.execPath, ['bin/aimsbot.js', command, ...args], {
     env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent', AIMS_POLICY: '' },
     encoding: 'utf8',
   });

@@ -14,7 +14,7 @@ import { fieldsFor, highAnswers, minimalAnswers } from '../fixtures/answers';
 import { soaVersions } from '../../db/schema-aims';
 
 function cli(args: string[], url: string) {
-  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'export', ...args], {
+  const r = spawnSync(process.execPath, ['bin/aimsbot.js', 'export', ...args], {
     env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' },
     encoding: 'utf8',
   });

@@ -103,7 +103,7 @@ describe('shell: the outcome line quotes the deciding step', () => {
       '/as bob', `/aims approve AI-1 ${OWNER_COMMENT}`,
       '/as compliance', `/aims reject AI-1 ${REASON}`,
     ].join('\n');
-    const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'start'], {
+    const r = spawnSync(process.execPath, ['bin/aimsbot.js', 'start'], {
       input: script,
       env: { ...process.env, AIMS_DATA_DIR: dir, DATABASE_URL: '', SLACK_BOT_TOKEN: '', MICROSOFT_APP_ID: '', AIMS_TEAMS: '', AIMS_POLICY: '', LOG_LEVEL: 'silent' },
       encoding: 'utf8',

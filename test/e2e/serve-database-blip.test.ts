@@ -70,7 +70,7 @@ describe('aimsbot serve when the database drops its connections', () => {
     dbName = new URL(database.url!).pathname.slice(1);
     dir = mkdtempSync(join(tmpdir(), 'aims-serve-blip-'));
     writeFileSync(join(dir, 'policy.json'), JSON.stringify(TEST_POLICY));
-    child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'serve'], {
+    child = spawn(process.execPath, ['bin/aimsbot.js', 'serve'], {
       env: {
         ...process.env,
         DATABASE_URL: database.url,

@@ -18,7 +18,7 @@ describe('serve without a platform', () => {
   let stderr = '';
   beforeAll(async () => {
     database = await createTestDatabase('postgres');
-    child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'serve'], {
+    child = spawn(process.execPath, ['bin/aimsbot.js', 'serve'], {
       env: {
         ...process.env,
         DATABASE_URL: database.url,

@@ -37,7 +37,7 @@ describe('shell catalog, transfer and edit (npm start on PGlite)', { timeout: 12
       '/aims edit AI-2',
       'ChatGPT Enterprise', '-', '', '', 'Marketing',
     ].join('\n');
-    const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'start'], {
+    const r = spawnSync(process.execPath, ['bin/aimsbot.js', 'start'], {
       input: script,
       env: { ...process.env, AIMS_DATA_DIR: dir, DATABASE_URL: '', SLACK_BOT_TOKEN: '', MICROSOFT_APP_ID: '', AIMS_TEAMS: '', AIMS_POLICY: '', LOG_LEVEL: 'silent' },
       encoding: 'utf8',

@@ -21,7 +21,7 @@ function demoBlocks(): string[] {
 }
 
 function runDemo(script: string, dir: string) {
-  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'start'], {
+  const r = spawnSync(process.execPath, ['bin/aimsbot.js', 'start'], {
     input: `${script}\n`,
     env: embeddedEnv(dir),
     encoding: 'utf8',

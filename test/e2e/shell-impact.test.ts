@@ -15,7 +15,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function run(args: string[], input = '') {
   const policy = join(dir, 'policy.json');
   writeFileSync(policy, JSON.stringify({ organization: { name: 'Acme Council', publicSector: 'public_authority' }, groups: { compliance: ['shell:compliance'], privacy: ['shell:privacy'] } }));
-  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', ...args], {
+  const r = spawnSync(process.execPath, ['bin/aimsbot.js', ...args], {
     input,
     env: { ...process.env, AIMS_DATA_DIR: join(dir, 'data'), DATABASE_URL: '', SLACK_BOT_TOKEN: '', MICROSOFT_APP_ID: '', AIMS_TEAMS: '', AIMS_POLICY: policy, LOG_LEVEL: 'silent' },
     encoding: 'utf8',

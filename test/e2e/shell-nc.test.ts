@@ -9,7 +9,7 @@ const dirs: string[] = [];
 function start(input: string) {
   const dir = mkdtempSync(join(tmpdir(), 'aims-shell-nc-'));
   dirs.push(dir);
-  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'start'], {
+  const r = spawnSync(process.execPath, ['bin/aimsbot.js', 'start'], {
     input,
     env: { ...process.env, AIMS_DATA_DIR: dir, DATABASE_URL: '', SLACK_BOT_TOKEN: '', MICROSOFT_APP_ID: '', AIMS_TEAMS: '', AIMS_POLICY: '', LOG_LEVEL: 'silent' },
     encoding: 'utf8',

@@ -37,7 +37,7 @@ describe('shell risk register (npm start on PGlite)', { timeout: 120_000 }, () =
       '/as bob',
       '/aims export risks json',
     ].join('\n');
-    const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'start'], {
+    const r = spawnSync(process.execPath, ['bin/aimsbot.js', 'start'], {
       input: script,
       env: { ...process.env, AIMS_DATA_DIR: dir, DATABASE_URL: '', SLACK_BOT_TOKEN: '', MICROSOFT_APP_ID: '', AIMS_TEAMS: '', AIMS_POLICY: '', LOG_LEVEL: 'silent' },
       encoding: 'utf8',

@@ -19,7 +19,7 @@ function start(input: string) {
       "aiPolicy: { version: 4, url: 'https://wiki.example/ai-policy', summary: 'Use approved tools only.' }",
     ].join('\n'),
   );
-  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'start'], {
+  const r = spawnSync(process.execPath, ['bin/aimsbot.js', 'start'], {
     input,
     env: { ...process.env, AIMS_DATA_DIR: dir, DATABASE_URL: '', SLACK_BOT_TOKEN: '', MICROSOFT_APP_ID: '', AIMS_TEAMS: '', AIMS_POLICY: policy, LOG_LEVEL: 'silent' },
     encoding: 'utf8',

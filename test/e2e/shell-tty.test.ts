@@ -20,7 +20,7 @@ const BACKSPACE = '\x7f';
 
 /** `aimsbot shell` on a pseudo-terminal; `type` writes keystrokes, `expectNext` waits for output after the last match. */
 function terminal() {
-  const child = spawn('script', ['-qfec', `${process.execPath} node_modules/tsx/dist/cli.mjs src/cli.ts shell`, '/dev/null'], {
+  const child = spawn('script', ['-qfec', `${process.execPath} bin/aimsbot.js shell`, '/dev/null'], {
     env: { ...embeddedEnv(dir), TERM: 'xterm' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

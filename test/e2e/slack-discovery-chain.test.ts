@@ -235,7 +235,7 @@ describe('Slack: from the AI-use survey to a registered tool, the digest, channe
     expect(csv).toMatch(/slack:U0BEN,Ben,ben@acme\.example,2,\d{4}-/);
     expect(csv).not.toMatch(/slack:U0ANN,Ann,ann@acme\.example,2,/);
     // The CLI export says the same.
-    const cli = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'export', 'literacy', '--format', 'csv'], {
+    const cli = spawnSync(process.execPath, ['bin/aimsbot.js', 'export', 'literacy', '--format', 'csv'], {
       env: { ...process.env, DATABASE_URL: s.database.url!, LOG_LEVEL: 'silent', AIMS_POLICY: '' },
       encoding: 'utf8',
     });

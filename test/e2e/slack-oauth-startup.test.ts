@@ -48,7 +48,7 @@ describe('serve with the Slack OAuth install', () => {
     beforeAll(async () => {
       database = await createTestDatabase('postgres');
       fake = await startFakeSlackApi();
-      child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'serve'], {
+      child = spawn(process.execPath, ['bin/aimsbot.js', 'serve'], {
         env: {
           ...embeddedEnv('/nonexistent-unused'),
           ...OAUTH,

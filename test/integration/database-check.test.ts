@@ -108,7 +108,7 @@ describe('a Postgres database without the aimsbot schema', () => {
   });
 
   it('the real shell process exits 2 with one line, no stack trace', () => {
-    const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'start'], {
+    const r = spawnSync(process.execPath, ['bin/aimsbot.js', 'start'], {
       input: '/aims list\n',
       env: { ...process.env, DATABASE_URL: url, SLACK_BOT_TOKEN: '', MICROSOFT_APP_ID: '', AIMS_TEAMS: '', AIMS_POLICY: '', LOG_LEVEL: 'silent' },
       encoding: 'utf8',

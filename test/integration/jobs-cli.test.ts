@@ -20,7 +20,7 @@ const TSX = 'node_modules/tsx/dist/cli.mjs';
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [TSX, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
+    const child = spawn(process.execPath, args[0]!.endsWith('.ts') ? [TSX, ...args] : args, { env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -40,7 +40,7 @@ async function seeded(): Promise<TestDatabase> {
 describe('aimsbot jobs run (child process)', () => {
   let tdb: TestDatabase;
   let env: NodeJS.ProcessEnv;
-  const cli = (...args: string[]) => run(['src/cli.ts', 'jobs', 'run', ...args], env);
+  const cli = (...args: string[]) => run(['bin/aimsbot.js', 'jobs', 'run', ...args], env);
 
   beforeAll(async () => {
     tdb = await seeded();

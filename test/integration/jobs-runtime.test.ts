@@ -58,7 +58,7 @@ describe('jobs runtimes', () => {
   });
 
   it('serve --with-jobs reports the queue in /readyz; stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'serve', '--with-jobs'], {
+    const child = spawn(process.execPath, ['bin/aimsbot.js', 'serve', '--with-jobs'], {
       env: { ...process.env, DATABASE_URL: tdb.url, REDIS_URL: TEST_REDIS_URL, AIMS_QUEUE_PREFIX: PREFIX, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

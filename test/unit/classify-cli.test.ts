@@ -11,7 +11,7 @@ import { cvScreener as cvScreening } from '../helpers/triage-answers-v2';
 const dir = mkdtempSync(join(tmpdir(), 'aimsbot-classify-'));
 
 function cli(args: string[], stdin = '') {
-  const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'classify', ...args], {
+  const r = spawnSync(process.execPath, ['bin/aimsbot.js', 'classify', ...args], {
     input: stdin,
     encoding: 'utf8',
     cwd: process.cwd(),
@@ -102,7 +102,7 @@ describe('aimsbot classify', () => {
   }, 60_000);
   it('the policy legalDates correct a date in the output', () => {
     const policy = file('policy.yaml', 'legalDates:\n  deployer_high_risk: "2026-08-02"\n');
-    const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'classify', join('examples', 'classify', '2-cv-screening.json')], {
+    const r = spawnSync(process.execPath, ['bin/aimsbot.js', 'classify', join('examples', 'classify', '2-cv-screening.json')], {
       encoding: 'utf8',
       env: { ...process.env, AIMS_POLICY: policy },
     });
@@ -112,7 +112,7 @@ describe('aimsbot classify', () => {
   });
   it('an unknown legalDates id in the policy is refused naming the id', () => {
     const policy = file('bad-policy.yaml', 'legalDates:\n  deployer_high_rsik: "2026-08-02"\n');
-    const r = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'classify', join('examples', 'classify', '2-cv-screening.json')], {
+    const r = spawnSync(process.execPath, ['bin/aimsbot.js', 'classify', join('examples', 'classify', '2-cv-screening.json')], {
       encoding: 'utf8',
       env: { ...process.env, AIMS_POLICY: policy },
     });
