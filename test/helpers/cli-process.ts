@@ -24,7 +24,7 @@ export function embeddedEnv(dir: string, extra: Record<string, string> = {}): No
   };
 }
 
-/** How to start the CLI: through tsx (as `npm run aimsbot` does) or through `bin/aimsbot.js`. */
+/** How to start the CLI: through `bin/aimsbot.js` (the default: the compiled bundle while it matches the sources) or through tsx (as `npm run aimsbot` does). */
 export type Launcher = 'tsx' | 'bin';
 
 function argsFor(launcher: Launcher, args: string[]): string[] {
@@ -45,7 +45,7 @@ export interface LiveProcess {
 }
 
 /** Starts `aimsbot <args>` with stdin open. */
-export function startLive(args: string[], env: NodeJS.ProcessEnv, launcher: Launcher = 'tsx'): LiveProcess {
+export function startLive(args: string[], env: NodeJS.ProcessEnv, launcher: Launcher = 'bin'): LiveProcess {
   const child = spawn(process.execPath, argsFor(launcher, args), { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -80,7 +80,7 @@ export interface RunResult {
 }
 
 /** Runs `aimsbot <args>` to the end (stdin closed). */
-export async function runCli(args: string[], env: NodeJS.ProcessEnv, launcher: Launcher = 'tsx'): Promise<RunResult> {
+export async function runCli(args: string[], env: NodeJS.ProcessEnv, launcher: Launcher = 'bin'): Promise<RunResult> {
   const live = startLive(args, env, launcher);
   live.child.stdin.end();
   const timer = setTimeout(() => live.child.kill('SIGKILL'), 120_000);
