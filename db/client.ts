@@ -39,6 +39,12 @@ export interface DatabaseOptions {
   fromTemplate?: boolean | undefined;
   /** Where templates are cached. Default `node_modules/.cache/aimsbot`. */
   templateCache?: string | undefined;
+  /**
+   * Embedded only: starts the database from this dump of a data directory (PGlite's
+   * `dumpDataDir`), e.g. a migrated one, instead of an empty one. Meant for `memory://`
+   * databases (tests); a directory on disk that already holds data ignores it.
+   */
+  loadDataDir?: Blob | undefined;
 }
 
 /** How a new embedded directory was started (only with `fromTemplate`). */
@@ -88,7 +94,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   try {
     // Seeded under the lock, so no other process sees the directory half copied.
     if (lock && options.fromTemplate && isNewDataDir(dataDir)) seed = await seedFromTemplate(dataDir, options.templateCache ?? DEFAULT_TEMPLATE_CACHE);
-    client = new PGlite(dataDir, await pgliteOptions());
+    client = new PGlite(dataDir, { ...(await pgliteOptions()), ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}) });
   } catch (err) {
     lock?.release();
     throw err;
