@@ -27,12 +27,17 @@ const PG_VERSION = 'PG_VERSION';
 const NOT_COPIED = new Set(['aimsbot.lock', 'postmaster.pid', 'postmaster.opts']);
 
 /**
- * How the template is made, beyond the settings every start uses: WAL segments of 1 MB instead
- * of 16 MB. A segment is preallocated, so most of a new directory's WAL would be zeros that every
- * copy writes again (the copy shrinks from 40 MB to about 30 MB). Directories made by initdb keep
- * 16 MB segments; Postgres reads the size from each directory's control file.
+ * How the template is made, beyond the settings every start uses:
+ * - WAL segments of 1 MB instead of 16 MB. A segment is preallocated, so most of a new
+ *   directory's WAL would be zeros that every copy writes again (the copy shrinks from 40 MB to
+ *   about 30 MB). Directories made by initdb keep 16 MB segments; Postgres reads the size from
+ *   each directory's control file.
+ * - Without the databases `template0` and `template1`. initdb makes them for CREATE DATABASE;
+ *   the embedded bot keeps everything in the one database PGlite opens (`postgres`) and never
+ *   creates another, yet every copy wrote their 600 files (14 MB). Without them a copy is 380
+ *   files and 16 MB, which halves the file-system time of a first start.
  */
-const TEMPLATE_BUILD = { initdb: ['--wal-segsize=1'] };
+const TEMPLATE_BUILD = { initdb: ['--wal-segsize=1'], dropDatabases: ['template0', 'template1'] };
 
 /**
  * The template's name: a hash of everything that decides its contents (the PGlite package
@@ -105,6 +110,10 @@ async function buildTemplate(dir: string, migrationsFolder: string): Promise<voi
   const client = new PGlite(dir, { ...(await pgliteOptions()), initDbStartParams: TEMPLATE_BUILD.initdb });
   try {
     await migrate(drizzle(client), { migrationsFolder });
+    for (const name of TEMPLATE_BUILD.dropDatabases) {
+      await client.exec(`alter database ${name} is_template false`);
+      await client.exec(`drop database ${name}`);
+    }
     // Checkpointed, so the copies start without replaying the migrations' WAL.
     await client.exec('checkpoint');
   } finally {

@@ -67,6 +67,8 @@ describe('a new embedded directory from the template', () => {
       expect(await shape(database)).toEqual(reference);
       await database.migrate();
       expect(await shape(database)).toEqual(reference);
+      // One database: initdb's template0 and template1 are not copied into every directory.
+      expect(await rows(database, sql`select datname from pg_database order by datname`)).toEqual([{ datname: 'postgres' }]);
     } finally {
       await database.close();
     }
