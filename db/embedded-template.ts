@@ -155,7 +155,7 @@ export function seedDataDir(template: string, dataDir: string): void {
 }
 
 /**
- * Copies a directory tree file by file (about 1,100 files, 40 MB). A plain loop costs a tenth of
+ * Copies a directory tree file by file (a template is about 600 files, 18 MB). A plain loop costs a tenth of
  * the CPU time of `fs.cpSync`, which checks every path before copying it; a copy-on-write clone
  * is used where the file system offers one.
  */
