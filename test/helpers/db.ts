@@ -9,7 +9,7 @@
  * (about 0.6 s to load); `migrate()` then finds nothing to apply.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import type { PGlite } from '@electric-sql/pglite';
@@ -46,6 +46,10 @@ function pgliteMigratedDump(): Promise<Blob> {
       const tmp = `${file}.${process.pid}.${randomBytes(3).toString('hex')}`;
       writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
       renameSync(tmp, file);
+      // Dumps of other migrations are no longer of use (each is tens of megabytes).
+      for (const e of readdirSync(CACHE)) {
+        if (e.startsWith('pglite-migrated-') && join(CACHE, e) !== file && !e.includes('.tar.')) rmSync(join(CACHE, e), { force: true });
+      }
       return dump;
     } finally {
       await database.close();
