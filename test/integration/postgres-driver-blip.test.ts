@@ -36,7 +36,8 @@ describe.each(['esm', 'cjs'])('postgres.js (%s build) when backends are terminat
       timeout: 60_000,
     });
     expect(child.stderr).not.toMatch(/reading 'write'|evaluating 'socket\.write'/);
-    expect(child.status).toBe(0);
+    // On failure, say what the child printed: a crash shows its stack there.
+    expect(child.status, `exit ${child.status} (${child.signal ?? 'no signal'})\nstderr:\n${child.stderr.slice(-4000)}\nstdout:\n${child.stdout.slice(-2000)}`).toBe(0);
     const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
     expect(result.build).toBe(build);
     expect(result.transaction).toMatch(CLOSED);
