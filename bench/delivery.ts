@@ -32,7 +32,8 @@ function fakeFor(mode: Mode): Promise<FakeSlackApi> {
 /** What a side's run delivered, seen by the fake as the posts were accepted. */
 interface Seen {
   posts: number;
-  owners: number;
+  /** Owners posted to (user ids). */
+  owners: Set<string>;
   /** performance.now() of the first and the last accepted reminder post (NaN before the first). */
   first: number;
   last: number;
@@ -46,8 +47,7 @@ interface Seen {
  * that watches it.
  */
 function watch(fake: FakeSlackApi): Seen {
-  const owners = new Set<string>();
-  const seen: Seen = { posts: 0, owners: 0, first: Number.NaN, last: Number.NaN };
+  const seen: Seen = { posts: 0, owners: new Set(), first: Number.NaN, last: Number.NaN };
   fake.tap((c) => {
     if (c.method !== 'chat.postMessage') return;
     const ch = String(c.params.channel);
@@ -56,15 +56,14 @@ function watch(fake: FakeSlackApi): Seen {
     if (seen.posts === 0) seen.first = now;
     seen.last = now;
     seen.posts++;
-    owners.add(ch.replace(/^D/, ''));
-    seen.owners = owners.size;
+    seen.owners.add(ch.replace(/^D/, ''));
   });
   return seen;
 }
 
 /** Reminders per second between the first and the last accepted post. */
 function rateOf(seen: Seen): number {
-  return seen.owners > 1 && seen.last > seen.first ? ((seen.owners - 1) / (seen.last - seen.first)) * 1000 : Number.NaN;
+  return seen.owners.size > 1 && seen.last > seen.first ? ((seen.owners.size - 1) / (seen.last - seen.first)) * 1000 : Number.NaN;
 }
 
 /** Polls until `n` owners have their message, nothing new came for `idleMs`, or `windowMs` ran out. */
@@ -77,7 +76,7 @@ async function until(seen: Seen, n: number, idleMs: number, windowMs: number, t0
       lastAt = performance.now();
     }
     const stalled = performance.now() - lastAt > idleMs;
-    if (seen.owners >= n || stalled || performance.now() - t0 > windowMs) return { stalled: stalled && seen.owners < n };
+    if (seen.owners.size >= n || stalled || performance.now() - t0 > windowMs) return { stalled: stalled && seen.owners.size < n };
     await sleep(20);
   }
 }
@@ -174,7 +173,7 @@ async function run(o: BenchOptions): Promise<ScenarioResult> {
               } else {
                 await plainLoop(dbUrl(copy), fake, limit);
               }
-              const r = { ...seen, ms: seen.last - seen.first };
+              const r = { posts: seen.posts, owners: seen.owners.size, ms: seen.last - seen.first };
               push(`${side}/${mode}`, rateOf(seen));
               const dup = r.posts - r.owners;
               duplicates += side === 'ours' ? dup : 0;
