@@ -39,9 +39,12 @@ const tx = sql.begin(async (t) => {
   pid = row!.pid;
   await t`select pg_sleep(3)`;
 });
+// Watched from the start: the transaction may fail before the kill's own answer arrives, and a
+// rejection nobody waits for yet would end this process (Node's default for unhandled rejections).
+const txOutcome = outcome(tx, 8000);
 while (pid === null) await new Promise((r) => setTimeout(r, 10));
 await killer`select pg_terminate_backend(${pid})`;
-result.transaction = await outcome(tx);
+result.transaction = await txOutcome;
 result.afterTransaction = await outcome(sql`select 1 as one`.then((r) => r[0]!.one));
 
 // 2. A reserved connection whose backend dies while idle (kept reserved: postgres.js 3.4.9 has a
