@@ -244,7 +244,7 @@ export const notifications = pgTable(
     id: id(),
     /**
      * The workspace (workspaces.id), without a foreign key: the outbox is written in bulk (a
-     * review sweep writes one row per due review) and a key is checked row by row, a quarter of
+     * review sweep writes one row per due review) and a key is checked row by row, about a fifth of
      * the sweep's time at 100k reviews. Every row is written by a flow that has just read or
      * locked its workspace, and workspaces are never deleted.
      */
