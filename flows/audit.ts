@@ -6,7 +6,7 @@
  * refuses updates and deletes (migration `audit_append_only`); published checkpoints are the
  * outside witness (audit-checkpoints.ts); `verifyAudit` checks all three (audit-verify.ts).
  */
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { auditEvents, workspaces } from '../db/schema';
 import { AimsError } from './errors';
@@ -212,19 +212,17 @@ export async function appendAuditBatch(tx: Db, inputs: readonly AuditInput[], no
 /** Rows per INSERT of a batch append (each row is one JSON element, one bound parameter in all). */
 const BATCH_ROWS = 5000;
 
-/** Writes notifications ahead of an audit INSERT, in the same statement (see {@link appendAuditBatch}). */
-function notesFirst(notes: readonly NotificationInput[]) {
-  if (notes.length === 0) return sql``;
+/** Notifications written ahead of an audit INSERT, in the same statement (see {@link appendAuditBatch}): a WITH item. */
+function notesCte(notes: readonly NotificationInput[]) {
   const rows = notes.map((n) => ({ ...n, notBefore: n.notBefore.toISOString() }));
-  return sql`with written_notes as (
+  return sql`written_notes as (
       insert into notifications (workspace_id, dedupe_key, kind, recipient, payload, status, not_before, created_at)
       select v."workspaceId", v."dedupeKey", v.kind, v.recipient, v.payload, 'pending', v."notBefore", v."notBefore"
       from rows from (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as (
         "workspaceId" integer, "dedupeKey" text, kind text, recipient jsonb, payload jsonb, "notBefore" timestamptz))
         with ordinality as v("workspaceId", "dedupeKey", kind, recipient, payload, "notBefore", ord)
       order by v.ord
-      on conflict (dedupe_key) do nothing)
-    `;
+      on conflict (dedupe_key) do nothing)`;
 }
 
 async function appendChain(tx: Db, workspaceId: number, inputs: AuditInput[], notes: readonly NotificationInput[] = []): Promise<AuditHead> {
@@ -246,22 +244,29 @@ async function appendChain(tx: Db, workspaceId: number, inputs: AuditInput[], no
     // Without a key, an event after a keyed head would read as a downgrade: where the head's kind
     // was not known, nothing is written then (and the transaction is refused below).
     const guard = i === 0 && checkKind;
-    const written = await tx.execute(sql`${i === 0 ? notesFirst(notes) : sql``}
-      insert into audit_events (workspace_id, seq, occurred_at, actor, action, subject_type, subject_id, data, prev_hash, hash_alg, hash)
+    const insert = sql`insert into audit_events (workspace_id, seq, occurred_at, actor, action, subject_type, subject_id, data, prev_hash, hash_alg, hash)
       select r."workspaceId", r.seq, r."occurredAt", r.actor, r.action, r."subjectType", r."subjectId", r.data, r."prevHash", r."hashAlg", r.hash
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
         "workspaceId" integer, seq integer, "occurredAt" timestamptz, actor text, action text, "subjectType" text,
         "subjectId" text, data jsonb, "prevHash" text, "hashAlg" text, hash text)
       ${guard ? sql`where not exists (select 1 from ${auditEvents} e where e.workspace_id = ${workspaceId} and e.seq = ${headSeq} and e.hash_alg = ${KEYED})` : sql``}
-      order by r.seq
-      ${guard ? sql`returning 1 as n` : sql``}`);
+      order by r.seq`;
+    const items = i === 0 && notes.length > 0 ? [notesCte(notes)] : [];
+    const last = i + BATCH_ROWS >= inputs.length;
+    let written;
+    if (last) {
+      // The last chunk moves the head in the same statement: the head trigger runs after it and
+      // sees its events (migration 0016). With the guard, the head moves only if they were written.
+      items.push(sql`appended as (${insert} returning 1)`);
+      written = await tx.execute(sql`with ${sql.join(items, sql`, `)}
+        update ${workspaces} set audit_seq = ${seq}, audit_hash = ${prevHash}
+        where ${workspaces.id} = ${workspaceId} ${guard ? sql`and exists (select 1 from appended)` : sql``}
+        returning 1 as n`);
+    } else {
+      written = await tx.execute(sql`${items.length ? sql`with ${items[0]!}` : sql``} ${insert} ${guard ? sql`returning 1 as n` : sql``}`);
+    }
     if (guard && rowsOf(written).length === 0) throw keyedWithoutKey();
   }
-  // Its own statement: the head trigger checks the head names an event of the chain, and rows
-  // inserted by a CTE of the same statement are not visible to it yet.
-  if (inputs.length > 0) {
-    await tx.update(workspaces).set({ auditSeq: seq, auditHash: prevHash }).where(eq(workspaces.id, workspaceId));
-    deferred.get(tx)?.heads.set(workspaceId, { seq, hash: prevHash, alg });
-  }
+  if (inputs.length > 0) deferred.get(tx)?.heads.set(workspaceId, { seq, hash: prevHash, alg });
   return { seq, hash: prevHash };
 }

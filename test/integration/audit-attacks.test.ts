@@ -93,6 +93,15 @@ describe.each(DB_KINDS)('attacks on the audit trail on %s', (kind) => {
     expect(await refusal(database.db, sql`truncate audit_events`)).toMatch(/audit_events is append-only: TRUNCATE refused/);
     expect(await refusal(database.db, sql`update workspaces set audit_seq = ${seq - 1} where id = ${ws.plain}`)).toMatch(/audit head of workspace \d+ only moves forward/);
     expect(await refusal(database.db, sql`update workspaces set audit_seq = audit_seq + 5 where id = ${ws.plain}`)).toMatch(/audit head of workspace \d+ must name an event of its chain/);
+    // The head is checked after the statement that moves it (migration 0016): an event written
+    // by the same statement may be named, one it did not write may not.
+    const appendThenMove = (by: number) => sql`with appended as (
+        insert into audit_events (workspace_id, seq, occurred_at, actor, action, subject_type, subject_id, data, prev_hash, hash_alg, hash)
+        select id, audit_seq + 1, now(), 'system', 'test.appended', 'workspace', id::text, '{}'::jsonb, audit_hash, 'sha256', 'next-hash'
+        from workspaces where id = ${ws.plain} returning seq)
+      update workspaces set audit_seq = audit_seq + ${by}, audit_hash = 'next-hash' where id = ${ws.plain} and exists (select 1 from appended)`;
+    expect(await refusal(database.db, appendThenMove(1))).toBeNull();
+    expect(await refusal(database.db, appendThenMove(2))).toMatch(/audit head of workspace \d+ must name an event of its chain/);
     // Replication mode does not skip the triggers either.
     const replica = await inRolledBack(database.db, async (tx) => {
       await tx.execute(sql`set local session_replication_role = replica`);
