@@ -2,8 +2,8 @@
  * `jobs`: review-reminders and weekly-digest over 1k / 10k / 100k bulk-seeded systems (quick:
  * 1k / 10k), each run in its own process on its own copy of the seeded database, against the
  * plain SQL selecting the same rows (also in its own process), each side after a checkpoint.
- * Work time, growth from one size to the next, peak RSS. A job that fails, or runs past BENCH_JOB_TIMEOUT_S (quick 20, full 120),
- * is reported as failed, with its error.
+ * Work time, growth from one size to the next, peak RSS. A job that fails, or runs past
+ * BENCH_JOB_TIMEOUT_S (quick 20, full 120), is reported as failed, with its error.
  */
 import { createTestDatabase } from '../test/helpers/db';
 import type { BenchOptions, Scenario, ScenarioResult } from './lib';
