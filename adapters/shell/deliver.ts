@@ -5,8 +5,8 @@
  */
 import { eq } from 'drizzle-orm';
 import { people } from '../../db/schema';
-import type { Deliverer, FlowDeps, OutboxRow, RequestView } from '../../flows';
-import { REQUEST_STATUS_LABEL, RISK_CLASS_LABEL, STEP_STATUS_LABEL, loadRequestView, loadSystemView, localDay, outcomeOf, roleLabel } from '../../flows';
+import type { Deliverer, FlowDeps, OutboxRow, RequestView, ReviewReminderPayload } from '../../flows';
+import { REQUEST_STATUS_LABEL, RISK_CLASS_LABEL, STEP_STATUS_LABEL, loadRequestView, loadSystemView, localDay, outcomeOf, reviewReminderText, roleLabel } from '../../flows';
 import { checkpointPrinted } from './checkpoint';
 import { classLabel, memberName } from './render';
 import { surveyHint, surveyStartedLine } from './surveys/deliver';
@@ -87,7 +87,7 @@ async function sentence(deps: FlowDeps, row: OutboxRow, p: Payload, request: Req
     case 'task.reminder':
       return `${await addressOf(deps, row)} ${plain(str(p.text) ?? '')}${str(p.ref) ? ` — /aims task ${str(p.ref)}` : ''}`;
     case 'review.reminder':
-      return `${await addressOf(deps, row)} ${plain(str(p.text) ?? '')}${str(p.ref) ? ` — /aims review ${str(p.ref)}` : ''}`;
+      return `${await addressOf(deps, row)} ${plain(reviewReminderText(p as ReviewReminderPayload, deps.policy.organization.timezone))}${str(p.ref) ? ` — /aims review ${str(p.ref)}` : ''}`;
     case 'risk.assess_prompt':
       return `${await addressOf(deps, row)} ${plain(str(p.text) ?? '')}${str(p.ref) ? ` — /aims assess ${str(p.ref)}` : ''}`;
     case 'risk.acceptance_requested':

@@ -2,7 +2,8 @@
  * Scheduled jobs over the database: pure functions of `(deps, now)` that derive what is due from
  * Postgres and write notifications to the outbox with unique dedupe keys. No queue, no platform.
  *
- * Notification kinds written here (payloads typed below; every payload has a plain `text`):
+ * Notification kinds written here (payloads typed below; every payload has a plain `text`, but a
+ * review reminder's is said from its fields by `reviewReminderText`):
  * - `review.reminder` → {person: owner}: {@link ReviewReminderPayload}, a review card with
  *   Confirm / Update answers / Retire / Snooze (Slack action ids `review.confirm`,
  *   `review.update`, `review.retire`, `review.snooze`, value = `ref`).
@@ -16,7 +17,7 @@
  */
 export type { JobDeps, JobReport } from './common';
 export { auditTime } from './common';
-export { runReviewReminders } from './review-reminders';
+export { reviewReminderText, runReviewReminders, sweepShares, SWEEP_SPLIT_MIN_SPAN } from './review-reminders';
 export type { ReviewReminderPayload, ReviewEscalationPayload } from './review-reminders';
 export { runRetriageFlags, RETRIAGE_LABEL } from './retriage-flags';
 export type { RetriagePromptPayload } from './retriage-flags';

@@ -11,15 +11,11 @@
  * same IANA names the policy is checked against; a name Postgres did not know would fail the
  * run (no reminder with a wrong date is written).
  */
+import type { SQL } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { DAY_MS } from './time';
 import { rowsOf } from '../../db/rows';
-
-/** The constant middle of a reminder's text, after "Review of AI-n "name" <when>". */
-const ASK = '. Is the registration still accurate? Confirm it, update the answers, retire the system, or snooze the review (at most 30 days, with a reason).';
-/** Appended to a reminder once compliance has been told. */
-const ESCALATED_NOTE = ' The review is overdue and compliance has been told.';
 
 /** What the sweep is run with: the rules of `policy.reviews` and the instants of the run. */
 export interface SweepInput {
@@ -31,6 +27,14 @@ export interface SweepInput {
   escalateAfterDays: number;
   /** The organisation's time zone, in which due dates are named. */
   timezone: string;
+  /** Only the reviews of these systems (a share of a split sweep); all when absent. */
+  systems?: SystemRange | undefined;
+}
+
+/** Systems with `from <= id < to`. */
+export interface SystemRange {
+  from: number;
+  to: number;
 }
 
 /** A review escalated by the sweep: what its `review.escalated` audit event records. */
@@ -59,12 +63,21 @@ export interface SweepResult {
  * escalation, as the rows, dedupe keys and ON CONFLICT of `enqueueMany` in outbox.ts.
  */
 export async function sweepReviews(tx: Db, input: SweepInput): Promise<SweepResult> {
+  const result = await tx.execute(sweepStatement(input));
+  const out = rowsOf<{ examined: number; written: number; escalated: Escalated[] | string }>(result)[0];
+  if (!out) return { examined: 0, written: 0, escalated: [] };
+  const escalated = typeof out.escalated === 'string' ? (JSON.parse(out.escalated) as Escalated[]) : out.escalated;
+  return { examined: Number(out.examined), written: Number(out.written), escalated };
+}
+
+/** The sweep's statement. */
+export function sweepStatement(input: SweepInput): SQL {
   const now = input.now.toISOString();
   const horizon = new Date(input.now.getTime() + input.remindBeforeDays * DAY_MS).toISOString();
   // Reminded at or before this instant: the repeat is due.
   const repeatBy = new Date(input.now.getTime() - input.repeatEveryDays * DAY_MS).toISOString();
   const nb = input.notBefore.toISOString();
-  const result = await tx.execute(sql`
+  return sql`
     with due as (
       select r.id, r.workspace_id as ws, r.system_id as s, r.reminders_sent as prev, r.escalated_at,
         r.last_reminded_at, s.ref_number, s.name as nm, s.owner_id,
@@ -76,6 +89,7 @@ export async function sweepReviews(tx: Db, input: SweepInput): Promise<SweepResu
       from reviews r join ai_systems s on s.id = r.system_id join people p on p.id = s.owner_id
       where r.status = 'open' and s.status = 'approved' and r.due_at <= ${horizon}::timestamptz
         and (r.snoozed_until is null or r.snoozed_until <= ${now}::timestamptz)
+        ${input.systems ? sql`and r.system_id >= ${input.systems.from}::int and r.system_id < ${input.systems.to}::int` : sql``}
     ), days as (
       select due.*,
         case when late > 0 then floor(late / ${DAY_MS}::numeric)::int else 0 end as od,
@@ -95,10 +109,7 @@ export async function sweepReviews(tx: Db, input: SweepInput): Promise<SweepResu
         and (v.prev = 0 or v.esc or v.last_reminded_at is null or v.last_reminded_at <= ${repeatBy}::timestamptz)
       returning v.*,
         'AI-' || v.ref_number as ref,
-        (v.esc or v.escalated_at is not null) as x,
-        case when v.od > 0 then 'was due on ' || v.day || ' and is ' || v.od || ' day' || case when v.od = 1 then '' else 's' end || ' overdue'
-          when v.late > 0 then 'was due on ' || v.day
-          else 'is due on ' || v.day || ' (in ' || v.di || ' day' || case when v.di = 1 then '' else 's' end || ')' end as w
+        (v.esc or v.escalated_at is not null) as x
     ), ins as (
       -- Sorted before the payloads are built (a narrower sort), a review's reminder (0) before its escalation (1).
       insert into notifications (workspace_id, dedupe_key, kind, recipient, payload, status, not_before, created_at)
@@ -108,10 +119,7 @@ export async function sweepReviews(tx: Db, input: SweepInput): Promise<SweepResu
         case when x.sub = 0 then jsonb_build_object('person', w.owner_id) else jsonb_build_object('channel', 'digest') end,
         case when x.sub = 0 then
           jsonb_build_object('reviewId', w.id, 'systemId', w.s, 'ref', w.ref, 'name', w.nm, 'dueAt', w.d,
-            'overdueDays', w.od, 'dueInDays', w.di, 'reminderNumber', w.next, 'escalated', w.x,
-            'text', 'Review of ' || w.ref || ' "' || w.nm || '" ' || w.w || ${ASK}::text
-              || case when w.x then ${ESCALATED_NOTE}::text else '' end
-              || case when w.next > 1 then ' (reminder ' || w.next || ')' else '' end)
+            'overdueDays', w.od, 'dueInDays', w.di, 'reminderNumber', w.next, 'escalated', w.x)
         else
           jsonb_build_object('reviewId', w.id, 'systemId', w.s, 'ref', w.ref, 'name', w.nm,
             'owner', jsonb_build_object('id', w.owner_id, 'platformId', w.platform_id, 'name', w.owner_name, 'email', w.email),
@@ -128,9 +136,5 @@ export async function sweepReviews(tx: Db, input: SweepInput): Promise<SweepResu
     )
     select (select count(*) from due)::int as examined, (select count(*) from ins)::int as written,
       coalesce((select jsonb_agg(jsonb_build_object('reviewId', id, 'workspaceId', ws, 'systemId', s, 'dueAt', d, 'overdueDays', od) order by id)
-        from won where esc), '[]'::jsonb) as escalated`);
-  const out = rowsOf<{ examined: number; written: number; escalated: Escalated[] | string }>(result)[0];
-  if (!out) return { examined: 0, written: 0, escalated: [] };
-  const escalated = typeof out.escalated === 'string' ? (JSON.parse(out.escalated) as Escalated[]) : out.escalated;
-  return { examined: Number(out.examined), written: Number(out.written), escalated };
+        from won where esc), '[]'::jsonb) as escalated`;
 }

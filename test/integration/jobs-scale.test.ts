@@ -51,7 +51,7 @@ describe('the review sweep over more than one page (postgres)', () => {
   });
   afterAll(async () => tdb?.destroy());
 
-  it('writes one reminder and one escalation per overdue review, chains the audit events, and nothing twice', async () => {
+  it('writes one reminder and one escalation per overdue review, chains the audit events, and nothing twice, split in two shares', async () => {
     const a = await seedWorkspace(tdb.db, 'a', 2300, 10);
     const b = await seedWorkspace(tdb.db, 'b', 150, 10);
     // A snoozed review and a retired system are left alone.
@@ -59,7 +59,9 @@ describe('the review sweep over more than one page (postgres)', () => {
     await tdb.db.execute(sql`update ai_systems set status = 'retired' where workspace_id = ${b} and ref_number = 1`);
     const deps = { db: tdb.db, policy: seedPolicy(), clock: { now: () => NOW } };
 
-    const report = await flows.runReviewReminders(deps, NOW);
+    // Split (as a sweep of 20,000 systems or more is) into two shares, each in its own transaction.
+    expect(await flows.sweepShares(tdb.db, 1, 2)).toHaveLength(2);
+    const report = await flows.runReviewReminders(deps, NOW, { splitMinSpan: 1 });
     const due = 2300 + 150 - 2;
     expect(report).toEqual({ enqueued: 2 * due, examined: due });
     const kinds = rowsOf<{ kind: string; n: number }>(await tdb.db.execute(sql`select kind, count(*)::int as n from notifications group by kind order by kind`));
@@ -69,7 +71,10 @@ describe('the review sweep over more than one page (postgres)', () => {
     ]);
     const [one] = await tdb.db.select().from(notifications).where(eq(notifications.kind, 'review.reminder')).limit(1);
     expect(one!.payload).toMatchObject({ reminderNumber: 1, escalated: true, overdueDays: 10 });
-    expect((one!.payload as { text: string }).text).toMatch(/^Review of AI-\d+ "System \d+" was due on 2026-11-20 and is 10 days overdue\./);
+    expect(one!.payload).not.toHaveProperty('text');
+    expect(flows.reviewReminderText(one!.payload as flows.ReviewReminderPayload, deps.policy.organization.timezone)).toMatch(
+      /^Review of AI-\d+ "System \d+" was due on 2026-11-20 and is 10 days overdue\./,
+    );
     expect(one!.notBefore.getTime()).toBeGreaterThanOrEqual(NOW.getTime());
 
     const reviewed = await tdb.db.select().from(reviews).where(and(eq(reviews.workspaceId, a), eq(reviews.remindersSent, 1)));
@@ -84,10 +89,10 @@ describe('the review sweep over more than one page (postgres)', () => {
     expect(verified.ok).toBe(true);
 
     // The same run again: nothing new (counters moved, dedupe keys exist).
-    expect((await flows.runReviewReminders(deps, NOW)).enqueued).toBe(0);
+    expect((await flows.runReviewReminders(deps, NOW, { splitMinSpan: 1 })).enqueued).toBe(0);
     // Three days later: the repeat reminder, and no second escalation.
     // The review snoozed for a day now gets its first reminder and its escalation.
-    const later = await flows.runReviewReminders(deps, new Date(NOW.getTime() + 3 * DAY));
+    const later = await flows.runReviewReminders(deps, new Date(NOW.getTime() + 3 * DAY), { splitMinSpan: 1 });
     expect(later.enqueued).toBe(due + 2);
     expect((await flows.verifyAudit(tdb.db)).ok).toBe(true);
   });

@@ -70,7 +70,7 @@ const CASES: Case[] = [
 
 type ReviewRow = typeof reviews.$inferSelect;
 type Owner = { id: number; platformId: string; displayName: string | null; email: string | null };
-type Expected = { dedupeKey: string; kind: string; recipient: unknown; payload: unknown };
+type Expected = { dedupeKey: string; kind: string; recipient: unknown; payload: unknown; text?: string };
 
 /** The review sweep's rules, as they were written in TypeScript. */
 function reference(policy: Policy, now: Date, r: ReviewRow, sys: { id: number; refNumber: number; name: string }, owner: Owner) {
@@ -103,8 +103,9 @@ function reference(policy: Policy, now: Date, r: ReviewRow, sys: { id: number; r
         dueInDays,
         reminderNumber: n,
         escalated,
-        text: `Review of ${ref} "${sys.name}" ${when}${ASK}${escalated ? NOTE : ''}${n > 1 ? ` (reminder ${n})` : ''}`,
       },
+      // Not stored: said from the payload by reviewReminderText.
+      text: `Review of ${ref} "${sys.name}" ${when}${ASK}${escalated ? NOTE : ''}${n > 1 ? ` (reminder ${n})` : ''}`,
     },
   ];
   let audit: unknown = null;
@@ -181,25 +182,43 @@ describe.each(DB_KINDS)('the review sweep in SQL matches its rules (%s)', (kind)
   });
   afterAll(async () => tdb?.destroy());
 
-  async function check(now: Date) {
+  /**
+   * One run at `now` against the rules. Split (`splitMinSpan` 1: two shares, each in its own
+   * transaction) the rows are the same, but two shares on Postgres write concurrently, so rows and
+   * events are compared in review order rather than in the order they were written.
+   */
+  async function check(now: Date, o: { splitMinSpan?: number } = {}) {
+    const split = o.splitMinSpan !== undefined;
     const want = await expectedAt(tdb.db, policy, now);
     const before = await tdb.db.select({ id: notifications.id }).from(notifications);
     const seen = new Set(before.map((b) => b.id));
     const eventsBefore = (await tdb.db.select({ id: auditEvents.id }).from(auditEvents)).length;
-    const report = await flows.runReviewReminders({ db: tdb.db, policy, clock: { now: () => now } }, now);
+    const run = () => flows.runReviewReminders({ db: tdb.db, policy, clock: { now: () => now } }, now, o);
+    const report = await run();
     expect(report.enqueued).toBe(want.notes.length);
     const got = (await tdb.db.select().from(notifications).orderBy(asc(notifications.id)))
       .filter((n) => !seen.has(n.id))
       .map((n) => ({ dedupeKey: n.dedupeKey, kind: n.kind, recipient: n.recipient, payload: n.payload }));
+    const byReview = <T extends { payload: unknown; kind: string }>(list: T[]) =>
+      split ? [...list].sort((a, b) => (a.payload as { reviewId: number }).reviewId - (b.payload as { reviewId: number }).reviewId || a.kind.localeCompare(b.kind)) : list;
     // Same rows, same order: by review, a reminder before its escalation.
-    expect(got).toEqual(want.notes);
+    expect(byReview(got)).toEqual(byReview(want.notes.map(({ text: _text, ...n }) => n)));
+    // What each reminder says, from its payload, in the organisation's time zone.
+    for (const n of want.notes.filter((x) => x.text !== undefined)) {
+      const row = got.find((g) => g.dedupeKey === n.dedupeKey)!;
+      expect(flows.reviewReminderText(row.payload as flows.ReviewReminderPayload, TZ)).toBe(n.text);
+    }
     const counters = await tdb.db.select({ id: reviews.id, sent: reviews.remindersSent }).from(reviews);
     expect(new Map(counters.map((c) => [c.id, c.sent]))).toEqual(want.counters);
     const events = await tdb.db.select().from(auditEvents).where(eq(auditEvents.action, 'review.escalated')).orderBy(asc(auditEvents.id));
-    expect(events.slice(events.length - want.audits.length).map((e) => ({ subjectId: e.subjectId, data: e.data }))).toEqual(want.audits);
+    const eventOrder = (list: Array<{ subjectId: unknown; data: unknown }>) =>
+      split ? [...list].sort((a, b) => (a.data as { reviewId: number }).reviewId - (b.data as { reviewId: number }).reviewId) : list;
+    expect(eventOrder(events.slice(events.length - want.audits.length).map((e) => ({ subjectId: e.subjectId, data: e.data })))).toEqual(
+      eventOrder(want.audits as Array<{ subjectId: unknown; data: unknown }>),
+    );
     expect((await tdb.db.select({ id: auditEvents.id }).from(auditEvents)).length).toBe(eventsBefore + want.audits.length);
     // The same run again writes nothing.
-    expect((await flows.runReviewReminders({ db: tdb.db, policy, clock: { now: () => now } }, now)).enqueued).toBe(0);
+    expect((await run()).enqueued).toBe(0);
     return want.notes.length;
   }
 
@@ -208,6 +227,22 @@ describe.each(DB_KINDS)('the review sweep in SQL matches its rules (%s)', (kind)
     // Later runs: repeats, escalations of reviews that became seven days late, nothing twice.
     expect(await check(new Date(NOW.getTime() + DAY_MS + 5 * H))).toBeGreaterThan(0);
     expect(await check(new Date(NOW.getTime() + 8 * DAY_MS))).toBeGreaterThan(0);
+    expect((await flows.verifyAudit(tdb.db)).ok).toBe(true);
+  });
+
+  it('writes the same split in two shares, as a sweep of many systems is', async () => {
+    const shares = await flows.sweepShares(tdb.db, 1, 2);
+    expect(shares).toHaveLength(2);
+    // The shares cover every system with an open review, once.
+    const [span] = rowsOf<{ lo: number; hi: number }>(await tdb.db.execute(sql`select min(system_id)::int as lo, max(system_id)::int as hi from reviews where status = 'open'`));
+    expect(shares[0]!.from).toBe(span!.lo);
+    expect(shares[0]!.to).toBe(shares[1]!.from);
+    expect(shares[1]!.to).toBe(span!.hi + 1);
+    // Below the span that splits, one share does it all.
+    expect(await flows.sweepShares(tdb.db, flows.SWEEP_SPLIT_MIN_SPAN, 2)).toEqual([undefined]);
+    // Runs after the first test's, ten and fifteen days on: repeats and escalations of the rest.
+    expect(await check(new Date(NOW.getTime() + 10 * DAY_MS), { splitMinSpan: 1 })).toBeGreaterThan(0);
+    expect(await check(new Date(NOW.getTime() + 15 * DAY_MS), { splitMinSpan: 1 })).toBeGreaterThan(0);
     expect((await flows.verifyAudit(tdb.db)).ok).toBe(true);
   });
 });
@@ -235,7 +270,8 @@ describe('two review sweeps racing on separate connections (postgres)', () => {
     const other = await openDatabase({ url: tdb.url });
     try {
       const deps = (db: Db) => ({ db, policy, clock: { now: () => NOW } });
-      const [a, b] = await Promise.all([flows.runReviewReminders(deps(tdb.db), NOW), flows.runReviewReminders(deps(other.db), NOW)]);
+      // The first racer sweeps in one transaction, the second in two shares (two more connections).
+      const [a, b] = await Promise.all([flows.runReviewReminders(deps(tdb.db), NOW), flows.runReviewReminders(deps(other.db), NOW, { splitMinSpan: 1 })]);
       expect(a.enqueued + b.enqueued).toBe(2 * n);
       const kinds = rowsOf<{ kind: string; n: number; keys: number }>(
         await tdb.db.execute(sql`select kind, count(*)::int as n, count(distinct dedupe_key)::int as keys from notifications group by kind order by kind`),
