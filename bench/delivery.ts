@@ -10,11 +10,13 @@
  */
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
+import type { ReviewReminderPayload } from '../flows';
+import { reviewReminderText } from '../flows';
 import { createTestDatabase } from '../test/helpers/db';
 import type { FakeSlackApi } from '../test/helpers/fake-slack-api';
 import { startFakeSlackApi } from '../test/helpers/fake-slack-api';
 import type { BenchOptions, Scenario, ScenarioResult } from './lib';
-import { admin, copyDatabase, dbUrl, dropDatabase, freePort, policyFile, runJsonChild, sleep, startServe } from './lib';
+import { admin, BENCH_POLICY, copyDatabase, dbUrl, dropDatabase, freePort, policyFile, runJsonChild, sleep, startServe } from './lib';
 import { JOBS_AT, seedSystems } from './seed';
 import type { Row, Target } from './stats';
 import { median, ratio } from './stats';
@@ -95,10 +97,12 @@ async function failedReminders(url: string): Promise<number> {
 /** The baseline: one chat.postMessage per reminder to the owner's user id, four loops in parallel. */
 async function plainLoop(url: string, fake: FakeSlackApi, windowMs: number): Promise<void> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
-  const rows = await sql<{ user: string; text: string }[]>`
-    select substr(p.platform_id, 7) as user, n.payload->>'text' as text
+  const found = await sql<{ user: string; payload: ReviewReminderPayload }[]>`
+    select substr(p.platform_id, 7) as user, n.payload
     from notifications n join people p on p.id = (n.recipient->>'person')::int where n.kind = 'review.reminder'`;
   await sql.end();
+  // The reminder's sentence, said from its payload (as the shell says it) before the clock starts.
+  const rows = found.map((r) => ({ user: r.user, text: reviewReminderText(r.payload, BENCH_POLICY.organization.timezone) }));
   const t0 = performance.now();
   let next = 0;
   const loop = async () => {
