@@ -11,7 +11,8 @@
  * meanwhile is left alone) and inserts the notifications (ON CONFLICT DO NOTHING on the dedupe
  * key); only the escalations come back, and their audit events follow in the same transaction as
  * one chained batch. No review is read into memory. Two workers racing, or the same run twice at
- * the same `now`, write one set.
+ * the same `now`, write one set. A sweep of many systems runs that statement once per share of
+ * system ids, each in its own transaction ({@link sweepShares}).
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
