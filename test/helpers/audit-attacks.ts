@@ -10,7 +10,10 @@ import { auditEvents, workspaces } from '../../db/schema';
 import type { AuditKey, HashAlg } from '../../flows/audit';
 import { eventHash, keyedEventHash } from '../../flows/audit';
 
-/** The triggers of migration `audit_append_only`, as an attacker would name them. */
+/**
+ * The audit trail's guard triggers, as an attacker would name them: those of migration
+ * `audit_append_only`, the head's as `audit_head_after` recreated it (same name, now AFTER).
+ */
 export const TRIGGERS = [
   ['audit_events', 'audit_events_append_only'],
   ['audit_checkpoints', 'audit_checkpoints_append_only'],
