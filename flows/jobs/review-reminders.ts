@@ -71,7 +71,9 @@ export function reviewReminderText(p: ReviewReminderPayload, timezone: string): 
   const day = Number.isNaN(due.getTime()) ? 'an unknown date' : localDate(due, timezone);
   const when =
     p.overdueDays > 0 ? `was due on ${day} and is ${plural(p.overdueDays, 'day')} overdue` : p.dueInDays > 0 ? `is due on ${day} (in ${plural(p.dueInDays, 'day')})` : `was due on ${day}`;
-  return `Review of ${p.ref} "${p.name}" ${when}${ASK}${p.escalated ? ESCALATED_NOTE : ''}${p.reminderNumber > 1 ? ` (reminder ${p.reminderNumber})` : ''}`;
+  // Fields a malformed row lacks are left out rather than printed as "undefined".
+  const what = `${typeof p.ref === 'string' ? p.ref : 'a system'}${typeof p.name === 'string' ? ` "${p.name}"` : ''}`;
+  return `Review of ${what} ${when}${ASK}${p.escalated === true ? ESCALATED_NOTE : ''}${p.reminderNumber > 1 ? ` (reminder ${p.reminderNumber})` : ''}`;
 }
 
 /** Payload of `review.escalation` → `{channel: 'digest'}`: compliance is told of an overdue review. */
